@@ -1,0 +1,201 @@
+import { z } from 'zod';
+
+export const ROLES = ['bot', 'api', 'worker', 'sandbox'] as const;
+export type Role = (typeof ROLES)[number];
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const optionalUrl = optionalText.pipe(z.url().optional());
+
+const env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BOT_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (the token BotFather gives)')
+      .optional(),
+  ),
+  BOT_API_ROOT: optionalUrl,
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+  ),
+  PGLITE_DIR: z.string().min(1).default('.data/pglite'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('gms'),
+  PORT: port.default(8080),
+  SANDBOX_PORT: port.default(8081),
+  SANDBOX_RATE_PER_SECOND: z.coerce.number().int().min(0).default(30),
+  PUBLIC_URL: optionalUrl,
+  ROLES: optionalText,
+  WEBHOOK_URL: optionalUrl,
+  WEBHOOK_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, '1–256 characters: letters, digits, _ and -')
+      .optional(),
+  ),
+  SMS_HTTP_URL: optionalUrl,
+  ADMIN_IDS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+(\s*,\s*\d+)*$/, 'must be a comma-separated list of numeric user ids')
+      .optional(),
+  ),
+  PORTAL_API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  RECOVERY_CALLBACK_URL: optionalUrl,
+  RECOVERY_CALLBACK_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  KEY_ENCRYPTION_KEY: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+      .optional(),
+  ),
+  QR_REFRESH_SECONDS: positiveInt.default(30),
+  QR_SESSION_SECONDS: positiveInt.default(300),
+  TOKEN_TTL_SECONDS: positiveInt.max(65_535).default(45),
+  VERIFY_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  OUTGOING_RATE_PER_SECOND: positiveInt.default(25),
+  INVITATION_TTL_SECONDS: positiveInt.default(259_200),
+  RECOVERY_TTL_SECONDS: positiveInt.default(3600),
+  RECOVERY_MAX_PER_DAY: positiveInt.default(3),
+  TRUSTORS_PER_CONTACT: positiveInt.default(5),
+  SMS_MAX_PER_PHONE_PER_DAY: positiveInt.default(10),
+});
+
+/** How this process reaches the messenger. */
+export type MessengerMode =
+  | { kind: 'sandbox'; token: string | undefined }
+  | { kind: 'bot-api'; token: string; apiRoot: string | undefined };
+
+export type BotDelivery = { kind: 'polling' } | { kind: 'webhook'; url: string; secret: string };
+
+export type StorageTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
+
+export type Config = ReturnType<typeof shape>;
+
+function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
+  return {
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    roles,
+    messenger: (roles.has('sandbox') && !e.BOT_API_ROOT
+      ? { kind: 'sandbox', token: e.BOT_TOKEN }
+      : { kind: 'bot-api', token: e.BOT_TOKEN as string, apiRoot: e.BOT_API_ROOT }) as MessengerMode,
+    delivery: (e.WEBHOOK_URL && e.WEBHOOK_SECRET
+      ? { kind: 'webhook', url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET }
+      : { kind: 'polling' }) as BotDelivery,
+    storage: (e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dir: e.PGLITE_DIR }) as StorageTarget,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    port: e.PORT,
+    sandboxPort: e.SANDBOX_PORT,
+    sandboxRatePerSecond: e.SANDBOX_RATE_PER_SECOND,
+    publicUrl: e.PUBLIC_URL,
+    smsHttpUrl: e.SMS_HTTP_URL,
+    adminIds,
+    portal: {
+      apiToken: e.PORTAL_API_TOKEN,
+      callbackUrl: e.RECOVERY_CALLBACK_URL,
+      callbackSecret: e.RECOVERY_CALLBACK_SECRET,
+    },
+    keyEncryptionKey: e.KEY_ENCRYPTION_KEY,
+    digitalId: {
+      qrRefreshSeconds: e.QR_REFRESH_SECONDS,
+      qrSessionSeconds: e.QR_SESSION_SECONDS,
+      tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+      verifyClockSkewSeconds: e.VERIFY_CLOCK_SKEW_SECONDS,
+    },
+    outgoingRatePerSecond: e.OUTGOING_RATE_PER_SECOND,
+    trustedContact: {
+      invitationTtlSeconds: e.INVITATION_TTL_SECONDS,
+      recoveryTtlSeconds: e.RECOVERY_TTL_SECONDS,
+      recoveryMaxPerDay: e.RECOVERY_MAX_PER_DAY,
+      trustorsPerContact: e.TRUSTORS_PER_CONTACT,
+    },
+    smsMaxPerPhonePerDay: e.SMS_MAX_PER_PHONE_PER_DAY,
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; every problem is reported together. */
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  const parsed = env.safeParse(source);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const e = parsed.success ? parsed.data : undefined;
+  const roles = parseRoles(source.ROLES, source.BOT_TOKEN, problems);
+  if (!e) throw new ConfigError(problems);
+
+  if (!e.BOT_TOKEN && e.BOT_API_ROOT) {
+    problems.push('BOT_API_ROOT is set but BOT_TOKEN is not: name the bot whose API server this is, or unset both to use the sandbox');
+  }
+  const needsMessenger = roles.has('bot') || roles.has('worker');
+  if (needsMessenger && !e.BOT_TOKEN && !roles.has('sandbox')) {
+    problems.push('BOT_TOKEN is required when the sandbox does not run in this process (ROLES has no sandbox)');
+  }
+  if (Boolean(e.WEBHOOK_URL) !== Boolean(e.WEBHOOK_SECRET)) {
+    problems.push('WEBHOOK_URL and WEBHOOK_SECRET go together: set both for webhook mode, or neither for long polling');
+  }
+  if (needsMessenger && !e.SMS_HTTP_URL && !roles.has('sandbox')) {
+    problems.push('SMS_HTTP_URL is required unless the sandbox runs in this process (its inbox receives the SMS)');
+  }
+  if (e.RECOVERY_CALLBACK_URL && !e.RECOVERY_CALLBACK_SECRET) {
+    problems.push('RECOVERY_CALLBACK_SECRET is required when RECOVERY_CALLBACK_URL is set');
+  }
+  if (e.NODE_ENV === 'production' && !e.KEY_ENCRYPTION_KEY) {
+    problems.push('KEY_ENCRYPTION_KEY is required in production (32 random bytes, base64)');
+  }
+  const separateProcesses = source.ROLES && !(['bot', 'api', 'worker'] as const).every((r) => roles.has(r));
+  const usesDatabase = roles.has('bot') || roles.has('api') || roles.has('worker');
+  if (!e.DATABASE_URL && separateProcesses && usesDatabase) {
+    problems.push('DATABASE_URL is required to run roles in separate processes: the embedded database serves one process');
+  }
+  if (e.QR_REFRESH_SECONDS >= e.TOKEN_TTL_SECONDS) {
+    problems.push('QR_REFRESH_SECONDS must be less than TOKEN_TTL_SECONDS, or a QR expires before it is replaced');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const adminIds = (e.ADMIN_IDS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  return shape(e, roles, adminIds);
+}
+
+function parseRoles(value: string | undefined, botToken: string | undefined, problems: string[]): Set<Role> {
+  if (!value?.trim()) {
+    // Default: every role that applies. The sandbox only stands in when there is no real bot.
+    return new Set<Role>(botToken?.trim() ? ['bot', 'api', 'worker'] : ['bot', 'api', 'worker', 'sandbox']);
+  }
+  const roles = new Set<Role>();
+  for (const raw of value.split(',')) {
+    const role = raw.trim();
+    if ((ROLES as readonly string[]).includes(role)) roles.add(role as Role);
+    else problems.push(`ROLES: unknown role "${role}"; the roles are ${ROLES.join(', ')}`);
+  }
+  return roles;
+}

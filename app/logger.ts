@@ -1,0 +1,33 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Secrets and personal data never reach the logs: these paths are censored wherever they
+ * appear, and phones are masked by the code that logs them (core/identity/phone.ts).
+ */
+const REDACT = [
+  'token',
+  'botToken',
+  '*.token',
+  'code',
+  '*.code',
+  'phone',
+  '*.phone',
+  'password',
+  '*.password',
+  'req.headers.authorization',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'config.messenger.token',
+  'keyEncryptionKey',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'gov-messenger-services' },
+      redact: { paths: REDACT, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

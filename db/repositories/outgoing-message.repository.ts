@@ -1,0 +1,90 @@
+import { and, eq, lt, or, sql } from 'drizzle-orm';
+import type { OutgoingMessage } from '../../core/messaging/outgoing-message';
+import type { Executor } from '../database';
+import { outgoingMessages } from '../schema';
+
+export type OutgoingRow = typeof outgoingMessages.$inferSelect;
+
+export function outgoingMessageRepository(db: Executor) {
+  return {
+    /** Adds a message to the outbox; the same dedupe key returns the row already there. */
+    async add(dedupeKey: string, chatId: number, message: OutgoingMessage): Promise<{ id: string; created: boolean }> {
+      const inserted = await db
+        .insert(outgoingMessages)
+        .values({ dedupeKey, chatId, message })
+        .onConflictDoNothing({ target: outgoingMessages.dedupeKey })
+        .returning({ id: outgoingMessages.id });
+      if (inserted[0]) return { id: inserted[0].id, created: true };
+      const [existing] = await db
+        .select({ id: outgoingMessages.id })
+        .from(outgoingMessages)
+        .where(eq(outgoingMessages.dedupeKey, dedupeKey));
+      if (!existing) throw new Error(`outbox row ${dedupeKey} vanished between insert and select`);
+      return { id: existing.id, created: false };
+    },
+
+    /**
+     * Takes the right to send a message for `leaseMs`, in one conditional update: only one
+     * worker can hold it, and a worker that died lets it go when the lease runs out.
+     */
+    async claim(id: string, leaseMs: number): Promise<OutgoingRow | null> {
+      const [row] = await db
+        .update(outgoingMessages)
+        .set({
+          status: 'sending',
+          leaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+          attempts: sql`${outgoingMessages.attempts} + 1`,
+        })
+        .where(
+          and(
+            eq(outgoingMessages.id, id),
+            or(
+              eq(outgoingMessages.status, 'pending'),
+              and(eq(outgoingMessages.status, 'sending'), lt(outgoingMessages.leaseUntil, sql`now()`)),
+            ),
+          ),
+        )
+        .returning();
+      return row ?? null;
+    },
+
+    async find(id: string): Promise<OutgoingRow | null> {
+      const [row] = await db.select().from(outgoingMessages).where(eq(outgoingMessages.id, id));
+      return row ?? null;
+    },
+
+    async markSent(id: string, messageId: number): Promise<void> {
+      await db
+        .update(outgoingMessages)
+        .set({ status: 'sent', sentMessageId: messageId, sentAt: sql`now()`, leaseUntil: null, lastError: null })
+        .where(and(eq(outgoingMessages.id, id), eq(outgoingMessages.status, 'sending')));
+    },
+
+    /** Gives a claimed message back, for a later attempt. */
+    async release(id: string, error: string): Promise<void> {
+      await db
+        .update(outgoingMessages)
+        .set({ status: 'pending', leaseUntil: null, lastError: error })
+        .where(and(eq(outgoingMessages.id, id), eq(outgoingMessages.status, 'sending')));
+    },
+
+    async markFailed(id: string, error: string): Promise<void> {
+      await db
+        .update(outgoingMessages)
+        .set({ status: 'failed', leaseUntil: null, lastError: error })
+        .where(and(eq(outgoingMessages.id, id), or(eq(outgoingMessages.status, 'sending'), eq(outgoingMessages.status, 'pending'))));
+    },
+
+    /** Rows not yet sent, oldest first: relayed to the queue on start-up in case Redis lost them. */
+    async listUnsent(limit: number): Promise<{ id: string }[]> {
+      return db
+        .select({ id: outgoingMessages.id })
+        .from(outgoingMessages)
+        .where(or(eq(outgoingMessages.status, 'pending'), eq(outgoingMessages.status, 'sending')))
+        .orderBy(outgoingMessages.createdAt)
+        .limit(limit);
+    },
+  };
+}
+
+export type OutgoingMessageRepository = ReturnType<typeof outgoingMessageRepository>;

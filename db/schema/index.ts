@@ -1,0 +1,4 @@
+export * from './accounts';
+export * from './messenger-users';
+export * from './outgoing-messages';
+export * from './processed-updates';

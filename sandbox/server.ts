@@ -1,0 +1,64 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { BotCommand } from 'grammy/types';
+import type { Logger } from 'pino';
+import { createFastify } from '../app/fastify';
+import { registerBotApi } from './bot-api';
+import { FileStore } from './files';
+import { registerPeopleApi } from './people-api';
+import { SandboxRateLimiter } from './rate-limiter';
+import { UpdateQueue } from './update-queue';
+import { World } from './world';
+
+export interface SandboxOptions {
+  port: number;
+  host?: string;
+  /** The token the bot must present; one is minted when absent. */
+  token?: string | undefined;
+  /** Sending calls per second before 429; 0 = no limit. */
+  ratePerSecond: number;
+  logger: Logger;
+}
+
+export interface Sandbox {
+  url: string;
+  token: string;
+  /** Where the service's SMS gateway posts (`{ to, text }`). */
+  smsUrl: string;
+  world: World;
+  limiter: SandboxRateLimiter;
+  close(): Promise<void>;
+}
+
+/** A local Telegram-compatible messenger: the Bot API for the bot, a people API for everyone else. */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const token = options.token ?? `${randomInt(1_000_000, 9_999_999)}:${randomBytes(27).toString('base64url')}`;
+  const botId = Number(token.split(':')[0]);
+  const world = new World({ id: botId, is_bot: true, first_name: 'Госуслуги (песочница)', username: 'gosuslugi_sandbox_bot' });
+  const files = new FileStore();
+  const log = options.logger.child({ component: 'sandbox' });
+  const updates = new UpdateQueue((err) => log.warn({ err: String(err) }, 'webhook delivery failed; retrying'));
+  const limiter = new SandboxRateLimiter(options.ratePerSecond);
+  const commands = new Map<string, BotCommand[]>();
+
+  const app = createFastify(log, 12 * 1024 * 1024);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  await registerBotApi(app, { token, world, files, updates, limiter, commands });
+  await registerPeopleApi(app, { world, files, updates, limiter, commands });
+  await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  return {
+    url,
+    token,
+    smsUrl: `${url}/sandbox/api/sms`,
+    world,
+    limiter,
+    async close() {
+      updates.close();
+      await app.close();
+    },
+  };
+}

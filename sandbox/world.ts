@@ -1,0 +1,258 @@
+import { EventEmitter } from 'node:events';
+import { randomInt } from 'node:crypto';
+import type {
+  Contact,
+  ForceReply,
+  InlineKeyboardMarkup,
+  Message,
+  Update,
+  PhotoSize,
+  ReplyKeyboardMarkup,
+  ReplyKeyboardRemove,
+  User,
+} from 'grammy/types';
+import { badRequest, forbidden } from './telegram-error';
+
+export interface Person {
+  id: number;
+  firstName: string;
+  lastName?: string;
+  username?: string;
+  languageCode: string;
+  /** The number this person would share with "share my contact", as +7XXXXXXXXXX. */
+  phone?: string;
+  blockedBot: boolean;
+}
+
+/** One message in a private chat, in the sandbox's own terms (what the web page shows). */
+export interface ChatEntry {
+  messageId: number;
+  from: 'bot' | 'person';
+  date: number;
+  text?: string;
+  caption?: string;
+  photo?: { fileId: string; width: number; height: number };
+  contact?: { phoneNumber: string; firstName: string; lastName?: string; userId?: number };
+  inlineKeyboard?: InlineKeyboardMarkup['inline_keyboard'];
+  protectContent: boolean;
+  editDate?: number;
+  /** How many times the bot edited it: a refreshed QR is the same message with a higher count. */
+  edits: number;
+}
+
+export interface CallbackAnswer {
+  callbackQueryId: string;
+  messageId: number;
+  data: string;
+  answered: boolean;
+  text?: string;
+  showAlert?: boolean;
+}
+
+export interface SmsMessage {
+  id: number;
+  to: string;
+  text: string;
+  receivedAt: string;
+}
+
+export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
+
+export type WorldEvent =
+  | { type: 'person'; person: Person }
+  | { type: 'message'; chatId: number; entry: ChatEntry }
+  | { type: 'edit'; chatId: number; entry: ChatEntry }
+  | { type: 'delete'; chatId: number; messageId: number }
+  | { type: 'keyboard'; chatId: number; keyboard: ReplyKeyboardMarkup | null }
+  | { type: 'callback-answer'; chatId: number; answer: CallbackAnswer }
+  | { type: 'sms'; sms: SmsMessage };
+
+interface Chat {
+  person: Person;
+  nextMessageId: number;
+  messages: Map<number, ChatEntry>;
+  replyKeyboard: ReplyKeyboardMarkup | null;
+  callbacks: Map<string, CallbackAnswer>;
+}
+
+/** People, their private chats with the bot, and the SMS inbox. Everything lives in memory. */
+export class World {
+  readonly events = new EventEmitter();
+  private readonly chats = new Map<number, Chat>();
+  private readonly callbackChats = new Map<string, number>();
+  private readonly sms: SmsMessage[] = [];
+
+  constructor(readonly bot: User) {
+    this.events.setMaxListeners(0);
+  }
+
+  addPerson(input: Omit<Person, 'id' | 'blockedBot'>): Person {
+    // Random ids like Telegram's: a restarted sandbox must not reuse an id the database remembers.
+    let id = randomInt(1_000_000_000, 2 ** 40);
+    while (this.chats.has(id)) id = randomInt(1_000_000_000, 2 ** 40);
+    const person: Person = { ...input, id, blockedBot: false };
+    this.chats.set(id, { person, nextMessageId: 1, messages: new Map(), replyKeyboard: null, callbacks: new Map() });
+    this.emit({ type: 'person', person });
+    return person;
+  }
+
+  people(): Person[] {
+    return [...this.chats.values()].map((c) => c.person);
+  }
+
+  person(id: number): Person | undefined {
+    return this.chats.get(id)?.person;
+  }
+
+  /** The chat as the Bot API addresses it; unknown ids answer "chat not found". */
+  chatForBot(chatId: number | string): Chat {
+    const chat = this.chats.get(Number(chatId));
+    if (!chat) throw badRequest('chat not found');
+    return chat;
+  }
+
+  /** Sending to a person who blocked the bot fails as Telegram fails it. */
+  writableChat(chatId: number | string): Chat {
+    const chat = this.chatForBot(chatId);
+    if (chat.person.blockedBot) throw forbidden('bot was blocked by the user');
+    return chat;
+  }
+
+  chatOf(personId: number): Chat {
+    const chat = this.chats.get(personId);
+    if (!chat) throw new Error(`no person ${personId}`);
+    return chat;
+  }
+
+  append(chat: Chat, entry: Omit<ChatEntry, 'messageId' | 'date' | 'edits'>): ChatEntry {
+    const full: ChatEntry = { ...entry, messageId: chat.nextMessageId++, date: nowSeconds(), edits: 0 };
+    chat.messages.set(full.messageId, full);
+    this.emit({ type: 'message', chatId: chat.person.id, entry: full });
+    return full;
+  }
+
+  edited(chat: Chat, entry: ChatEntry): void {
+    entry.edits += 1;
+    entry.editDate = nowSeconds();
+    this.emit({ type: 'edit', chatId: chat.person.id, entry });
+  }
+
+  remove(chat: Chat, messageId: number): boolean {
+    if (!chat.messages.delete(messageId)) return false;
+    this.emit({ type: 'delete', chatId: chat.person.id, messageId });
+    return true;
+  }
+
+  setReplyKeyboard(chat: Chat, markup: ReplyMarkup | undefined): void {
+    if (!markup) return;
+    if ('keyboard' in markup) chat.replyKeyboard = markup;
+    else if ('remove_keyboard' in markup) chat.replyKeyboard = null;
+    else return;
+    this.emit({ type: 'keyboard', chatId: chat.person.id, keyboard: chat.replyKeyboard });
+  }
+
+  /** A one-time keyboard hides once a person used one of its buttons. */
+  usedReplyKeyboard(chat: Chat): void {
+    if (chat.replyKeyboard?.one_time_keyboard) {
+      chat.replyKeyboard = null;
+      this.emit({ type: 'keyboard', chatId: chat.person.id, keyboard: null });
+    }
+  }
+
+  openCallback(chat: Chat, callback: CallbackAnswer): void {
+    chat.callbacks.set(callback.callbackQueryId, callback);
+    this.callbackChats.set(callback.callbackQueryId, chat.person.id);
+  }
+
+  answerCallback(callbackQueryId: string, text: string | undefined, showAlert: boolean): void {
+    const chatId = this.callbackChats.get(callbackQueryId);
+    const callback = chatId === undefined ? undefined : this.chats.get(chatId)?.callbacks.get(callbackQueryId);
+    if (!callback || callback.answered || chatId === undefined) {
+      throw badRequest('query is too old and response timeout expired or query ID is invalid');
+    }
+    callback.answered = true;
+    if (text !== undefined) callback.text = text;
+    callback.showAlert = showAlert;
+    this.emit({ type: 'callback-answer', chatId, answer: callback });
+  }
+
+  transcript(personId: number) {
+    const chat = this.chatOf(personId);
+    return {
+      person: chat.person,
+      messages: [...chat.messages.values()],
+      replyKeyboard: chat.replyKeyboard,
+      callbackAnswers: [...chat.callbacks.values()],
+    };
+  }
+
+  receiveSms(to: string, text: string): SmsMessage {
+    const sms: SmsMessage = { id: this.sms.length + 1, to, text, receivedAt: new Date().toISOString() };
+    this.sms.push(sms);
+    this.emit({ type: 'sms', sms });
+    return sms;
+  }
+
+  smsInbox(to?: string): SmsMessage[] {
+    return this.sms.filter((s) => to === undefined || s.to === to).reverse();
+  }
+
+  /** The Telegram `Message` a bot receives or gets back for an entry. */
+  toTelegram(chat: Chat, entry: ChatEntry, photo?: PhotoSize[]): Message & Update.NonChannel {
+    const person = chat.person;
+    const from = entry.from === 'bot' ? this.bot : personUser(person);
+    const contact: Contact | undefined = entry.contact && {
+      phone_number: entry.contact.phoneNumber,
+      first_name: entry.contact.firstName,
+      ...(entry.contact.lastName ? { last_name: entry.contact.lastName } : {}),
+      ...(entry.contact.userId ? { user_id: entry.contact.userId } : {}),
+    };
+    const message = {
+      message_id: entry.messageId,
+      from,
+      chat: {
+        id: person.id,
+        type: 'private' as const,
+        first_name: person.firstName,
+        ...(person.lastName ? { last_name: person.lastName } : {}),
+        ...(person.username ? { username: person.username } : {}),
+      },
+      date: entry.date,
+      ...(entry.editDate ? { edit_date: entry.editDate } : {}),
+      ...(entry.text !== undefined ? { text: entry.text, ...commandEntities(entry.text) } : {}),
+      ...(photo ? { photo } : {}),
+      ...(entry.caption !== undefined ? { caption: entry.caption } : {}),
+      ...(contact ? { contact } : {}),
+      ...(entry.inlineKeyboard ? { reply_markup: { inline_keyboard: entry.inlineKeyboard } } : {}),
+      ...(entry.protectContent ? { has_protected_content: true as const } : {}),
+    };
+    return message as Message & Update.NonChannel;
+  }
+
+  private emit(event: WorldEvent): void {
+    this.events.emit('event', event);
+  }
+}
+
+export function personUser(person: Person): User {
+  return {
+    id: person.id,
+    is_bot: false,
+    first_name: person.firstName,
+    ...(person.lastName ? { last_name: person.lastName } : {}),
+    ...(person.username ? { username: person.username } : {}),
+    language_code: person.languageCode,
+  };
+}
+
+/** Telegram clients mark a leading /command, which is how bots recognise commands. */
+function commandEntities(text: string) {
+  const match = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?/.exec(text);
+  return match ? { entities: [{ type: 'bot_command' as const, offset: 0, length: match[0].length }] } : {};
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export type { Chat };
