@@ -1,0 +1,51 @@
+import { ConfigError, parseConfig } from './config';
+import { createLogger } from './logger';
+import { startService } from './service';
+
+/** `npm start`: parse the environment, start the configured roles, stop cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  if (!config.keyEncryptionKey) {
+    logger.warn('KEY_ENCRYPTION_KEY is not set: a development key is used; never run production like this');
+  }
+  let service: Awaited<ReturnType<typeof startService>>;
+  try {
+    service = await startService(config, logger);
+  } catch (err) {
+    // Expected start-up failures (Redis or PostgreSQL away, a busy embedded database) carry
+    // a message that says what to do; a stack trace would only hide it.
+    logger.fatal({ err: err instanceof Error ? err.message : err }, 'the service could not start');
+    process.stderr.write(`\n${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  if (service.sandbox) {
+    process.stdout.write(
+      `\nThe sandbox messenger is at ${service.sandbox.url} (people API: ${service.sandbox.url}/sandbox/api/people; see docs/sandbox.md)\n` +
+        `The service's HTTP API is at ${service.httpUrl}\n\n`,
+    );
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight work');
+    const force = setTimeout(() => {
+      logger.error('did not stop within 30 s; exiting');
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    void service.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,52 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+export class RedisUnreachableError extends Error {
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
+    super(
+      `Redis is not reachable at ${url} (${reason}). The job queues need Redis 6.2 or newer: ` +
+        'install and start one (on Debian: `apt-get install redis-server`, then `redis-server --daemonize yes`), ' +
+        'or point REDIS_URL at any Redis 6.2+.',
+    );
+    this.name = 'RedisUnreachableError';
+  }
+}
+
+/**
+ * Workers block on Redis and must never give up a command (`maxRetriesPerRequest: null`);
+ * producers fail fast instead of queueing commands while Redis is away.
+ */
+export function createRedis(url: string, purpose: 'worker' | 'producer'): Redis {
+  const options: RedisOptions =
+    purpose === 'worker'
+      ? { maxRetriesPerRequest: null }
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 };
+  return new Redis(url, options);
+}
+
+/** Checks at start-up that Redis answers and is new enough for BullMQ, with a plain message if not. */
+export async function checkRedis(url: string): Promise<void> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    const info = await redis.info('server');
+    const version = /redis_version:(\d+)\.(\d+)/.exec(info);
+    const [major, minor] = [Number(version?.[1] ?? 0), Number(version?.[2] ?? 0)];
+    if (major < 6 || (major === 6 && minor < 2)) {
+      throw new RedisUnreachableError(url, `version ${major}.${minor} is too old`);
+    }
+  } catch (err) {
+    if (err instanceof RedisUnreachableError) throw err;
+    throw new RedisUnreachableError(url, err instanceof Error ? err.message : String(err));
+  } finally {
+    redis.disconnect();
+  }
+}

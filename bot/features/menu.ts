@@ -1,0 +1,63 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext } from '../context';
+
+/** Callback data of the information pages; the page name is the Fluent key's suffix. */
+const PAGES = ['digital-id', 'trusted-contact', 'safety'] as const;
+type Page = (typeof PAGES)[number];
+const pageData = (page: Page) => `info:${page}`;
+
+export function mainMenu(ctx: BotContext): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-digital-id'), pageData('digital-id'))
+    .row()
+    .text(ctx.t('button-trusted-contact'), pageData('trusted-contact'))
+    .row()
+    .text(ctx.t('button-safety'), pageData('safety'))
+    .row()
+    .text(ctx.t('button-help'), 'menu:help');
+}
+
+const backButton = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('button-back'), 'menu:home');
+
+/**
+ * /start, /help, /safety and the menu of information pages. Pages open in place of the menu
+ * (one message edited), so the chat does not fill with repeated menus.
+ */
+export function menuFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const greeting = (ctx: BotContext) => ctx.t('start-greeting', { name: ctx.from?.first_name ?? '' });
+
+  feature.command('start', (ctx) => ctx.reply(greeting(ctx), { reply_markup: mainMenu(ctx) }));
+  feature.command('help', (ctx) => ctx.reply(ctx.t('help'), { reply_markup: backButton(ctx) }));
+  feature.command('safety', (ctx) => ctx.reply(ctx.t('info-safety'), { reply_markup: backButton(ctx) }));
+
+  feature.callbackQuery(/^info:(.+)$/, async (ctx) => {
+    const page = ctx.match[1] as Page;
+    await ctx.answerCallbackQuery();
+    if (!PAGES.includes(page)) return;
+    await showInPlace(ctx, ctx.t(`info-${page}`), backButton(ctx));
+  });
+  feature.callbackQuery('menu:home', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showInPlace(ctx, greeting(ctx), mainMenu(ctx));
+  });
+  feature.callbackQuery('menu:help', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showInPlace(ctx, ctx.t('help'), backButton(ctx));
+  });
+  return feature;
+}
+
+/** Edits the pressed message; a second tap on the same button is "not modified", which is fine. */
+async function showInPlace(ctx: BotContext, text: string, keyboard: InlineKeyboard): Promise<void> {
+  try {
+    await ctx.editMessageText(text, { reply_markup: keyboard });
+  } catch (err) {
+    if (err instanceof Error && err.message.includes('message is not modified')) return;
+    if (err instanceof Error && /message to edit not found|can't be edited/.test(err.message)) {
+      await ctx.reply(text, { reply_markup: keyboard });
+      return;
+    }
+    throw err;
+  }
+}
