@@ -59,7 +59,7 @@ export class RegistryFileError extends Error {
 }
 
 export function formatProblem(problem: RegistryProblem): string {
-  const where = [problem.row === null ? null : `row ${problem.row}`, problem.field && `field ${problem.field}`]
+  const where = [problem.row === null ? null : `index ${problem.row}`, problem.field && `field ${problem.field}`]
     .filter(Boolean)
     .join(', ');
   return where ? `${where}: ${problem.message}` : problem.message;

@@ -1,0 +1,80 @@
+import type { CallbackAnswer, ChatEntry, Person, SmsMessage } from './world';
+
+export interface Transcript {
+  person: Person;
+  messages: ChatEntry[];
+  replyKeyboard: { keyboard: unknown[][] } | null;
+  callbackAnswers: CallbackAnswer[];
+  commands: { command: string; description: string }[];
+}
+
+/** The people API from the outside, for tests, benchmarks and scripts (see docs/sandbox.md). */
+export class SandboxClient {
+  constructor(readonly url: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}/sandbox/api${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async createPerson(input: { name: string; languageCode?: string; phone?: string; lastName?: string }): Promise<Person> {
+    return (await this.call<{ person: Person }>('POST', '/people', input)).person;
+  }
+
+  sendText(personId: number, text: string) {
+    return this.call<{ messageId: number; updateId: number | null }>('POST', `/people/${personId}/messages`, { text });
+  }
+
+  sendPhoto(personId: number, png: Buffer, caption?: string) {
+    return this.call<{ messageId: number; updateId: number | null }>('POST', `/people/${personId}/photos`, {
+      base64: png.toString('base64'),
+      ...(caption ? { caption } : {}),
+    });
+  }
+
+  shareContact(personId: number, card: { phone?: string; firstName?: string; userId?: number } = {}) {
+    return this.call<{ messageId: number; updateId: number | null }>('POST', `/people/${personId}/contact`, card);
+  }
+
+  tap(personId: number, messageId: number, data: string, options: { forge?: boolean } = {}) {
+    return this.call<{ callbackQueryId: string; updateId: number }>('POST', `/people/${personId}/callbacks`, {
+      messageId,
+      data,
+      ...options,
+    });
+  }
+
+  deleteMessage(personId: number, messageId: number) {
+    return this.call<void>('DELETE', `/people/${personId}/messages/${messageId}`);
+  }
+
+  block(personId: number) {
+    return this.call<{ person: Person }>('POST', `/people/${personId}/block`);
+  }
+
+  unblock(personId: number) {
+    return this.call<{ person: Person }>('POST', `/people/${personId}/unblock`);
+  }
+
+  chat(personId: number) {
+    return this.call<Transcript>('GET', `/people/${personId}/chat`);
+  }
+
+  redeliver(updateId: number) {
+    return this.call<{ redelivered: number }>('POST', `/updates/${updateId}/redeliver`);
+  }
+
+  setRate(ratePerSecond: number) {
+    return this.call<{ ratePerSecond: number }>('PUT', '/settings', { ratePerSecond });
+  }
+
+  async sms(to?: string): Promise<SmsMessage[]> {
+    const query = to ? `?to=${encodeURIComponent(to)}` : '';
+    return (await this.call<{ messages: SmsMessage[] }>('GET', `/sms${query}`)).messages;
+  }
+}

@@ -1,0 +1,168 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from '../../core/identity/account';
+import { type DatabaseHandle, openDatabase } from '../../db/client';
+import { demoRegistry } from '../../db/registry/demo-registry';
+import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
+import { RegistryFileError, parseRegistryFile } from '../../db/registry/registry-file';
+import { countAccounts } from '../../db/registry/registry-size';
+import { outgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
+import { processedUpdateRepository } from '../../db/repositories/processed-update.repository';
+import { createTestDatabase } from '../support/postgres';
+
+const TODAY = '2026-11-22';
+
+const drivers = [
+  {
+    name: 'PostgreSQL',
+    async open() {
+      const database = await createTestDatabase();
+      const handle = await openDatabase({ kind: 'postgres', url: database.url });
+      return { handle, cleanup: database.drop };
+    },
+  },
+  {
+    name: 'PGlite',
+    async open() {
+      const handle = await openDatabase({ kind: 'pglite', dir: 'memory://' });
+      return { handle, cleanup: async () => {} };
+    },
+  },
+];
+
+describe.each(drivers)('the database on $name', (driver) => {
+  let handle: DatabaseHandle;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ handle, cleanup } = await driver.open());
+    await handle.migrate();
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await cleanup?.();
+  });
+
+  it('has every table after migrating, and migrating again changes nothing', async () => {
+    await handle.migrate();
+    for (const table of ['accounts', 'account_statuses', 'messenger_users', 'processed_updates', 'outgoing_messages']) {
+      const rows = await handle.db.execute(sql`select to_regclass(${table}) as t`);
+      const first = (Array.isArray(rows) ? rows[0] : (rows as unknown as { rows: unknown[] }).rows[0]) as { t: string };
+      expect(first.t).toBe(table);
+    }
+  });
+
+  it('imports the demo registry, and a second import of the same file changes nothing', async () => {
+    const demo = demoRegistry(TODAY);
+    const first = await importRegistry(handle.db, demo);
+    expect(first).toMatchObject({ total: demo.length, created: demo.length, updated: 0, unchanged: 0 });
+    const again = await importRegistry(handle.db, demo);
+    expect(again).toMatchObject({ total: demo.length, created: 0, updated: 0, unchanged: demo.length });
+    const [loaded] = await loadAccounts(handle.db, ['demo-07']);
+    expect(loaded?.statuses.map((s) => s.kind).sort()).toEqual(['large_family', 'svo_participant']);
+  });
+
+  it('updates changed accounts on re-import: a removed status and lost biometrics', async () => {
+    const demo = demoRegistry(TODAY);
+    const changed = demo.map((a) => (a.id === 'demo-07' ? { ...a, biometrics: false, statuses: [a.statuses[0]!] } : a));
+    const summary = await importRegistry(handle.db, changed);
+    expect(summary).toMatchObject({ updated: 1, created: 0, changedIds: ['demo-07'] });
+    const [loaded] = await loadAccounts(handle.db, ['demo-07']);
+    expect(loaded?.biometrics).toBe(false);
+    expect(loaded?.statuses.map((s) => s.kind)).toEqual(['large_family']);
+  });
+
+  it('lets two accounts of one file swap their confirmed phones', async () => {
+    const [a, b] = demoRegistry(TODAY) as [Account, Account];
+    await importRegistry(handle.db, [
+      { ...a, id: 'swap-a', phone: '+79991110001' },
+      { ...b, id: 'swap-b', phone: '+79991110002' },
+    ]);
+    await importRegistry(handle.db, [
+      { ...a, id: 'swap-a', phone: '+79991110002' },
+      { ...b, id: 'swap-b', phone: '+79991110001' },
+    ]);
+    const loaded = await loadAccounts(handle.db, ['swap-a', 'swap-b']);
+    expect(Object.fromEntries(loaded.map((x) => [x.id, x.phone]))).toEqual({
+      'swap-a': '+79991110002',
+      'swap-b': '+79991110001',
+    });
+  });
+
+  it('writes nothing when a phone in the file is confirmed on another account', async () => {
+    const before = await countAccounts(handle.db);
+    const [a] = demoRegistry(TODAY) as [Account];
+    const newcomer: Account = { ...a, id: 'newcomer', phone: '+79990000001' };
+    const ok: Account = { ...a, id: 'would-be-added', phone: '+79995550000' };
+    const attempt = importRegistry(handle.db, [ok, newcomer]);
+    await expect(attempt).rejects.toBeInstanceOf(RegistryFileError);
+    await expect(attempt).rejects.toThrow('index 1, field phone: is already confirmed on account demo-01');
+    expect(await countAccounts(handle.db)).toBe(before);
+  });
+
+  it('remembers an update id once', async () => {
+    const updates = processedUpdateRepository(handle.db);
+    expect(await updates.markFirstSeen(42, 1001)).toBe(true);
+    expect(await updates.markFirstSeen(42, 1001)).toBe(false);
+    expect(await updates.markFirstSeen(43, 1001)).toBe(true);
+  });
+
+  it('lets one worker claim an outbox message, and another only after the lease ran out', async () => {
+    const outbox = outgoingMessageRepository(handle.db);
+    const { id } = await outbox.add('claim-test', 1, { text: 'x' });
+    const claims = await Promise.all([outbox.claim(id, 60_000), outbox.claim(id, 60_000)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const { id: shortLease } = await outbox.add('claim-test-2', 1, { text: 'y' });
+    expect(await outbox.claim(shortLease, -1)).not.toBeNull();
+    expect(await outbox.claim(shortLease, 60_000)).not.toBeNull();
+    await outbox.markSent(shortLease, 7);
+    expect(await outbox.claim(shortLease, 60_000)).toBeNull();
+  });
+
+});
+
+describe('migrations on PostgreSQL', () => {
+  it('run from several processes at once, serialised by an advisory lock', async () => {
+    const database = await createTestDatabase();
+    const handles = await Promise.all([1, 2, 3].map(() => openDatabase({ kind: 'postgres', url: database.url })));
+    try {
+      await Promise.all(handles.map((h) => h.migrate()));
+      expect(await countAccounts(handles[0]!.db)).toBe(0);
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+      await database.drop();
+    }
+  });
+});
+
+describe('the registry file', () => {
+  it('names the index and field of every bad row, and accepts a good file', () => {
+    const good = JSON.stringify(demoRegistry(TODAY).map(({ middleName, statuses, ...a }) => ({
+      ...a,
+      ...(middleName ? { middleName } : {}),
+      statuses: statuses.map((s) => (s.validUntil ? s : { kind: s.kind })),
+    })));
+    expect(parseRegistryFile(good)).toHaveLength(12);
+    const bad = JSON.stringify([
+      JSON.parse(good)[0],
+      { ...JSON.parse(good)[1], birthDate: '2001-02-30', phone: '89991234567' },
+      { ...JSON.parse(good)[2], id: 'demo-01', statuses: [{ kind: 'student' }, { kind: 'student' }] },
+    ]);
+    let error: RegistryFileError | undefined;
+    try {
+      parseRegistryFile(bad);
+    } catch (err) {
+      error = err as RegistryFileError;
+    }
+    expect(error?.problems).toEqual([
+      { row: 1, field: 'birthDate', message: 'must be a real date written as YYYY-MM-DD' },
+      { row: 1, field: 'phone', message: 'must be a Russian mobile number written as +7XXXXXXXXXX' },
+      { row: 2, field: 'statuses.1.kind', message: 'repeats status student' },
+      { row: 2, field: 'id', message: 'repeats the id of row 0' },
+    ]);
+  });
+
+  it('rejects text that is not JSON, or not an array', () => {
+    expect(() => parseRegistryFile('{oops')).toThrow(/not valid JSON/);
+    expect(() => parseRegistryFile('{}')).toThrow(RegistryFileError);
+  });
+});

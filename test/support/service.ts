@@ -1,0 +1,45 @@
+import { type Config, parseConfig } from '../../app/config';
+import { createLogger } from '../../app/logger';
+import { type Service, startService } from '../../app/service';
+import { SandboxClient } from '../../sandbox/client';
+import { createTestDatabase } from './postgres';
+import { REDIS_URL, testQueuePrefix } from './redis';
+
+export interface TestService {
+  service: Service;
+  config: Config;
+  sandbox: SandboxClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service as `npm start` runs it (sandbox, bot, API, workers in one process) on a
+ * fresh PostgreSQL database, a Redis prefix of its own and free ports.
+ */
+export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+  const database = await createTestDatabase();
+  const queue = testQueuePrefix();
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    QUEUE_PREFIX: queue.prefix,
+    PORT: '0',
+    SANDBOX_PORT: '0',
+    SANDBOX_RATE_PER_SECOND: '0',
+    ...env,
+  });
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const service = await startService(config, logger);
+  if (!service.sandbox) throw new Error('the test service runs the sandbox');
+  return {
+    service,
+    config,
+    sandbox: new SandboxClient(service.sandbox.url),
+    async stop() {
+      await service.stop();
+      await queue.cleanup();
+      await database.drop();
+    },
+  };
+}
