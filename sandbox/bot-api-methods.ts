@@ -79,7 +79,7 @@ function parse<T extends z.ZodType>(schema: T, params: Params): z.infer<T> {
 
 function checkText(text: string, limit: number, what: 'message text' | 'message caption'): void {
   if (text.trim() === '' && what === 'message text') throw badRequest('message text is empty');
-  if (text.length > limit) throw badRequest(`${what} is too long`);
+  if (text.length > limit) throw badRequest(what === 'message text' ? 'message is too long' : 'message caption is too long');
 }
 
 function inlineKeyboard(markup: ReplyMarkup | undefined): InlineKeyboardButton[][] | undefined {

@@ -12,12 +12,12 @@ const registryRecord = z
     id: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
     lastName: name,
     firstName: name,
-    middleName: name.optional(),
+    middleName: name.nullish(),
     birthDate: isoDate,
     phone: z.string().regex(E164_RU, 'must be a Russian mobile number written as +7XXXXXXXXXX'),
     confirmed: z.boolean(),
     biometrics: z.boolean(),
-    statuses: z.array(z.object({ kind: z.enum(STATUS_KINDS), validUntil: isoDate.optional() })),
+    statuses: z.array(z.object({ kind: z.enum(STATUS_KINDS), validUntil: isoDate.nullish() })),
   })
   .superRefine((record, ctx) => {
     const seen = new Set<string>();
@@ -97,4 +97,17 @@ export function parseRegistryFile(text: string): Account[] {
     biometrics: r.biometrics,
     statuses: r.statuses.map((s) => ({ kind: s.kind, validUntil: s.validUntil ?? null })),
   }));
+}
+
+/** Writes accounts in the registry file's contract shape (optional fields left out, not null). */
+export function formatRegistryFile(accounts: Account[]): string {
+  return JSON.stringify(
+    accounts.map(({ middleName, statuses, ...rest }) => ({
+      ...rest,
+      ...(middleName ? { middleName } : {}),
+      statuses: statuses.map(({ kind, validUntil }) => (validUntil ? { kind, validUntil } : { kind })),
+    })),
+    null,
+    2,
+  );
 }

@@ -1,0 +1,155 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../app/config';
+import { createLogger } from '../../app/logger';
+import { startService } from '../../app/service';
+import { SandboxClient } from '../../sandbox/client';
+import { startSandbox } from '../../sandbox/server';
+import { demoRegistry } from '../../db/registry/demo-registry';
+import { formatRegistryFile } from '../../db/registry/registry-file';
+import { createTestDatabase } from '../support/postgres';
+import { REDIS_URL, testQueuePrefix } from '../support/redis';
+import { runScript, startScript } from '../support/run-process';
+import { waitFor } from '../support/wait';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gms-startup-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('starting the service', () => {
+  it('refuses a malformed environment, naming every problem, with exit code 1', async () => {
+    const result = await runScript('app/main.ts', [], { PORT: 'x', ROLES: 'bot,cook', BOT_API_ROOT: 'http://127.0.0.1:1' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PORT:');
+    expect(result.stderr).toContain('ROLES: unknown role "cook"');
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('says plainly that Redis is unreachable and how to get one', async () => {
+    const result = await runScript('app/main.ts', [], {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      PGLITE_DIR: join(dir, 'no-redis'),
+      PORT: '0',
+      SANDBOX_PORT: '0',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Redis is not reachable at redis://127.0.0.1:1');
+    expect(result.stderr).toContain('apt-get install redis-server');
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('says plainly that PostgreSQL is unreachable', async () => {
+    const result = await runScript('app/main.ts', [], {
+      DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none',
+      PORT: '0',
+      SANDBOX_PORT: '0',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PostgreSQL is not reachable at postgres://nobody:***@127.0.0.1:1/none');
+    expect(result.stderr).not.toContain('secret');
+  });
+
+  it('runs on the embedded database, where the command-line tools wait their turn', async () => {
+    const pgliteDir = join(dir, 'pglite');
+    const queue = testQueuePrefix();
+    const env = { PGLITE_DIR: pgliteDir, REDIS_URL, QUEUE_PREFIX: queue.prefix, PORT: '0', SANDBOX_PORT: '0' };
+    const registry = join(dir, 'registry.json');
+    const [a, b] = demoRegistry('2026-11-22');
+    await writeFile(
+      registry,
+      formatRegistryFile([
+        { ...a!, id: 'cli-1', phone: '+79995550001' },
+        { ...b!, id: 'cli-2', phone: '+79995550002' },
+      ]),
+    );
+    const service = startScript('app/main.ts', env, /HTTP API is at http:\/\/[\d.]+:\d+/);
+    try {
+      const output = await service.ready;
+      const sandboxUrl = /sandbox messenger is at (http:\/\/[\d.:]+)/.exec(output)?.[1] as string;
+      const people = new SandboxClient(sandboxUrl);
+      const ivan = await people.createPerson({ name: 'Иван' });
+      await people.sendText(ivan.id, '/start');
+      await waitFor(async () => (await people.chat(ivan.id)).messages.some((m) => m.from === 'bot'), 'the greeting');
+
+      const refused = await runScript('app/cli/registry-import.ts', [registry], { PGLITE_DIR: pgliteDir });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('is in use by another process');
+      expect(refused.stderr).toContain('stop the service first, or set DATABASE_URL');
+
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      const imported = await runScript('app/cli/registry-import.ts', [registry], { PGLITE_DIR: pgliteDir });
+      expect(imported.stderr).toBe('');
+      expect(imported.stdout).toContain('Imported 2 accounts: 2 new, 0 updated, 0 unchanged.');
+    } finally {
+      service.child.kill('SIGKILL');
+      await queue.cleanup();
+    }
+  }, 90_000);
+
+  it('imports a registry into PostgreSQL from the command line, rejecting a bad file whole', async () => {
+    const database = await createTestDatabase();
+    try {
+      const good = join(dir, 'good.json');
+      const bad = join(dir, 'bad.json');
+      const accounts = demoRegistry('2026-11-22');
+      await writeFile(good, formatRegistryFile(accounts));
+      await writeFile(bad, formatRegistryFile([...accounts.slice(0, 3), { ...accounts[3]!, phone: '8 999 000-00-04' }]));
+      const env = { DATABASE_URL: database.url };
+      const rejected = await runScript('app/cli/registry-import.ts', [bad], env);
+      expect(rejected.code).toBe(1);
+      expect(rejected.stderr).toContain('index 3, field phone: must be a Russian mobile number');
+      const first = await runScript('app/cli/registry-import.ts', [good], env);
+      expect(first.stdout).toContain('Imported 12 accounts: 12 new, 0 updated, 0 unchanged.');
+      const again = await runScript('app/cli/registry-import.ts', [good], env);
+      expect(again.stdout).toContain('Imported 12 accounts: 0 new, 0 updated, 12 unchanged.');
+      const missing = await runScript('app/cli/registry-import.ts', [], env);
+      expect(missing.stderr).toContain('Usage: npm run registry:import -- FILE');
+    } finally {
+      await database.drop();
+    }
+  }, 60_000);
+
+  it('drives an outside Bot API server when BOT_TOKEN and BOT_API_ROOT are set, starting no sandbox', async () => {
+    const logger = createLogger('silent');
+    const outside = await startSandbox({ port: 0, ratePerSecond: 0, logger });
+    const database = await createTestDatabase();
+    const queue = testQueuePrefix();
+    const config = parseConfig({
+      BOT_TOKEN: outside.token,
+      BOT_API_ROOT: outside.url,
+      SMS_HTTP_URL: outside.smsUrl,
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      QUEUE_PREFIX: queue.prefix,
+      PORT: '0',
+    });
+    const service = await startService(config, logger);
+    try {
+      expect(service.sandbox).toBeNull();
+      const people = new SandboxClient(outside.url);
+      const john = await people.createPerson({ name: 'John', languageCode: 'en' });
+      await people.sendText(john.id, '/start');
+      const reply = await waitFor(
+        async () => (await people.chat(john.id)).messages.find((m) => m.from === 'bot'),
+        'the greeting',
+      );
+      expect(reply.text).toContain('Hello, John!');
+      const ready = await fetch(`${service.httpUrl}/readyz`);
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok' } });
+      const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
+      expect(metrics).toMatch(/bot_updates_total\{type="message"\} 1/);
+    } finally {
+      await service.stop();
+      await outside.close();
+      await queue.cleanup();
+      await database.drop();
+    }
+  });
+});

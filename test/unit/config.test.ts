@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../app/config';
+
+const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('defaults to every role on the sandbox and the embedded database', () => {
+    const config = parseConfig({});
+    expect([...config.roles].sort()).toEqual(['api', 'bot', 'sandbox', 'worker']);
+    expect(config.messenger).toEqual({ kind: 'sandbox', token: undefined });
+    expect(config.storage).toEqual({ kind: 'pglite', dir: '.data/pglite' });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect([config.port, config.sandboxPort]).toEqual([8080, 8081]);
+    expect(config.digitalId).toEqual({
+      qrRefreshSeconds: 30,
+      qrSessionSeconds: 300,
+      tokenTtlSeconds: 45,
+      verifyClockSkewSeconds: 5,
+    });
+    expect(config.trustedContact).toEqual({
+      invitationTtlSeconds: 259_200,
+      recoveryTtlSeconds: 3600,
+      recoveryMaxPerDay: 3,
+      trustorsPerContact: 5,
+    });
+    expect(config.delivery).toEqual({ kind: 'polling' });
+  });
+
+  it('follows the npm start table for BOT_TOKEN and BOT_API_ROOT', () => {
+    const real = parseConfig({ BOT_TOKEN: TOKEN, SMS_HTTP_URL: 'http://sms.local/send' });
+    expect(real.roles.has('sandbox')).toBe(false);
+    expect(real.messenger).toEqual({ kind: 'bot-api', token: TOKEN, apiRoot: undefined });
+    const outside = parseConfig({ BOT_TOKEN: TOKEN, BOT_API_ROOT: 'http://127.0.0.1:9000', SMS_HTTP_URL: 'http://s/x' });
+    expect(outside.roles.has('sandbox')).toBe(false);
+    expect(outside.messenger).toEqual({ kind: 'bot-api', token: TOKEN, apiRoot: 'http://127.0.0.1:9000' });
+    expect(problems({ BOT_API_ROOT: 'http://127.0.0.1:9000' })).toEqual([
+      'BOT_API_ROOT is set but BOT_TOKEN is not: name the bot whose API server this is, or unset both to use the sandbox',
+    ]);
+  });
+
+  it('lists every problem at once', () => {
+    const found = problems({
+      PORT: 'eighty',
+      ROLES: 'bot,chef',
+      BOT_TOKEN: 'nope',
+      WEBHOOK_URL: 'https://example.org/hook',
+      REDIS_URL: 'http://redis',
+      TOKEN_TTL_SECONDS: '-1',
+      KEY_ENCRYPTION_KEY: 'short',
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT: /),
+        'ROLES: unknown role "chef"; the roles are bot, api, worker, sandbox',
+        expect.stringMatching(/^BOT_TOKEN: must look like/),
+        expect.stringMatching(/^REDIS_URL: must be a redis:\/\/ URL/),
+        expect.stringMatching(/^TOKEN_TTL_SECONDS: /),
+        'KEY_ENCRYPTION_KEY: must be 32 bytes, base64-encoded',
+      ]),
+    );
+    expect(found.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('checks the shapes that only make sense together', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    expect(problems({ ROLES: 'bot,worker', BOT_TOKEN: TOKEN })).toEqual([
+      'SMS_HTTP_URL is required unless the sandbox runs in this process (its inbox receives the SMS)',
+      'DATABASE_URL is required to run roles in separate processes: the embedded database serves one process',
+    ]);
+    expect(problems({ WEBHOOK_URL: 'https://example.org/hook' })).toEqual([
+      'WEBHOOK_URL and WEBHOOK_SECRET go together: set both for webhook mode, or neither for long polling',
+    ]);
+    expect(problems({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: key })).toEqual([]);
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      'KEY_ENCRYPTION_KEY is required in production (32 random bytes, base64)',
+    ]);
+    expect(problems({ QR_REFRESH_SECONDS: '60' })).toEqual([
+      'QR_REFRESH_SECONDS must be less than TOKEN_TTL_SECONDS, or a QR expires before it is replaced',
+    ]);
+    expect(problems({ RECOVERY_CALLBACK_URL: 'https://portal.example/cb' })).toEqual([
+      'RECOVERY_CALLBACK_SECRET is required when RECOVERY_CALLBACK_URL is set',
+    ]);
+  });
+
+  it('reads webhook mode, admin ids and separate roles on PostgreSQL', () => {
+    const config = parseConfig({
+      ROLES: 'api',
+      DATABASE_URL: 'postgres://u@db/app',
+      WEBHOOK_URL: 'https://bot.example/telegram',
+      WEBHOOK_SECRET: 'abc_DEF-123',
+      ADMIN_IDS: '111, 222',
+    });
+    expect([...config.roles]).toEqual(['api']);
+    expect(config.delivery).toEqual({ kind: 'webhook', url: 'https://bot.example/telegram', secret: 'abc_DEF-123' });
+    expect(config.adminIds).toEqual([111, 222]);
+    expect(config.storage).toEqual({ kind: 'postgres', url: 'postgres://u@db/app' });
+  });
+});
