@@ -58,7 +58,9 @@ const env = z.object({
   ),
   PORTAL_API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   RECOVERY_CALLBACK_URL: optionalUrl,
-  RECOVERY_CALLBACK_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  RECOVERY_CALLBACK_SECRET: optionalText.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
   KEY_ENCRYPTION_KEY: optionalText.pipe(
     z
       .string()
@@ -135,7 +137,9 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -151,17 +155,25 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (!e) throw new ConfigError(problems);
 
   if (!e.BOT_TOKEN && e.BOT_API_ROOT) {
-    problems.push('BOT_API_ROOT is set but BOT_TOKEN is not: name the bot whose API server this is, or unset both to use the sandbox');
+    problems.push(
+      'BOT_API_ROOT is set but BOT_TOKEN is not: name the bot whose API server this is, or unset both to use the sandbox',
+    );
   }
   const needsMessenger = roles.has('bot') || roles.has('worker');
   if (needsMessenger && !e.BOT_TOKEN && !roles.has('sandbox')) {
-    problems.push('BOT_TOKEN is required when the sandbox does not run in this process (ROLES has no sandbox)');
+    problems.push(
+      'BOT_TOKEN is required when the sandbox does not run in this process (ROLES has no sandbox)',
+    );
   }
   if (Boolean(e.WEBHOOK_URL) !== Boolean(e.WEBHOOK_SECRET)) {
-    problems.push('WEBHOOK_URL and WEBHOOK_SECRET go together: set both for webhook mode, or neither for long polling');
+    problems.push(
+      'WEBHOOK_URL and WEBHOOK_SECRET go together: set both for webhook mode, or neither for long polling',
+    );
   }
   if (needsMessenger && !e.SMS_HTTP_URL && !roles.has('sandbox')) {
-    problems.push('SMS_HTTP_URL is required unless the sandbox runs in this process (its inbox receives the SMS)');
+    problems.push(
+      'SMS_HTTP_URL is required unless the sandbox runs in this process (its inbox receives the SMS)',
+    );
   }
   if (e.RECOVERY_CALLBACK_URL && !e.RECOVERY_CALLBACK_SECRET) {
     problems.push('RECOVERY_CALLBACK_SECRET is required when RECOVERY_CALLBACK_URL is set');
@@ -172,10 +184,14 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   const separateProcesses = source.ROLES && !(['bot', 'api', 'worker'] as const).every((r) => roles.has(r));
   const usesDatabase = roles.has('bot') || roles.has('api') || roles.has('worker');
   if (!e.DATABASE_URL && separateProcesses && usesDatabase) {
-    problems.push('DATABASE_URL is required to run roles in separate processes: the embedded database serves one process');
+    problems.push(
+      'DATABASE_URL is required to run roles in separate processes: the embedded database serves one process',
+    );
   }
   if (e.QR_REFRESH_SECONDS >= e.TOKEN_TTL_SECONDS) {
-    problems.push('QR_REFRESH_SECONDS must be less than TOKEN_TTL_SECONDS, or a QR expires before it is replaced');
+    problems.push(
+      'QR_REFRESH_SECONDS must be less than TOKEN_TTL_SECONDS, or a QR expires before it is replaced',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const adminIds = (e.ADMIN_IDS ?? '')

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { run, type RunnerHandle } from '@grammyjs/runner';
+import { type RunnerHandle, run } from '@grammyjs/runner';
 import { Queue, type Worker } from 'bullmq';
 import { Api, webhookCallback } from 'grammy';
 import type { Redis } from 'ioredis';
@@ -9,7 +9,7 @@ import { createHttpServer } from '../api/http-server';
 import { createBot } from '../bot/create-bot';
 import { publishCommandMenu } from '../bot/platform/command-menu';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
-import { systemClock, type Clock } from '../core/clock';
+import { type Clock, systemClock } from '../core/clock';
 import { moscowDate } from '../core/identity/calendar';
 import { type DatabaseHandle, openDatabase } from '../db/client';
 import { demoRegistry } from '../db/registry/demo-registry';
@@ -20,7 +20,11 @@ import { outgoingMessageRepository } from '../db/repositories/outgoing-message.r
 import { processedUpdateRepository } from '../db/repositories/processed-update.repository';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { outgoingProcessor } from '../workers/outgoing/outgoing.processor';
-import { type OutgoingProducer, type OutgoingQueue, outgoingProducer } from '../workers/outgoing/outgoing.producer';
+import {
+  type OutgoingProducer,
+  type OutgoingQueue,
+  outgoingProducer,
+} from '../workers/outgoing/outgoing.producer';
 import { startOutgoingWorker } from '../workers/outgoing/outgoing.worker';
 import { QUEUES } from '../workers/queues';
 import type { Config } from './config';
@@ -46,7 +50,11 @@ export interface ServiceOptions {
  * The composition root: builds every adapter the configured roles need, wires them, starts
  * them, and returns one stop() that closes them in reverse order.
  */
-export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Promise<Service> {
   const clock = options.clock ?? systemClock;
   const closers: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -105,8 +113,16 @@ async function assemble(
   closers.push(() => outgoingQueue.close());
   const outgoing = outgoingProducer({ outbox, queue: outgoingQueue });
 
-  const token = sandbox ? sandbox.token : config.messenger.kind === 'bot-api' ? config.messenger.token : undefined;
-  const apiRoot = sandbox ? sandbox.url : config.messenger.kind === 'bot-api' ? config.messenger.apiRoot : undefined;
+  const token = sandbox
+    ? sandbox.token
+    : config.messenger.kind === 'bot-api'
+      ? config.messenger.token
+      : undefined;
+  const apiRoot = sandbox
+    ? sandbox.url
+    : config.messenger.kind === 'bot-api'
+      ? config.messenger.apiRoot
+      : undefined;
 
   const http = createHttpServer(logger, metrics);
   registerHealthRoutes(http, {
@@ -119,7 +135,8 @@ async function assemble(
     },
     beforeScrape: async () => {
       const counts = await outgoingQueue.getJobCounts('waiting', 'delayed', 'active', 'failed');
-      for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: QUEUES.outgoing.name, state }, n);
+      for (const [state, n] of Object.entries(counts))
+        metrics.queueJobs.set({ queue: QUEUES.outgoing.name, state }, n);
     },
   });
 
@@ -132,7 +149,13 @@ async function assemble(
       ratePerSecond: config.outgoingRatePerSecond,
       outbox,
       logger,
-      process: outgoingProcessor({ outbox, users, messenger: telegramMessenger(messengerApi), logger, metrics }),
+      process: outgoingProcessor({
+        outbox,
+        users,
+        messenger: telegramMessenger(messengerApi),
+        logger,
+        metrics,
+      }),
     });
     // Finishes the jobs in hand before the connections close.
     closers.push(() => worker.close());
@@ -159,7 +182,9 @@ async function assemble(
       logger.info({ url }, 'receiving updates by webhook');
     } else {
       await bot.api.deleteWebhook();
-      runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } } });
+      runner = run(bot, {
+        runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
+      });
       const handle = runner;
       closers.push(async () => {
         if (handle.isRunning()) await handle.stop();

@@ -14,7 +14,9 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url)
 /** Any constant works: it only has to be the same in every process that migrates. */
 const MIGRATION_LOCK_ID = 7_240_001;
 
-export type DatabaseTarget = { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dir: string };
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dir: string };
 
 export interface DatabaseHandle {
   db: Database;
@@ -51,7 +53,9 @@ export function redactUrl(url: string): string {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize ?? 10) : openPglite(target.dir);
+  return target.kind === 'postgres'
+    ? openPostgres(target.url, target.poolSize ?? 10)
+    : openPglite(target.dir);
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {

@@ -3,9 +3,9 @@ import type { BotCommand, InlineKeyboardButton } from 'grammy/types';
 import { z } from 'zod';
 import { FileStore, type StoredFile } from './files';
 import type { SandboxRateLimiter } from './rate-limiter';
-import { TelegramError, badRequest } from './telegram-error';
+import { badRequest, TelegramError } from './telegram-error';
 import type { UpdateQueue } from './update-queue';
-import { type Chat, type ChatEntry, type ReplyMarkup, type World } from './world';
+import type { Chat, ChatEntry, ReplyMarkup, World } from './world';
 
 export interface MethodContext {
   world: World;
@@ -37,7 +37,10 @@ const chatId = z.union([int, z.string()]);
 const button = z
   .object({ text: z.string().min(1), callback_data: z.string().optional(), url: z.url().optional() })
   .loose()
-  .refine((b) => b.callback_data === undefined || Buffer.byteLength(b.callback_data) <= 64, 'BUTTON_DATA_INVALID')
+  .refine(
+    (b) => b.callback_data === undefined || Buffer.byteLength(b.callback_data) <= 64,
+    'BUTTON_DATA_INVALID',
+  )
   .refine((b) => (b.callback_data === undefined) !== (b.url === undefined), 'BUTTON_TYPE_INVALID');
 const replyMarkup = json(
   z.union([
@@ -45,7 +48,12 @@ const replyMarkup = json(
     z
       .object({
         keyboard: z.array(
-          z.array(z.union([z.string(), z.object({ text: z.string().min(1), request_contact: z.boolean().optional() }).loose()])),
+          z.array(
+            z.union([
+              z.string(),
+              z.object({ text: z.string().min(1), request_contact: z.boolean().optional() }).loose(),
+            ]),
+          ),
         ),
       })
       .loose(),
@@ -58,7 +66,9 @@ const replyMarkup = json(
   .optional();
 const commandScope = json(
   z.union([
-    z.object({ type: z.enum(['default', 'all_private_chats', 'all_group_chats', 'all_chat_administrators']) }),
+    z.object({
+      type: z.enum(['default', 'all_private_chats', 'all_group_chats', 'all_chat_administrators']),
+    }),
     z.object({ type: z.enum(['chat', 'chat_administrators']), chat_id: chatId }),
     z.object({ type: z.literal('chat_member'), chat_id: chatId, user_id: int }),
   ]),
@@ -73,13 +83,15 @@ function parse<T extends z.ZodType>(schema: T, params: Params): z.infer<T> {
   const issue = result.error.issues[0];
   const field = issue?.path.join('.');
   const message = issue?.message ?? 'invalid request';
-  if (message.includes('BUTTON_')) throw badRequest(message.includes('DATA') ? 'BUTTON_DATA_INVALID' : 'BUTTON_TYPE_INVALID');
+  if (message.includes('BUTTON_'))
+    throw badRequest(message.includes('DATA') ? 'BUTTON_DATA_INVALID' : 'BUTTON_TYPE_INVALID');
   throw badRequest(field ? `${field}: ${message}` : message);
 }
 
 function checkText(text: string, limit: number, what: 'message text' | 'message caption'): void {
   if (text.trim() === '' && what === 'message text') throw badRequest('message text is empty');
-  if (text.length > limit) throw badRequest(what === 'message text' ? 'message is too long' : 'message caption is too long');
+  if (text.length > limit)
+    throw badRequest(what === 'message text' ? 'message is too long' : 'message caption is too long');
 }
 
 function inlineKeyboard(markup: ReplyMarkup | undefined): InlineKeyboardButton[][] | undefined {
@@ -93,12 +105,17 @@ function resolvePhoto(ref: string, ctx: MethodContext): StoredFile {
     if (!bytes) throw badRequest('wrong file identifier/HTTP URL specified');
     return ctx.files.addPhoto(bytes);
   }
-  if (/^https?:\/\//.test(ref)) throw badRequest('failed to get HTTP URL content: the sandbox has no network');
+  if (/^https?:\/\//.test(ref))
+    throw badRequest('failed to get HTTP URL content: the sandbox has no network');
   return ctx.files.get(ref);
 }
 
 function entryForBot(ctx: MethodContext, chat: Chat, entry: ChatEntry) {
-  return ctx.world.toTelegram(chat, entry, entry.photo ? ctx.files.photoSizes(ctx.files.get(entry.photo.fileId)) : undefined);
+  return ctx.world.toTelegram(
+    chat,
+    entry,
+    entry.photo ? ctx.files.photoSizes(ctx.files.get(entry.photo.fileId)) : undefined,
+  );
 }
 
 function editable(chat: Chat, messageId: number): ChatEntry {
@@ -142,7 +159,8 @@ export const methods: Record<string, Method> = {
     );
     if (q.url === '') ctx.updates.deleteWebhook(q.drop_pending_updates ?? false);
     else {
-      if (!/^https?:\/\//.test(q.url)) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+      if (!/^https?:\/\//.test(q.url))
+        throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
       ctx.updates.setWebhook({ url: q.url, secretToken: q.secret_token }, q.drop_pending_updates ?? false);
     }
     return true;
@@ -159,7 +177,13 @@ export const methods: Record<string, Method> = {
   sendMessage: (p, ctx) => {
     const q = parse(
       z
-        .object({ chat_id: chatId, text: z.string(), reply_markup: replyMarkup, protect_content: flag, parse_mode: parseMode })
+        .object({
+          chat_id: chatId,
+          text: z.string(),
+          reply_markup: replyMarkup,
+          protect_content: flag,
+          parse_mode: parseMode,
+        })
         .loose(),
       p,
     );
@@ -218,7 +242,9 @@ export const methods: Record<string, Method> = {
     const entry = editable(chat, q.message_id);
     if (entry.text === undefined) throw badRequest('there is no text in the message to edit');
     if (entry.text === q.text && sameMarkup(entry, q.reply_markup)) {
-      throw badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      throw badRequest(
+        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     }
     entry.text = q.text;
     setKeyboard(entry, q.reply_markup);
@@ -228,7 +254,14 @@ export const methods: Record<string, Method> = {
 
   editMessageCaption: (p, ctx) => {
     const q = parse(
-      z.object({ ...messageRef, caption: z.string().optional(), reply_markup: replyMarkup, parse_mode: parseMode }).loose(),
+      z
+        .object({
+          ...messageRef,
+          caption: z.string().optional(),
+          reply_markup: replyMarkup,
+          parse_mode: parseMode,
+        })
+        .loose(),
       p,
     );
     if (q.caption !== undefined) checkText(q.caption, 1024, 'message caption');
@@ -237,7 +270,9 @@ export const methods: Record<string, Method> = {
     const entry = editable(chat, q.message_id);
     if (!entry.photo) throw badRequest('there is no caption in the message to edit');
     if ((entry.caption ?? '') === (q.caption ?? '') && sameMarkup(entry, q.reply_markup)) {
-      throw badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      throw badRequest(
+        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     }
     setCaption(entry, q.caption);
     setKeyboard(entry, q.reply_markup);
@@ -252,7 +287,12 @@ export const methods: Record<string, Method> = {
           ...messageRef,
           media: json(
             z
-              .object({ type: z.literal('photo'), media: z.string(), caption: z.string().optional(), parse_mode: parseMode })
+              .object({
+                type: z.literal('photo'),
+                media: z.string(),
+                caption: z.string().optional(),
+                parse_mode: parseMode,
+              })
               .loose(),
           ),
           reply_markup: replyMarkup,
@@ -271,7 +311,9 @@ export const methods: Record<string, Method> = {
       (entry.caption ?? '') === (q.media.caption ?? '') &&
       sameMarkup(entry, q.reply_markup)
     ) {
-      throw badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      throw badRequest(
+        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     }
     entry.photo = { fileId: file.fileId, width: file.width, height: file.height };
     setCaption(entry, q.media.caption);
@@ -286,7 +328,9 @@ export const methods: Record<string, Method> = {
     const chat = ctx.world.writableChat(q.chat_id);
     const entry = editable(chat, q.message_id);
     if (sameMarkup(entry, q.reply_markup)) {
-      throw badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      throw badRequest(
+        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     }
     setKeyboard(entry, q.reply_markup);
     ctx.world.edited(chat, entry);
@@ -303,7 +347,9 @@ export const methods: Record<string, Method> = {
 
   answerCallbackQuery: (p, ctx) => {
     const q = parse(
-      z.object({ callback_query_id: z.string(), text: z.string().max(200).optional(), show_alert: flag }).loose(),
+      z
+        .object({ callback_query_id: z.string(), text: z.string().max(200).optional(), show_alert: flag })
+        .loose(),
       p,
     );
     ctx.world.answerCallback(q.callback_query_id, q.text, q.show_alert ?? false);
@@ -379,8 +425,16 @@ export function commandKey(scope: Scope, languageCode: string | undefined): stri
  * The commands a person sees in their menu, resolved as Telegram does: the most specific
  * scope first, each with the person's language before the default language.
  */
-export function commandsFor(commands: Map<string, BotCommand[]>, chatId: number, languageCode: string): BotCommand[] {
-  const scopes: Scope[] = [{ type: 'chat', chat_id: chatId }, { type: 'all_private_chats' }, { type: 'default' }];
+export function commandsFor(
+  commands: Map<string, BotCommand[]>,
+  chatId: number,
+  languageCode: string,
+): BotCommand[] {
+  const scopes: Scope[] = [
+    { type: 'chat', chat_id: chatId },
+    { type: 'all_private_chats' },
+    { type: 'default' },
+  ];
   for (const scope of scopes) {
     for (const lang of [languageCode, undefined]) {
       const found = commands.get(commandKey(scope, lang));

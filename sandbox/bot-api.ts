@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { FileStore } from './files';
 import { type MethodContext, methods } from './bot-api-methods';
+import { FileStore } from './files';
 import { TelegramError } from './telegram-error';
 
 export type BotApiDeps = Omit<MethodContext, 'uploads'> & { token: string };
@@ -13,7 +13,10 @@ export type BotApiDeps = Omit<MethodContext, 'uploads'> & { token: string };
 export async function registerBotApi(app: FastifyInstance, deps: BotApiDeps): Promise<void> {
   await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 50 } });
 
-  const handler = async (req: FastifyRequest<{ Params: { token: string; method: string } }>, reply: FastifyReply) => {
+  const handler = async (
+    req: FastifyRequest<{ Params: { token: string; method: string } }>,
+    reply: FastifyReply,
+  ) => {
     try {
       if (req.params.token !== deps.token) throw new TelegramError(401, 'Unauthorized');
       const method = methods[req.params.method];

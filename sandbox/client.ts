@@ -15,19 +15,28 @@ export class SandboxClient {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.url}/sandbox/api${path}`, {
       method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  async createPerson(input: { name: string; languageCode?: string; phone?: string; lastName?: string }): Promise<Person> {
+  async createPerson(input: {
+    name: string;
+    languageCode?: string;
+    phone?: string;
+    lastName?: string;
+  }): Promise<Person> {
     return (await this.call<{ person: Person }>('POST', '/people', input)).person;
   }
 
   sendText(personId: number, text: string) {
-    return this.call<{ messageId: number; updateId: number | null }>('POST', `/people/${personId}/messages`, { text });
+    return this.call<{ messageId: number; updateId: number | null }>('POST', `/people/${personId}/messages`, {
+      text,
+    });
   }
 
   sendPhoto(personId: number, png: Buffer, caption?: string) {
@@ -38,7 +47,11 @@ export class SandboxClient {
   }
 
   shareContact(personId: number, card: { phone?: string; firstName?: string; userId?: number } = {}) {
-    return this.call<{ messageId: number; updateId: number | null }>('POST', `/people/${personId}/contact`, card);
+    return this.call<{ messageId: number; updateId: number | null }>(
+      'POST',
+      `/people/${personId}/contact`,
+      card,
+    );
   }
 
   tap(personId: number, messageId: number, data: string, options: { forge?: boolean } = {}) {

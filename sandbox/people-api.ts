@@ -7,7 +7,7 @@ import type { FileStore } from './files';
 import type { SandboxRateLimiter } from './rate-limiter';
 import { TelegramError } from './telegram-error';
 import type { UpdateQueue } from './update-queue';
-import { type Chat, type ChatEntry, type Person, type World, nowSeconds, personUser } from './world';
+import { type Chat, type ChatEntry, nowSeconds, type Person, personUser, type World } from './world';
 
 export interface PeopleApiDeps {
   world: World;
@@ -20,8 +20,14 @@ export interface PeopleApiDeps {
 const personInput = z.object({
   name: z.string().trim().min(1).max(64),
   lastName: z.string().trim().min(1).max(64).optional(),
-  username: z.string().regex(/^[A-Za-z0-9_]{5,32}$/).optional(),
-  languageCode: z.string().regex(/^[a-z]{2}$/).default('ru'),
+  username: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{5,32}$/)
+    .optional(),
+  languageCode: z
+    .string()
+    .regex(/^[a-z]{2}$/)
+    .default('ru'),
   phone: z.string().regex(E164_RU, 'phone must be +7XXXXXXXXXX').optional(),
 });
 
@@ -51,7 +57,9 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
   };
 
   const invalid = (reply: FastifyReply, error: z.ZodError) =>
-    reply.code(400).send({ error: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+    reply
+      .code(400)
+      .send({ error: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
 
   app.get('/sandbox/api/bot', async () => ({ bot: world.bot }));
 
@@ -139,7 +147,9 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
     if (!body.success) return invalid(reply, body.error);
     const own = body.data.phone === undefined;
     if (own && !found.person.phone) {
-      return reply.code(400).send({ error: 'this person has no phone number to share; give one when creating them' });
+      return reply
+        .code(400)
+        .send({ error: 'this person has no phone number to share; give one when creating them' });
     }
     // Telegram clients send the number without "+", which is what a bot must cope with.
     const phoneNumber = own ? (found.person.phone as string).replace(/^\+/, '') : (body.data.phone as string);
@@ -169,9 +179,13 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
     if (!body.success) return invalid(reply, body.error);
     const { messageId, data, forge } = body.data;
     const entry = found.chat.messages.get(messageId);
-    if (!entry || entry.from !== 'bot') return reply.code(404).send({ error: `no bot message ${messageId} in this chat` });
-    const hasButton = entry.inlineKeyboard?.flat().some((b) => 'callback_data' in b && b.callback_data === data);
-    if (!hasButton && !forge) return reply.code(400).send({ error: `message ${messageId} has no button with that data` });
+    if (entry?.from !== 'bot')
+      return reply.code(404).send({ error: `no bot message ${messageId} in this chat` });
+    const hasButton = entry.inlineKeyboard
+      ?.flat()
+      .some((b) => 'callback_data' in b && b.callback_data === data);
+    if (!hasButton && !forge)
+      return reply.code(400).send({ error: `message ${messageId} has no button with that data` });
     if (found.person.blockedBot) return reply.code(409).send({ error: 'this person blocked the bot' });
     const callbackQueryId = newCallbackQueryId();
     world.openCallback(found.chat, { callbackQueryId, messageId, data, answered: false });
@@ -209,7 +223,11 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
       const blocked = action === 'block';
       if (found.person.blockedBot === blocked) return { person: found.person };
       found.person.blockedBot = blocked;
-      const member = (status: 'member' | 'kicked') => ({ status, user: world.bot, ...(status === 'kicked' ? { until_date: 0 } : {}) });
+      const member = (status: 'member' | 'kicked') => ({
+        status,
+        user: world.bot,
+        ...(status === 'kicked' ? { until_date: 0 } : {}),
+      });
       updates.push(
         (update_id) =>
           ({
@@ -227,10 +245,14 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
     });
   }
 
-  app.post<{ Params: { updateId: string } }>('/sandbox/api/updates/:updateId/redeliver', async (req, reply) => {
-    if (!updates.redeliver(Number(req.params.updateId))) return reply.code(404).send({ error: 'no such update' });
-    return reply.code(202).send({ redelivered: Number(req.params.updateId) });
-  });
+  app.post<{ Params: { updateId: string } }>(
+    '/sandbox/api/updates/:updateId/redeliver',
+    async (req, reply) => {
+      if (!updates.redeliver(Number(req.params.updateId)))
+        return reply.code(404).send({ error: 'no such update' });
+      return reply.code(202).send({ redelivered: Number(req.params.updateId) });
+    },
+  );
 
   app.get('/sandbox/api/settings', async () => ({ ratePerSecond: deps.limiter.limit }));
 
@@ -249,7 +271,9 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
     return reply.code(201).send({ id: world.receiveSms(body.data.to, body.data.text).id });
   });
 
-  app.get<{ Querystring: { to?: string } }>('/sandbox/api/sms', async (req) => ({ messages: world.smsInbox(req.query.to) }));
+  app.get<{ Querystring: { to?: string } }>('/sandbox/api/sms', async (req) => ({
+    messages: world.smsInbox(req.query.to),
+  }));
 }
 
 function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -32,12 +32,20 @@ export interface Sandbox {
 
 /** A local Telegram-compatible messenger: the Bot API for the bot, a people API for everyone else. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const token = options.token ?? `${randomInt(1_000_000, 9_999_999)}:${randomBytes(27).toString('base64url')}`;
+  const token =
+    options.token ?? `${randomInt(1_000_000, 9_999_999)}:${randomBytes(27).toString('base64url')}`;
   const botId = Number(token.split(':')[0]);
-  const world = new World({ id: botId, is_bot: true, first_name: 'Госуслуги (песочница)', username: 'gosuslugi_sandbox_bot' });
+  const world = new World({
+    id: botId,
+    is_bot: true,
+    first_name: 'Госуслуги (песочница)',
+    username: 'gosuslugi_sandbox_bot',
+  });
   const files = new FileStore();
   const log = options.logger.child({ component: 'sandbox' });
-  const updates = new UpdateQueue((err) => log.warn({ err: String(err) }, 'webhook delivery failed; retrying'));
+  const updates = new UpdateQueue((err) =>
+    log.warn({ err: String(err) }, 'webhook delivery failed; retrying'),
+  );
   const limiter = new SandboxRateLimiter(options.ratePerSecond);
   const commands = new Map<string, BotCommand[]>();
 

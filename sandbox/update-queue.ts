@@ -55,11 +55,19 @@ export class UpdateQueue {
 
   async getUpdates(offset: number | undefined, limit: number, timeoutSeconds: number): Promise<Update[]> {
     if (this.webhook) {
-      throw new TelegramError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw new TelegramError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     }
     if (offset !== undefined) this.confirm(offset);
     if (this.waiter) {
-      this.waiter.reject(new TelegramError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'));
+      this.waiter.reject(
+        new TelegramError(
+          409,
+          'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+        ),
+      );
       this.waiter = null;
     }
     const ready = this.take(limit);
@@ -98,7 +106,11 @@ export class UpdateQueue {
   }
 
   webhookInfo() {
-    return { url: this.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: this.pending.length };
+    return {
+      url: this.webhook?.url ?? '',
+      has_custom_certificate: false,
+      pending_update_count: this.pending.length,
+    };
   }
 
   close(): void {

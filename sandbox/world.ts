@@ -1,14 +1,14 @@
-import { EventEmitter } from 'node:events';
 import { randomInt } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type {
   Contact,
   ForceReply,
   InlineKeyboardMarkup,
   Message,
-  Update,
   PhotoSize,
   ReplyKeyboardMarkup,
   ReplyKeyboardRemove,
+  Update,
   User,
 } from 'grammy/types';
 import { badRequest, forbidden } from './telegram-error';
@@ -91,7 +91,13 @@ export class World {
     let id = randomInt(1_000_000_000, 2 ** 40);
     while (this.chats.has(id)) id = randomInt(1_000_000_000, 2 ** 40);
     const person: Person = { ...input, id, blockedBot: false };
-    this.chats.set(id, { person, nextMessageId: 1, messages: new Map(), replyKeyboard: null, callbacks: new Map() });
+    this.chats.set(id, {
+      person,
+      nextMessageId: 1,
+      messages: new Map(),
+      replyKeyboard: null,
+      callbacks: new Map(),
+    });
     this.emit({ type: 'person', person });
     return person;
   }
@@ -166,7 +172,8 @@ export class World {
 
   answerCallback(callbackQueryId: string, text: string | undefined, showAlert: boolean): void {
     const chatId = this.callbackChats.get(callbackQueryId);
-    const callback = chatId === undefined ? undefined : this.chats.get(chatId)?.callbacks.get(callbackQueryId);
+    const callback =
+      chatId === undefined ? undefined : this.chats.get(chatId)?.callbacks.get(callbackQueryId);
     if (!callback || callback.answered || chatId === undefined) {
       throw badRequest('query is too old and response timeout expired or query ID is invalid');
     }

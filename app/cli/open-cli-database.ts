@@ -6,7 +6,12 @@ import { parseConfig } from '../config';
  * matter here, so the rest of the configuration is not required.
  */
 export async function openCliDatabase(): Promise<DatabaseHandle> {
-  const config = parseConfig({ ...process.env, ROLES: 'sandbox', BOT_TOKEN: undefined, BOT_API_ROOT: undefined });
+  const config = parseConfig({
+    ...process.env,
+    ROLES: 'sandbox',
+    BOT_TOKEN: undefined,
+    BOT_API_ROOT: undefined,
+  });
   return openDatabase(config.storage);
 }
 

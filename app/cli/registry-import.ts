@@ -6,7 +6,8 @@ import { openCliDatabase, runCli } from './open-cli-database';
 /** `npm run registry:import -- FILE`: all or nothing; re-importing the same file changes nothing. */
 await runCli(async () => {
   const file = process.argv[2];
-  if (!file) throw new Error('Usage: npm run registry:import -- FILE (a JSON array of accounts, see README.md)');
+  if (!file)
+    throw new Error('Usage: npm run registry:import -- FILE (a JSON array of accounts, see README.md)');
   let text: string;
   try {
     text = await readFile(file, 'utf8');

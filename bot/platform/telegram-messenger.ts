@@ -23,7 +23,9 @@ export function telegramMessenger(api: Api): Messenger {
 function keyboard(rows: NonNullable<OutgoingMessage['buttons']>): InlineKeyboard {
   return InlineKeyboard.from(
     rows.map((row) =>
-      row.map((b) => ('url' in b ? InlineKeyboard.url(b.text, b.url) : InlineKeyboard.text(b.text, b.callbackData))),
+      row.map((b) =>
+        'url' in b ? InlineKeyboard.url(b.text, b.url) : InlineKeyboard.text(b.text, b.callbackData),
+      ),
     ),
   );
 }
@@ -42,12 +44,14 @@ export function classify(err: unknown): MessengerFailure | null {
   if (err instanceof HttpError) return { code: 'UNAVAILABLE', description: err.message };
   if (!(err instanceof GrammyError)) return null;
   const description = err.description;
-  if (err.error_code === 429) return { code: 'RATE_LIMITED', retryAfterSeconds: err.parameters.retry_after ?? 1 };
+  if (err.error_code === 429)
+    return { code: 'RATE_LIMITED', retryAfterSeconds: err.parameters.retry_after ?? 1 };
   if (err.error_code === 403 && /blocked by the user|user is deactivated/.test(description)) {
     return { code: 'BLOCKED_BY_USER' };
   }
   if (description.includes('message is not modified')) return { code: 'NOT_MODIFIED' };
-  if (/message to edit not found|message to delete not found/.test(description)) return { code: 'MESSAGE_NOT_FOUND' };
+  if (/message to edit not found|message to delete not found/.test(description))
+    return { code: 'MESSAGE_NOT_FOUND' };
   if (description.includes("message can't be edited")) return { code: 'CANT_EDIT' };
   if (err.error_code >= 500) return { code: 'UNAVAILABLE', description };
   return null;

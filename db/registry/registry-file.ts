@@ -23,7 +23,11 @@ const registryRecord = z
     const seen = new Set<string>();
     record.statuses.forEach((status, i) => {
       if (seen.has(status.kind)) {
-        ctx.addIssue({ code: 'custom', path: ['statuses', i, 'kind'], message: `repeats status ${status.kind}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['statuses', i, 'kind'],
+          message: `repeats status ${status.kind}`,
+        });
       }
       seen.add(status.kind);
     });
@@ -34,7 +38,8 @@ const registryFile = z.array(registryRecord).superRefine((records, ctx) => {
   const phones = new Map<string, number>();
   records.forEach((record, i) => {
     const idRow = ids.get(record.id);
-    if (idRow !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `repeats the id of row ${idRow}` });
+    if (idRow !== undefined)
+      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `repeats the id of row ${idRow}` });
     ids.set(record.id, i);
     if (!record.confirmed) return;
     const phoneRow = phones.get(record.phone);
@@ -59,7 +64,10 @@ export class RegistryFileError extends Error {
 }
 
 export function formatProblem(problem: RegistryProblem): string {
-  const where = [problem.row === null ? null : `index ${problem.row}`, problem.field && `field ${problem.field}`]
+  const where = [
+    problem.row === null ? null : `index ${problem.row}`,
+    problem.field && `field ${problem.field}`,
+  ]
     .filter(Boolean)
     .join(', ');
   return where ? `${where}: ${problem.message}` : problem.message;
@@ -71,7 +79,9 @@ export function parseRegistryFile(text: string): Account[] {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new RegistryFileError([{ row: null, field: null, message: `not valid JSON (${(err as Error).message})` }]);
+    throw new RegistryFileError([
+      { row: null, field: null, message: `not valid JSON (${(err as Error).message})` },
+    ]);
   }
   const parsed = registryFile.safeParse(json);
   if (!parsed.success) {

@@ -8,7 +8,11 @@ export type OutgoingRow = typeof outgoingMessages.$inferSelect;
 export function outgoingMessageRepository(db: Executor) {
   return {
     /** Adds a message to the outbox; the same dedupe key returns the row already there. */
-    async add(dedupeKey: string, chatId: number, message: OutgoingMessage): Promise<{ id: string; created: boolean }> {
+    async add(
+      dedupeKey: string,
+      chatId: number,
+      message: OutgoingMessage,
+    ): Promise<{ id: string; created: boolean }> {
       const inserted = await db
         .insert(outgoingMessages)
         .values({ dedupeKey, chatId, message })
@@ -56,7 +60,13 @@ export function outgoingMessageRepository(db: Executor) {
     async markSent(id: string, messageId: number): Promise<void> {
       await db
         .update(outgoingMessages)
-        .set({ status: 'sent', sentMessageId: messageId, sentAt: sql`now()`, leaseUntil: null, lastError: null })
+        .set({
+          status: 'sent',
+          sentMessageId: messageId,
+          sentAt: sql`now()`,
+          leaseUntil: null,
+          lastError: null,
+        })
         .where(and(eq(outgoingMessages.id, id), eq(outgoingMessages.status, 'sending')));
     },
 
@@ -72,7 +82,12 @@ export function outgoingMessageRepository(db: Executor) {
       await db
         .update(outgoingMessages)
         .set({ status: 'failed', leaseUntil: null, lastError: error })
-        .where(and(eq(outgoingMessages.id, id), or(eq(outgoingMessages.status, 'sending'), eq(outgoingMessages.status, 'pending'))));
+        .where(
+          and(
+            eq(outgoingMessages.id, id),
+            or(eq(outgoingMessages.status, 'sending'), eq(outgoingMessages.status, 'pending')),
+          ),
+        );
     },
 
     /** Rows not yet sent, oldest first: relayed to the queue on start-up in case Redis lost them. */

@@ -1,5 +1,5 @@
-import { boolean, date, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { boolean, date, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** The state-services registry (ESIA stand-in), filled by `npm run registry:import`. */
 export const accounts = pgTable(

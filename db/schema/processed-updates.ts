@@ -8,5 +8,8 @@ export const processedUpdates = pgTable(
     updateId: bigint('update_id', { mode: 'number' }).notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.botId, t.updateId] }), index('processed_updates_received_idx').on(t.receivedAt)],
+  (t) => [
+    primaryKey({ columns: [t.botId, t.updateId] }),
+    index('processed_updates_received_idx').on(t.receivedAt),
+  ],
 );

@@ -26,7 +26,12 @@ describe('the bot in the sandbox', () => {
     expect(greeting.text).toContain('Цифровой ID');
     expect(greeting.text).toContain('Доверенный контакт');
     const buttons = greeting.inlineKeyboard?.flat().map((b) => b.text);
-    expect(buttons).toEqual(['🪪 Цифровой ID', '🤝 Доверенный контакт', '🛡 Как не попасться мошенникам', '❓ Помощь']);
+    expect(buttons).toEqual([
+      '🪪 Цифровой ID',
+      '🤝 Доверенный контакт',
+      '🛡 Как не попасться мошенникам',
+      '❓ Помощь',
+    ]);
   });
 
   it('speaks English to a person whose language is English', async () => {
@@ -97,7 +102,10 @@ describe('the bot in the sandbox', () => {
     await t.sandbox.sendText(maria.id, '/safety');
     await nthBotMessage(maria.id, 2);
     const replies = await botMessages(maria.id);
-    expect(replies.map((m) => m.text?.split('\n')[0])).toEqual(['Что умеет бот', '🛡 Как не попасться мошенникам']);
+    expect(replies.map((m) => m.text?.split('\n')[0])).toEqual([
+      'Что умеет бот',
+      '🛡 Как не попасться мошенникам',
+    ]);
   });
 
   it('answers a shared contact card that nothing asked for', async () => {

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
 import { startService } from '../../app/service';
-import { SandboxClient } from '../../sandbox/client';
-import { startSandbox } from '../../sandbox/server';
 import { demoRegistry } from '../../db/registry/demo-registry';
 import { formatRegistryFile } from '../../db/registry/registry-file';
+import { SandboxClient } from '../../sandbox/client';
+import { startSandbox } from '../../sandbox/server';
 import { createTestDatabase } from '../support/postgres';
 import { REDIS_URL, testQueuePrefix } from '../support/redis';
 import { runScript, startScript } from '../support/run-process';
@@ -24,7 +24,11 @@ afterAll(async () => {
 
 describe('starting the service', () => {
   it('refuses a malformed environment, naming every problem, with exit code 1', async () => {
-    const result = await runScript('app/main.ts', [], { PORT: 'x', ROLES: 'bot,cook', BOT_API_ROOT: 'http://127.0.0.1:1' });
+    const result = await runScript('app/main.ts', [], {
+      PORT: 'x',
+      ROLES: 'bot,cook',
+      BOT_API_ROOT: 'http://127.0.0.1:1',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('PORT:');
     expect(result.stderr).toContain('ROLES: unknown role "cook"');
@@ -58,7 +62,13 @@ describe('starting the service', () => {
   it('runs on the embedded database, where the command-line tools wait their turn', async () => {
     const pgliteDir = join(dir, 'pglite');
     const queue = testQueuePrefix();
-    const env = { PGLITE_DIR: pgliteDir, REDIS_URL, QUEUE_PREFIX: queue.prefix, PORT: '0', SANDBOX_PORT: '0' };
+    const env = {
+      PGLITE_DIR: pgliteDir,
+      REDIS_URL,
+      QUEUE_PREFIX: queue.prefix,
+      PORT: '0',
+      SANDBOX_PORT: '0',
+    };
     const registry = join(dir, 'registry.json');
     const [a, b] = demoRegistry('2026-11-22');
     await writeFile(
@@ -75,7 +85,10 @@ describe('starting the service', () => {
       const people = new SandboxClient(sandboxUrl);
       const ivan = await people.createPerson({ name: 'Иван' });
       await people.sendText(ivan.id, '/start');
-      await waitFor(async () => (await people.chat(ivan.id)).messages.some((m) => m.from === 'bot'), 'the greeting');
+      await waitFor(
+        async () => (await people.chat(ivan.id)).messages.some((m) => m.from === 'bot'),
+        'the greeting',
+      );
 
       const refused = await runScript('app/cli/registry-import.ts', [registry], { PGLITE_DIR: pgliteDir });
       expect(refused.code).toBe(1);
@@ -100,7 +113,10 @@ describe('starting the service', () => {
       const bad = join(dir, 'bad.json');
       const accounts = demoRegistry('2026-11-22');
       await writeFile(good, formatRegistryFile(accounts));
-      await writeFile(bad, formatRegistryFile([...accounts.slice(0, 3), { ...accounts[3]!, phone: '8 999 000-00-04' }]));
+      await writeFile(
+        bad,
+        formatRegistryFile([...accounts.slice(0, 3), { ...accounts[3]!, phone: '8 999 000-00-04' }]),
+      );
       const env = { DATABASE_URL: database.url };
       const rejected = await runScript('app/cli/registry-import.ts', [bad], env);
       expect(rejected.code).toBe(1);

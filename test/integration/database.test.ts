@@ -4,7 +4,7 @@ import type { Account } from '../../core/identity/account';
 import { type DatabaseHandle, openDatabase } from '../../db/client';
 import { demoRegistry } from '../../db/registry/demo-registry';
 import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
-import { RegistryFileError, formatRegistryFile, parseRegistryFile } from '../../db/registry/registry-file';
+import { formatRegistryFile, parseRegistryFile, RegistryFileError } from '../../db/registry/registry-file';
 import { countAccounts } from '../../db/registry/registry-size';
 import { outgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
 import { processedUpdateRepository } from '../../db/repositories/processed-update.repository';
@@ -44,9 +44,17 @@ describe.each(drivers)('the database on $name', (driver) => {
 
   it('has every table after migrating, and migrating again changes nothing', async () => {
     await handle.migrate();
-    for (const table of ['accounts', 'account_statuses', 'messenger_users', 'processed_updates', 'outgoing_messages']) {
+    for (const table of [
+      'accounts',
+      'account_statuses',
+      'messenger_users',
+      'processed_updates',
+      'outgoing_messages',
+    ]) {
       const rows = await handle.db.execute(sql`select to_regclass(${table}) as t`);
-      const first = (Array.isArray(rows) ? rows[0] : (rows as unknown as { rows: unknown[] }).rows[0]) as { t: string };
+      const first = (Array.isArray(rows) ? rows[0] : (rows as unknown as { rows: unknown[] }).rows[0]) as {
+        t: string;
+      };
       expect(first.t).toBe(table);
     }
   });
@@ -63,7 +71,9 @@ describe.each(drivers)('the database on $name', (driver) => {
 
   it('updates changed accounts on re-import: a removed status and lost biometrics', async () => {
     const demo = demoRegistry(TODAY);
-    const changed = demo.map((a) => (a.id === 'demo-07' ? { ...a, biometrics: false, statuses: [a.statuses[0]!] } : a));
+    const changed = demo.map((a) =>
+      a.id === 'demo-07' ? { ...a, biometrics: false, statuses: [a.statuses[0]!] } : a,
+    );
     const summary = await importRegistry(handle.db, changed);
     expect(summary).toMatchObject({ updated: 1, created: 0, changedIds: ['demo-07'] });
     const [loaded] = await loadAccounts(handle.db, ['demo-07']);
@@ -117,13 +127,14 @@ describe.each(drivers)('the database on $name', (driver) => {
     await outbox.markSent(shortLease, 7);
     expect(await outbox.claim(shortLease, 60_000)).toBeNull();
   });
-
 });
 
 describe('migrations on PostgreSQL', () => {
   it('run from several processes at once, serialised by an advisory lock', async () => {
     const database = await createTestDatabase();
-    const handles = await Promise.all([1, 2, 3].map(() => openDatabase({ kind: 'postgres', url: database.url })));
+    const handles = await Promise.all(
+      [1, 2, 3].map(() => openDatabase({ kind: 'postgres', url: database.url })),
+    );
     try {
       await Promise.all(handles.map((h) => h.migrate()));
       expect(await countAccounts(handles[0]!.db)).toBe(0);

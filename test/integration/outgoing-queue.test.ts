@@ -45,28 +45,39 @@ describe('the outgoing queue', () => {
       'the pushed message',
     );
     expect(message.text).toBe('Вам пришло приглашение');
-    expect(message.inlineKeyboard?.[0]?.[0]).toMatchObject({ text: 'Принять', callback_data: 'inv:accept:1' });
+    expect(message.inlineKeyboard?.[0]?.[0]).toMatchObject({
+      text: 'Принять',
+      callback_data: 'inv:accept:1',
+    });
   });
 
   it('delivers every message exactly once when the messenger answers 429', async () => {
     const before = await t.service.metrics.outgoing.get();
     await t.sandbox.setRate(3);
     try {
-      const people = await Promise.all([1, 2, 3].map((i) => t.sandbox.createPerson({ name: `Человек ${i}` })));
+      const people = await Promise.all(
+        [1, 2, 3].map((i) => t.sandbox.createPerson({ name: `Человек ${i}` })),
+      );
       const expected = new Map<number, string[]>();
       for (const person of people) {
         const wanted = Array.from({ length: 4 }, (_, i) => `Сообщение ${i + 1}`);
         expected.set(person.id, wanted);
-        for (const text of wanted) await t.service.outgoing.send(`burst:${person.id}:${text}`, person.id, { text });
+        for (const text of wanted)
+          await t.service.outgoing.send(`burst:${person.id}:${text}`, person.id, { text });
       }
       for (const person of people) {
-        await waitFor(async () => (await texts(person.id)).length >= 4, `4 messages for ${person.firstName}`, 30_000);
+        await waitFor(
+          async () => (await texts(person.id)).length >= 4,
+          `4 messages for ${person.firstName}`,
+          30_000,
+        );
       }
       for (const person of people) {
         expect((await texts(person.id)).sort()).toEqual(expected.get(person.id));
       }
       const after = await t.service.metrics.outgoing.get();
-      const limited = (m: typeof after) => m.values.find((v) => v.labels.result === 'rate_limited')?.value ?? 0;
+      const limited = (m: typeof after) =>
+        m.values.find((v) => v.labels.result === 'rate_limited')?.value ?? 0;
       // The sandbox really refused some sends: the 12 arrived through 429s, not around them.
       expect(limited(after) - limited(before)).toBeGreaterThan(0);
     } finally {

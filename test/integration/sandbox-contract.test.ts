@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Api, GrammyError, InputFile } from 'grammy';
-import type { Update } from 'grammy/types';
+import type { Message, Update } from 'grammy/types';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../app/logger';
@@ -68,18 +68,28 @@ describe('the sandbox Bot API, driven by grammY', () => {
 
   it('answers bad sends as Telegram does', async () => {
     const p = await people.createPerson({ name: 'P' });
-    expect((await telegramError(api.sendMessage(p.id, ' '))).description).toBe('Bad Request: message text is empty');
+    expect((await telegramError(api.sendMessage(p.id, ' '))).description).toBe(
+      'Bad Request: message text is empty',
+    );
     expect((await telegramError(api.sendMessage(p.id, 'x'.repeat(4097)))).description).toBe(
       'Bad Request: message is too long',
     );
-    expect((await telegramError(api.sendMessage(12345, 'x'))).description).toBe('Bad Request: chat not found');
+    expect((await telegramError(api.sendMessage(12345, 'x'))).description).toBe(
+      'Bad Request: chat not found',
+    );
     const longData = await telegramError(
-      api.sendMessage(p.id, 'x', { reply_markup: { inline_keyboard: [[{ text: 'b', callback_data: 'd'.repeat(65) }]] } }),
+      api.sendMessage(p.id, 'x', {
+        reply_markup: { inline_keyboard: [[{ text: 'b', callback_data: 'd'.repeat(65) }]] },
+      }),
     );
     expect(longData.description).toBe('Bad Request: BUTTON_DATA_INVALID');
     const res = await fetch(`${sandbox.url}/bot${sandbox.token}/noSuchMethod`, { method: 'POST' });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ ok: false, error_code: 404, description: 'Not Found: method not found' });
+    expect(await res.json()).toEqual({
+      ok: false,
+      error_code: 404,
+      description: 'Not Found: method not found',
+    });
   });
 
   it('uploads a photo, reuses it by file_id, and serves the same bytes for download', async () => {
@@ -99,12 +109,15 @@ describe('the sandbox Bot API, driven by grammY', () => {
 
   it('edits media, caption, text and keyboard in place, and says when nothing changed', async () => {
     const p = await people.createPerson({ name: 'Edit' });
-    const photo = await api.sendPhoto(p.id, new InputFile(await png('seq 0'), 'qr.png'), { caption: 'seq 0' });
-    const edited = await api.editMessageMedia(p.id, photo.message_id, {
+    const photo = await api.sendPhoto(p.id, new InputFile(await png('seq 0'), 'qr.png'), {
+      caption: 'seq 0',
+    });
+    // editMessageMedia answers `true` only for inline messages; a chat message comes back whole.
+    const edited = (await api.editMessageMedia(p.id, photo.message_id, {
       type: 'photo',
       media: new InputFile(await png('seq 1'), 'qr.png'),
       caption: 'seq 1',
-    });
+    })) as Message;
     expect(edited.message_id).toBe(photo.message_id);
     const sameFile = edited.photo?.at(-1)?.file_id as string;
     const notModified = await telegramError(
@@ -198,12 +211,25 @@ describe('the sandbox Bot API, driven by grammY', () => {
     await expect(people.tap(p.id, msg.message_id, 'approve:2')).rejects.toThrow(/no button with that data/);
     const { callbackQueryId } = await people.tap(p.id, msg.message_id, 'approve:1');
     const [update] = await drainUpdates();
-    expect(update?.callback_query).toMatchObject({ id: callbackQueryId, data: 'approve:1', from: { id: p.id } });
+    expect(update?.callback_query).toMatchObject({
+      id: callbackQueryId,
+      data: 'approve:1',
+      from: { id: p.id },
+    });
     expect(update?.callback_query?.message?.message_id).toBe(msg.message_id);
     await api.answerCallbackQuery(callbackQueryId, { text: 'Готово' });
-    expect((await telegramError(api.answerCallbackQuery(callbackQueryId))).description).toMatch(/query ID is invalid/);
+    expect((await telegramError(api.answerCallbackQuery(callbackQueryId))).description).toMatch(
+      /query ID is invalid/,
+    );
     expect((await people.chat(p.id)).callbackAnswers).toEqual([
-      { callbackQueryId, messageId: msg.message_id, data: 'approve:1', answered: true, text: 'Готово', showAlert: false },
+      {
+        callbackQueryId,
+        messageId: msg.message_id,
+        data: 'approve:1',
+        answered: true,
+        text: 'Готово',
+        showAlert: false,
+      },
     ]);
     const forged = await people.tap(p.id, msg.message_id, 'approve:999', { forge: true });
     expect((await drainUpdates())[0]?.callback_query?.id).toBe(forged.callbackQueryId);
@@ -213,7 +239,10 @@ describe('the sandbox Bot API, driven by grammY', () => {
     await drainUpdates();
     const p = await people.createPerson({ name: 'Анна', lastName: 'Смирнова', phone: '+79990000002' });
     await api.sendMessage(p.id, 'Поделитесь номером', {
-      reply_markup: { keyboard: [[{ text: 'Поделиться номером', request_contact: true }]], one_time_keyboard: true },
+      reply_markup: {
+        keyboard: [[{ text: 'Поделиться номером', request_contact: true }]],
+        one_time_keyboard: true,
+      },
     });
     expect((await people.chat(p.id)).replyKeyboard?.keyboard).toEqual([
       [{ text: 'Поделиться номером', request_contact: true }],
@@ -246,7 +275,9 @@ describe('the sandbox Bot API, driven by grammY', () => {
     expect((await people.chat(p.id)).commands.map((c) => c.command)).toEqual(['start', 'stats']);
     const other = await people.createPerson({ name: 'Other', languageCode: 'en' });
     expect((await people.chat(other.id)).commands).toEqual([{ command: 'start', description: 'Menu' }]);
-    expect(await api.getMyCommands({ language_code: 'en' })).toEqual([{ command: 'start', description: 'Menu' }]);
+    expect(await api.getMyCommands({ language_code: 'en' })).toEqual([
+      { command: 'start', description: 'Menu' },
+    ]);
     const ru = await people.createPerson({ name: 'Ру' });
     expect((await people.chat(ru.id)).commands).toEqual([{ command: 'start', description: 'Меню' }]);
   });
@@ -286,7 +317,11 @@ describe('the sandbox Bot API, driven by grammY', () => {
 
   it('keeps an SMS inbox, newest first, and refuses a malformed SMS', async () => {
     const post = (body: unknown) =>
-      fetch(sandbox.smsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(sandbox.smsUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post({ to: '+79990000001', text: 'Код: 111111' })).status).toBe(201);
     expect((await post({ to: '+79990000001', text: 'Код: 222222' })).status).toBe(201);
     expect((await post({ to: '89990000001', text: 'x' })).status).toBe(400);

@@ -40,7 +40,11 @@ describe('configuration', () => {
     const real = parseConfig({ BOT_TOKEN: TOKEN, SMS_HTTP_URL: 'http://sms.local/send' });
     expect(real.roles.has('sandbox')).toBe(false);
     expect(real.messenger).toEqual({ kind: 'bot-api', token: TOKEN, apiRoot: undefined });
-    const outside = parseConfig({ BOT_TOKEN: TOKEN, BOT_API_ROOT: 'http://127.0.0.1:9000', SMS_HTTP_URL: 'http://s/x' });
+    const outside = parseConfig({
+      BOT_TOKEN: TOKEN,
+      BOT_API_ROOT: 'http://127.0.0.1:9000',
+      SMS_HTTP_URL: 'http://s/x',
+    });
     expect(outside.roles.has('sandbox')).toBe(false);
     expect(outside.messenger).toEqual({ kind: 'bot-api', token: TOKEN, apiRoot: 'http://127.0.0.1:9000' });
     expect(problems({ BOT_API_ROOT: 'http://127.0.0.1:9000' })).toEqual([
@@ -101,7 +105,11 @@ describe('configuration', () => {
       ADMIN_IDS: '111, 222',
     });
     expect([...config.roles]).toEqual(['api']);
-    expect(config.delivery).toEqual({ kind: 'webhook', url: 'https://bot.example/telegram', secret: 'abc_DEF-123' });
+    expect(config.delivery).toEqual({
+      kind: 'webhook',
+      url: 'https://bot.example/telegram',
+      secret: 'abc_DEF-123',
+    });
     expect(config.adminIds).toEqual([111, 222]);
     expect(config.storage).toEqual({ kind: 'postgres', url: 'postgres://u@db/app' });
   });

@@ -24,7 +24,10 @@ export type OutgoingResult = 'sent' | 'already-sent' | 'already-failed' | 'block
  */
 export function outgoingProcessor(deps: OutgoingProcessorDeps) {
   const leaseMs = deps.leaseMs ?? 60_000;
-  return async (data: unknown, control: { rateLimit(ms: number): Promise<void> }): Promise<OutgoingResult> => {
+  return async (
+    data: unknown,
+    control: { rateLimit(ms: number): Promise<void> },
+  ): Promise<OutgoingResult> => {
     const parsed = QUEUES.outgoing.payload.safeParse(data);
     if (!parsed.success) throw new UnrecoverableError(`bad outgoing payload: ${parsed.error.message}`);
     const { outboxId } = parsed.data;

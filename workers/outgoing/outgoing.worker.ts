@@ -29,7 +29,10 @@ export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
-    deps.logger.warn({ jobId: job.id, attempts: job.attemptsMade, final, err: err.message }, 'outgoing message failed');
+    deps.logger.warn(
+      { jobId: job.id, attempts: job.attemptsMade, final, err: err.message },
+      'outgoing message failed',
+    );
     if (final) void deps.outbox.markFailed(job.data.outboxId, err.message).catch(() => {});
   });
   worker.on('error', (err) => deps.logger.error({ err }, 'outgoing worker error'));

@@ -1,0 +1,42 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/run-process';
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [])),
+  );
+  return nested.flat();
+}
+
+function importsOf(source: string): string[] {
+  return [...source.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] as string);
+}
+
+describe('the dependency rule', () => {
+  it('keeps core free of frameworks, I/O libraries and adapters', async () => {
+    const core = join(ROOT, 'core');
+    const offences: string[] = [];
+    for (const file of await sourceFiles(core)) {
+      for (const spec of importsOf(await readFile(file, 'utf8'))) {
+        const inside = spec.startsWith('.') && !relative(core, resolve(dirname(file), spec)).startsWith('..');
+        if (!inside) offences.push(`${relative(ROOT, file)} imports ${spec}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it('keeps Telegram specifics in the messenger adapter and the sandbox', async () => {
+    const offences: string[] = [];
+    for (const folder of ['core', 'db', 'workers', 'api']) {
+      for (const file of await sourceFiles(join(ROOT, folder))) {
+        if (importsOf(await readFile(file, 'utf8')).some((s) => s === 'grammy' || s.startsWith('grammy/'))) {
+          offences.push(relative(ROOT, file));
+        }
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+});
