@@ -82,7 +82,9 @@ const env = z.object({
 /** How this process reaches the messenger. */
 export type MessengerMode =
   | { kind: 'sandbox'; token: string | undefined }
-  | { kind: 'bot-api'; token: string; apiRoot: string | undefined };
+  | { kind: 'bot-api'; token: string; apiRoot: string | undefined }
+  /** Only the API runs here: nothing talks to the messenger. */
+  | { kind: 'none' };
 
 export type BotDelivery = { kind: 'polling' } | { kind: 'webhook'; url: string; secret: string };
 
@@ -95,9 +97,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     roles,
-    messenger: (roles.has('sandbox') && !e.BOT_API_ROOT
-      ? { kind: 'sandbox', token: e.BOT_TOKEN }
-      : { kind: 'bot-api', token: e.BOT_TOKEN as string, apiRoot: e.BOT_API_ROOT }) as MessengerMode,
+    messenger: messengerMode(e, roles),
     delivery: (e.WEBHOOK_URL && e.WEBHOOK_SECRET
       ? { kind: 'webhook', url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET }
       : { kind: 'polling' }) as BotDelivery,
@@ -133,6 +133,12 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
     },
     smsMaxPerPhonePerDay: e.SMS_MAX_PER_PHONE_PER_DAY,
   };
+}
+
+function messengerMode(e: z.infer<typeof env>, roles: Set<Role>): MessengerMode {
+  if (roles.has('sandbox') && !e.BOT_API_ROOT) return { kind: 'sandbox', token: e.BOT_TOKEN };
+  if (e.BOT_TOKEN) return { kind: 'bot-api', token: e.BOT_TOKEN, apiRoot: e.BOT_API_ROOT };
+  return { kind: 'none' };
 }
 
 export class ConfigError extends Error {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { type RunnerHandle, run } from '@grammyjs/runner';
-import { Queue, type Worker } from 'bullmq';
+import { run } from '@grammyjs/runner';
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
 import { Api, webhookCallback } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -36,15 +37,25 @@ export interface Service {
   httpUrl: string;
   publicUrl: string;
   sandbox: Sandbox | null;
-  database: DatabaseHandle;
   metrics: Metrics;
-  outgoing: OutgoingProducer;
+  /** Absent in a process that only runs the sandbox. */
+  backend: Backend | null;
   stop(): Promise<void>;
 }
 
 export interface ServiceOptions {
   clock?: Clock;
 }
+
+interface Backend {
+  database: DatabaseHandle;
+  outgoing: OutgoingProducer;
+}
+
+type Closers = Array<() => Promise<unknown>>;
+
+/** Where this process reaches the messenger: its own sandbox, or the configured Bot API. */
+type MessengerTarget = { token: string; apiRoot: string | undefined };
 
 /**
  * The composition root: builds every adapter the configured roles need, wires them, starts
@@ -56,77 +67,82 @@ export async function startService(
   options: ServiceOptions = {},
 ): Promise<Service> {
   const clock = options.clock ?? systemClock;
-  const closers: Array<() => Promise<unknown>> = [];
+  const closers: Closers = [];
   const stop = async () => {
     for (const close of closers.reverse()) {
       await close().catch((err) => logger.error({ err }, 'error while stopping'));
     }
   };
   try {
-    return await assemble(config, logger, clock, closers, stop);
+    const metrics = createMetrics();
+    const http = createHttpServer(logger, metrics);
+    const sandbox = config.roles.has('sandbox') ? await startSandboxRole(config, logger, closers) : null;
+    const { roles } = config;
+    let backend: Backend | null = null;
+    if (roles.has('bot') || roles.has('api') || roles.has('worker')) {
+      backend = await startBackend(config, logger, clock, closers, { http, metrics, demo: sandbox !== null });
+      const target = messengerTarget(config, sandbox);
+      if (target && roles.has('worker'))
+        await startWorkerRole(config, logger, closers, backend, target, metrics);
+      if (target && roles.has('bot'))
+        await startBotRole(config, logger, closers, backend, target, { http, metrics });
+    } else {
+      registerHealthRoutes(http, { registry: metrics.registry, checks: {} });
+    }
+    const httpUrl = await listen(http, config, logger, closers);
+    return { httpUrl, publicUrl: config.publicUrl ?? httpUrl, sandbox, metrics, backend, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-async function assemble(
+function messengerTarget(config: Config, sandbox: Sandbox | null): MessengerTarget | null {
+  if (sandbox) return { token: sandbox.token, apiRoot: sandbox.url };
+  if (config.messenger.kind === 'bot-api')
+    return { token: config.messenger.token, apiRoot: config.messenger.apiRoot };
+  return null;
+}
+
+async function startSandboxRole(config: Config, logger: Logger, closers: Closers): Promise<Sandbox> {
+  const sandbox = await startSandbox({
+    port: config.sandboxPort,
+    token: config.messenger.kind === 'sandbox' ? config.messenger.token : undefined,
+    ratePerSecond: config.sandboxRatePerSecond,
+    logger,
+  });
+  closers.push(() => sandbox.close());
+  logger.info({ url: sandbox.url }, `sandbox messenger listening on ${sandbox.url}`);
+  return sandbox;
+}
+
+/** Redis, the database (migrated), the queues' producers, and readiness checks over both. */
+async function startBackend(
   config: Config,
   logger: Logger,
   clock: Clock,
-  closers: Array<() => Promise<unknown>>,
-  stop: () => Promise<void>,
-): Promise<Service> {
-  const { roles } = config;
-  const metrics = createMetrics();
-
-  let sandbox: Sandbox | null = null;
-  if (roles.has('sandbox')) {
-    sandbox = await startSandbox({
-      port: config.sandboxPort,
-      token: config.messenger.kind === 'sandbox' ? config.messenger.token : undefined,
-      ratePerSecond: config.sandboxRatePerSecond,
-      logger,
-    });
-    closers.push(() => (sandbox as Sandbox).close());
-    logger.info({ url: sandbox.url }, `sandbox messenger listening on ${sandbox.url}`);
-  }
-
+  closers: Closers,
+  deps: { http: FastifyInstance; metrics: Metrics; demo: boolean },
+): Promise<Backend> {
   await checkRedis(config.redisUrl);
   const database = await openDatabase(config.storage);
   closers.push(() => database.close());
   await database.migrate();
-  const { db } = database;
-
-  if (sandbox && (await countAccounts(db)) === 0) {
-    const summary = await importRegistry(db, demoRegistry(moscowDate(clock.now())));
+  if (deps.demo && (await countAccounts(database.db)) === 0) {
+    const summary = await importRegistry(database.db, demoRegistry(moscowDate(clock.now())));
     logger.info({ accounts: summary.total }, 'loaded the demo registry into the empty database');
   }
 
-  const outbox = outgoingMessageRepository(db);
-  const users = messengerUserRepository(db);
   const producerRedis = trackRedis(createRedis(config.redisUrl, 'producer'), logger, closers);
   const outgoingQueue: OutgoingQueue = new Queue(QUEUES.outgoing.name, {
     connection: producerRedis,
     prefix: config.queuePrefix,
   });
   closers.push(() => outgoingQueue.close());
-  const outgoing = outgoingProducer({ outbox, queue: outgoingQueue });
+  const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(database.db), queue: outgoingQueue });
 
-  const token = sandbox
-    ? sandbox.token
-    : config.messenger.kind === 'bot-api'
-      ? config.messenger.token
-      : undefined;
-  const apiRoot = sandbox
-    ? sandbox.url
-    : config.messenger.kind === 'bot-api'
-      ? config.messenger.apiRoot
-      : undefined;
-
-  const http = createHttpServer(logger, metrics);
-  registerHealthRoutes(http, {
-    registry: metrics.registry,
+  registerHealthRoutes(deps.http, {
+    registry: deps.metrics.registry,
     checks: {
       database: () => database.ping(),
       redis: async () => {
@@ -135,82 +151,93 @@ async function assemble(
     },
     beforeScrape: async () => {
       const counts = await outgoingQueue.getJobCounts('waiting', 'delayed', 'active', 'failed');
-      for (const [state, n] of Object.entries(counts))
-        metrics.queueJobs.set({ queue: QUEUES.outgoing.name, state }, n);
+      for (const [state, n] of Object.entries(counts)) {
+        deps.metrics.queueJobs.set({ queue: QUEUES.outgoing.name, state }, n);
+      }
     },
   });
+  return { database, outgoing };
+}
 
-  if (roles.has('worker') && token) {
-    const messengerApi = new Api(token, apiRoot ? { apiRoot } : {});
-    const workerRedis = trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers);
-    const worker: Worker = startOutgoingWorker({
-      connection: workerRedis,
-      prefix: config.queuePrefix,
-      ratePerSecond: config.outgoingRatePerSecond,
-      outbox,
-      logger,
-      process: outgoingProcessor({
-        outbox,
-        users,
-        messenger: telegramMessenger(messengerApi),
-        logger,
-        metrics,
-      }),
-    });
-    // Finishes the jobs in hand before the connections close.
-    closers.push(() => worker.close());
-    const relayed = await outgoing.relayUnsent();
-    if (relayed > 0) logger.info({ relayed }, 'queued unsent outbox messages again');
+async function startWorkerRole(
+  config: Config,
+  logger: Logger,
+  closers: Closers,
+  backend: Backend,
+  target: MessengerTarget,
+  metrics: Metrics,
+): Promise<void> {
+  const { db } = backend.database;
+  const outbox = outgoingMessageRepository(db);
+  // No auto-retry here: a 429 must pause the queue, not hold a worker slot while it waits.
+  const messenger = telegramMessenger(
+    new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {}),
+  );
+  const worker = startOutgoingWorker({
+    connection: trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers),
+    prefix: config.queuePrefix,
+    ratePerSecond: config.outgoingRatePerSecond,
+    outbox,
+    logger,
+    process: outgoingProcessor({ outbox, users: messengerUserRepository(db), messenger, logger, metrics }),
+  });
+  // Finishes the jobs in hand before the connections close.
+  closers.push(() => worker.close());
+  const relayed = await backend.outgoing.relayUnsent();
+  if (relayed > 0) logger.info({ relayed }, 'queued unsent outbox messages again');
+}
+
+async function startBotRole(
+  config: Config,
+  logger: Logger,
+  closers: Closers,
+  backend: Backend,
+  target: MessengerTarget,
+  deps: { http: FastifyInstance; metrics: Metrics },
+): Promise<void> {
+  const { db } = backend.database;
+  const { bot, i18n } = createBot({
+    token: target.token,
+    apiRoot: target.apiRoot,
+    processedUpdates: processedUpdateRepository(db),
+    users: messengerUserRepository(db),
+    logger,
+    metrics: deps.metrics,
+  });
+  await bot.init();
+  await publishCommandMenu(bot.api, i18n);
+  if (config.delivery.kind === 'webhook') {
+    const { url, secret } = config.delivery;
+    deps.http.post(new URL(url).pathname, webhookCallback(bot, 'fastify', { secretToken: secret }));
+    await bot.api.setWebhook(url, { secret_token: secret });
+    logger.info({ url }, 'receiving updates by webhook');
+    return;
   }
+  await bot.api.deleteWebhook();
+  const runner = run(bot, {
+    runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
+  });
+  closers.push(async () => {
+    if (runner.isRunning()) await runner.stop();
+  });
+  logger.info({ bot: bot.botInfo.username }, 'receiving updates by long polling');
+}
 
-  let runner: RunnerHandle | null = null;
-  if (roles.has('bot') && token) {
-    const { bot, i18n } = createBot({
-      token,
-      apiRoot,
-      processedUpdates: processedUpdateRepository(db),
-      users,
-      logger,
-      metrics,
-    });
-    await bot.init();
-    await publishCommandMenu(bot.api, i18n);
-    if (config.delivery.kind === 'webhook') {
-      const { url, secret } = config.delivery;
-      http.post(new URL(url).pathname, webhookCallback(bot, 'fastify', { secretToken: secret }));
-      await bot.api.setWebhook(url, { secret_token: secret });
-      logger.info({ url }, 'receiving updates by webhook');
-    } else {
-      await bot.api.deleteWebhook();
-      runner = run(bot, {
-        runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
-      });
-      const handle = runner;
-      closers.push(async () => {
-        if (handle.isRunning()) await handle.stop();
-      });
-      logger.info({ bot: bot.botInfo.username }, 'receiving updates by long polling');
-    }
-  }
-
+async function listen(
+  http: FastifyInstance,
+  config: Config,
+  logger: Logger,
+  closers: Closers,
+): Promise<string> {
   await http.listen({ port: config.port, host: '0.0.0.0' });
   closers.push(() => http.close());
   const { port } = http.server.address() as AddressInfo;
   const httpUrl = `http://127.0.0.1:${port}`;
-  logger.info({ url: httpUrl, roles: [...roles] }, `HTTP server listening on ${httpUrl}`);
-
-  return {
-    httpUrl,
-    publicUrl: config.publicUrl ?? httpUrl,
-    sandbox,
-    database,
-    metrics,
-    outgoing,
-    stop,
-  };
+  logger.info({ url: httpUrl, roles: [...config.roles] }, `HTTP server listening on ${httpUrl}`);
+  return httpUrl;
 }
 
-function trackRedis(redis: Redis, logger: Logger, closers: Array<() => Promise<unknown>>): Redis {
+function trackRedis(redis: Redis, logger: Logger, closers: Closers): Redis {
   let warned = false;
   redis.on('error', (err) => {
     if (!warned) logger.error({ err: err.message }, 'Redis connection error; reconnecting');

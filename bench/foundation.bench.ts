@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import type { WorldEvent } from '../sandbox/world';
 import { startTestService } from '../test/support/service';
 import { waitFor } from '../test/support/wait';
-import type { WorldEvent } from '../sandbox/world';
 import { type Figure, percentile, round } from './results';
 
 const MESSAGES = 2000;
@@ -16,7 +16,9 @@ const REPLIES = 300;
 export async function foundationBench(): Promise<Record<string, Figure>> {
   const t = await startTestService({ OUTGOING_RATE_PER_SECOND: '100000', SANDBOX_RATE_PER_SECOND: '0' });
   try {
-    const people = await Promise.all(Array.from({ length: 50 }, (_, i) => t.sandbox.createPerson({ name: `P${i}` })));
+    const people = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => t.sandbox.createPerson({ name: `P${i}` })),
+    );
     const world = t.service.sandbox!.world;
     const botMessages = () =>
       people.reduce((n, p) => n + world.transcript(p.id).messages.filter((m) => m.from === 'bot').length, 0);
@@ -26,7 +28,7 @@ export async function foundationBench(): Promise<Record<string, Figure>> {
     for (let batch = 0; batch < MESSAGES; batch += people.length) {
       await Promise.all(
         people.map((person, j) =>
-          t.service.outgoing.send(`bench:${batch + j}`, person.id, { text: `Сообщение ${batch + j}` }),
+          t.outgoing.send(`bench:${batch + j}`, person.id, { text: `Сообщение ${batch + j}` }),
         ),
       );
     }

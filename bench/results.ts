@@ -18,7 +18,9 @@ export function meets(figure: Figure): boolean {
 export async function report(figures: Record<string, Figure>): Promise<void> {
   for (const [name, f] of Object.entries(figures)) {
     const verdict = meets(f) ? 'ok' : 'MISSED';
-    process.stdout.write(`${name.padEnd(28)} ${String(f.value).padStart(10)} ${f.unit.padEnd(6)} target ${f.target.padEnd(10)} ${verdict}\n`);
+    process.stdout.write(
+      `${name.padEnd(28)} ${String(f.value).padStart(10)} ${f.unit.padEnd(6)} target ${f.target.padEnd(10)} ${verdict}\n`,
+    );
   }
   await mkdir('.bench', { recursive: true });
   const previous = await readFile(FILE, 'utf8').then(JSON.parse, () => ({}));

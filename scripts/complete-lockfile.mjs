@@ -6,7 +6,18 @@
 // fetching. Run it after `npm install` changes the lock file: `node scripts/complete-lockfile.mjs`.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const OS = ['android', 'darwin', 'freebsd', 'linux', 'openbsd', 'openharmony', 'win32', 'sunos', 'aix', 'netbsd'];
+const OS = [
+  'android',
+  'darwin',
+  'freebsd',
+  'linux',
+  'openbsd',
+  'openharmony',
+  'win32',
+  'sunos',
+  'aix',
+  'netbsd',
+];
 const CPU = ['arm64', 'x64', 'ia32', 'arm', 'loong64', 'ppc64', 'riscv64', 's390x', 'mips64el'];
 
 function platformOf(name) {
@@ -14,7 +25,15 @@ function platformOf(name) {
   const os = OS.find((o) => base.split('-').includes(o));
   const cpu = CPU.find((c) => base.split('-').some((part) => part === c || part.startsWith(c)));
   if (!os || !cpu) return null;
-  return { os: [os], cpu: [cpu], ...(base.includes('musl') ? { libc: ['musl'] } : base.includes('gnu') && os === 'linux' ? { libc: ['glibc'] } : {}) };
+  return {
+    os: [os],
+    cpu: [cpu],
+    ...(base.includes('musl')
+      ? { libc: ['musl'] }
+      : base.includes('gnu') && os === 'linux'
+        ? { libc: ['glibc'] }
+        : {}),
+  };
 }
 
 const file = new URL('../package-lock.json', import.meta.url);
@@ -31,6 +50,8 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`added ${added} optional platform entries to package-lock.json`);

@@ -169,3 +169,27 @@ describe('starting the service', () => {
     }
   });
 });
+
+describe('a process that only runs the sandbox', () => {
+  it('needs neither the database nor Redis, and still serves health and metrics', async () => {
+    const config = parseConfig({
+      ROLES: 'sandbox',
+      PORT: '0',
+      SANDBOX_PORT: '0',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    const service = await startService(config, createLogger('silent'));
+    try {
+      expect(service.backend).toBeNull();
+      expect(await (await fetch(`${service.httpUrl}/readyz`)).json()).toEqual({
+        status: 'ready',
+        checks: {},
+      });
+      expect((await fetch(`${service.httpUrl}/metrics`)).status).toBe(200);
+      const people = new SandboxClient(service.sandbox!.url);
+      expect((await people.createPerson({ name: 'Ася' })).firstName).toBe('Ася');
+    } finally {
+      await service.stop();
+    }
+  });
+});

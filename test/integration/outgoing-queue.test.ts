@@ -21,7 +21,7 @@ const texts = async (personId: number) =>
 
 /** The processor as a worker runs it, for running one job by hand (as a retry or a duplicate would). */
 function processorByHand() {
-  const { db } = t.service.database;
+  const { db } = t.database;
   const sandbox = t.service.sandbox!;
   return outgoingProcessor({
     outbox: outgoingMessageRepository(db),
@@ -36,7 +36,7 @@ const noRateLimit = { rateLimit: async () => {} };
 describe('the outgoing queue', () => {
   it('delivers a pushed message, with its buttons, to the person', async () => {
     const anna = await t.sandbox.createPerson({ name: 'Анна' });
-    await t.service.outgoing.send(`test:${anna.id}:hello`, anna.id, {
+    await t.outgoing.send(`test:${anna.id}:hello`, anna.id, {
       text: 'Вам пришло приглашение',
       buttons: [[{ text: 'Принять', callbackData: 'inv:accept:1' }]],
     });
@@ -62,8 +62,7 @@ describe('the outgoing queue', () => {
       for (const person of people) {
         const wanted = Array.from({ length: 4 }, (_, i) => `Сообщение ${i + 1}`);
         expected.set(person.id, wanted);
-        for (const text of wanted)
-          await t.service.outgoing.send(`burst:${person.id}:${text}`, person.id, { text });
+        for (const text of wanted) await t.outgoing.send(`burst:${person.id}:${text}`, person.id, { text });
       }
       for (const person of people) {
         await waitFor(
@@ -87,7 +86,7 @@ describe('the outgoing queue', () => {
 
   it('sends once when the same job runs twice, one after the other or at the same time', async () => {
     const petr = await t.sandbox.createPerson({ name: 'Пётр' });
-    const outbox = outgoingMessageRepository(t.service.database.db);
+    const outbox = outgoingMessageRepository(t.database.db);
     const process = processorByHand();
 
     const first = await outbox.add(`twice:${petr.id}:a`, petr.id, { text: 'Один раз' });
@@ -106,12 +105,12 @@ describe('the outgoing queue', () => {
   it('enqueues a dedupe key once however often the producer is asked', async () => {
     const ivan = await t.sandbox.createPerson({ name: 'Иван' });
     const ids = await Promise.all(
-      [1, 2, 3].map(() => t.service.outgoing.send(`same-key:${ivan.id}`, ivan.id, { text: 'Только одно' })),
+      [1, 2, 3].map(() => t.outgoing.send(`same-key:${ivan.id}`, ivan.id, { text: 'Только одно' })),
     );
     expect(new Set(ids).size).toBe(1);
     await waitFor(async () => (await texts(ivan.id)).length > 0, 'the message');
     // Relaying the outbox again (as after a Redis outage) must not resend what was sent.
-    await t.service.outgoing.relayUnsent();
+    await t.outgoing.relayUnsent();
     await t.sandbox.sendText(ivan.id, '/help');
     await waitFor(async () => (await texts(ivan.id)).length >= 2, 'the reply to /help');
     expect((await texts(ivan.id)).filter((m) => m === 'Только одно')).toHaveLength(1);
@@ -122,9 +121,9 @@ describe('the outgoing queue', () => {
     await t.sandbox.sendText(oleg.id, '/start');
     await waitFor(async () => (await texts(oleg.id)).length > 0, 'the greeting');
     await t.sandbox.block(oleg.id);
-    const outbox = outgoingMessageRepository(t.service.database.db);
-    const users = messengerUserRepository(t.service.database.db);
-    const id = await t.service.outgoing.send(`blocked:${oleg.id}`, oleg.id, { text: 'Не дойдёт' });
+    const outbox = outgoingMessageRepository(t.database.db);
+    const users = messengerUserRepository(t.database.db);
+    const id = await t.outgoing.send(`blocked:${oleg.id}`, oleg.id, { text: 'Не дойдёт' });
     const row = await waitFor(async () => {
       const r = await outbox.find(id);
       return r?.status === 'failed' ? r : undefined;

@@ -7,6 +7,8 @@ import { REDIS_URL, testQueuePrefix } from './redis';
 
 export interface TestService {
   service: Service;
+  database: NonNullable<Service['backend']>['database'];
+  outgoing: NonNullable<Service['backend']>['outgoing'];
   config: Config;
   sandbox: SandboxClient;
   stop(): Promise<void>;
@@ -31,9 +33,11 @@ export async function startTestService(env: Record<string, string> = {}): Promis
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const service = await startService(config, logger);
-  if (!service.sandbox) throw new Error('the test service runs the sandbox');
+  if (!service.sandbox || !service.backend) throw new Error('the test service runs every role');
   return {
     service,
+    database: service.backend.database,
+    outgoing: service.backend.outgoing,
     config,
     sandbox: new SandboxClient(service.sandbox.url),
     async stop() {
