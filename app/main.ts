@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   }
   if (service.sandbox) {
     process.stdout.write(
-      `\nThe sandbox messenger is at ${service.sandbox.url} (people API: ${service.sandbox.url}/sandbox/api/people; see docs/sandbox.md)\n` +
+      `\nOpen the sandbox messenger in a browser: ${service.sandbox.url}/\n` +
+        `(its people API for scripts: ${service.sandbox.url}/sandbox/api, see docs/sandbox.md)\n` +
         `The service's HTTP API is at ${service.httpUrl}\n\n`,
     );
   }

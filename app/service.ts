@@ -13,7 +13,7 @@ import { telegramMessenger } from '../bot/platform/telegram-messenger';
 import { type Clock, systemClock } from '../core/clock';
 import { moscowDate } from '../core/identity/calendar';
 import { type DatabaseHandle, openDatabase } from '../db/client';
-import { demoRegistry } from '../db/registry/demo-registry';
+import { demoDirectory, demoRegistry } from '../db/registry/demo-registry';
 import { importRegistry } from '../db/registry/import-registry';
 import { countAccounts } from '../db/registry/registry-size';
 import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
@@ -76,7 +76,9 @@ export async function startService(
   try {
     const metrics = createMetrics();
     const http = createHttpServer(logger, metrics);
-    const sandbox = config.roles.has('sandbox') ? await startSandboxRole(config, logger, closers) : null;
+    const sandbox = config.roles.has('sandbox')
+      ? await startSandboxRole(config, logger, clock, closers)
+      : null;
     const { roles } = config;
     let backend: Backend | null = null;
     if (roles.has('bot') || roles.has('api') || roles.has('worker')) {
@@ -104,8 +106,14 @@ function messengerTarget(config: Config, sandbox: Sandbox | null): MessengerTarg
   return null;
 }
 
-async function startSandboxRole(config: Config, logger: Logger, closers: Closers): Promise<Sandbox> {
+async function startSandboxRole(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+  closers: Closers,
+): Promise<Sandbox> {
   const sandbox = await startSandbox({
+    directory: demoDirectory(moscowDate(clock.now())),
     port: config.sandboxPort,
     token: config.messenger.kind === 'sandbox' ? config.messenger.token : undefined,
     ratePerSecond: config.sandboxRatePerSecond,

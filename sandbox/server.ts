@@ -8,6 +8,7 @@ import { FileStore } from './files';
 import { registerPeopleApi } from './people-api';
 import { SandboxRateLimiter } from './rate-limiter';
 import { UpdateQueue } from './update-queue';
+import { type DirectoryEntry, registerWebPage } from './web-page';
 import { World } from './world';
 
 export interface SandboxOptions {
@@ -18,6 +19,8 @@ export interface SandboxOptions {
   /** Sending calls per second before 429; 0 = no limit. */
   ratePerSecond: number;
   logger: Logger;
+  /** Numbers the web page offers when adding a person (the demo registry's people). */
+  directory?: DirectoryEntry[];
 }
 
 export interface Sandbox {
@@ -55,6 +58,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   await registerBotApi(app, { token, world, files, updates, limiter, commands });
   await registerPeopleApi(app, { world, files, updates, limiter, commands });
+  await registerWebPage(app, { world, files, directory: options.directory ?? [] });
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;

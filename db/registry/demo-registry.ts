@@ -1,5 +1,5 @@
 import type { Account, AccountStatus } from '../../core/identity/account';
-import { addDays, addYears, type IsoDate } from '../../core/identity/calendar';
+import { addDays, addYears, ageOn, type IsoDate, isValidOn } from '../../core/identity/calendar';
 
 /**
  * The people `npm start` puts into an empty database so the sandbox can be tried at once.
@@ -54,4 +54,17 @@ export function demoRegistry(today: IsoDate): Account[] {
     person(11, 'Фёдоров', 'Николай', 'Ильич', 45, { confirmed: false }),
     person(12, 'Михайлова', 'Светлана', 'Юрьевна', 33),
   ];
+}
+
+/** The demo people as the sandbox page offers them: who each number belongs to, at a glance. */
+export function demoDirectory(today: IsoDate): { phone: string; label: string }[] {
+  return demoRegistry(today).map((a) => {
+    const traits = [
+      `${ageOn(a.birthDate, today)} лет`,
+      a.confirmed ? null : 'не подтверждён',
+      a.biometrics ? 'биометрия' : 'без биометрии',
+      ...a.statuses.map((s) => (isValidOn(s.validUntil, today) ? s.kind : `${s.kind} (истёк)`)),
+    ].filter(Boolean);
+    return { phone: a.phone, label: `${a.lastName} ${a.firstName}: ${traits.join(', ')}` };
+  });
 }

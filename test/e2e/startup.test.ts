@@ -81,7 +81,7 @@ describe('starting the service', () => {
     const service = startScript('app/main.ts', env, /HTTP API is at http:\/\/[\d.]+:\d+/);
     try {
       const output = await service.ready;
-      const sandboxUrl = /sandbox messenger is at (http:\/\/[\d.:]+)/.exec(output)?.[1] as string;
+      const sandboxUrl = /sandbox messenger in a browser: (http:\/\/[\d.:]+)/.exec(output)?.[1] as string;
       const people = new SandboxClient(sandboxUrl);
       const ivan = await people.createPerson({ name: 'Иван' });
       await people.sendText(ivan.id, '/start');
