@@ -13,9 +13,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
-  if (!config.keyEncryptionKey) {
-    logger.warn('KEY_ENCRYPTION_KEY is not set: a development key is used; never run production like this');
-  }
   let service: Awaited<ReturnType<typeof startService>>;
   try {
     service = await startService(config, logger);

@@ -8,18 +8,25 @@ import type { Logger } from 'pino';
 import { registerHealthRoutes } from '../api/health';
 import { createHttpServer } from '../api/http-server';
 import { createBot } from '../bot/create-bot';
+import { createI18n } from '../bot/i18n';
 import { publishCommandMenu } from '../bot/platform/command-menu';
+import { queueNotifier } from '../bot/platform/notifier';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
 import { type Clock, systemClock } from '../core/clock';
+import { accountLinking } from '../core/identity/account-linking';
 import { moscowDate } from '../core/identity/calendar';
+import { otpService } from '../core/otp/otp-service';
 import { type DatabaseHandle, openDatabase } from '../db/client';
 import { demoDirectory, demoRegistry } from '../db/registry/demo-registry';
 import { importRegistry } from '../db/registry/import-registry';
 import { countAccounts } from '../db/registry/registry-size';
+import { accountRepository } from '../db/repositories/account.repository';
 import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
+import { otpRepository } from '../db/repositories/otp.repository';
 import { outgoingMessageRepository } from '../db/repositories/outgoing-message.repository';
 import { processedUpdateRepository } from '../db/repositories/processed-update.repository';
 import { type Sandbox, startSandbox } from '../sandbox/server';
+import { httpSmsGateway } from '../sms/http-sms-gateway';
 import { outgoingProcessor } from '../workers/outgoing/outgoing.processor';
 import {
   type OutgoingProducer,
@@ -31,6 +38,7 @@ import { QUEUES } from '../workers/queues';
 import type { Config } from './config';
 import { createMetrics, type Metrics } from './metrics';
 import { checkRedis, createRedis } from './redis';
+import { deriveKey, resolveMasterKey } from './secrets';
 
 export interface Service {
   /** This process's HTTP server (health, metrics, API). */
@@ -86,8 +94,17 @@ export async function startService(
       const target = messengerTarget(config, sandbox);
       if (target && roles.has('worker'))
         await startWorkerRole(config, logger, closers, backend, target, metrics);
-      if (target && roles.has('bot'))
-        await startBotRole(config, logger, closers, backend, target, { http, metrics });
+      if (target && roles.has('bot')) {
+        const smsUrl = config.smsHttpUrl ?? (sandbox as Sandbox).smsUrl;
+        const masterKey = resolveMasterKey(config, logger);
+        await startBotRole(config, logger, closers, backend, target, {
+          http,
+          metrics,
+          clock,
+          masterKey,
+          smsUrl,
+        });
+      }
     } else {
       registerHealthRoutes(http, { registry: metrics.registry, checks: {} });
     }
@@ -201,14 +218,28 @@ async function startBotRole(
   closers: Closers,
   backend: Backend,
   target: MessengerTarget,
-  deps: { http: FastifyInstance; metrics: Metrics },
+  deps: { http: FastifyInstance; metrics: Metrics; clock: Clock; masterKey: Buffer; smsUrl: string },
 ): Promise<void> {
   const { db } = backend.database;
-  const { bot, i18n } = createBot({
+  const i18n = createI18n();
+  const users = messengerUserRepository(db);
+  const accounts = accountRepository(db);
+  const otp = otpService({
+    store: otpRepository(db),
+    sms: httpSmsGateway(deps.smsUrl, logger),
+    clock: deps.clock,
+    pepper: deriveKey(deps.masterKey, 'otp-pepper'),
+    smsMaxPerPhonePerDay: config.smsMaxPerPhonePerDay,
+  });
+  const bot = createBot({
     token: target.token,
     apiRoot: target.apiRoot,
+    db,
+    i18n,
     processedUpdates: processedUpdateRepository(db),
-    users: messengerUserRepository(db),
+    users,
+    linking: accountLinking({ accounts, links: accounts, otp }),
+    notifier: queueNotifier({ users, outgoing: backend.outgoing, i18n }),
     logger,
     metrics: deps.metrics,
   });

@@ -1,37 +1,50 @@
 import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations } from '@grammyjs/conversations';
+import type { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type BotError, GrammyError } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import { Bot, type BotError, GrammyError, type MiddlewareFn } from 'grammy';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
+import type { AccountLinking } from '../core/identity/account-linking';
+import type { Database } from '../db/database';
+import { conversationStorage } from '../db/repositories/conversation-storage';
 import type { MessengerUserRepository } from '../db/repositories/messenger-user.repository';
 import type { ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
-import type { BotContext } from './context';
+import type { BotContext, FormContext } from './context';
 import { fallbackFeature } from './features/fallback';
+import { linkAccountFeature } from './features/link-account';
 import { menuFeature } from './features/menu';
-import { createI18n, localeFor } from './i18n';
+import { localeFor } from './i18n';
 import { rememberUpdate } from './middleware/remember-update';
+import type { Notifier } from './platform/notifier';
 
 export interface BotDeps {
   token: string;
   apiRoot: string | undefined;
-  /** Known in tests and when a previous start fetched it; saves a getMe call. */
-  botInfo?: UserFromGetMe;
+  db: Database;
+  i18n: I18n<FormContext>;
   processedUpdates: ProcessedUpdateRepository;
   users: MessengerUserRepository;
+  linking: AccountLinking;
+  notifier: Notifier;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
 }
 
+const retryPolicy = () => autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
+
 /** Builds the bot: middleware order is the order of this function. */
-export function createBot(deps: BotDeps) {
+export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, {
-    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
     client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
   });
   // Replies from handlers wait out a 429 instead of failing; pushed messages go through the queue.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
-  const i18n = createI18n<BotContext>();
+  bot.api.config.use(retryPolicy());
+  // Conversations get a fresh Api without the bot's transformers: give them the same policy.
+  const conversationApi: MiddlewareFn<FormContext> = (ctx, next) => {
+    ctx.api.config.use(retryPolicy());
+    return next();
+  };
 
   bot.use(async (ctx, next) => {
     deps.metrics.updates.inc({ type: Object.keys(ctx.update).find((k) => k !== 'update_id') ?? 'unknown' });
@@ -40,18 +53,31 @@ export function createBot(deps: BotDeps) {
   // Updates of one chat run in order; different chats run concurrently.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(rememberUpdate(deps));
-  bot.use(i18n);
+  bot.use(deps.i18n);
+  bot.use(
+    conversations<BotContext, FormContext>({
+      storage: { type: 'key', version: 1, adapter: conversationStorage(deps.db) },
+    }),
+  );
   bot.use(menuFeature());
+  bot.use(
+    linkAccountFeature({
+      linking: deps.linking,
+      i18n: deps.i18n,
+      notifier: deps.notifier,
+      apiPlugins: [conversationApi],
+    }),
+  );
   bot.use(fallbackFeature());
 
   bot.catch(async (err: BotError<BotContext>) => {
     deps.metrics.handlerErrors.inc();
     deps.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, 'update handler failed');
-    // The person is told, not left in silence; if even that fails there is nothing more to do.
-    // i18n may not have run yet (the database failed first), so translate without ctx.t.
+    // The person is told, not left in silence. i18n may not have run yet (the database failed
+    // first), so translate without ctx.t; if even the reply fails there is nothing more to do.
     const ctx = err.ctx;
     if (err.error instanceof GrammyError && err.error.error_code === 403) return;
-    const text = i18n.t(localeFor(ctx.from?.language_code), 'error-generic');
+    const text = deps.i18n.t(localeFor(ctx.from?.language_code), 'error-generic');
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text });
       else if (ctx.chat) await ctx.reply(text);
@@ -59,5 +85,5 @@ export function createBot(deps: BotDeps) {
       deps.logger.warn({ err: replyErr }, 'could not tell the person about the failure');
     }
   });
-  return { bot, i18n };
+  return bot;
 }

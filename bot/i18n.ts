@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { I18n, type I18nFlavor } from '@grammyjs/i18n';
-import type { Context } from 'grammy';
+import { I18n } from '@grammyjs/i18n';
+import type { FormContext } from './context';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -10,8 +10,8 @@ export function localeFor(languageCode: string | null | undefined): Locale {
   return languageCode?.toLowerCase().startsWith('en') ? 'en' : 'ru';
 }
 
-export function createI18n<C extends Context & I18nFlavor>(): I18n<C> {
-  return new I18n<C>({
+export function createI18n(): I18n<FormContext> {
+  return new I18n<FormContext>({
     defaultLocale: 'ru',
     directory: fileURLToPath(new URL('./locales', import.meta.url)),
     // Fluent wraps placeables in Unicode isolation marks by default; messengers show them as junk.

@@ -8,6 +8,8 @@ const pageData = (page: Page) => `info:${page}`;
 
 export function mainMenu(ctx: BotContext): InlineKeyboard {
   return new InlineKeyboard()
+    .text(ctx.t('button-link'), 'link:start')
+    .row()
     .text(ctx.t('button-digital-id'), pageData('digital-id'))
     .row()
     .text(ctx.t('button-trusted-contact'), pageData('trusted-contact'))

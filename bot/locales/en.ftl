@@ -23,6 +23,8 @@ help =
     What this bot can do
 
     /start — main menu
+    /link — link your Gosuslugi account
+    /unlink — unlink it
     /help — this help
     /safety — staying safe from fraudsters
 
@@ -96,3 +98,45 @@ unsupported-message =
 
 error-generic =
     The service is temporarily unavailable. Please try again in a minute.
+
+# Linking the Gosuslugi account
+button-link = 🔗 Link Gosuslugi
+button-share-phone = 📱 Share my number
+button-cancel = Cancel
+button-resend = Send the code again
+command-link = Link your Gosuslugi account
+command-unlink = Unlink your account
+link-ask-contact =
+    To link your Gosuslugi account, share your phone number with the button below.
+
+    It must be the number confirmed on your account.
+link-press-share = Press "📱 Share my number" below, or "Cancel".
+link-not-own-contact = That is someone else's contact. Only your own number can be linked: press "📱 Share my number". Start again: /link
+link-no-account =
+    We found no confirmed Gosuslugi account with this number.
+
+    You can confirm an account at a public services centre (MFC), in online banking, or with the code from a registered Russian Post letter. If your account has another number, change it in your Gosuslugi profile and try again: /link
+link-code-sent =
+    We sent an SMS with a 6-digit code to { $phone }. Type the code here. It is valid for 10 minutes.
+
+    Never tell anyone this code.
+link-code-resent = A new code is on its way. The previous one no longer works.
+link-code-format = The code is the 6 digits from the SMS, with no spaces or letters. Please type it again.
+link-code-wrong = Wrong code. Tries left: { $left }.
+link-code-locked = Too many wrong tries. This code will not be accepted any more. Ask for a new one later: /link
+link-code-expired = The code has expired. Start again: /link
+link-resend-too-soon = You can ask for a new code in { $seconds } s.
+link-sms-limit = Too many SMS were sent to this number today. Please try tomorrow.
+link-cancelled = Linking cancelled.
+link-done =
+    Done, { $name }! Your Gosuslugi account is linked to this chat.
+
+    Open your Digital ID: /id
+link-moved-away =
+    Your Gosuslugi account was linked in another messenger chat, so it is unlinked here.
+
+    If that was not you, change your Gosuslugi password and connect a trusted contact.
+sms-link-code = Code to link Gosuslugi to the messenger: { $code }. Never tell anyone.
+unlink-done = Your Gosuslugi account is unlinked from this chat.
+unlink-none = No account is linked. Link one: /link
+code-not-expected = No code was asked for just now. To link your Gosuslugi account: /link

@@ -1,12 +1,12 @@
 import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
-import type { BotContext } from '../context';
+import type { FormContext } from '../context';
 import { LOCALES } from '../i18n';
 
-const PUBLIC_COMMANDS = ['start', 'help', 'safety'] as const;
+const PUBLIC_COMMANDS = ['start', 'link', 'unlink', 'help', 'safety'] as const;
 
 /** The "/" menu, in Russian by default and in English for English-speaking clients. */
-export async function publishCommandMenu(api: Api, i18n: I18n<BotContext>): Promise<void> {
+export async function publishCommandMenu(api: Api, i18n: I18n<FormContext>): Promise<void> {
   for (const locale of LOCALES) {
     const commands = PUBLIC_COMMANDS.map((command) => ({
       command,

@@ -24,9 +24,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function addPerson(name: string, languageCode: 'ru' | 'en' = 'ru') {
+async function addPerson(name: string, languageCode: 'ru' | 'en' = 'ru', phone = '') {
   await page.fill('#add-person input[name=name]', name);
   await page.selectOption('#add-person select[name=languageCode]', languageCode);
+  await page.selectOption('#add-person select[name=phone]', phone);
   await page.click('#add-person button[type=submit]');
   const pane = page.locator('.chat', { has: page.locator('.chat-name', { hasText: name }) });
   await pane.waitFor();
@@ -39,7 +40,7 @@ describe('the sandbox page in Chromium', () => {
     await anna.locator('input[name=text]').fill('/start');
     await anna.locator('.send').click();
     await anna.getByText('Здравствуйте, Анна!').waitFor();
-    await expect.poll(() => anna.locator('.bubble.bot .inline-keyboard button').count()).toBe(4);
+    await expect.poll(() => anna.locator('.bubble.bot .inline-keyboard button').count()).toBe(5);
   });
 
   it('opens a service page by tapping a menu button, replacing the bubble instead of adding one', async () => {
@@ -69,6 +70,18 @@ describe('the sandbox page in Chromium', () => {
     expect(second!.x).toBeGreaterThan(first!.x + first!.width - 1);
   });
 
+  it('shares the number with the reply-keyboard button, and the bot answers it', async () => {
+    const ivan = await addPerson('Иван', 'ru', '+79990000001');
+    await ivan.locator('input[name=text]').fill('/link');
+    await ivan.locator('.send').click();
+    const share = ivan.locator('.reply-keyboard button', { hasText: 'Поделиться номером' });
+    await share.click();
+    await ivan.getByText('Отправили СМС с кодом').waitFor();
+    await ivan.locator('.bubble.person .contact', { hasText: '79990000001' }).waitFor();
+    expect(await ivan.locator('.reply-keyboard button').count()).toBe(0);
+    await page.locator('#sms li', { hasText: 'Код для привязки Госуслуг' }).first().waitFor();
+  });
+
   it('lists SMS newest first with only the last four digits of the number', async () => {
     const post = (text: string) =>
       fetch(t.service.sandbox!.smsUrl, {
@@ -79,7 +92,7 @@ describe('the sandbox page in Chromium', () => {
     await post('Код: 111111');
     await post('Код: 222222');
     const items = page.locator('#sms li');
-    await expect.poll(() => items.count()).toBe(2);
+    await page.locator('#sms li', { hasText: 'Код: 222222' }).waitFor();
     expect(await items.first().textContent()).toContain('Код: 222222');
     expect(await items.nth(1).textContent()).toContain('Код: 111111');
     expect(await items.first().textContent()).toContain('4567');

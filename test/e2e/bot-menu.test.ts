@@ -27,6 +27,7 @@ describe('the bot in the sandbox', () => {
     expect(greeting.text).toContain('Доверенный контакт');
     const buttons = greeting.inlineKeyboard?.flat().map((b) => b.text);
     expect(buttons).toEqual([
+      '🔗 Привязать Госуслуги',
       '🪪 Цифровой ID',
       '🤝 Доверенный контакт',
       '🛡 Как не попасться мошенникам',

@@ -1,6 +1,6 @@
 import { type Config, parseConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
-import { type Service, startService } from '../../app/service';
+import { type Service, type ServiceOptions, startService } from '../../app/service';
 import { SandboxClient } from '../../sandbox/client';
 import { createTestDatabase } from './postgres';
 import { REDIS_URL, testQueuePrefix } from './redis';
@@ -18,7 +18,10 @@ export interface TestService {
  * The whole service as `npm start` runs it (sandbox, bot, API, workers in one process) on a
  * fresh PostgreSQL database, a Redis prefix of its own and free ports.
  */
-export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+export async function startTestService(
+  env: Record<string, string> = {},
+  options: ServiceOptions = {},
+): Promise<TestService> {
   const database = await createTestDatabase();
   const queue = testQueuePrefix();
   const config = parseConfig({
@@ -32,7 +35,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     ...env,
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const service = await startService(config, logger);
+  const service = await startService(config, logger, options);
   if (!service.sandbox || !service.backend) throw new Error('the test service runs every role');
   return {
     service,

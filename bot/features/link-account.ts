@@ -1,0 +1,181 @@
+import { type Conversation, createConversation } from '@grammyjs/conversations';
+import type { I18n } from '@grammyjs/i18n';
+import { Composer, InlineKeyboard, Keyboard, type MiddlewareFn } from 'grammy';
+import type { AccountLinking } from '../../core/identity/account-linking';
+import { maskPhone, normalizeRussianPhone } from '../../core/identity/phone';
+import type { BotContext, FormContext } from '../context';
+import type { Notifier } from '../platform/notifier';
+
+export interface LinkAccountDeps {
+  linking: AccountLinking;
+  i18n: I18n<FormContext>;
+  notifier: Notifier;
+  /** Re-adds transformers (auto-retry) to the fresh Api a conversation gets. */
+  apiPlugins: MiddlewareFn<FormContext>[];
+}
+
+type Form = Conversation<BotContext, FormContext>;
+
+const CONVERSATION = 'link-account';
+const FORM_MINUTES = 15;
+const isCancel = (c: FormContext) =>
+  c.callbackQuery?.data === 'link:cancel' ||
+  /^\/cancel\b/.test(c.message?.text ?? '') ||
+  c.message?.text === c.t('button-cancel');
+
+/**
+ * Linking the bot to a state-services account (/link): share your own number, receive a
+ * code by SMS on the account's confirmed phone, type it here. A short same-chat form, so a
+ * conversation; the code's state lives in the database, not in the conversation.
+ */
+export function linkAccountFeature(deps: LinkAccountDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.use(
+    createConversation<BotContext, FormContext>((form, ctx) => linkForm(form, ctx, deps), {
+      id: CONVERSATION,
+      plugins: [deps.i18n, ...deps.apiPlugins],
+      maxMillisecondsToWait: FORM_MINUTES * 60_000,
+    }),
+  );
+  feature.command('link', (ctx) => ctx.conversation.enter(CONVERSATION));
+  feature.callbackQuery('link:start', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter(CONVERSATION);
+  });
+  feature.command('unlink', async (ctx) => {
+    const userId = ctx.from?.id;
+    if (!userId) return;
+    const unlinked = await deps.linking.unlink(userId);
+    await ctx.reply(ctx.t(unlinked ? 'unlink-done' : 'unlink-none'));
+  });
+  return feature;
+}
+
+async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Promise<void> {
+  const userId = ctx.from?.id;
+  if (!userId) return;
+  const shareKeyboard = new Keyboard()
+    .requestContact(ctx.t('button-share-phone'))
+    .row()
+    .text(ctx.t('button-cancel'))
+    .resized()
+    .oneTime();
+  await ctx.reply(ctx.t('link-ask-contact'), { reply_markup: shareKeyboard });
+
+  const contact = await waitForStep(form, (c) => c.message?.contact, 'link-press-share');
+  if (!contact) return;
+  if (contact.user_id !== userId) {
+    await ctx.reply(ctx.t('link-not-own-contact'), { reply_markup: { remove_keyboard: true } });
+    return;
+  }
+  const phone = normalizeRussianPhone(contact.phone_number);
+  const requested = await form.external(async () => {
+    if (!phone) return { ok: false as const, code: 'LINK.NO_CONFIRMED_ACCOUNT' as const };
+    const outcome = await deps.linking.requestCode(userId, phone, (code) =>
+      deps.i18n.t('ru', 'sms-link-code', { code }),
+    );
+    // Only JSON survives a conversation's replay, so the date goes as text.
+    return outcome.ok ? { ok: true as const, challengeId: outcome.challengeId } : outcome;
+  });
+  if (!requested.ok) {
+    await ctx.reply(refusalText(ctx, requested), { reply_markup: { remove_keyboard: true } });
+    return;
+  }
+  const codeButtons = new InlineKeyboard()
+    .text(ctx.t('button-resend'), 'link:resend')
+    .text(ctx.t('button-cancel'), 'link:cancel');
+  await ctx.reply(ctx.t('link-code-sent', { phone: maskPhone(phone as string) }), {
+    reply_markup: codeButtons,
+  });
+
+  for (;;) {
+    const c = await form.wait();
+    if (isCancel(c)) {
+      if (c.callbackQuery) await c.answerCallbackQuery();
+      await c.reply(c.t('link-cancelled'), { reply_markup: { remove_keyboard: true } });
+      return;
+    }
+    if (c.callbackQuery?.data === 'link:resend') {
+      const again = await form.external(async () => {
+        const outcome = await deps.linking.requestCode(userId, phone as string, (code) =>
+          deps.i18n.t('ru', 'sms-link-code', { code }),
+        );
+        return outcome.ok ? { ok: true as const, challengeId: outcome.challengeId } : outcome;
+      });
+      await c.answerCallbackQuery({ text: again.ok ? c.t('link-code-resent') : refusalText(c, again) });
+      continue;
+    }
+    const text = c.message?.text;
+    if (text?.startsWith('/')) await form.halt({ next: true });
+    if (text === undefined) {
+      if (c.callbackQuery) await c.answerCallbackQuery();
+      await c.reply(c.t('link-code-format'));
+      continue;
+    }
+    const result = await form.external(async () => {
+      const outcome = await deps.linking.confirm(userId, phone as string, requested.challengeId, text);
+      if (!outcome.ok) return outcome;
+      if (outcome.previousUserId !== null)
+        await deps.notifier.tell(
+          outcome.previousUserId,
+          `link-moved:${outcome.account.id}:${userId}:${Date.now()}`,
+          'link-moved-away',
+        );
+      return { ok: true as const, name: outcome.account.firstName };
+    });
+    if (result.ok) {
+      await c.reply(c.t('link-done', { name: result.name }), { reply_markup: { remove_keyboard: true } });
+      return;
+    }
+    switch (result.code) {
+      case 'OTP.NOT_A_CODE':
+        await c.reply(c.t('link-code-format'));
+        continue;
+      case 'OTP.WRONG_CODE':
+        await c.reply(c.t('link-code-wrong', { left: result.attemptsLeft }));
+        continue;
+      default:
+        await c.reply(refusalText(c, result), { reply_markup: { remove_keyboard: true } });
+        return;
+    }
+  }
+}
+
+/**
+ * Waits for the update a step needs. Cancel ends the form; another command ends it and runs;
+ * anything else gets a nudge towards what is expected.
+ */
+async function waitForStep<T>(
+  form: Form,
+  pick: (c: FormContext) => T | undefined,
+  nudge: string,
+): Promise<T | null> {
+  for (;;) {
+    const c = await form.wait();
+    const value = pick(c);
+    if (value !== undefined) return value;
+    if (isCancel(c)) {
+      if (c.callbackQuery) await c.answerCallbackQuery();
+      await c.reply(c.t('link-cancelled'), { reply_markup: { remove_keyboard: true } });
+      return null;
+    }
+    if (c.message?.text?.startsWith('/')) await form.halt({ next: true });
+    if (c.callbackQuery) await c.answerCallbackQuery();
+    await c.reply(c.t(nudge));
+  }
+}
+
+function refusalText(ctx: FormContext, outcome: { code: string; retryAfterSeconds?: number }): string {
+  switch (outcome.code) {
+    case 'LINK.NO_CONFIRMED_ACCOUNT':
+      return ctx.t('link-no-account');
+    case 'OTP.RESEND_TOO_SOON':
+      return ctx.t('link-resend-too-soon', { seconds: outcome.retryAfterSeconds ?? 60 });
+    case 'OTP.DAILY_SMS_LIMIT':
+      return ctx.t('link-sms-limit');
+    case 'OTP.LOCKED':
+      return ctx.t('link-code-locked');
+    default:
+      return ctx.t('link-code-expired');
+  }
+}

@@ -1,0 +1,55 @@
+import type { SandboxClient } from '../../sandbox/client';
+import type { ChatEntry } from '../../sandbox/world';
+import { waitFor } from './wait';
+
+/** A simulated person's view of the chat: what they send and what the bot answered. */
+export function chatWith(sandbox: SandboxClient, personId: number) {
+  const botMessages = async (): Promise<ChatEntry[]> =>
+    (await sandbox.chat(personId)).messages.filter((m) => m.from === 'bot');
+  return {
+    id: personId,
+    botMessages,
+    /** Sends text and waits for the next bot message after it. */
+    async say(text: string): Promise<ChatEntry> {
+      const before = (await botMessages()).length;
+      await sandbox.sendText(personId, text);
+      return waitFor(async () => (await botMessages())[before], `the bot's answer to "${text}"`);
+    },
+    async shareContact(card?: { phone?: string; firstName?: string; userId?: number }): Promise<ChatEntry> {
+      const before = (await botMessages()).length;
+      await sandbox.shareContact(personId, card);
+      return waitFor(async () => (await botMessages())[before], 'the answer to a shared contact');
+    },
+    async tap(messageId: number, data: string, options: { forge?: boolean } = {}) {
+      return sandbox.tap(personId, messageId, data, options);
+    },
+    /** The bot message carrying a button with this callback data, newest first. */
+    async withButton(data: string): Promise<ChatEntry> {
+      return waitFor(
+        async () =>
+          (await botMessages())
+            .reverse()
+            .find((m) =>
+              m.inlineKeyboard?.flat().some((b) => 'callback_data' in b && b.callback_data === data),
+            ),
+        `a message with button ${data}`,
+      );
+    },
+    waitForText: (fragment: string) =>
+      waitFor(
+        async () => (await botMessages()).find((m) => (m.text ?? m.caption ?? '').includes(fragment)),
+        `"${fragment}"`,
+      ),
+  };
+}
+
+export type Chat = ReturnType<typeof chatWith>;
+
+/** The newest six-digit code the SMS inbox holds for a number. */
+export async function latestCode(sandbox: SandboxClient, phone: string, after = 0): Promise<string> {
+  return waitFor(async () => {
+    const messages = await sandbox.sms(phone);
+    if (messages.length <= after) return undefined;
+    return /\b(\d{6})\b/.exec(messages[0]?.text ?? '')?.[1];
+  }, `an SMS with a code to ${phone}`);
+}

@@ -1,0 +1,14 @@
+import type { Clock } from '../../core/clock';
+
+/** A clock that moves only when told: tests step over TTLs instead of waiting for them. */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
+}
