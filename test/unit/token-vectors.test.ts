@@ -51,7 +51,7 @@ describe.each([nobleEd25519, nodeEd25519()])('token v1 vectors with $name Ed2551
 describe('token fields', () => {
   it('decode as the vectors list them', () => {
     const wellFormed = vectors.cases.filter((c) => c.fields && c.expect.reason !== 'malformed');
-    expect(wellFormed.length).toBeGreaterThan(10);
+    expect(wellFormed.length).toBeGreaterThanOrEqual(8);
     for (const vector of wellFormed) {
       const fields = decodeText(vector.text)?.fields;
       if (!fields) throw new Error(`vector ${vector.name} does not decode`);
