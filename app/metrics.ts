@@ -29,6 +29,12 @@ export function createMetrics() {
       labelNames: ['queue', 'state'] as const,
       registers: [registry],
     }),
+    refreshLateness: new Histogram({
+      name: 'digital_id_refresh_lateness_seconds',
+      help: 'How late a Digital ID QR was replaced, against its schedule',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency by route and status',

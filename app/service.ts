@@ -7,12 +7,16 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { registerHealthRoutes } from '../api/health';
 import { createHttpServer } from '../api/http-server';
+import { registerKeysRoute } from '../api/keys';
 import { createBot } from '../bot/create-bot';
+import { type QrScreen, qrScreen } from '../bot/features/digital-id/qr-screen';
 import { createI18n } from '../bot/i18n';
 import { publishCommandMenu } from '../bot/platform/command-menu';
 import { queueNotifier } from '../bot/platform/notifier';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
 import { type Clock, systemClock } from '../core/clock';
+import { type DigitalIdService, digitalIdService } from '../core/digital-id/digital-id-service';
+import { nodeEd25519 } from '../core/digital-id/ed25519';
 import { accountLinking } from '../core/identity/account-linking';
 import { moscowDate } from '../core/identity/calendar';
 import { otpService } from '../core/otp/otp-service';
@@ -21,10 +25,16 @@ import { demoDirectory, demoRegistry } from '../db/registry/demo-registry';
 import { importRegistry } from '../db/registry/import-registry';
 import { countAccounts } from '../db/registry/registry-size';
 import { accountRepository } from '../db/repositories/account.repository';
+import { digitalIdSessionRepository } from '../db/repositories/digital-id-session.repository';
 import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
 import { otpRepository } from '../db/repositories/otp.repository';
 import { outgoingMessageRepository } from '../db/repositories/outgoing-message.repository';
 import { processedUpdateRepository } from '../db/repositories/processed-update.repository';
+import {
+  cachedKeyring,
+  type SigningKeyRepository,
+  signingKeyRepository,
+} from '../db/repositories/signing-key.repository';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { httpSmsGateway } from '../sms/http-sms-gateway';
 import { outgoingProcessor } from '../workers/outgoing/outgoing.processor';
@@ -34,6 +44,8 @@ import {
   outgoingProducer,
 } from '../workers/outgoing/outgoing.producer';
 import { startOutgoingWorker } from '../workers/outgoing/outgoing.worker';
+import { qrRefreshProcessor } from '../workers/qr-refresh/qr-refresh.processor';
+import { type QrRefreshScheduler, qrRefreshScheduler } from '../workers/qr-refresh/qr-refresh.scheduler';
 import { QUEUES } from '../workers/queues';
 import type { Config } from './config';
 import { createMetrics, type Metrics } from './metrics';
@@ -58,6 +70,13 @@ export interface ServiceOptions {
 interface Backend {
   database: DatabaseHandle;
   outgoing: OutgoingProducer;
+  masterKey: Buffer;
+  accounts: ReturnType<typeof accountRepository>;
+  digitalId: DigitalIdService;
+  keys: SigningKeyRepository;
+  i18n: ReturnType<typeof createI18n>;
+  screen: QrScreen;
+  scheduler: QrRefreshScheduler;
 }
 
 type Closers = Array<() => Promise<unknown>>;
@@ -88,28 +107,29 @@ export async function startService(
       ? await startSandboxRole(config, logger, clock, closers)
       : null;
     const { roles } = config;
+    let publicUrl = config.publicUrl ?? '';
     let backend: Backend | null = null;
     if (roles.has('bot') || roles.has('api') || roles.has('worker')) {
-      backend = await startBackend(config, logger, clock, closers, { http, metrics, demo: sandbox !== null });
+      backend = await startBackend(config, logger, clock, closers, {
+        http,
+        metrics,
+        demo: sandbox !== null,
+        publicUrl: () => publicUrl,
+      });
       const target = messengerTarget(config, sandbox);
       if (target && roles.has('worker'))
-        await startWorkerRole(config, logger, closers, backend, target, metrics);
+        await startWorkerRole(config, logger, clock, closers, backend, target, metrics);
       if (target && roles.has('bot')) {
         const smsUrl = config.smsHttpUrl ?? (sandbox as Sandbox).smsUrl;
-        const masterKey = resolveMasterKey(config, logger);
-        await startBotRole(config, logger, closers, backend, target, {
-          http,
-          metrics,
-          clock,
-          masterKey,
-          smsUrl,
-        });
+        await startBotRole(config, logger, closers, backend, target, { http, metrics, clock, smsUrl });
       }
     } else {
       registerHealthRoutes(http, { registry: metrics.registry, checks: {} });
     }
     const httpUrl = await listen(http, config, logger, closers);
-    return { httpUrl, publicUrl: config.publicUrl ?? httpUrl, sandbox, metrics, backend, stop };
+    // PUBLIC_URL defaults to this server, whose port is known only now (PORT=0 picks one).
+    publicUrl ||= httpUrl;
+    return { httpUrl, publicUrl, sandbox, metrics, backend, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -141,30 +161,55 @@ async function startSandboxRole(
   return sandbox;
 }
 
-/** Redis, the database (migrated), the queues' producers, and readiness checks over both. */
+/** Redis, the database (migrated), the queues' producers, the domain services, readiness checks. */
 async function startBackend(
   config: Config,
   logger: Logger,
   clock: Clock,
   closers: Closers,
-  deps: { http: FastifyInstance; metrics: Metrics; demo: boolean },
+  deps: { http: FastifyInstance; metrics: Metrics; demo: boolean; publicUrl: () => string },
 ): Promise<Backend> {
   await checkRedis(config.redisUrl);
   const database = await openDatabase(config.storage);
   closers.push(() => database.close());
   await database.migrate();
-  if (deps.demo && (await countAccounts(database.db)) === 0) {
-    const summary = await importRegistry(database.db, demoRegistry(moscowDate(clock.now())));
+  const { db } = database;
+  if (deps.demo && (await countAccounts(db)) === 0) {
+    const summary = await importRegistry(db, demoRegistry(moscowDate(clock.now())));
     logger.info({ accounts: summary.total }, 'loaded the demo registry into the empty database');
   }
+  const masterKey = resolveMasterKey(config, logger);
+  const ed25519 = nodeEd25519();
+  const keys = signingKeyRepository({
+    db,
+    ed25519,
+    sealingKey: deriveKey(masterKey, 'signing-key-encryption'),
+  });
+  await keys.ensureActive();
 
   const producerRedis = trackRedis(createRedis(config.redisUrl, 'producer'), logger, closers);
-  const outgoingQueue: OutgoingQueue = new Queue(QUEUES.outgoing.name, {
+  const queue: OutgoingQueue = new Queue(QUEUES.outgoing.name, {
     connection: producerRedis,
     prefix: config.queuePrefix,
   });
-  closers.push(() => outgoingQueue.close());
-  const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(database.db), queue: outgoingQueue });
+  closers.push(() => queue.close());
+  const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(db), queue });
+  const accounts = accountRepository(db);
+  const keyring = cachedKeyring(keys);
+  const digitalId = digitalIdService({
+    sessions: digitalIdSessionRepository(db),
+    accounts,
+    keyring,
+    ed25519,
+    clock,
+    timing: {
+      refreshSeconds: config.digitalId.qrRefreshSeconds,
+      sessionSeconds: config.digitalId.qrSessionSeconds,
+      tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
+    },
+    publicUrl: deps.publicUrl,
+  });
+  const i18n = createI18n();
 
   registerHealthRoutes(deps.http, {
     registry: deps.metrics.registry,
@@ -175,18 +220,30 @@ async function startBackend(
       },
     },
     beforeScrape: async () => {
-      const counts = await outgoingQueue.getJobCounts('waiting', 'delayed', 'active', 'failed');
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
       for (const [state, n] of Object.entries(counts)) {
         deps.metrics.queueJobs.set({ queue: QUEUES.outgoing.name, state }, n);
       }
     },
   });
-  return { database, outgoing };
+  registerKeysRoute(deps.http, keyring);
+  return {
+    database,
+    outgoing,
+    masterKey,
+    accounts,
+    digitalId,
+    keys,
+    i18n,
+    screen: qrScreen(i18n),
+    scheduler: qrRefreshScheduler({ queue, clock }),
+  };
 }
 
 async function startWorkerRole(
   config: Config,
   logger: Logger,
+  clock: Clock,
   closers: Closers,
   backend: Backend,
   target: MessengerTarget,
@@ -204,7 +261,16 @@ async function startWorkerRole(
     ratePerSecond: config.outgoingRatePerSecond,
     outbox,
     logger,
-    process: outgoingProcessor({ outbox, users: messengerUserRepository(db), messenger, logger, metrics }),
+    send: outgoingProcessor({ outbox, users: messengerUserRepository(db), messenger, logger, metrics }),
+    qrRefresh: qrRefreshProcessor({
+      digitalId: backend.digitalId,
+      messenger,
+      screen: backend.screen,
+      scheduler: backend.scheduler,
+      clock,
+      logger,
+      metrics,
+    }),
   });
   // Finishes the jobs in hand before the connections close.
   closers.push(() => worker.close());
@@ -218,17 +284,16 @@ async function startBotRole(
   closers: Closers,
   backend: Backend,
   target: MessengerTarget,
-  deps: { http: FastifyInstance; metrics: Metrics; clock: Clock; masterKey: Buffer; smsUrl: string },
+  deps: { http: FastifyInstance; metrics: Metrics; clock: Clock; smsUrl: string },
 ): Promise<void> {
   const { db } = backend.database;
-  const i18n = createI18n();
+  const { i18n } = backend;
   const users = messengerUserRepository(db);
-  const accounts = accountRepository(db);
   const otp = otpService({
     store: otpRepository(db),
     sms: httpSmsGateway(deps.smsUrl, logger),
     clock: deps.clock,
-    pepper: deriveKey(deps.masterKey, 'otp-pepper'),
+    pepper: deriveKey(backend.masterKey, 'otp-pepper'),
     smsMaxPerPhonePerDay: config.smsMaxPerPhonePerDay,
   });
   const bot = createBot({
@@ -238,8 +303,9 @@ async function startBotRole(
     i18n,
     processedUpdates: processedUpdateRepository(db),
     users,
-    linking: accountLinking({ accounts, links: accounts, otp }),
+    linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp }),
     notifier: queueNotifier({ users, outgoing: backend.outgoing, i18n }),
+    digitalId: { digitalId: backend.digitalId, screen: backend.screen, scheduler: backend.scheduler },
     logger,
     metrics: deps.metrics,
   });

@@ -11,6 +11,7 @@ import { conversationStorage } from '../db/repositories/conversation-storage';
 import type { MessengerUserRepository } from '../db/repositories/messenger-user.repository';
 import type { ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
 import type { BotContext, FormContext } from './context';
+import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-id/digital-id.feature';
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
 import { menuFeature } from './features/menu';
@@ -27,6 +28,7 @@ export interface BotDeps {
   users: MessengerUserRepository;
   linking: AccountLinking;
   notifier: Notifier;
+  digitalId: DigitalIdFeatureDeps;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
 }
@@ -68,6 +70,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       apiPlugins: [conversationApi],
     }),
   );
+  bot.use(digitalIdFeature(deps.digitalId));
   bot.use(fallbackFeature());
 
   bot.catch(async (err: BotError<BotContext>) => {

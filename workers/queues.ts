@@ -1,15 +1,25 @@
 import { z } from 'zod';
 
-/** Every queue the service uses, with the payload each job carries: ids only, never secrets. */
+/**
+ * Every queue and job the service uses, with the payload each carries: ids only, never
+ * secrets, codes or phone numbers. Everything that talks to the messenger shares one queue,
+ * so one rate cap (OUTGOING_RATE_PER_SECOND) covers pushed messages and QR edits alike.
+ */
 export const QUEUES = {
   outgoing: {
     name: 'outgoing',
-    payload: z.object({ outboxId: z.uuid() }),
+    jobs: {
+      send: z.object({ outboxId: z.uuid() }),
+      'qr-refresh': z.object({ sessionId: z.uuid(), seq: z.number().int().min(1).max(65_535) }),
+    },
   },
 } as const;
 
-export type QueueName = keyof typeof QUEUES;
-export type JobPayload<Q extends QueueName> = z.infer<(typeof QUEUES)[Q]['payload']>;
+export type OutgoingJobName = keyof typeof QUEUES.outgoing.jobs;
+export type OutgoingPayload<N extends OutgoingJobName> = z.infer<(typeof QUEUES.outgoing.jobs)[N]>;
+
+/** Lower runs first: a QR on a cashier's screen cannot wait behind a broadcast. */
+export const PRIORITY = { qrRefresh: 1, message: 5 } as const;
 
 /** Finished jobs are kept a while for inspection, then dropped so Redis does not grow. */
 export const DEFAULT_JOB_OPTIONS = {

@@ -140,3 +140,46 @@ sms-link-code = Code to link Gosuslugi to the messenger: { $code }. Never tell a
 unlink-done = Your Gosuslugi account is unlinked from this chat.
 unlink-none = No account is linked. Link one: /link
 code-not-expected = No code was asked for just now. To link your Gosuslugi account: /link
+
+# Digital ID
+command-id = Show my Digital ID
+scenario-adult = age 18+
+scenario-student = student status
+scenario-large_family = large family
+scenario-svo_participant = participant of the special military operation
+scenario-svo_family_member = family member of a participant of the special military operation
+scenario-pensioner = pensioner
+button-refresh-now = 🔄 Refresh now
+button-stop = ⏹ Stop
+button-show-again = 🪪 Show again
+did-choose = What do you need to confirm? Pick a status: the checker sees only "confirmed" or "not confirmed".
+did-caption =
+    🪪 Digital ID: { $scenario }
+    Show the QR code to the cashier or the self-service checkout.
+
+    It refreshes at { $next }; the session lasts until { $until } (Moscow time).
+did-caption-last =
+    🪪 Digital ID: { $scenario }
+    Show the QR code to the cashier or the self-service checkout.
+
+    The session ends at { $until } (Moscow time).
+did-ended =
+    🪪 Digital ID: { $scenario }
+    The session is over; the QR code no longer works.
+did-stopped =
+    🪪 Digital ID: { $scenario }
+    Stopped. The QR code no longer works.
+did-revoked =
+    🪪 Digital ID: { $scenario }
+    The session was ended: the status is no longer confirmed, or the account was unlinked.
+did-not-linked = To open your Digital ID, first link your Gosuslugi account: /link
+did-under-18 = Digital ID is available to Russian citizens from the age of 18.
+did-unconfirmed = Your Gosuslugi account is not confirmed. Confirm it at a public services centre (MFC), in online banking or with the code from a Russian Post letter.
+did-no-biometrics =
+    Digital ID needs your biometrics in the Unified Biometric System.
+
+    You can register them with a new-type international passport or at a bank. Then come back: /id
+did-scenario-not-held = This status is not confirmed on Gosuslugi right now. Pick another: /id
+did-not-yours = This button does not belong to your Digital ID.
+did-not-live = This session has already ended.
+did-refreshing = Refreshing the QR code…

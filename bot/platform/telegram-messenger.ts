@@ -1,4 +1,4 @@
-import { type Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
+import { type Api, GrammyError, HttpError, InlineKeyboard, InputFile } from 'grammy';
 import type { Messenger, MessengerFailure, MessengerResult } from '../../core/messaging/messenger';
 import type { OutgoingMessage } from '../../core/messaging/outgoing-message';
 
@@ -17,10 +17,39 @@ export function telegramMessenger(api: Api): Messenger {
         return { messageId: sent.message_id };
       });
     },
+    async sendPhoto(chatId, photo) {
+      return attempt(async () => {
+        // A Buffer, not a stream: grammY can send it again if the call is retried.
+        const sent = await api.sendPhoto(chatId, new InputFile(photo.png, 'digital-id.png'), {
+          caption: photo.caption,
+          ...(photo.buttons ? { reply_markup: keyboard(photo.buttons) } : {}),
+          ...(photo.protectContent ? { protect_content: true } : {}),
+        });
+        return { messageId: sent.message_id };
+      });
+    },
+    async editPhoto(chatId, messageId, photo) {
+      return attempt(async () => {
+        await api.editMessageMedia(
+          chatId,
+          messageId,
+          { type: 'photo', media: new InputFile(photo.png, 'digital-id.png'), caption: photo.caption },
+          photo.buttons ? { reply_markup: keyboard(photo.buttons) } : {},
+        );
+      });
+    },
+    async editCaption(chatId, messageId, caption) {
+      return attempt(async () => {
+        await api.editMessageCaption(chatId, messageId, {
+          caption: caption.text,
+          ...(caption.buttons ? { reply_markup: keyboard(caption.buttons) } : {}),
+        });
+      });
+    },
   };
 }
 
-function keyboard(rows: NonNullable<OutgoingMessage['buttons']>): InlineKeyboard {
+export function keyboard(rows: NonNullable<OutgoingMessage['buttons']>): InlineKeyboard {
   return InlineKeyboard.from(
     rows.map((row) =>
       row.map((b) =>

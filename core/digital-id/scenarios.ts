@@ -22,10 +22,7 @@ export const isScenario = (value: string): value is Scenario => (SCENARIOS as st
 
 export const ADULT_AGE = 18;
 
-export type DigitalIdRefusal =
-  | 'DIGITAL_ID.UNCONFIRMED'
-  | 'DIGITAL_ID.UNDER_18'
-  | 'DIGITAL_ID.NO_BIOMETRICS';
+export type DigitalIdRefusal = 'DIGITAL_ID.UNCONFIRMED' | 'DIGITAL_ID.UNDER_18' | 'DIGITAL_ID.NO_BIOMETRICS';
 
 /**
  * Who may open a Digital ID (a confirmed account, 18 or older on the Moscow date, with
@@ -39,6 +36,8 @@ export function digitalIdEligibility(
   if (!account.confirmed) return { ok: false, code: 'DIGITAL_ID.UNCONFIRMED' };
   if (ageOn(account.birthDate, today) < ADULT_AGE) return { ok: false, code: 'DIGITAL_ID.UNDER_18' };
   if (!account.biometrics) return { ok: false, code: 'DIGITAL_ID.NO_BIOMETRICS' };
-  const held = new Set<StatusKind>(account.statuses.filter((s) => isValidOn(s.validUntil, today)).map((s) => s.kind));
+  const held = new Set<StatusKind>(
+    account.statuses.filter((s) => isValidOn(s.validUntil, today)).map((s) => s.kind),
+  );
   return { ok: true, scenarios: SCENARIOS.filter((s) => s === 'adult' || held.has(s as StatusKind)) };
 }

@@ -42,7 +42,9 @@ export function tokenTextOf(input: string): { ok: true; text: string } | { ok: f
     return { ok: false, reason: 'not_digital_id' };
   }
   const match = /\/v\/([^/]*)$/.exec(url.pathname);
-  return match ? { ok: true, text: decodeURIComponent(match[1] as string) } : { ok: false, reason: 'not_digital_id' };
+  return match
+    ? { ok: true, text: decodeURIComponent(match[1] as string) }
+    : { ok: false, reason: 'not_digital_id' };
 }
 
 /**
@@ -66,7 +68,8 @@ export async function verifyOffline(
   }
   const { iat, ttl, scenario } = token.fields;
   if (nowSeconds < iat - deps.skewSeconds) return { result: 'not_confirmed', reason: 'not_yet_valid', token };
-  if (nowSeconds >= iat + ttl + deps.skewSeconds) return { result: 'not_confirmed', reason: 'expired', token };
+  if (nowSeconds >= iat + ttl + deps.skewSeconds)
+    return { result: 'not_confirmed', reason: 'expired', token };
   if (scenario !== expected) return { result: 'not_confirmed', reason: 'wrong_scenario', token };
   return { result: 'confirmed', token };
 }

@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from './outgoing-message';
+import type { InlineButton, OutgoingMessage } from './outgoing-message';
 
 export interface SentMessage {
   messageId: number;
@@ -18,7 +18,23 @@ export type MessengerFailure =
 
 export type MessengerResult<T> = { ok: true; value: T } | { ok: false; failure: MessengerFailure };
 
+/** A picture with its caption and buttons (a Digital ID screen). */
+export interface PhotoMessage {
+  png: Buffer;
+  caption: string;
+  buttons?: InlineButton[][];
+  protectContent?: boolean;
+}
+
 /** The one port that knows a messenger exists. Workers and handlers both send through it. */
 export interface Messenger {
   sendMessage(chatId: number, message: OutgoingMessage): Promise<MessengerResult<SentMessage>>;
+  sendPhoto(chatId: number, photo: PhotoMessage): Promise<MessengerResult<SentMessage>>;
+  /** Replaces the picture of a photo message in place, with its caption and buttons. */
+  editPhoto(chatId: number, messageId: number, photo: PhotoMessage): Promise<MessengerResult<void>>;
+  editCaption(
+    chatId: number,
+    messageId: number,
+    caption: { text: string; buttons?: InlineButton[][] },
+  ): Promise<MessengerResult<void>>;
 }

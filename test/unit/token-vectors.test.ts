@@ -6,7 +6,9 @@ import { decodeText } from '../../core/digital-id/token-format';
 import { verifyOffline } from '../../core/digital-id/verify-token';
 import vectors from '../fixtures/token-v1.json';
 
-const publicKeys = new Map(vectors.keys.map((k) => [k.kid, new Uint8Array(Buffer.from(k.publicKey, 'base64url'))]));
+const publicKeys = new Map(
+  vectors.keys.map((k) => [k.kid, new Uint8Array(Buffer.from(k.publicKey, 'base64url'))]),
+);
 const seeds = Object.entries(vectors.privateKeysHex).map(([kid, hex]) => ({
   kid: Number(kid),
   seed: new Uint8Array(Buffer.from(hex, 'hex')),
@@ -24,7 +26,9 @@ describe.each([nobleEd25519, nodeEd25519()])('token v1 vectors with $name Ed2551
     for (const input of inputs) {
       const outcome = await verifyOffline(input, expected, vector.now, deps);
       const answer =
-        outcome.result === 'confirmed' ? { result: 'confirmed' } : { result: outcome.result, reason: outcome.reason };
+        outcome.result === 'confirmed'
+          ? { result: 'confirmed' }
+          : { result: outcome.result, reason: outcome.reason };
       expect(answer).toEqual(vector.expect);
     }
   });

@@ -28,7 +28,7 @@ export function outgoingProcessor(deps: OutgoingProcessorDeps) {
     data: unknown,
     control: { rateLimit(ms: number): Promise<void> },
   ): Promise<OutgoingResult> => {
-    const parsed = QUEUES.outgoing.payload.safeParse(data);
+    const parsed = QUEUES.outgoing.jobs.send.safeParse(data);
     if (!parsed.success) throw new UnrecoverableError(`bad outgoing payload: ${parsed.error.message}`);
     const { outboxId } = parsed.data;
 

@@ -1,16 +1,20 @@
 import type { Queue } from 'bullmq';
 import type { OutgoingMessage } from '../../core/messaging/outgoing-message';
 import type { OutgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
-import { DEFAULT_JOB_OPTIONS, type JobPayload } from '../queues';
+import { DEFAULT_JOB_OPTIONS, type OutgoingJobName, type OutgoingPayload, PRIORITY } from '../queues';
 
-export type OutgoingQueue = Queue<JobPayload<'outgoing'>>;
+export type OutgoingQueue = Queue<OutgoingPayload<OutgoingJobName>, unknown, OutgoingJobName>;
 
 /** A job id per outbox row: adding the same row twice is one job (BullMQ keeps the first). */
 const jobId = (outboxId: string) => `out-${outboxId}`;
 
 export function outgoingProducer(deps: { outbox: OutgoingMessageRepository; queue: OutgoingQueue }) {
   const enqueue = (outboxId: string) =>
-    deps.queue.add('send', { outboxId }, { ...DEFAULT_JOB_OPTIONS, jobId: jobId(outboxId) });
+    deps.queue.add(
+      'send',
+      { outboxId },
+      { ...DEFAULT_JOB_OPTIONS, priority: PRIORITY.message, jobId: jobId(outboxId) },
+    );
   return {
     /**
      * Writes the message to the outbox, then queues its id. If Redis is away the row stays

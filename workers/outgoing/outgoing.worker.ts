@@ -2,27 +2,37 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { OutgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
+import type { qrRefreshProcessor } from '../qr-refresh/qr-refresh.processor';
 import { QUEUES } from '../queues';
 import type { outgoingProcessor } from './outgoing.processor';
 
 export interface OutgoingWorkerDeps {
   connection: Redis;
   prefix: string;
-  /** The service's own cap on messages per second, across every worker process. */
+  /** The service's own cap on messenger calls per second, across every worker process. */
   ratePerSecond: number;
-  process: ReturnType<typeof outgoingProcessor>;
+  concurrency?: number;
+  send: ReturnType<typeof outgoingProcessor>;
+  qrRefresh: ReturnType<typeof qrRefreshProcessor>;
   outbox: OutgoingMessageRepository;
   logger: Logger;
 }
 
+/** The one worker that talks to the messenger: pushed messages and Digital ID refreshes. */
 export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
   const worker: Worker = new Worker(
     QUEUES.outgoing.name,
-    (job) => deps.process(job.data, { rateLimit: (ms) => worker.rateLimit(ms) }),
+    async (job) => {
+      const rateLimit = (ms: number) => worker.rateLimit(ms);
+      if (job.name === 'qr-refresh') {
+        return deps.qrRefresh(job.data, { rateLimit, dueAt: job.timestamp + (job.opts.delay ?? 0) });
+      }
+      return deps.send(job.data, { rateLimit });
+    },
     {
       connection: deps.connection,
       prefix: deps.prefix,
-      concurrency: 8,
+      concurrency: deps.concurrency ?? 16,
       limiter: { max: deps.ratePerSecond, duration: 1000 },
     },
   );
@@ -30,10 +40,11 @@ export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
     deps.logger.warn(
-      { jobId: job.id, attempts: job.attemptsMade, final, err: err.message },
-      'outgoing message failed',
+      { jobId: job.id, job: job.name, attempts: job.attemptsMade, final, err: err.message },
+      'job failed',
     );
-    if (final) void deps.outbox.markFailed(job.data.outboxId, err.message).catch(() => {});
+    if (final && job.name === 'send')
+      void deps.outbox.markFailed(job.data.outboxId, err.message).catch(() => {});
   });
   worker.on('error', (err) => deps.logger.error({ err }, 'outgoing worker error'));
   return worker;

@@ -1,0 +1,121 @@
+import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import type { DigitalIdService, OpenRefusal } from '../../../core/digital-id/digital-id-service';
+import { isScenario, type Scenario } from '../../../core/digital-id/scenarios';
+import type { QrRefreshScheduler } from '../../../workers/qr-refresh/qr-refresh.scheduler';
+import type { BotContext } from '../../context';
+import { localeFor } from '../../i18n';
+import { keyboard } from '../../platform/telegram-messenger';
+import { DID_DATA, type QrScreen } from './qr-screen';
+
+export interface DigitalIdFeatureDeps {
+  digitalId: DigitalIdService;
+  screen: QrScreen;
+  scheduler: QrRefreshScheduler;
+}
+
+const REFUSALS: Record<OpenRefusal, string> = {
+  'DIGITAL_ID.NOT_LINKED': 'did-not-linked',
+  'DIGITAL_ID.UNDER_18': 'did-under-18',
+  'DIGITAL_ID.NO_BIOMETRICS': 'did-no-biometrics',
+  'DIGITAL_ID.UNCONFIRMED': 'did-unconfirmed',
+  'DIGITAL_ID.SCENARIO_NOT_HELD': 'did-scenario-not-held',
+};
+
+const UUID = '[0-9a-f-]{36}';
+
+/**
+ * /id: pick a status you hold, get one photo message with a QR that a worker re-signs in
+ * place. Every button carries the session id and is checked against who presses it.
+ */
+export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const privateChat = feature.chatType('private');
+
+  privateChat.command('id', async (ctx) => {
+    const options = await deps.digitalId.scenariosFor(ctx.from.id);
+    if (!options.ok) return ctx.reply(ctx.t(REFUSALS[options.code]));
+    const choice = new InlineKeyboard();
+    for (const scenario of options.scenarios)
+      choice.text(deps.screen.scenarioName(locale(ctx), scenario), DID_DATA.open(scenario)).row();
+    return ctx.reply(ctx.t('did-choose'), { reply_markup: choice });
+  });
+
+  privateChat.callbackQuery(/^did:open:([a-z_]+)$/, async (ctx) => {
+    const scenario = ctx.match[1] ?? '';
+    await ctx.answerCallbackQuery();
+    if (!isScenario(scenario)) return;
+    await open(ctx, scenario);
+  });
+
+  privateChat.callbackQuery(new RegExp(`^did:again:(${UUID})$`), async (ctx) => {
+    const previous = await deps.digitalId.sessionOf(ctx.from.id, ctx.match[1] ?? '');
+    if (!previous) {
+      await ctx.answerCallbackQuery({ text: ctx.t('did-not-yours') });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await open(ctx, previous.scenario);
+  });
+
+  privateChat.callbackQuery(new RegExp(`^did:stop:(${UUID})$`), async (ctx) => {
+    const stopped = await deps.digitalId.stop(ctx.from.id, ctx.match[1] ?? '');
+    if (!stopped.ok) {
+      await ctx.answerCallbackQuery({
+        text: ctx.t(stopped.code === 'DIGITAL_ID.NOT_YOURS' ? 'did-not-yours' : 'did-not-live'),
+      });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await showEnded(ctx, stopped.session);
+  });
+
+  privateChat.callbackQuery(new RegExp(`^did:refresh:(${UUID})$`), async (ctx) => {
+    const own = await deps.digitalId.ownLiveSession(ctx.from.id, ctx.match[1] ?? '');
+    if (!own.ok)
+      return ctx.answerCallbackQuery({
+        text: ctx.t(own.code === 'DIGITAL_ID.NOT_YOURS' ? 'did-not-yours' : 'did-not-live'),
+      });
+    await deps.scheduler.runNow(own.session.id, own.session.seq + 1);
+    return ctx.answerCallbackQuery({ text: ctx.t('did-refreshing') });
+  });
+
+  async function open(ctx: BotContext & { from: { id: number }; chat: { id: number } }, scenario: Scenario) {
+    const opened = await deps.digitalId.open({
+      messengerUserId: ctx.from.id,
+      chatId: ctx.chat.id,
+      scenario,
+      locale: locale(ctx),
+    });
+    if (!opened.ok) {
+      await ctx.reply(ctx.t(REFUSALS[opened.code]));
+      return;
+    }
+    if (opened.superseded) await showEnded(ctx, opened.superseded);
+    const screen = deps.screen.live(opened.frame);
+    const sent = await ctx.replyWithPhoto(new InputFile(screen.png, 'digital-id.png'), {
+      caption: screen.caption,
+      reply_markup: keyboard(screen.buttons ?? []),
+      protect_content: true,
+    });
+    const { session } = opened.frame;
+    await deps.digitalId.attachMessage(session.id, sent.message_id);
+    await deps.scheduler.schedule(session.id, 1, opened.frame.nextAt);
+  }
+
+  async function showEnded(ctx: BotContext, session: Parameters<QrScreen['ended']>[0]) {
+    if (session.messageId === null) return;
+    const ended = deps.screen.ended(session);
+    try {
+      await ctx.api.editMessageCaption(session.chatId, session.messageId, {
+        caption: ended.text,
+        reply_markup: keyboard(ended.buttons),
+      });
+    } catch {
+      // Already gone or unchanged: the session is over either way.
+    }
+  }
+
+  return feature;
+}
+
+const locale = (ctx: BotContext) => localeFor(ctx.from?.language_code);

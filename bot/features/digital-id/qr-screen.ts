@@ -1,0 +1,71 @@
+import type { I18n } from '@grammyjs/i18n';
+import type { QrFrame } from '../../../core/digital-id/digital-id-service';
+import type { DigitalIdSession } from '../../../core/digital-id/session';
+import type { PhotoMessage } from '../../../core/messaging/messenger';
+import type { InlineButton } from '../../../core/messaging/outgoing-message';
+import type { FormContext } from '../../context';
+import { renderQrPng } from '../../platform/qr-image';
+
+/** Callback data of the screen's buttons: the session id travels, and is checked on every press. */
+export const DID_DATA = {
+  open: (scenario: string) => `did:open:${scenario}`,
+  refresh: (sessionId: string) => `did:refresh:${sessionId}`,
+  stop: (sessionId: string) => `did:stop:${sessionId}`,
+  again: (sessionId: string) => `did:again:${sessionId}`,
+};
+
+const moscowTime = (date: Date, withSeconds: boolean) =>
+  new Intl.DateTimeFormat('ru-RU', {
+    timeZone: 'Europe/Moscow',
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(withSeconds ? { second: '2-digit' } : {}),
+  }).format(date);
+
+/**
+ * How a Digital ID looks in the chat, the same whether the bot opens it or a worker
+ * refreshes it: the QR, a caption in the person's language, and the buttons.
+ */
+export function qrScreen(i18n: I18n<FormContext>) {
+  const t = (locale: string, key: string, vars?: Record<string, string | number>) =>
+    i18n.t(locale, key, vars);
+  const scenarioName = (locale: string, scenario: string) => t(locale, `scenario-${scenario}`);
+  return {
+    scenarioName,
+    live(frame: QrFrame): PhotoMessage {
+      const { session } = frame;
+      const ending = frame.nextAt.getTime() >= session.endsAt.getTime();
+      return {
+        png: renderQrPng(frame.url),
+        caption: t(session.locale, ending ? 'did-caption-last' : 'did-caption', {
+          scenario: scenarioName(session.locale, session.scenario),
+          next: moscowTime(frame.nextAt, true),
+          until: moscowTime(session.endsAt, false),
+        }),
+        buttons: [
+          [
+            { text: t(session.locale, 'button-refresh-now'), callbackData: DID_DATA.refresh(session.id) },
+            { text: t(session.locale, 'button-stop'), callbackData: DID_DATA.stop(session.id) },
+          ],
+        ],
+        protectContent: true,
+      };
+    },
+    ended(session: DigitalIdSession): { text: string; buttons: InlineButton[][] } {
+      const key =
+        session.status === 'stopped'
+          ? 'did-stopped'
+          : session.status === 'revoked'
+            ? 'did-revoked'
+            : 'did-ended';
+      return {
+        text: t(session.locale, key, { scenario: scenarioName(session.locale, session.scenario) }),
+        buttons: [
+          [{ text: t(session.locale, 'button-show-again'), callbackData: DID_DATA.again(session.id) }],
+        ],
+      };
+    },
+  };
+}
+
+export type QrScreen = ReturnType<typeof qrScreen>;

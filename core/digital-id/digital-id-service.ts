@@ -1,0 +1,194 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import type { AccountDirectory } from '../identity/account-linking';
+import { moscowDate } from '../identity/calendar';
+import type { Ed25519 } from './ed25519';
+import { issueToken, verifierUrl } from './issue-token';
+import type { Keyring } from './keyring';
+import { type DigitalIdRefusal, digitalIdEligibility, type Scenario } from './scenarios';
+import type { DigitalIdSession, SessionStore } from './session';
+import { SID_BYTES } from './token-format';
+
+export interface DigitalIdTiming {
+  refreshSeconds: number;
+  sessionSeconds: number;
+  tokenTtlSeconds: number;
+}
+
+/** One QR to show: the URL it encodes and when the next one is due. */
+export interface QrFrame {
+  session: DigitalIdSession;
+  seq: number;
+  url: string;
+  /** When this QR is replaced; the session's end when no refresh fits before it. */
+  nextAt: Date;
+}
+
+export type OpenRefusal = DigitalIdRefusal | 'DIGITAL_ID.NOT_LINKED' | 'DIGITAL_ID.SCENARIO_NOT_HELD';
+
+export type RefreshOutcome =
+  | { kind: 'show'; frame: QrFrame }
+  | { kind: 'ended'; session: DigitalIdSession }
+  /** The seq was handed out before (a crashed try): never shown twice, the chain goes on. */
+  | { kind: 'skip'; session: DigitalIdSession; nextSeq: number }
+  | { kind: 'stale' };
+
+export interface DigitalIdDeps {
+  sessions: SessionStore;
+  accounts: AccountDirectory;
+  keyring: Keyring;
+  ed25519: Ed25519;
+  clock: Clock;
+  timing: DigitalIdTiming;
+  publicUrl: () => string;
+}
+
+/** Opening, refreshing and ending Digital ID sessions. Every decision is made here. */
+export function digitalIdService(deps: DigitalIdDeps) {
+  const { timing } = deps;
+
+  async function frame(session: DigitalIdSession, seq: number): Promise<QrFrame> {
+    const now = deps.clock.now();
+    const token = issueToken(deps.ed25519, await deps.keyring.signingKey(), {
+      scenario: session.scenario,
+      iat: Math.floor(now.getTime() / 1000),
+      ttl: timing.tokenTtlSeconds,
+      sid: session.sid,
+      seq,
+    });
+    const next = new Date(now.getTime() + timing.refreshSeconds * 1000);
+    return {
+      session,
+      seq,
+      url: verifierUrl(deps.publicUrl(), token),
+      nextAt: next < session.endsAt ? next : session.endsAt,
+    };
+  }
+
+  async function eligibleScenarios(messengerUserId: number) {
+    const account = await deps.accounts.findLinkedTo(messengerUserId);
+    if (!account) return { ok: false as const, code: 'DIGITAL_ID.NOT_LINKED' as const };
+    const eligibility = digitalIdEligibility(account, moscowDate(deps.clock.now()));
+    return eligibility.ok ? { ok: true as const, account, scenarios: eligibility.scenarios } : eligibility;
+  }
+
+  return {
+    scenariosFor: eligibleScenarios,
+
+    async open(input: {
+      messengerUserId: number;
+      chatId: number;
+      scenario: Scenario;
+      locale: string;
+    }): Promise<
+      { ok: true; frame: QrFrame; superseded: DigitalIdSession | null } | { ok: false; code: OpenRefusal }
+    > {
+      const eligible = await eligibleScenarios(input.messengerUserId);
+      if (!eligible.ok) return eligible;
+      if (!eligible.scenarios.includes(input.scenario))
+        return { ok: false, code: 'DIGITAL_ID.SCENARIO_NOT_HELD' };
+      const now = deps.clock.now();
+      const session: DigitalIdSession = {
+        id: randomUUID(),
+        sid: new Uint8Array(randomBytes(SID_BYTES)),
+        messengerUserId: input.messengerUserId,
+        chatId: input.chatId,
+        accountId: eligible.account.id,
+        scenario: input.scenario,
+        locale: input.locale,
+        messageId: null,
+        seq: 0,
+        status: 'live',
+        startedAt: now,
+        endsAt: new Date(now.getTime() + timing.sessionSeconds * 1000),
+      };
+      const { superseded } = await deps.sessions.openSuperseding(session);
+      return { ok: true, frame: await frame(session, 0), superseded };
+    },
+
+    attachMessage: (sessionId: string, messageId: number) =>
+      deps.sessions.attachMessage(sessionId, messageId),
+
+    /**
+     * The step of the refresh chain for `seq`. It re-checks, right before anything is shown,
+     * that the session is live, that `seq` is the next one and that the person is still
+     * eligible; a stale or duplicate job changes nothing.
+     */
+    async refresh(sessionId: string, seq: number): Promise<RefreshOutcome> {
+      const session = await deps.sessions.find(sessionId);
+      if (!session || session.status !== 'live') return { kind: 'stale' };
+      if (session.seq >= seq) return { kind: 'skip', session, nextSeq: session.seq + 1 };
+      if (session.seq < seq - 1) return { kind: 'stale' };
+      const now = deps.clock.now();
+      if (now >= session.endsAt) return endWith(session, 'expired', 'the session ran its time');
+      const eligible = await eligibleScenarios(session.messengerUserId);
+      if (
+        !eligible.ok ||
+        eligible.account.id !== session.accountId ||
+        !eligible.scenarios.includes(session.scenario)
+      ) {
+        return endWith(session, 'revoked', eligible.ok ? 'the status is no longer held' : eligible.code);
+      }
+      if (!(await deps.sessions.claimSeq(session.id, seq - 1))) return { kind: 'stale' };
+      return { kind: 'show', frame: await frame({ ...session, seq }, seq) };
+    },
+
+    /** The QR of a claimed seq could not be shown (429): it may be claimed again later. */
+    releaseSeq: (sessionId: string, seq: number) => deps.sessions.releaseSeq(sessionId, seq),
+
+    /** The person's own session only; anyone else's (forged callback data) is refused. */
+    async stop(messengerUserId: number, sessionId: string) {
+      const session = await deps.sessions.find(sessionId);
+      if (!session || session.messengerUserId !== messengerUserId)
+        return { ok: false as const, code: 'DIGITAL_ID.NOT_YOURS' as const };
+      const ended = await deps.sessions.end(sessionId, 'stopped', 'stopped by the person', deps.clock.now());
+      return ended
+        ? { ok: true as const, session: ended }
+        : { ok: false as const, code: 'DIGITAL_ID.NOT_LIVE' as const };
+    },
+
+    async ownLiveSession(messengerUserId: number, sessionId: string) {
+      const session = await deps.sessions.find(sessionId);
+      if (!session || session.messengerUserId !== messengerUserId)
+        return { ok: false as const, code: 'DIGITAL_ID.NOT_YOURS' as const };
+      if (session.status !== 'live') return { ok: false as const, code: 'DIGITAL_ID.NOT_LIVE' as const };
+      return { ok: true as const, session };
+    },
+
+    async sessionOf(messengerUserId: number, sessionId: string) {
+      const session = await deps.sessions.find(sessionId);
+      return session && session.messengerUserId === messengerUserId ? session : null;
+    },
+
+    /** The message was deleted, or it can no longer be edited: nothing is left to refresh. */
+    endGone: (session: DigitalIdSession) =>
+      deps.sessions.end(session.id, 'stopped', 'the message is gone', deps.clock.now()),
+
+    /** Ends the live sessions of these accounts (a re-import changed them, or they were unlinked). */
+    async endForAccounts(accountIds: string[], reason: string): Promise<DigitalIdSession[]> {
+      const ended: DigitalIdSession[] = [];
+      for (const session of await deps.sessions.liveOfAccounts(accountIds)) {
+        const eligible = await eligibleScenarios(session.messengerUserId);
+        const still =
+          eligible.ok &&
+          eligible.account.id === session.accountId &&
+          eligible.scenarios.includes(session.scenario);
+        if (still) continue;
+        const done = await deps.sessions.end(session.id, 'revoked', reason, deps.clock.now());
+        if (done) ended.push(done);
+      }
+      return ended;
+    },
+  };
+
+  async function endWith(
+    session: DigitalIdSession,
+    status: 'expired' | 'revoked',
+    reason: string,
+  ): Promise<RefreshOutcome> {
+    const ended = await deps.sessions.end(session.id, status, reason, deps.clock.now());
+    return ended ? { kind: 'ended', session: ended } : { kind: 'stale' };
+  }
+}
+
+export type DigitalIdService = ReturnType<typeof digitalIdService>;

@@ -1,0 +1,99 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Scenario } from '../../core/digital-id/scenarios';
+import type { DigitalIdSession, SessionStore } from '../../core/digital-id/session';
+import type { Database } from '../database';
+import { digitalIdSessions } from '../schema';
+
+type Row = typeof digitalIdSessions.$inferSelect;
+
+const toSession = (row: Row): DigitalIdSession => ({
+  id: row.id,
+  sid: new Uint8Array(Buffer.from(row.sid, 'hex')),
+  messengerUserId: row.messengerUserId,
+  chatId: row.chatId,
+  accountId: row.accountId,
+  scenario: row.scenario as Scenario,
+  locale: row.locale,
+  messageId: row.messageId,
+  seq: row.seq,
+  status: row.status,
+  startedAt: row.startedAt,
+  endsAt: row.endsAt,
+});
+
+export function digitalIdSessionRepository(db: Database): SessionStore {
+  const live = (id: string) => and(eq(digitalIdSessions.id, id), eq(digitalIdSessions.status, 'live'));
+  return {
+    openSuperseding(session) {
+      return db.transaction(async (tx) => {
+        const [superseded] = await tx
+          .update(digitalIdSessions)
+          .set({ status: 'superseded', endReason: 'a new session was opened', endedAt: session.startedAt })
+          .where(
+            and(
+              eq(digitalIdSessions.messengerUserId, session.messengerUserId),
+              eq(digitalIdSessions.status, 'live'),
+            ),
+          )
+          .returning();
+        await tx
+          .insert(digitalIdSessions)
+          .values({ ...session, sid: Buffer.from(session.sid).toString('hex') });
+        return { superseded: superseded ? toSession(superseded) : null };
+      });
+    },
+    async find(id) {
+      const [row] = await db.select().from(digitalIdSessions).where(eq(digitalIdSessions.id, id));
+      return row ? toSession(row) : null;
+    },
+    async findBySid(sid) {
+      const [row] = await db
+        .select()
+        .from(digitalIdSessions)
+        .where(eq(digitalIdSessions.sid, Buffer.from(sid).toString('hex')));
+      return row ? toSession(row) : null;
+    },
+    async attachMessage(id, messageId) {
+      await db.update(digitalIdSessions).set({ messageId }).where(eq(digitalIdSessions.id, id));
+    },
+    async claimSeq(id, from) {
+      const rows = await db
+        .update(digitalIdSessions)
+        .set({ seq: from + 1 })
+        .where(and(live(id), eq(digitalIdSessions.seq, from)))
+        .returning({ seq: digitalIdSessions.seq });
+      return rows.length === 1;
+    },
+    async releaseSeq(id, claimed) {
+      await db
+        .update(digitalIdSessions)
+        .set({ seq: claimed - 1 })
+        .where(and(live(id), eq(digitalIdSessions.seq, claimed)));
+    },
+    async end(id, status, reason, at) {
+      const [row] = await db
+        .update(digitalIdSessions)
+        .set({ status, endReason: reason, endedAt: at })
+        .where(live(id))
+        .returning();
+      return row ? toSession(row) : null;
+    },
+    async liveOfAccounts(accountIds) {
+      if (accountIds.length === 0) return [];
+      const rows = await db
+        .select()
+        .from(digitalIdSessions)
+        .where(and(inArray(digitalIdSessions.accountId, accountIds), eq(digitalIdSessions.status, 'live')));
+      return rows.map(toSession);
+    },
+    async liveOfUser(messengerUserId) {
+      const [row] = await db
+        .select()
+        .from(digitalIdSessions)
+        .where(
+          and(eq(digitalIdSessions.messengerUserId, messengerUserId), eq(digitalIdSessions.status, 'live')),
+        );
+      return row ? toSession(row) : null;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Ed25519 } from '../../core/digital-id/ed25519';
+import type { Keyring, PublishedKey } from '../../core/digital-id/keyring';
+import type { Database, Executor } from '../database';
+import { openSeed, sealSeed } from '../key-envelope';
+import { signingKeys } from '../schema';
+
+export interface SigningKeyDeps {
+  db: Database;
+  ed25519: Ed25519;
+  /** The AES key sealing the seeds (derived from KEY_ENCRYPTION_KEY). */
+  sealingKey: Buffer;
+}
+
+async function insertActive(tx: Executor, deps: SigningKeyDeps): Promise<number | null> {
+  const seed = new Uint8Array(randomBytes(32));
+  const [next] = await tx
+    .select({ kid: sql<number>`coalesce(max(${signingKeys.kid}), 0) + 1` })
+    .from(signingKeys);
+  const kid = Number(next?.kid ?? 1);
+  const inserted = await tx
+    .insert(signingKeys)
+    .values({
+      kid,
+      publicKey: Buffer.from(deps.ed25519.publicKeyOf(seed)).toString('base64url'),
+      sealedSeed: sealSeed(deps.sealingKey, kid, seed),
+      status: 'active',
+    })
+    .onConflictDoNothing()
+    .returning({ kid: signingKeys.kid });
+  return inserted[0]?.kid ?? null;
+}
+
+export function signingKeyRepository(deps: SigningKeyDeps) {
+  const { db } = deps;
+  return {
+    /** Creates the first key if there is none; safe when several processes start at once. */
+    async ensureActive(): Promise<void> {
+      const [active] = await db
+        .select({ kid: signingKeys.kid })
+        .from(signingKeys)
+        .where(eq(signingKeys.status, 'active'));
+      if (!active) await insertActive(db, deps);
+    },
+
+    /** The active key moves to retired (still published, still verifies); a new key signs. */
+    rotate(): Promise<{ retired: number | null; active: number }> {
+      return db.transaction(async (tx) => {
+        const [retired] = await tx
+          .update(signingKeys)
+          .set({ status: 'retired', retiredAt: sql`now()` })
+          .where(eq(signingKeys.status, 'active'))
+          .returning({ kid: signingKeys.kid });
+        const active = await insertActive(tx, deps);
+        if (active === null) throw new Error('another rotation ran at the same time; try again');
+        return { retired: retired?.kid ?? null, active };
+      });
+    },
+
+    async list() {
+      return db.select().from(signingKeys).orderBy(signingKeys.kid);
+    },
+
+    async active() {
+      const [row] = await db.select().from(signingKeys).where(eq(signingKeys.status, 'active'));
+      if (!row) throw new Error('no active signing key');
+      return { kid: row.kid, seed: openSeed(deps.sealingKey, row.kid, row.sealedSeed) };
+    },
+
+    async published(): Promise<PublishedKey[]> {
+      const rows = await db
+        .select()
+        .from(signingKeys)
+        .where(inArray(signingKeys.status, ['active', 'retired']))
+        .orderBy(signingKeys.kid);
+      return rows.map((r) => ({
+        kid: r.kid,
+        alg: 'Ed25519',
+        publicKey: r.publicKey,
+        status: r.status as 'active' | 'retired',
+      }));
+    },
+  };
+}
+
+export type SigningKeyRepository = ReturnType<typeof signingKeyRepository>;
+
+/**
+ * The keyring the hot paths use: keys read from the database at most every `ttlMs`, so a
+ * rotation in one process reaches the others within that time without a query per token.
+ */
+export function cachedKeyring(
+  repo: SigningKeyRepository,
+  ttlMs = 5000,
+  now: () => number = Date.now,
+): Keyring {
+  let signing: { value: Awaited<ReturnType<SigningKeyRepository['active']>>; at: number } | null = null;
+  let published: { value: PublishedKey[]; keys: Map<number, Uint8Array>; at: number } | null = null;
+  const loadPublished = async () => {
+    if (!published || now() - published.at > ttlMs) {
+      const value = await repo.published();
+      const keys = new Map(value.map((k) => [k.kid, new Uint8Array(Buffer.from(k.publicKey, 'base64url'))]));
+      published = { value, keys, at: now() };
+    }
+    return published;
+  };
+  return {
+    async signingKey() {
+      if (!signing || now() - signing.at > ttlMs) signing = { value: await repo.active(), at: now() };
+      return signing.value;
+    },
+    async publicKey(kid) {
+      return (await loadPublished()).keys.get(kid) ?? null;
+    },
+    async published() {
+      return (await loadPublished()).value;
+    },
+  };
+}

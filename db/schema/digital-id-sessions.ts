@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export const SESSION_STATUSES = ['live', 'stopped', 'superseded', 'expired', 'revoked'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** A Digital ID screen: one photo message re-signed every QR_REFRESH_SECONDS while live. */
+export const digitalIdSessions = pgTable(
+  'digital_id_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    /** The token's 16-byte session id, hex. */
+    sid: text('sid').notNull().unique(),
+    messengerUserId: bigint('messenger_user_id', { mode: 'number' }).notNull(),
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    accountId: text('account_id').notNull(),
+    scenario: text('scenario').notNull(),
+    locale: text('locale').notNull(),
+    messageId: integer('message_id'),
+    /** The highest seq handed out; a refresh claims seq + 1 with a conditional update. */
+    seq: integer('seq').notNull().default(0),
+    status: text('status').$type<SessionStatus>().notNull().default('live'),
+    endReason: text('end_reason'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    // One live Digital ID per person: opening another supersedes it.
+    uniqueIndex('digital_id_one_live_per_user').on(t.messengerUserId).where(sql`${t.status} = 'live'`),
+    index('digital_id_sessions_account_idx').on(t.accountId),
+  ],
+);

@@ -1,0 +1,175 @@
+import { Job, Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nobleEd25519 } from '../../core/digital-id/ed25519';
+import { signingInput } from '../../core/digital-id/token-format';
+import { moscowDate } from '../../core/identity/calendar';
+import { demoRegistry } from '../../db/registry/demo-registry';
+import { importRegistry } from '../../db/registry/import-registry';
+import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
+import type { ChatEntry } from '../../sandbox/world';
+import { QUEUES } from '../../workers/queues';
+import { type Chat, chatWith } from '../support/chat';
+import { linkedPerson } from '../support/linking';
+import { fetchPhoto, readQr } from '../support/qr';
+import { REDIS_URL } from '../support/redis';
+import { startTestService, type TestService } from '../support/service';
+import { waitFor } from '../support/wait';
+
+let t: TestService;
+let queue: Queue;
+beforeAll(async () => {
+  t = await startTestService({ QR_REFRESH_SECONDS: '1', TOKEN_TTL_SECONDS: '10', QR_SESSION_SECONDS: '600' });
+  queue = new Queue(QUEUES.outgoing.name, { connection: { url: REDIS_URL }, prefix: t.config.queuePrefix });
+});
+afterAll(async () => {
+  await queue?.close();
+  await t?.stop();
+});
+
+async function openDigitalId(chat: Chat, scenario: string): Promise<ChatEntry> {
+  const choice = await chat.say('/id');
+  await chat.tap(choice.messageId, `did:open:${scenario}`);
+  return waitFor(
+    async () => (await chat.botMessages()).reverse().find((m) => m.photo),
+    'the Digital ID photo',
+  );
+}
+
+const current = async (chat: Chat, messageId: number) =>
+  (await chat.botMessages()).find((m) => m.messageId === messageId) as ChatEntry;
+
+async function qrOf(entry: ChatEntry) {
+  return readQr(await fetchPhoto(t.service.sandbox!.url, entry.photo!.fileId));
+}
+
+describe('Digital ID', () => {
+  it('shows a signed QR in one protected photo, re-signs it in place, and stops', async () => {
+    const { chat } = await linkedPerson(t, 'Иван', '+79990000001');
+    const photo = await openDigitalId(chat, 'adult');
+    expect(photo.protectContent).toBe(true);
+    expect(photo.caption).toContain('Цифровой ID: возраст 18+');
+    const first = await qrOf(photo);
+    expect(first.seq).toBe(0);
+    expect(first.url.startsWith(`${t.service.publicUrl}/v/`)).toBe(true);
+
+    const keys = (await (await fetch(`${t.service.httpUrl}/.well-known/digital-id/keys`)).json()) as {
+      keys: { kid: number; publicKey: string; status: string }[];
+    };
+    const key = keys.keys.find((k) => k.kid === first.token.fields.kid);
+    expect(key?.status).toBe('active');
+    const publicKey = new Uint8Array(Buffer.from(key!.publicKey, 'base64url'));
+    expect(nobleEd25519.verify(publicKey, signingInput(first.token.header), first.token.signature)).toBe(
+      true,
+    );
+
+    const refreshed = await waitFor(async () => {
+      const entry = await current(chat, photo.messageId);
+      return entry.edits > 0 ? entry : undefined;
+    }, 'a refresh');
+    const second = await qrOf(refreshed);
+    expect(second.sid).toBe(first.sid);
+    expect(second.seq).toBe(1);
+    expect((await chat.botMessages()).filter((m) => m.photo)).toHaveLength(1);
+
+    await chat.tap(photo.messageId, `did:stop:${(await sessionOf(first.sid)).id}`);
+    const stopped = await waitFor(async () => {
+      const entry = await current(chat, photo.messageId);
+      return entry.caption?.includes('Остановлено') ? entry : undefined;
+    }, 'the stopped caption');
+    expect(stopped.inlineKeyboard?.flat().map((b) => b.text)).toEqual(['🪪 Показать снова']);
+    const session = await sessionOf(first.sid);
+    expect(session.status).toBe('stopped');
+    // The loop is over: the job already waiting for the next seq runs and finds nothing to do.
+    const pending = await waitFor(async () => {
+      const job = await Job.fromId(queue, `qr-${session.id}-${session.seq + 1}`);
+      return job && (await job.isCompleted()) ? job : undefined;
+    }, 'the pending refresh job to run');
+    expect(pending.returnvalue).toBe('stale');
+    expect((await sessionOf(first.sid)).seq).toBe(session.seq);
+    expect((await current(chat, photo.messageId)).edits).toBe(stopped.edits);
+  });
+
+  it('refuses a 15-year-old, a person without biometrics and an unlinked person, saying why', async () => {
+    const maria = await linkedPerson(t, 'Мария', '+79990000004');
+    expect((await maria.chat.say('/id')).text).toBe('Цифровой ID доступен гражданам России с 18 лет.');
+    const sergey = await linkedPerson(t, 'Сергей', '+79990000009');
+    const noBiometrics = await sergey.chat.say('/id');
+    expect(noBiometrics.text).toContain('загранпаспорту нового образца');
+    expect(noBiometrics.text).toContain('в банке');
+    const stranger = await t.sandbox.createPerson({ name: 'Гость' });
+    expect((await chatWith(t.sandbox, stranger.id).say('/id')).text).toContain('/link');
+  });
+
+  it('offers only the statuses a person holds today', async () => {
+    const tatiana = await linkedPerson(t, 'Татьяна', '+79990000010');
+    const choice = await tatiana.chat.say('/id');
+    expect(choice.inlineKeyboard?.flat().map((b) => b.text)).toEqual(['возраст 18+']);
+    const alexey = await linkedPerson(t, 'Алексей', '+79990000007', 'en');
+    const options = await alexey.chat.say('/id');
+    expect(options.inlineKeyboard?.flat().map((b) => 'callback_data' in b && b.callback_data)).toEqual([
+      'did:open:adult',
+      'did:open:large_family',
+      'did:open:svo_participant',
+    ]);
+    const forged = await alexey.chat.tap(options.messageId, 'did:open:student', { forge: true });
+    const refusal = await alexey.chat.waitForText('not confirmed on Gosuslugi');
+    expect(refusal).toBeDefined();
+    expect(forged.callbackQueryId).toBeTruthy();
+  });
+
+  it('ends a live session when a registry re-import removes its status', async () => {
+    const anna = await linkedPerson(t, 'Анна', '+79990000002');
+    const photo = await openDigitalId(anna.chat, 'student');
+    const { sid } = await qrOf(photo);
+    const today = moscowDate(new Date());
+    const without = demoRegistry(today).map((a) => (a.id === 'demo-02' ? { ...a, statuses: [] } : a));
+    await importRegistry(t.database.db, without);
+    const ended = await waitFor(async () => {
+      const entry = await current(anna.chat, photo.messageId);
+      return entry.caption?.includes('Сессия прекращена') ? entry : undefined;
+    }, 'the session to end');
+    expect(ended.inlineKeyboard?.flat()[0]?.text).toBe('🪪 Показать снова');
+    expect((await sessionOf(sid)).status).toBe('revoked');
+    await importRegistry(t.database.db, demoRegistry(today));
+  });
+
+  it("changes nothing when someone presses another person's buttons", async () => {
+    const owner = await linkedPerson(t, 'Елена', '+79990000006');
+    const photo = await openDigitalId(owner.chat, 'pensioner');
+    const { sid } = await qrOf(photo);
+    const session = await sessionOf(sid);
+    const intruder = await linkedPerson(t, 'Ольга', '+79990000008');
+    const anyMessage = (await intruder.chat.botMessages()).at(-1)!;
+    for (const data of [`did:stop:${session.id}`, `did:refresh:${session.id}`, `did:again:${session.id}`]) {
+      const { callbackQueryId } = await intruder.chat.tap(anyMessage.messageId, data, { forge: true });
+      const answer = await waitFor(async () => {
+        const found = (await t.sandbox.chat(intruder.person.id)).callbackAnswers.find(
+          (a) => a.callbackQueryId === callbackQueryId,
+        );
+        return found?.answered ? found : undefined;
+      }, 'an answer to the forged press');
+      expect(answer.text).toBe('Эта кнопка относится не к вашему Цифровому ID.');
+    }
+    expect((await sessionOf(sid)).status).toBe('live');
+    await owner.chat.tap(photo.messageId, `did:stop:${session.id}`);
+    await waitFor(async () => (await sessionOf(sid)).status === 'stopped', 'the owner to stop it');
+    const { callbackQueryId } = await owner.chat.tap(photo.messageId, `did:stop:${session.id}`, {
+      forge: true,
+    });
+    const second = await waitFor(async () => {
+      const found = (await t.sandbox.chat(owner.person.id)).callbackAnswers.find(
+        (a) => a.callbackQueryId === callbackQueryId,
+      );
+      return found?.answered ? found : undefined;
+    }, 'the answer to a second stop');
+    expect(second.text).toBe('Эта сессия уже завершена.');
+  });
+});
+
+async function sessionOf(sidHex: string) {
+  const session = await digitalIdSessionRepository(t.database.db).findBySid(
+    new Uint8Array(Buffer.from(sidHex, 'hex')),
+  );
+  if (!session) throw new Error(`no session ${sidHex}`);
+  return session;
+}

@@ -1,0 +1,14 @@
+import { chatWith, latestCode } from './chat';
+import type { TestService } from './service';
+
+/** A demo-registry person who has linked their account (db/registry/demo-registry.ts). */
+export async function linkedPerson(t: TestService, name: string, phone: string, languageCode = 'ru') {
+  const person = await t.sandbox.createPerson({ name, phone, languageCode });
+  const chat = chatWith(t.sandbox, person.id);
+  const before = (await t.sandbox.sms(phone)).length;
+  await chat.say('/link');
+  await chat.shareContact();
+  const done = await chat.say(await latestCode(t.sandbox, phone, before));
+  if (!/Готово|Done/.test(done.text ?? '')) throw new Error(`linking failed: ${done.text}`);
+  return { person, chat };
+}

@@ -1,0 +1,26 @@
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { decodeText } from '../../core/digital-id/token-format';
+import { tokenTextOf } from '../../core/digital-id/verify-token';
+
+/** Reads a QR off a PNG as a phone camera would, and the Digital ID token inside it. */
+export function readQr(png: Buffer) {
+  const image = PNG.sync.read(png);
+  const found = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+  if (!found) throw new Error('no QR code in the picture');
+  const text = tokenTextOf(found.data);
+  const token = text.ok ? decodeText(text.text) : null;
+  if (!token) throw new Error(`the QR holds no Digital ID token: ${found.data}`);
+  return {
+    url: found.data,
+    token,
+    sid: Buffer.from(token.fields.sid).toString('hex'),
+    seq: token.fields.seq,
+  };
+}
+
+export async function fetchPhoto(sandboxUrl: string, fileId: string): Promise<Buffer> {
+  const res = await fetch(`${sandboxUrl}/sandbox/api/files/${fileId}`);
+  if (!res.ok) throw new Error(`no file ${fileId}`);
+  return Buffer.from(await res.arrayBuffer());
+}

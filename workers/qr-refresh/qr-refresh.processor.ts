@@ -1,0 +1,91 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Histogram } from 'prom-client';
+import type { QrScreen } from '../../bot/features/digital-id/qr-screen';
+import type { Clock } from '../../core/clock';
+import type { DigitalIdService } from '../../core/digital-id/digital-id-service';
+import type { DigitalIdSession } from '../../core/digital-id/session';
+import type { Messenger } from '../../core/messaging/messenger';
+import { QUEUES } from '../queues';
+import type { QrRefreshScheduler } from './qr-refresh.scheduler';
+
+export interface QrRefreshDeps {
+  digitalId: DigitalIdService;
+  messenger: Messenger;
+  screen: QrScreen;
+  scheduler: QrRefreshScheduler;
+  clock: Clock;
+  logger: Logger;
+  metrics: { refreshLateness: Histogram };
+}
+
+export type QrRefreshResult = 'shown' | 'ended' | 'skipped' | 'stale' | 'gone';
+
+/**
+ * One step of a session's refresh chain. Core decides (show seq, end, or nothing); this only
+ * edits the message and schedules the next step. A seq is claimed before its edit, so it is
+ * shown at most once; a 429 gives it back, and an edit that never happened is never seen.
+ */
+export function qrRefreshProcessor(deps: QrRefreshDeps) {
+  const showEnded = async (session: DigitalIdSession) => {
+    if (session.messageId === null) return;
+    const ended = deps.screen.ended(session);
+    await deps.messenger.editCaption(session.chatId, session.messageId, {
+      text: ended.text,
+      buttons: ended.buttons,
+    });
+  };
+
+  return async (
+    data: unknown,
+    control: { rateLimit(ms: number): Promise<void>; dueAt: number },
+  ): Promise<QrRefreshResult> => {
+    const parsed = QUEUES.outgoing.jobs['qr-refresh'].safeParse(data);
+    if (!parsed.success) throw new UnrecoverableError(`bad qr-refresh payload: ${parsed.error.message}`);
+    const { sessionId, seq } = parsed.data;
+    const outcome = await deps.digitalId.refresh(sessionId, seq);
+    switch (outcome.kind) {
+      case 'stale':
+        return 'stale';
+      case 'skip':
+        await deps.scheduler.schedule(sessionId, outcome.nextSeq, deps.clock.now());
+        return 'skipped';
+      case 'ended':
+        await showEnded(outcome.session);
+        return 'ended';
+      case 'show':
+        break;
+    }
+    const { frame } = outcome;
+    const { session } = frame;
+    if (session.messageId === null) {
+      // The first photo is still on its way from the bot; try this seq again shortly.
+      await deps.digitalId.releaseSeq(session.id, seq);
+      throw new Error('the Digital ID message is not sent yet');
+    }
+    const result = await deps.messenger.editPhoto(session.chatId, session.messageId, deps.screen.live(frame));
+    if (result.ok || result.failure.code === 'NOT_MODIFIED') {
+      deps.metrics.refreshLateness.observe(Math.max(0, deps.clock.now().getTime() - control.dueAt) / 1000);
+      await deps.scheduler.schedule(session.id, seq + 1, frame.nextAt);
+      return 'shown';
+    }
+    const failure = result.failure;
+    switch (failure.code) {
+      case 'RATE_LIMITED':
+        await deps.digitalId.releaseSeq(session.id, seq);
+        await control.rateLimit(failure.retryAfterSeconds * 1000);
+        throw Worker.RateLimitError();
+      case 'UNAVAILABLE':
+        await deps.digitalId.releaseSeq(session.id, seq);
+        throw new Error(`messenger unavailable: ${failure.description}`);
+      default:
+        // Deleted by the person, no longer editable, or the bot was blocked: nothing to refresh.
+        deps.logger.info(
+          { sessionId: session.id, reason: failure.code },
+          'Digital ID message gone; session ended',
+        );
+        await deps.digitalId.endGone(session);
+        return 'gone';
+    }
+  };
+}

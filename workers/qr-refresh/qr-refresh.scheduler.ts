@@ -1,0 +1,36 @@
+import { Job } from 'bullmq';
+import type { Clock } from '../../core/clock';
+import type { OutgoingQueue } from '../outgoing/outgoing.producer';
+import { DEFAULT_JOB_OPTIONS, PRIORITY } from '../queues';
+
+/** One job id per session and seq: a duplicate add, from a retry or a restart, is the same job. */
+const jobId = (sessionId: string, seq: number) => `qr-${sessionId}-${seq}`;
+
+/**
+ * The refresh loop is a chain of delayed jobs, each scheduling the next; the state lives in
+ * the database, so a restarted worker picks up the chain where Redis kept it.
+ */
+export function qrRefreshScheduler(deps: { queue: OutgoingQueue; clock: Clock }) {
+  return {
+    async schedule(sessionId: string, seq: number, at: Date): Promise<void> {
+      await deps.queue.add(
+        'qr-refresh',
+        { sessionId, seq },
+        {
+          ...DEFAULT_JOB_OPTIONS,
+          jobId: jobId(sessionId, seq),
+          priority: PRIORITY.qrRefresh,
+          delay: Math.max(0, at.getTime() - deps.clock.now().getTime()),
+        },
+      );
+    },
+    /** "Refresh now": the waiting job for the next seq runs at once. */
+    async runNow(sessionId: string, seq: number): Promise<void> {
+      const job = await Job.fromId(deps.queue, jobId(sessionId, seq));
+      if (job && (await job.isDelayed())) await job.promote();
+      else if (!job) await this.schedule(sessionId, seq, deps.clock.now());
+    },
+  };
+}
+
+export type QrRefreshScheduler = ReturnType<typeof qrRefreshScheduler>;
