@@ -116,7 +116,7 @@ export function digitalIdService(deps: DigitalIdDeps) {
      */
     async refresh(sessionId: string, seq: number): Promise<RefreshOutcome> {
       const session = await deps.sessions.find(sessionId);
-      if (!session || session.status !== 'live') return { kind: 'stale' };
+      if (session?.status !== 'live') return { kind: 'stale' };
       if (session.seq >= seq) return { kind: 'skip', session, nextSeq: session.seq + 1 };
       if (session.seq < seq - 1) return { kind: 'stale' };
       const now = deps.clock.now();

@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
+/**
+ * Node itself with tsx as a loader, not the tsx CLI: the CLI runs the program in a child
+ * process, so a SIGKILL meant for the program would only kill the wrapper.
+ */
+const NODE_ARGS = ['--import', 'tsx'];
 
 export interface Finished {
   code: number | null;
@@ -13,7 +17,7 @@ export interface Finished {
 /** Runs one of the project's entry points as a newcomer would, with a clean environment. */
 export function runScript(script: string, args: string[], env: Record<string, string>): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [script, ...args], { cwd: ROOT, env: baseEnv(env) });
+    const child = spawn(process.execPath, [...NODE_ARGS, script, ...args], { cwd: ROOT, env: baseEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -29,7 +33,7 @@ export function runScript(script: string, args: string[], env: Record<string, st
 
 /** Starts a long-running entry point; resolves once its output says `readyLine`. */
 export function startScript(script: string, env: Record<string, string>, readyLine: RegExp) {
-  const child = spawn(TSX, [script], { cwd: ROOT, env: baseEnv(env) });
+  const child = spawn(process.execPath, [...NODE_ARGS, script], { cwd: ROOT, env: baseEnv(env) });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const ready = new Promise<string>((resolve, reject) => {
