@@ -183,3 +183,6 @@ did-scenario-not-held = This status is not confirmed on Gosuslugi right now. Pic
 did-not-yours = This button does not belong to your Digital ID.
 did-not-live = This session has already ended.
 did-refreshing = Refreshing the QR code…
+did-superseded =
+    🪪 Digital ID: { $scenario }
+    A new Digital ID was opened; this QR code no longer works.

@@ -183,3 +183,6 @@ did-scenario-not-held = Этот статус сейчас не подтверж
 did-not-yours = Эта кнопка относится не к вашему Цифровому ID.
 did-not-live = Эта сессия уже завершена.
 did-refreshing = Обновляем QR-код…
+did-superseded =
+    🪪 Цифровой ID: { $scenario }
+    Открыт новый Цифровой ID, этот QR-код больше не действует.

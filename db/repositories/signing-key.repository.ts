@@ -45,7 +45,9 @@ export function signingKeyRepository(deps: SigningKeyDeps) {
     },
 
     /** The active key moves to retired (still published, still verifies); a new key signs. */
-    rotate(): Promise<{ retired: number | null; active: number }> {
+    async rotate(): Promise<{ retired: number | null; active: number }> {
+      // A new key sealed under the wrong KEY_ENCRYPTION_KEY would stop every service from signing.
+      await this.active();
       return db.transaction(async (tx) => {
         const [retired] = await tx
           .update(signingKeys)

@@ -9,16 +9,21 @@ import { digitalIdSessionRepository } from '../../db/repositories/digital-id-ses
 import type { ChatEntry } from '../../sandbox/world';
 import { QUEUES } from '../../workers/queues';
 import { type Chat, chatWith } from '../support/chat';
+import { TestClock } from '../support/clock';
 import { linkedPerson } from '../support/linking';
 import { fetchPhoto, readQr } from '../support/qr';
 import { REDIS_URL } from '../support/redis';
 import { startTestService, type TestService } from '../support/service';
 import { waitFor } from '../support/wait';
 
+const clock = new TestClock();
 let t: TestService;
 let queue: Queue;
 beforeAll(async () => {
-  t = await startTestService({ QR_REFRESH_SECONDS: '1', TOKEN_TTL_SECONDS: '10', QR_SESSION_SECONDS: '600' });
+  t = await startTestService(
+    { QR_REFRESH_SECONDS: '1', TOKEN_TTL_SECONDS: '10', QR_SESSION_SECONDS: '600' },
+    { clock },
+  );
   queue = new Queue(QUEUES.outgoing.name, { connection: { url: REDIS_URL }, prefix: t.config.queuePrefix });
 });
 afterAll(async () => {
@@ -163,6 +168,76 @@ describe('Digital ID', () => {
       return found?.answered ? found : undefined;
     }, 'the answer to a second stop');
     expect(second.text).toBe('Эта сессия уже завершена.');
+  });
+});
+
+describe('Digital ID screens over time', () => {
+  it('keeps one live session per person: opening another ends the first', async () => {
+    const { chat } = await linkedPerson(t, 'Ольга', '+79990000008');
+    const first = await openDigitalId(chat, 'adult');
+    const firstSid = (await qrOf(first)).sid;
+    const choice = await chat.say('/id');
+    await chat.tap(choice.messageId, 'did:open:adult');
+    await waitFor(
+      async () => (await current(chat, first.messageId)).caption?.includes('Открыт новый Цифровой ID'),
+      'the first screen to end',
+    );
+    expect((await sessionOf(firstSid)).status).toBe('superseded');
+    expect((await chat.botMessages()).filter((m) => m.photo)).toHaveLength(2);
+  });
+
+  it('ends the session when the person deletes the message', async () => {
+    const { person, chat } = await linkedPerson(t, 'Пётр', '+79990000012');
+    const photo = await openDigitalId(chat, 'adult');
+    const { sid } = await qrOf(photo);
+    await t.sandbox.deleteMessage(person.id, photo.messageId);
+    await waitFor(async () => (await sessionOf(sid)).status === 'stopped', 'the session to end');
+  });
+
+  it('signs new QRs with the new key after a rotation, and keeps the old key published', async () => {
+    const { chat } = await linkedPerson(t, 'Иван', '+79990000001');
+    const photo = await openDigitalId(chat, 'adult');
+    const before = (await qrOf(photo)).token.fields.kid;
+    const { retired, active } = await t.service.backend!.keys.rotate();
+    expect(retired).toBe(before);
+    const newer = await waitFor(async () => {
+      const entry = await current(chat, photo.messageId);
+      const qr = await qrOf(entry);
+      return qr.token.fields.kid === active ? qr : undefined;
+    }, 'a QR signed by the new key');
+    expect(newer.seq).toBeGreaterThan(0);
+    const published = (await (await fetch(`${t.service.httpUrl}/.well-known/digital-id/keys`)).json()) as {
+      keys: { kid: number; status: string }[];
+    };
+    expect(published.keys.map((k) => [k.kid, k.status])).toEqual(
+      expect.arrayContaining([
+        [before, 'retired'],
+        [active, 'active'],
+      ]),
+    );
+  });
+
+  // Last: it moves the service's clock past every open session's end.
+  it('turns into "session ended" with a button that shows it again', async () => {
+    const { chat } = await linkedPerson(t, 'Светлана', '+79990000012');
+    const photo = await openDigitalId(chat, 'adult');
+    const { sid } = await qrOf(photo);
+    clock.advance(601);
+    const ended = await waitFor(async () => {
+      const entry = await current(chat, photo.messageId);
+      return entry.caption?.includes('Время сессии вышло') ? entry : undefined;
+    }, 'the session to time out');
+    expect((await sessionOf(sid)).status).toBe('expired');
+    await chat.tap(photo.messageId, `did:again:${(await sessionOf(sid)).id}`);
+    expect(ended.inlineKeyboard?.flat().map((b) => b.text)).toEqual(['🪪 Показать снова']);
+    const again = await waitFor(
+      async () =>
+        (await chat.botMessages()).filter((m) => m.photo).find((m) => m.messageId !== photo.messageId),
+      'a new screen',
+    );
+    const qr = await qrOf(again);
+    expect(qr.seq).toBe(0);
+    expect(qr.sid).not.toBe(sid);
   });
 });
 

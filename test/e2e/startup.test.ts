@@ -106,7 +106,7 @@ describe('starting the service', () => {
     }
   }, 90_000);
 
-  it('imports a registry into PostgreSQL from the command line, rejecting a bad file whole', async () => {
+  it('imports a registry and rotates signing keys from the command line, on PostgreSQL', async () => {
     const database = await createTestDatabase();
     try {
       const good = join(dir, 'good.json');
@@ -127,6 +127,21 @@ describe('starting the service', () => {
       expect(again.stdout).toContain('Imported 12 accounts: 0 new, 0 updated, 12 unchanged.');
       const missing = await runScript('app/cli/registry-import.ts', [], env);
       expect(missing.stderr).toContain('Usage: npm run registry:import -- FILE');
+      const keyEnv = { ...env, KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+      const rotated = await runScript('app/cli/keys.ts', ['rotate'], keyEnv);
+      expect(rotated.stdout).toContain('Key 2 is now active; key 1 is retired and still published.');
+      const listed = await runScript('app/cli/keys.ts', ['list'], keyEnv);
+      expect(listed.stdout).toMatch(/kid 1\tretired/);
+      expect(listed.stdout).toMatch(/kid 2\tactive/);
+      const wrongKey = await runScript('app/cli/keys.ts', ['rotate'], {
+        ...env,
+        KEY_ENCRYPTION_KEY: Buffer.alloc(32, 8).toString('base64'),
+      });
+      expect(wrongKey.code).toBe(1);
+      expect(wrongKey.stderr).toContain('KEY_ENCRYPTION_KEY is not the key it was sealed with');
+      expect((await runScript('app/cli/keys.ts', ['bogus'], keyEnv)).stderr).toContain(
+        'Usage: npm run keys -- list | rotate',
+      );
     } finally {
       await database.drop();
     }

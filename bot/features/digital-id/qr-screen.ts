@@ -14,6 +14,15 @@ export const DID_DATA = {
   again: (sessionId: string) => `did:again:${sessionId}`,
 };
 
+/** Why a screen stopped, in words: each way a session ends has its own caption. */
+const ENDED_TEXT: Record<DigitalIdSession['status'], string> = {
+  live: 'did-ended',
+  expired: 'did-ended',
+  stopped: 'did-stopped',
+  revoked: 'did-revoked',
+  superseded: 'did-superseded',
+};
+
 const moscowTime = (date: Date, withSeconds: boolean) =>
   new Intl.DateTimeFormat('ru-RU', {
     timeZone: 'Europe/Moscow',
@@ -52,12 +61,7 @@ export function qrScreen(i18n: I18n<FormContext>) {
       };
     },
     ended(session: DigitalIdSession): { text: string; buttons: InlineButton[][] } {
-      const key =
-        session.status === 'stopped'
-          ? 'did-stopped'
-          : session.status === 'revoked'
-            ? 'did-revoked'
-            : 'did-ended';
+      const key = ENDED_TEXT[session.status];
       return {
         text: t(session.locale, key, { scenario: scenarioName(session.locale, session.scenario) }),
         buttons: [
