@@ -1,9 +1,23 @@
+import { digitalIdCpuBench, digitalIdLoadBench } from './digital-id.bench';
 import { foundationBench } from './foundation.bench';
 import { report } from './results';
 
 /**
- * `npm run bench`: every figure the issues ask for, printed beside its target and written to
- * .bench/results.json. Needs the local PostgreSQL and Redis the tests use.
+ * `npm run bench [-- NAME…]`: every figure the issues ask for, printed beside its target and
+ * written to .bench/results.json. Needs the local PostgreSQL and Redis the tests use.
+ * Names: foundation, digital-id-cpu, digital-id-load (all by default; the load run takes ~3 min).
  */
-process.stdout.write('Foundation (outbox → BullMQ → sandbox; bot replies through the sandbox)\n');
-await report(await foundationBench());
+const BENCHES: Record<string, { title: string; run: () => unknown }> = {
+  foundation: { title: 'Foundation: outbox → BullMQ → sandbox, and bot replies', run: foundationBench },
+  'digital-id-cpu': { title: 'Digital ID on one core: signing, QR, one refresh', run: digitalIdCpuBench },
+  'digital-id-load': { title: 'Digital ID: 1,000 live sessions for 2 minutes (caps raised, see the source)', run: digitalIdLoadBench },
+};
+
+const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHES);
+for (const name of chosen) {
+  const bench = BENCHES[name];
+  if (!bench) throw new Error(`no bench ${name}; the benches are ${Object.keys(BENCHES).join(', ')}`);
+  process.stdout.write(`\n${bench.title}\n`);
+  await report((await bench.run()) as Parameters<typeof report>[0]);
+}
+process.exit(0);
