@@ -10,7 +10,10 @@ import { report } from './results';
 const BENCHES: Record<string, { title: string; run: () => unknown }> = {
   foundation: { title: 'Foundation: outbox → BullMQ → sandbox, and bot replies', run: foundationBench },
   'digital-id-cpu': { title: 'Digital ID on one core: signing, QR, one refresh', run: digitalIdCpuBench },
-  'digital-id-load': { title: 'Digital ID: 1,000 live sessions for 2 minutes (caps raised, see the source)', run: digitalIdLoadBench },
+  'digital-id-load': {
+    title: 'Digital ID: 1,000 live sessions for 2 minutes (caps raised, see the source)',
+    run: digitalIdLoadBench,
+  },
 };
 
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHES);

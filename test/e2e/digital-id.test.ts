@@ -116,10 +116,10 @@ describe('Digital ID', () => {
       'did:open:large_family',
       'did:open:svo_participant',
     ]);
-    const forged = await alexey.chat.tap(options.messageId, 'did:open:student', { forge: true });
+    // A tampered client asks for a status the person does not hold.
+    await alexey.chat.tap(options.messageId, 'did:open:student', { forge: true });
     const refusal = await alexey.chat.waitForText('not confirmed on Gosuslugi');
-    expect(refusal).toBeDefined();
-    expect(forged.callbackQueryId).toBeTruthy();
+    expect(refusal.text).toBe('This status is not confirmed on Gosuslugi right now. Pick another: /id');
   });
 
   it('ends a live session when a registry re-import removes its status', async () => {
@@ -146,28 +146,16 @@ describe('Digital ID', () => {
     const intruder = await linkedPerson(t, 'Ольга', '+79990000008');
     const anyMessage = (await intruder.chat.botMessages()).at(-1)!;
     for (const data of [`did:stop:${session.id}`, `did:refresh:${session.id}`, `did:again:${session.id}`]) {
-      const { callbackQueryId } = await intruder.chat.tap(anyMessage.messageId, data, { forge: true });
-      const answer = await waitFor(async () => {
-        const found = (await t.sandbox.chat(intruder.person.id)).callbackAnswers.find(
-          (a) => a.callbackQueryId === callbackQueryId,
-        );
-        return found?.answered ? found : undefined;
-      }, 'an answer to the forged press');
-      expect(answer.text).toBe('Эта кнопка относится не к вашему Цифровому ID.');
+      expect(await intruder.chat.tapForNotice(anyMessage.messageId, data, { forge: true })).toBe(
+        'Эта кнопка относится не к вашему Цифровому ID.',
+      );
     }
     expect((await sessionOf(sid)).status).toBe('live');
     await owner.chat.tap(photo.messageId, `did:stop:${session.id}`);
     await waitFor(async () => (await sessionOf(sid)).status === 'stopped', 'the owner to stop it');
-    const { callbackQueryId } = await owner.chat.tap(photo.messageId, `did:stop:${session.id}`, {
-      forge: true,
-    });
-    const second = await waitFor(async () => {
-      const found = (await t.sandbox.chat(owner.person.id)).callbackAnswers.find(
-        (a) => a.callbackQueryId === callbackQueryId,
-      );
-      return found?.answered ? found : undefined;
-    }, 'the answer to a second stop');
-    expect(second.text).toBe('Эта сессия уже завершена.');
+    expect(await owner.chat.tapForNotice(photo.messageId, `did:stop:${session.id}`, { forge: true })).toBe(
+      'Эта сессия уже завершена.',
+    );
   });
 });
 

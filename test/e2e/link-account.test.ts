@@ -3,7 +3,6 @@ import { accountRepository } from '../../db/repositories/account.repository';
 import { chatWith, latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { startTestService, type TestService } from '../support/service';
-import { waitFor } from '../support/wait';
 
 const clock = new TestClock();
 let t: TestService;
@@ -80,13 +79,7 @@ describe('linking the Gosuslugi account', () => {
     const { person, chat } = await startLinking('Ольга', '+79990000008');
     const sent = await chat.shareContact();
     const first = await latestCode(t.sandbox, '+79990000008');
-    const tooSoon = await chat.tap(sent.messageId, 'link:resend');
-    const notice = await waitFor(async () => {
-      const answer = (await t.sandbox.chat(person.id)).callbackAnswers.find(
-        (a) => a.callbackQueryId === tooSoon.callbackQueryId,
-      );
-      return answer?.answered ? answer.text : undefined;
-    }, 'the answer to resend');
+    const notice = await chat.tapForNotice(sent.messageId, 'link:resend');
     expect(notice).toMatch(/^Новый код можно запросить через \d+ с\.$/);
     clock.advance(61);
     await chat.tap(sent.messageId, 'link:resend');

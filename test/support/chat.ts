@@ -23,6 +23,21 @@ export function chatWith(sandbox: SandboxClient, personId: number) {
     async tap(messageId: number, data: string, options: { forge?: boolean } = {}) {
       return sandbox.tap(personId, messageId, data, options);
     },
+    /** Taps a button and returns the brief notice the bot answered the tap with. */
+    async tapForNotice(
+      messageId: number,
+      data: string,
+      options: { forge?: boolean } = {},
+    ): Promise<string | undefined> {
+      const { callbackQueryId } = await sandbox.tap(personId, messageId, data, options);
+      const answer = await waitFor(async () => {
+        const found = (await sandbox.chat(personId)).callbackAnswers.find(
+          (a) => a.callbackQueryId === callbackQueryId,
+        );
+        return found?.answered ? found : undefined;
+      }, `the answer to tapping ${data}`);
+      return answer.text;
+    },
     /** The bot message carrying a button with this callback data, newest first. */
     async withButton(data: string): Promise<ChatEntry> {
       return waitFor(
