@@ -274,6 +274,15 @@ async function startWorkerRole(
   });
   // Finishes the jobs in hand before the connections close.
   closers.push(() => worker.close());
+  // Redelivered updates arrive within minutes; a day of remembered update ids is plenty.
+  const processed = processedUpdateRepository(db);
+  const prune = setInterval(() => {
+    processed
+      .pruneOlderThan(new Date(clock.now().getTime() - 24 * 3600_000))
+      .catch((err) => logger.warn({ err }, 'could not prune processed updates'));
+  }, 3600_000);
+  prune.unref();
+  closers.push(async () => clearInterval(prune));
   const relayed = await backend.outgoing.relayUnsent();
   if (relayed > 0) logger.info({ relayed }, 'queued unsent outbox messages again');
 }

@@ -3,7 +3,7 @@ import type { BotCommand, InlineKeyboardButton } from 'grammy/types';
 import { z } from 'zod';
 import { FileStore, type StoredFile } from './files';
 import type { SandboxRateLimiter } from './rate-limiter';
-import { badRequest, TelegramError } from './telegram-error';
+import { badRequest } from './telegram-error';
 import type { UpdateQueue } from './update-queue';
 import type { Chat, ChatEntry, ReplyMarkup, World } from './world';
 
@@ -447,5 +447,3 @@ export function commandsFor(
 export function newCallbackQueryId(): string {
   return String(randomInt(1, 2 ** 48));
 }
-
-export { TelegramError };

@@ -1,7 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type MethodContext, methods } from './bot-api-methods';
-import { FileStore } from './files';
 import { TelegramError } from './telegram-error';
 
 export type BotApiDeps = Omit<MethodContext, 'uploads'> & { token: string };
@@ -53,5 +52,3 @@ async function readParams(req: FastifyRequest) {
   }
   return { params, uploads };
 }
-
-export { FileStore };

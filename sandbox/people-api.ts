@@ -5,7 +5,6 @@ import { E164_RU } from '../core/identity/phone';
 import { commandsFor, newCallbackQueryId } from './bot-api-methods';
 import type { FileStore } from './files';
 import type { SandboxRateLimiter } from './rate-limiter';
-import { TelegramError } from './telegram-error';
 import type { UpdateQueue } from './update-queue';
 import { type Chat, type ChatEntry, nowSeconds, type Person, personUser, type World } from './world';
 
@@ -279,5 +278,3 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
 function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
-
-export { TelegramError };

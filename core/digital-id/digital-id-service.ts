@@ -163,22 +163,6 @@ export function digitalIdService(deps: DigitalIdDeps) {
     /** The message was deleted, or it can no longer be edited: nothing is left to refresh. */
     endGone: (session: DigitalIdSession) =>
       deps.sessions.end(session.id, 'stopped', 'the message is gone', deps.clock.now()),
-
-    /** Ends the live sessions of these accounts (a re-import changed them, or they were unlinked). */
-    async endForAccounts(accountIds: string[], reason: string): Promise<DigitalIdSession[]> {
-      const ended: DigitalIdSession[] = [];
-      for (const session of await deps.sessions.liveOfAccounts(accountIds)) {
-        const eligible = await eligibleScenarios(session.messengerUserId);
-        const still =
-          eligible.ok &&
-          eligible.account.id === session.accountId &&
-          eligible.scenarios.includes(session.scenario);
-        if (still) continue;
-        const done = await deps.sessions.end(session.id, 'revoked', reason, deps.clock.now());
-        if (done) ended.push(done);
-      }
-      return ended;
-    },
   };
 
   async function endWith(

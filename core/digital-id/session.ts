@@ -37,6 +37,4 @@ export interface SessionStore {
     reason: string,
     at: Date,
   ): Promise<DigitalIdSession | null>;
-  liveOfAccounts(accountIds: string[]): Promise<DigitalIdSession[]>;
-  liveOfUser(messengerUserId: number): Promise<DigitalIdSession | null>;
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Scenario } from '../../core/digital-id/scenarios';
 import type { DigitalIdSession, SessionStore } from '../../core/digital-id/session';
 import type { Database } from '../database';
@@ -76,23 +76,6 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
         .set({ status, endReason: reason, endedAt: at })
         .where(live(id))
         .returning();
-      return row ? toSession(row) : null;
-    },
-    async liveOfAccounts(accountIds) {
-      if (accountIds.length === 0) return [];
-      const rows = await db
-        .select()
-        .from(digitalIdSessions)
-        .where(and(inArray(digitalIdSessions.accountId, accountIds), eq(digitalIdSessions.status, 'live')));
-      return rows.map(toSession);
-    },
-    async liveOfUser(messengerUserId) {
-      const [row] = await db
-        .select()
-        .from(digitalIdSessions)
-        .where(
-          and(eq(digitalIdSessions.messengerUserId, messengerUserId), eq(digitalIdSessions.status, 'live')),
-        );
       return row ? toSession(row) : null;
     },
   };
