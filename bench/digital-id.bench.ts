@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
+import { Api } from 'grammy';
 import { renderQrPng } from '../bot/platform/qr-image';
+import { telegramMessenger } from '../bot/platform/telegram-messenger';
 import { nobleEd25519, nodeEd25519 } from '../core/digital-id/ed25519';
 import { issueToken, verifierUrl } from '../core/digital-id/issue-token';
 import type { Account } from '../core/identity/account';
@@ -125,9 +127,7 @@ export async function digitalIdLoadBench(): Promise<Record<string, Figure>> {
     const rssBefore = process.memoryUsage().rss;
     const started = Date.now();
     const gap = (REFRESH_SECONDS * 1000) / SESSIONS;
-    const messenger = (await import('../bot/platform/telegram-messenger')).telegramMessenger(
-      new (await import('grammy')).Api(sandbox.token, { apiRoot: sandbox.url }),
-    );
+    const messenger = telegramMessenger(new Api(sandbox.token, { apiRoot: sandbox.url }));
     for (const [i, person] of people.entries()) {
       const wait = started + i * gap - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));

@@ -18,6 +18,7 @@ import { menuFeature } from './features/menu';
 import { localeFor } from './i18n';
 import { rememberUpdate } from './middleware/remember-update';
 import type { Notifier } from './platform/notifier';
+import { telegramMessenger } from './platform/telegram-messenger';
 
 export interface BotDeps {
   token: string;
@@ -28,7 +29,7 @@ export interface BotDeps {
   users: MessengerUserRepository;
   linking: AccountLinking;
   notifier: Notifier;
-  digitalId: DigitalIdFeatureDeps;
+  digitalId: Omit<DigitalIdFeatureDeps, 'messenger'>;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
 }
@@ -70,7 +71,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       apiPlugins: [conversationApi],
     }),
   );
-  bot.use(digitalIdFeature(deps.digitalId));
+  bot.use(digitalIdFeature({ ...deps.digitalId, messenger: telegramMessenger(bot.api) }));
   bot.use(fallbackFeature());
 
   bot.catch(async (err: BotError<BotContext>) => {

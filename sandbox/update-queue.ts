@@ -19,6 +19,8 @@ export class UpdateQueue {
   private delivering = false;
   private closed = false;
   private readonly delivered = new Map<number, Update>();
+  /** Updates delivered again: handed out once, whatever the offset says. */
+  private readonly redeliveries = new Set<Update>();
 
   constructor(private readonly onWebhookError: (err: unknown) => void = () => {}) {}
 
@@ -37,8 +39,6 @@ export class UpdateQueue {
     this.enqueue(update, true);
     return true;
   }
-
-  private readonly redeliveries = new Set<Update>();
 
   private enqueue(update: Update, redelivery = false): void {
     // A redelivery goes first, so the offset the bot computes from a batch's last update

@@ -1,9 +1,8 @@
 import { nodeEd25519 } from '../../core/digital-id/ed25519';
 import { signingKeyRepository } from '../../db/repositories/signing-key.repository';
-import { parseConfig } from '../config';
 import { createLogger } from '../logger';
 import { deriveKey, resolveMasterKey } from '../secrets';
-import { openCliDatabase, runCli } from './open-cli-database';
+import { cliConfig, openCliDatabase, runCli } from './open-cli-database';
 
 const USAGE = 'Usage: npm run keys -- list | rotate';
 
@@ -15,14 +14,9 @@ const USAGE = 'Usage: npm run keys -- list | rotate';
 await runCli(async () => {
   const command = process.argv[2];
   if (command !== 'list' && command !== 'rotate') throw new Error(USAGE);
-  const config = parseConfig({
-    ...process.env,
-    ROLES: 'sandbox',
-    BOT_TOKEN: undefined,
-    BOT_API_ROOT: undefined,
-  });
+  const config = cliConfig();
   const masterKey = resolveMasterKey(config, createLogger('warn'));
-  const database = await openCliDatabase();
+  const database = await openCliDatabase(config);
   try {
     await database.migrate();
     const keys = signingKeyRepository({

@@ -1,17 +1,16 @@
 import { type DatabaseHandle, openDatabase } from '../../db/client';
-import { parseConfig } from '../config';
+import { type Config, parseConfig } from '../config';
 
 /**
- * Opens the database the service uses, for a command-line tool. Only storage settings
- * matter here, so the rest of the configuration is not required.
+ * The configuration a command-line tool needs: storage and secrets, read as the service reads
+ * them. No messenger settings are required, so the tools run where the bot's are not set.
  */
-export async function openCliDatabase(): Promise<DatabaseHandle> {
-  const config = parseConfig({
-    ...process.env,
-    ROLES: 'sandbox',
-    BOT_TOKEN: undefined,
-    BOT_API_ROOT: undefined,
-  });
+export function cliConfig(): Config {
+  return parseConfig({ ...process.env, ROLES: 'sandbox', BOT_TOKEN: undefined, BOT_API_ROOT: undefined });
+}
+
+/** Opens the database the service uses, for a command-line tool. */
+export async function openCliDatabase(config: Config = cliConfig()): Promise<DatabaseHandle> {
   return openDatabase(config.storage);
 }
 

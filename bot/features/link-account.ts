@@ -69,14 +69,18 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
     return;
   }
   const phone = normalizeRussianPhone(contact.phone_number);
-  const requested = await form.external(async () => {
-    if (!phone) return { ok: false as const, code: 'LINK.NO_CONFIRMED_ACCOUNT' as const };
-    const outcome = await deps.linking.requestCode(userId, phone, (code) =>
-      deps.i18n.t('ru', 'sms-link-code', { code }),
-    );
-    // Only JSON survives a conversation's replay, so the date goes as text.
-    return outcome.ok ? { ok: true as const, challengeId: outcome.challengeId } : outcome;
-  });
+  // SMS go out in Russian whatever the chat's language; only JSON survives a conversation's
+  // replay, so the outcome keeps the challenge id and drops the date.
+  const sendCode = (to: string) =>
+    form.external(async () => {
+      const outcome = await deps.linking.requestCode(userId, to, (code) =>
+        deps.i18n.t('ru', 'sms-link-code', { code }),
+      );
+      return outcome.ok ? { ok: true as const, challengeId: outcome.challengeId } : outcome;
+    });
+  const requested = phone
+    ? await sendCode(phone)
+    : { ok: false as const, code: 'LINK.NO_CONFIRMED_ACCOUNT' as const };
   if (!requested.ok) {
     await ctx.reply(refusalText(ctx, requested), { reply_markup: { remove_keyboard: true } });
     return;
@@ -96,12 +100,7 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
       return;
     }
     if (c.callbackQuery?.data === 'link:resend') {
-      const again = await form.external(async () => {
-        const outcome = await deps.linking.requestCode(userId, phone as string, (code) =>
-          deps.i18n.t('ru', 'sms-link-code', { code }),
-        );
-        return outcome.ok ? { ok: true as const, challengeId: outcome.challengeId } : outcome;
-      });
+      const again = await sendCode(phone as string);
       await c.answerCallbackQuery({ text: again.ok ? c.t('link-code-resent') : refusalText(c, again) });
       continue;
     }

@@ -49,7 +49,7 @@ export function telegramMessenger(api: Api): Messenger {
   };
 }
 
-export function keyboard(rows: NonNullable<OutgoingMessage['buttons']>): InlineKeyboard {
+function keyboard(rows: NonNullable<OutgoingMessage['buttons']>): InlineKeyboard {
   return InlineKeyboard.from(
     rows.map((row) =>
       row.map((b) =>

@@ -42,9 +42,8 @@ export function tokenTextOf(input: string): { ok: true; text: string } | { ok: f
     return { ok: false, reason: 'not_digital_id' };
   }
   const match = /\/v\/([^/]*)$/.exec(url.pathname);
-  return match
-    ? { ok: true, text: decodeURIComponent(match[1] as string) }
-    : { ok: false, reason: 'not_digital_id' };
+  // Taken as it stands: base64url needs no escaping, so anything escaped is simply malformed.
+  return match ? { ok: true, text: match[1] as string } : { ok: false, reason: 'not_digital_id' };
 }
 
 /**

@@ -64,3 +64,21 @@ describe('token fields', () => {
     }
   });
 });
+
+describe('reading what a QR holds', () => {
+  const deps = { ed25519: nobleEd25519, publicKey: () => null, skewSeconds: 5 };
+  it('answers malformed, not an exception, for a URL whose token part is broken percent-encoding', async () => {
+    const outcome = await verifyOffline('https://id.example.ru/v/%E0%A4%A', 'adult', 0, deps);
+    expect(outcome).toEqual({ result: 'not_confirmed', reason: 'malformed' });
+  });
+  it('answers not_digital_id for a URL of another service and malformed for an empty string', async () => {
+    expect(await verifyOffline('https://example.org/v/x/y', 'adult', 0, deps)).toEqual({
+      result: 'not_confirmed',
+      reason: 'not_digital_id',
+    });
+    expect(await verifyOffline('   ', 'adult', 0, deps)).toEqual({
+      result: 'not_confirmed',
+      reason: 'malformed',
+    });
+  });
+});

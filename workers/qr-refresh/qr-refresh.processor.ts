@@ -1,10 +1,9 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Histogram } from 'prom-client';
-import type { QrScreen } from '../../bot/features/digital-id/qr-screen';
+import { type QrScreen, showEndedScreen } from '../../bot/features/digital-id/qr-screen';
 import type { Clock } from '../../core/clock';
 import type { DigitalIdService } from '../../core/digital-id/digital-id-service';
-import type { DigitalIdSession } from '../../core/digital-id/session';
 import type { Messenger } from '../../core/messaging/messenger';
 import { QUEUES } from '../queues';
 import type { QrRefreshScheduler } from './qr-refresh.scheduler';
@@ -27,15 +26,6 @@ export type QrRefreshResult = 'shown' | 'ended' | 'skipped' | 'stale' | 'gone';
  * shown at most once; a 429 gives it back, and an edit that never happened is never seen.
  */
 export function qrRefreshProcessor(deps: QrRefreshDeps) {
-  const showEnded = async (session: DigitalIdSession) => {
-    if (session.messageId === null) return;
-    const ended = deps.screen.ended(session);
-    await deps.messenger.editCaption(session.chatId, session.messageId, {
-      text: ended.text,
-      buttons: ended.buttons,
-    });
-  };
-
   return async (
     data: unknown,
     control: { rateLimit(ms: number): Promise<void>; dueAt: number },
@@ -51,7 +41,7 @@ export function qrRefreshProcessor(deps: QrRefreshDeps) {
         await deps.scheduler.schedule(sessionId, outcome.nextSeq, deps.clock.now());
         return 'skipped';
       case 'ended':
-        await showEnded(outcome.session);
+        await showEndedScreen(deps.messenger, deps.screen, outcome.session);
         return 'ended';
       case 'show':
         break;

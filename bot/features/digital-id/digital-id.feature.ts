@@ -1,14 +1,16 @@
-import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { DigitalIdService, OpenRefusal } from '../../../core/digital-id/digital-id-service';
 import { isScenario, type Scenario } from '../../../core/digital-id/scenarios';
+import type { Messenger } from '../../../core/messaging/messenger';
 import type { QrRefreshScheduler } from '../../../workers/qr-refresh/qr-refresh.scheduler';
 import type { BotContext } from '../../context';
 import { localeFor } from '../../i18n';
-import { keyboard } from '../../platform/telegram-messenger';
-import { DID_DATA, type QrScreen } from './qr-screen';
+import { DID_DATA, type QrScreen, showEndedScreen } from './qr-screen';
 
 export interface DigitalIdFeatureDeps {
   digitalId: DigitalIdService;
+  /** The bot's own Api behind the Messenger port, so the bot and the worker draw screens alike. */
+  messenger: Messenger;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
 }
@@ -66,7 +68,7 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
       return;
     }
     await ctx.answerCallbackQuery();
-    await showEnded(ctx, stopped.session);
+    await showEndedScreen(deps.messenger, deps.screen, stopped.session);
   });
 
   privateChat.callbackQuery(new RegExp(`^did:refresh:(${UUID})$`), async (ctx) => {
@@ -90,29 +92,12 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
       await ctx.reply(ctx.t(REFUSALS[opened.code]));
       return;
     }
-    if (opened.superseded) await showEnded(ctx, opened.superseded);
-    const screen = deps.screen.live(opened.frame);
-    const sent = await ctx.replyWithPhoto(new InputFile(screen.png, 'digital-id.png'), {
-      caption: screen.caption,
-      reply_markup: keyboard(screen.buttons ?? []),
-      protect_content: true,
-    });
+    if (opened.superseded) await showEndedScreen(deps.messenger, deps.screen, opened.superseded);
     const { session } = opened.frame;
-    await deps.digitalId.attachMessage(session.id, sent.message_id);
+    const sent = await deps.messenger.sendPhoto(session.chatId, deps.screen.live(opened.frame));
+    if (!sent.ok) throw new Error(`could not send the Digital ID photo: ${sent.failure.code}`);
+    await deps.digitalId.attachMessage(session.id, sent.value.messageId);
     await deps.scheduler.schedule(session.id, 1, opened.frame.nextAt);
-  }
-
-  async function showEnded(ctx: BotContext, session: Parameters<QrScreen['ended']>[0]) {
-    if (session.messageId === null) return;
-    const ended = deps.screen.ended(session);
-    try {
-      await ctx.api.editMessageCaption(session.chatId, session.messageId, {
-        caption: ended.text,
-        reply_markup: keyboard(ended.buttons),
-      });
-    } catch {
-      // Already gone or unchanged: the session is over either way.
-    }
   }
 
   return feature;

@@ -1,7 +1,7 @@
 import type { I18n } from '@grammyjs/i18n';
 import type { QrFrame } from '../../../core/digital-id/digital-id-service';
 import type { DigitalIdSession } from '../../../core/digital-id/session';
-import type { PhotoMessage } from '../../../core/messaging/messenger';
+import type { Messenger, PhotoMessage } from '../../../core/messaging/messenger';
 import type { InlineButton } from '../../../core/messaging/outgoing-message';
 import type { FormContext } from '../../context';
 import { renderQrPng } from '../../platform/qr-image';
@@ -73,3 +73,20 @@ export function qrScreen(i18n: I18n<FormContext>) {
 }
 
 export type QrScreen = ReturnType<typeof qrScreen>;
+
+/**
+ * Turns a session's message into its "ended" form. Whatever the messenger answers (already
+ * edited, deleted by the person), the session is over either way, so the outcome is not needed.
+ */
+export async function showEndedScreen(
+  messenger: Messenger,
+  screen: QrScreen,
+  session: DigitalIdSession,
+): Promise<void> {
+  if (session.messageId === null) return;
+  const ended = screen.ended(session);
+  await messenger.editCaption(session.chatId, session.messageId, {
+    text: ended.text,
+    buttons: ended.buttons,
+  });
+}
