@@ -71,6 +71,7 @@ const env = z.object({
   QR_SESSION_SECONDS: positiveInt.default(300),
   TOKEN_TTL_SECONDS: positiveInt.max(65_535).default(45),
   VERIFY_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  VERIFY_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   OUTGOING_RATE_PER_SECOND: positiveInt.default(25),
   INVITATION_TTL_SECONDS: positiveInt.default(259_200),
   RECOVERY_TTL_SECONDS: positiveInt.default(3600),
@@ -123,6 +124,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
       qrSessionSeconds: e.QR_SESSION_SECONDS,
       tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
       verifyClockSkewSeconds: e.VERIFY_CLOCK_SKEW_SECONDS,
+      verifyRatePerMinute: e.VERIFY_RATE_LIMIT_PER_MINUTE,
     },
     outgoingRatePerSecond: e.OUTGOING_RATE_PER_SECOND,
     trustedContact: {

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DigitalIdVerification } from '../core/verification/verification';
 
 /** The figures an operator alerts on; one registry per process, built by the composition root. */
 export function createMetrics() {
@@ -35,6 +36,19 @@ export function createMetrics() {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers: [registry],
     }),
+    verifications: new Counter({
+      name: 'digital_id_verifications_total',
+      help: 'Digital ID verifications by channel (api, page, bot), result and reason',
+      labelNames: ['channel', 'result', 'reason'] as const,
+      registers: [registry],
+    }),
+    verifyDuration: new Histogram({
+      name: 'digital_id_verification_duration_seconds',
+      help: 'Time to verify one QR, by channel',
+      labelNames: ['channel'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency by route and status',
@@ -46,3 +60,24 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+export type VerificationChannel = 'api' | 'page' | 'bot';
+
+/** The verification as one channel uses it, counted by result and reason and timed. */
+export function measuredVerification(
+  verification: DigitalIdVerification,
+  metrics: Metrics,
+  channel: VerificationChannel,
+): DigitalIdVerification {
+  const measure = async (run: () => ReturnType<DigitalIdVerification['verify']>) => {
+    const end = metrics.verifyDuration.startTimer({ channel });
+    const answer = await run();
+    end();
+    metrics.verifications.inc({ channel, result: answer.result, reason: answer.reason ?? 'none' });
+    return answer;
+  };
+  return {
+    verify: (input, expected) => measure(() => verification.verify(input, expected)),
+    inspect: (input) => measure(() => verification.inspect(input)),
+  };
+}

@@ -8,20 +8,27 @@ import type { Logger } from 'pino';
 import { registerHealthRoutes } from '../api/health';
 import { createHttpServer } from '../api/http-server';
 import { registerKeysRoute } from '../api/keys';
+import { registerVerificationPage } from '../api/verification-page';
+import { cachedVerifierAuthentication } from '../api/verifier-auth';
+import { registerVerifyRoute } from '../api/verify';
 import { createBot } from '../bot/create-bot';
 import { type QrScreen, qrScreen } from '../bot/features/digital-id/qr-screen';
+import { type QrReader, qrReader } from '../bot/features/verifier/qr-reader';
 import { createI18n } from '../bot/i18n';
 import { publishCommandMenu } from '../bot/platform/command-menu';
 import { queueNotifier } from '../bot/platform/notifier';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
+import { verificationWords } from '../bot/verification-words';
 import { type Clock, systemClock } from '../core/clock';
 import { type DigitalIdService, digitalIdService } from '../core/digital-id/digital-id-service';
 import { nodeEd25519 } from '../core/digital-id/ed25519';
 import { accountLinking } from '../core/identity/account-linking';
 import { moscowDate } from '../core/identity/calendar';
 import { otpService } from '../core/otp/otp-service';
+import { type DigitalIdVerification, digitalIdVerification } from '../core/verification/verification';
+import { verifierKeys } from '../core/verification/verifier-keys';
 import { type DatabaseHandle, openDatabase } from '../db/client';
-import { demoDirectory, demoRegistry } from '../db/registry/demo-registry';
+import { DEMO_VERIFIER_ACCOUNT, demoDirectory, demoRegistry } from '../db/registry/demo-registry';
 import { importRegistry } from '../db/registry/import-registry';
 import { countAccounts } from '../db/registry/registry-size';
 import { accountRepository } from '../db/repositories/account.repository';
@@ -30,11 +37,15 @@ import { messengerUserRepository } from '../db/repositories/messenger-user.repos
 import { otpRepository } from '../db/repositories/otp.repository';
 import { outgoingMessageRepository } from '../db/repositories/outgoing-message.repository';
 import { processedUpdateRepository } from '../db/repositories/processed-update.repository';
+import { type RoleRepository, roleRepository } from '../db/repositories/role.repository';
 import {
   cachedKeyring,
   type SigningKeyRepository,
   signingKeyRepository,
 } from '../db/repositories/signing-key.repository';
+import { tokenUseRepository } from '../db/repositories/token-use.repository';
+import { verifierDeskRepository } from '../db/repositories/verifier-desk.repository';
+import { verifierKeyRepository } from '../db/repositories/verifier-key.repository';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { httpSmsGateway } from '../sms/http-sms-gateway';
 import { outgoingProcessor } from '../workers/outgoing/outgoing.processor';
@@ -48,7 +59,7 @@ import { qrRefreshProcessor } from '../workers/qr-refresh/qr-refresh.processor';
 import { type QrRefreshScheduler, qrRefreshScheduler } from '../workers/qr-refresh/qr-refresh.scheduler';
 import { QUEUES } from '../workers/queues';
 import type { Config } from './config';
-import { createMetrics, type Metrics } from './metrics';
+import { createMetrics, type Metrics, measuredVerification } from './metrics';
 import { checkRedis, createRedis } from './redis';
 import { deriveKey, resolveMasterKey } from './secrets';
 
@@ -74,6 +85,8 @@ interface Backend {
   accounts: ReturnType<typeof accountRepository>;
   digitalId: DigitalIdService;
   keys: SigningKeyRepository;
+  verification: DigitalIdVerification;
+  roles: RoleRepository;
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
@@ -174,8 +187,10 @@ async function startBackend(
   closers.push(() => database.close());
   await database.migrate();
   const { db } = database;
+  const roles = roleRepository(db);
   if (deps.demo && (await countAccounts(db)) === 0) {
     const summary = await importRegistry(db, demoRegistry(moscowDate(clock.now())));
+    await roles.grant(DEMO_VERIFIER_ACCOUNT, 'verifier', 'demo registry');
     logger.info({ accounts: summary.total }, 'loaded the demo registry into the empty database');
   }
   const masterKey = resolveMasterKey(config, logger);
@@ -195,7 +210,7 @@ async function startBackend(
   closers.push(() => queue.close());
   const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(db), queue });
   const accounts = accountRepository(db);
-  const keyring = cachedKeyring(keys);
+  const keyring = cachedKeyring(keys, () => clock.now().getTime());
   const digitalId = digitalIdService({
     sessions: digitalIdSessionRepository(db),
     accounts,
@@ -208,6 +223,13 @@ async function startBackend(
       tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
     },
     publicUrl: deps.publicUrl,
+  });
+  const verification = digitalIdVerification({
+    keyring,
+    ed25519,
+    uses: tokenUseRepository(db),
+    clock,
+    skewSeconds: config.digitalId.verifyClockSkewSeconds,
   });
   const i18n = createI18n();
 
@@ -227,6 +249,23 @@ async function startBackend(
     },
   });
   registerKeysRoute(deps.http, keyring);
+  if (config.roles.has('api')) {
+    await registerVerifyRoute(deps.http, {
+      verification: measuredVerification(verification, deps.metrics, 'api'),
+      authenticate: cachedVerifierAuthentication(verifierKeys(verifierKeyRepository(db)), () =>
+        clock.now().getTime(),
+      ),
+      ratePerMinute: config.digitalId.verifyRatePerMinute,
+      redis: producerRedis,
+      redisPrefix: config.queuePrefix,
+    });
+    await registerVerificationPage(deps.http, {
+      verification: measuredVerification(verification, deps.metrics, 'page'),
+      clock,
+      words: (locale, answer, at) => verificationWords(i18n, locale, answer, at),
+      text: (locale, key) => i18n.t(locale, key),
+    });
+  }
   return {
     database,
     outgoing,
@@ -234,6 +273,8 @@ async function startBackend(
     accounts,
     digitalId,
     keys,
+    verification,
+    roles,
     i18n,
     screen: qrScreen(i18n),
     scheduler: qrRefreshScheduler({ queue, clock }),
@@ -275,11 +316,15 @@ async function startWorkerRole(
   // Finishes the jobs in hand before the connections close.
   closers.push(() => worker.close());
   // Redelivered updates arrive within minutes; a day of remembered update ids is plenty.
+  // Marks of spent QRs are needed only while the QR could still verify.
   const processed = processedUpdateRepository(db);
+  const tokenUses = tokenUseRepository(db);
   const prune = setInterval(() => {
-    processed
-      .pruneOlderThan(new Date(clock.now().getTime() - 24 * 3600_000))
-      .catch((err) => logger.warn({ err }, 'could not prune processed updates'));
+    const now = clock.now();
+    Promise.all([
+      processed.pruneOlderThan(new Date(now.getTime() - 24 * 3600_000)),
+      tokenUses.pruneExpired(now),
+    ]).catch((err) => logger.warn({ err }, 'could not prune old records'));
   }, 3600_000);
   prune.unref();
   closers.push(async () => clearInterval(prune));
@@ -315,6 +360,14 @@ async function startBotRole(
     linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp }),
     notifier: queueNotifier({ users, outgoing: backend.outgoing, i18n }),
     digitalId: { digitalId: backend.digitalId, screen: backend.screen, scheduler: backend.scheduler },
+    verifier: {
+      roles: backend.roles,
+      desks: verifierDeskRepository(db),
+      verification: measuredVerification(backend.verification, deps.metrics, 'bot'),
+      reader: startQrReader(closers),
+      words: (locale, answer, at) => verificationWords(i18n, locale, answer, at),
+      clock: deps.clock,
+    },
     logger,
     metrics: deps.metrics,
   });
@@ -335,6 +388,12 @@ async function startBotRole(
     if (runner.isRunning()) await runner.stop();
   });
   logger.info({ bot: bot.botInfo.username }, 'receiving updates by long polling');
+}
+
+function startQrReader(closers: Closers): QrReader {
+  const reader = qrReader();
+  closers.push(() => reader.close());
+  return reader;
 }
 
 async function listen(

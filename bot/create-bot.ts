@@ -15,8 +15,10 @@ import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
 import { menuFeature } from './features/menu';
+import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/verifier.feature';
 import { localeFor } from './i18n';
 import { rememberUpdate } from './middleware/remember-update';
+import { fileDownloader } from './platform/file-download';
 import type { Notifier } from './platform/notifier';
 import { telegramMessenger } from './platform/telegram-messenger';
 
@@ -30,6 +32,7 @@ export interface BotDeps {
   linking: AccountLinking;
   notifier: Notifier;
   digitalId: Omit<DigitalIdFeatureDeps, 'messenger'>;
+  verifier: Omit<VerifierFeatureDeps, 'download'>;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
 }
@@ -72,6 +75,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     }),
   );
   bot.use(digitalIdFeature({ ...deps.digitalId, messenger: telegramMessenger(bot.api) }));
+  bot.use(verifierFeature({ ...deps.verifier, download: fileDownloader(deps.token, deps.apiRoot) }));
   bot.use(fallbackFeature());
 
   bot.catch(async (err: BotError<BotContext>) => {

@@ -1,19 +1,28 @@
 import { nodeEd25519 } from '../../core/digital-id/ed25519';
+import { removableIfRetiredBefore } from '../../core/digital-id/keyring';
 import { signingKeyRepository } from '../../db/repositories/signing-key.repository';
 import { createLogger } from '../logger';
 import { deriveKey, resolveMasterKey } from '../secrets';
 import { cliConfig, openCliDatabase, runCli } from './open-cli-database';
 
-const USAGE = 'Usage: npm run keys -- list | rotate';
+const USAGE = 'Usage: npm run keys -- list | rotate | remove KID';
+
+const REMOVAL_REFUSALS = {
+  unknown: 'there is no such key',
+  not_retired: 'only a retired key can be removed (rotate first)',
+  too_soon: 'tokens it signed may still be valid; try again in a minute',
+} as const;
 
 /**
- * `npm run keys -- list` shows the Digital ID signing keys; `npm run keys -- rotate` retires
- * the active key (still published, still verifying) and makes a new one active. Running
- * services pick the new key up within seconds.
+ * `npm run keys -- list` shows the Digital ID signing keys; `rotate` retires the active key
+ * (still published, still verifying) and makes a new one active; `remove KID` unpublishes a
+ * retired key once nothing it signed can still verify. Running services follow within seconds.
  */
 await runCli(async () => {
-  const command = process.argv[2];
-  if (command !== 'list' && command !== 'rotate') throw new Error(USAGE);
+  const [command, kidArg] = process.argv.slice(2);
+  if (command !== 'list' && command !== 'rotate' && command !== 'remove') throw new Error(USAGE);
+  const kid = Number(kidArg);
+  if (command === 'remove' && !(Number.isInteger(kid) && kid > 0)) throw new Error(USAGE);
   const config = cliConfig();
   const masterKey = resolveMasterKey(config, createLogger('warn'));
   const database = await openCliDatabase(config);
@@ -25,14 +34,28 @@ await runCli(async () => {
       sealingKey: deriveKey(masterKey, 'signing-key-encryption'),
     });
     await keys.ensureActive();
+    const now = new Date();
     if (command === 'rotate') {
-      const { retired, active } = await keys.rotate();
+      const { retired, active } = await keys.rotate(now);
       process.stdout.write(
         `Key ${active} is now active${retired === null ? '' : `; key ${retired} is retired and still published`}.\n`,
       );
     }
+    if (command === 'remove') {
+      const cutoff = removableIfRetiredBefore(now, {
+        tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
+        skewSeconds: config.digitalId.verifyClockSkewSeconds,
+      });
+      const outcome = await keys.remove(kid, now, cutoff);
+      if (outcome !== 'removed') throw new Error(`Key ${kid} was not removed: ${REMOVAL_REFUSALS[outcome]}.`);
+      process.stdout.write(`Key ${kid} is removed: its tokens now answer unknown_key.\n`);
+    }
     for (const key of await keys.list()) {
-      const when = [key.createdAt.toISOString(), key.retiredAt && `retired ${key.retiredAt.toISOString()}`]
+      const when = [
+        key.createdAt.toISOString(),
+        key.retiredAt && `retired ${key.retiredAt.toISOString()}`,
+        key.removedAt && `removed ${key.removedAt.toISOString()}`,
+      ]
         .filter(Boolean)
         .join(', ');
       process.stdout.write(`kid ${key.kid}\t${key.status}\t${when}\n`);

@@ -186,3 +186,39 @@ did-refreshing = Refreshing the QR code…
 did-superseded =
     🪪 Digital ID: { $scenario }
     A new Digital ID was opened; this QR code no longer works.
+
+# Verification: the outcome in words, on the /v/ page and for verifiers in the bot
+verify-confirmed = Confirmed
+verify-not-confirmed = Not confirmed
+verify-checked-at = Checked { $time } (Moscow time)
+verify-page-title = Digital ID check
+verify-no-personal-data = The checker sees the outcome only: no name, birth date or phone number is passed on.
+verify-page-not-spent = This page does not use up the QR code: a cashier can still check it as usual.
+verify-reason-not_digital_id = This is not a Digital ID QR code.
+verify-reason-malformed = The QR code is damaged or is not a Digital ID.
+verify-reason-unknown_key = The QR code is signed with an unknown key.
+verify-reason-bad_signature = The QR code's signature is wrong: the code is forged or damaged.
+verify-reason-not_yet_valid = The QR code is not valid yet. Check the device's clock.
+verify-reason-expired = The QR code has expired. Ask for a new one.
+verify-reason-wrong_scenario = The QR code confirms a different status.
+verify-reason-revoked = The Digital ID session has ended or was revoked.
+verify-reason-replayed = This QR code has already been checked. Ask for a new one.
+
+# Verifier role in the bot
+command-verify = Check a Digital ID
+verifier-choose = What are you checking? Pick a status, then send a photo of the QR code or its text.
+verifier-ready =
+    Checking: { $scenario }.
+    Send a photo of the QR code or the text in it. To change the status: /verify
+verifier-choose-first = First pick what you are checking:
+verifier-result-confirmed =
+    ✅ Confirmed: { $scenario }
+    { $checked }
+verifier-result-not-confirmed =
+    ❌ Not confirmed: { $scenario }
+    { $reason }
+    { $checked }
+verifier-no-qr = No QR code found in the photo. Take it closer and straighter, without glare.
+verifier-several-qr = There are several QR codes in the photo. Photograph just one.
+verifier-image-too-large = The photo is too large. Send a smaller one.
+verifier-busy = Too many checks right now. Send the photo again in a few seconds.

@@ -186,3 +186,39 @@ did-refreshing = Обновляем QR-код…
 did-superseded =
     🪪 Цифровой ID: { $scenario }
     Открыт новый Цифровой ID, этот QR-код больше не действует.
+
+# Verification: the outcome in words, on the /v/ page and for verifiers in the bot
+verify-confirmed = Подтверждено
+verify-not-confirmed = Не подтверждено
+verify-checked-at = Проверено { $time } (МСК)
+verify-page-title = Проверка Цифрового ID
+verify-no-personal-data = Проверяющий видит только результат: имя, дата рождения и телефон не передаются.
+verify-page-not-spent = Эта страница не расходует QR-код: кассир может проверить его как обычно.
+verify-reason-not_digital_id = Это не QR-код Цифрового ID.
+verify-reason-malformed = QR-код повреждён или не является Цифровым ID.
+verify-reason-unknown_key = QR-код подписан неизвестным ключом.
+verify-reason-bad_signature = Подпись QR-кода неверна: код подделан или повреждён.
+verify-reason-not_yet_valid = QR-код ещё не действует. Проверьте время на устройстве.
+verify-reason-expired = Срок действия QR-кода истёк. Попросите показать новый.
+verify-reason-wrong_scenario = QR-код подтверждает другой статус.
+verify-reason-revoked = Сессия Цифрового ID завершена или отозвана.
+verify-reason-replayed = Этот QR-код уже проверен. Попросите показать новый.
+
+# Verifier role in the bot
+command-verify = Проверить Цифровой ID
+verifier-choose = Что вы проверяете? Выберите статус — потом присылайте фото QR-кода или его текст.
+verifier-ready =
+    Проверяем: { $scenario }.
+    Пришлите фото QR-кода или текст из него. Сменить статус: /verify
+verifier-choose-first = Сначала выберите, что проверяете:
+verifier-result-confirmed =
+    ✅ Подтверждено: { $scenario }
+    { $checked }
+verifier-result-not-confirmed =
+    ❌ Не подтверждено: { $scenario }
+    { $reason }
+    { $checked }
+verifier-no-qr = На фото не найден QR-код. Сфотографируйте код ближе и ровнее, без бликов.
+verifier-several-qr = На фото несколько QR-кодов. Сфотографируйте один.
+verifier-image-too-large = Фото слишком большое. Пришлите снимок поменьше.
+verifier-busy = Сейчас много проверок. Пришлите фото ещё раз через несколько секунд.

@@ -14,3 +14,19 @@ export interface Keyring {
   publicKey(kid: number): Promise<Uint8Array | null>;
   published(): Promise<PublishedKey[]>;
 }
+
+/** How long services may go on trusting a key snapshot they read (cachedKeyring). */
+export const KEYRING_CACHE_SECONDS = 5;
+
+/**
+ * A retired key may be removed once nothing it signed can still verify: it must have retired
+ * before the instant this returns. A process may sign with its cached copy of the key for a few
+ * seconds after a rotation, and a token lives for its ttl plus the verifier's skew.
+ */
+export function removableIfRetiredBefore(
+  now: Date,
+  timing: { tokenTtlSeconds: number; skewSeconds: number },
+): Date {
+  const seconds = KEYRING_CACHE_SECONDS + timing.tokenTtlSeconds + timing.skewSeconds;
+  return new Date(now.getTime() - seconds * 1000);
+}

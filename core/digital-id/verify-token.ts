@@ -49,10 +49,11 @@ export function tokenTextOf(input: string): { ok: true; text: string } | { ok: f
 /**
  * Everything a verifier can judge without the service's session state: format, key,
  * signature, time window and scenario. Online verification adds `revoked` and `replayed`.
+ * `expected` null takes the token's own scenario (a page that shows what a QR confirms).
  */
 export async function verifyOffline(
   input: string,
-  expected: Scenario,
+  expected: Scenario | null,
   nowSeconds: number,
   deps: VerifyDeps,
 ): Promise<Verification> {
@@ -69,6 +70,7 @@ export async function verifyOffline(
   if (nowSeconds < iat - deps.skewSeconds) return { result: 'not_confirmed', reason: 'not_yet_valid', token };
   if (nowSeconds >= iat + ttl + deps.skewSeconds)
     return { result: 'not_confirmed', reason: 'expired', token };
-  if (scenario !== expected) return { result: 'not_confirmed', reason: 'wrong_scenario', token };
+  if (expected !== null && scenario !== expected)
+    return { result: 'not_confirmed', reason: 'wrong_scenario', token };
   return { result: 'confirmed', token };
 }

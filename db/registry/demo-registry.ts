@@ -1,6 +1,9 @@
 import type { Account, AccountStatus } from '../../core/identity/account';
 import { addDays, addYears, ageOn, type IsoDate, isValidOn } from '../../core/identity/calendar';
 
+/** The demo cashier: after linking the bot, /verify checks other people's Digital IDs. */
+export const DEMO_VERIFIER_ACCOUNT = 'demo-12';
+
 /**
  * The people `npm start` puts into an empty database so the sandbox can be tried at once.
  * Birth dates are computed from today, so the ages the README promises stay true.
@@ -64,6 +67,7 @@ export function demoDirectory(today: IsoDate): { phone: string; label: string }[
       a.confirmed ? null : 'не подтверждён',
       a.biometrics ? 'биометрия' : 'без биометрии',
       ...a.statuses.map((s) => (isValidOn(s.validUntil, today) ? s.kind : `${s.kind} (истёк)`)),
+      a.id === DEMO_VERIFIER_ACCOUNT ? 'проверяющий: /verify' : null,
     ].filter(Boolean);
     return { phone: a.phone, label: `${a.lastName} ${a.firstName}: ${traits.join(', ')}` };
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Ed25519 } from '../../core/digital-id/ed25519';
-import type { Keyring, PublishedKey } from '../../core/digital-id/keyring';
+import { KEYRING_CACHE_SECONDS, type Keyring, type PublishedKey } from '../../core/digital-id/keyring';
 import type { Database, Executor } from '../database';
 import { openSeed, sealSeed } from '../key-envelope';
 import { signingKeys } from '../schema';
@@ -45,19 +45,45 @@ export function signingKeyRepository(deps: SigningKeyDeps) {
     },
 
     /** The active key moves to retired (still published, still verifies); a new key signs. */
-    async rotate(): Promise<{ retired: number | null; active: number }> {
+    async rotate(at: Date): Promise<{ retired: number | null; active: number }> {
       // A new key sealed under the wrong KEY_ENCRYPTION_KEY would stop every service from signing.
       await this.active();
       return db.transaction(async (tx) => {
         const [retired] = await tx
           .update(signingKeys)
-          .set({ status: 'retired', retiredAt: sql`now()` })
+          .set({ status: 'retired', retiredAt: at })
           .where(eq(signingKeys.status, 'active'))
           .returning({ kid: signingKeys.kid });
         const active = await insertActive(tx, deps);
         if (active === null) throw new Error('another rotation ran at the same time; try again');
         return { retired: retired?.kid ?? null, active };
       });
+    },
+
+    /**
+     * Unpublishes a retired key once `retiredBefore` has passed its retirement (the caller
+     * computes it with removableIfRetiredBefore); its tokens then answer `unknown_key`.
+     */
+    async remove(
+      kid: number,
+      at: Date,
+      retiredBefore: Date,
+    ): Promise<'removed' | 'unknown' | 'not_retired' | 'too_soon'> {
+      const [removed] = await db
+        .update(signingKeys)
+        .set({ status: 'removed', removedAt: at })
+        .where(
+          and(
+            eq(signingKeys.kid, kid),
+            eq(signingKeys.status, 'retired'),
+            lte(signingKeys.retiredAt, retiredBefore),
+          ),
+        )
+        .returning({ kid: signingKeys.kid });
+      if (removed) return 'removed';
+      const [key] = await db.select().from(signingKeys).where(eq(signingKeys.kid, kid));
+      if (!key) return 'unknown';
+      return key.status === 'retired' ? 'too_soon' : 'not_retired';
     },
 
     async list() {
@@ -94,8 +120,8 @@ export type SigningKeyRepository = ReturnType<typeof signingKeyRepository>;
  */
 export function cachedKeyring(
   repo: SigningKeyRepository,
-  ttlMs = 5000,
   now: () => number = Date.now,
+  ttlMs = KEYRING_CACHE_SECONDS * 1000,
 ): Keyring {
   let signing: { value: Awaited<ReturnType<SigningKeyRepository['active']>>; at: number } | null = null;
   let published: { value: PublishedKey[]; keys: Map<number, Uint8Array>; at: number } | null = null;

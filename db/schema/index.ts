@@ -6,4 +6,6 @@ export * from './messenger-users';
 export * from './otp';
 export * from './outgoing-messages';
 export * from './processed-updates';
+export * from './roles';
 export * from './signing-keys';
+export * from './verification';

@@ -186,7 +186,7 @@ describe('Digital ID screens over time', () => {
     const { chat } = await linkedPerson(t, 'Иван', '+79990000001');
     const photo = await openDigitalId(chat, 'adult');
     const before = (await qrOf(photo)).token.fields.kid;
-    const { retired, active } = await t.service.backend!.keys.rotate();
+    const { retired, active } = await t.service.backend!.keys.rotate(new Date());
     expect(retired).toBe(before);
     const newer = await waitFor(async () => {
       const entry = await current(chat, photo.messageId);

@@ -11,4 +11,9 @@ export class TestClock implements Clock {
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
   }
+
+  /** Jumps to an instant (a test vector's "now"); time then runs on from there. */
+  set(unixSeconds: number): void {
+    this.offsetMs = unixSeconds * 1000 - Date.now();
+  }
 }

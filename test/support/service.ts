@@ -10,6 +10,8 @@ export interface TestService {
   database: NonNullable<Service['backend']>['database'];
   outgoing: NonNullable<Service['backend']>['outgoing'];
   config: Config;
+  /** The test's own PostgreSQL database, for running the command-line tools against it. */
+  databaseUrl: string;
   sandbox: SandboxClient;
   stop(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function startTestService(
     database: service.backend.database,
     outgoing: service.backend.outgoing,
     config,
+    databaseUrl: database.url,
     sandbox: new SandboxClient(service.sandbox.url),
     async stop() {
       await service.stop();

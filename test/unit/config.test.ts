@@ -26,6 +26,7 @@ describe('configuration', () => {
       qrSessionSeconds: 300,
       tokenTtlSeconds: 45,
       verifyClockSkewSeconds: 5,
+      verifyRatePerMinute: 600,
     });
     expect(config.trustedContact).toEqual({
       invitationTtlSeconds: 259_200,

@@ -1,0 +1,87 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { SCENARIOS } from '../core/digital-id/scenarios';
+import type { DigitalIdVerification } from '../core/verification/verification';
+import type { Verifier } from '../core/verification/verifier-keys';
+
+export interface VerifyRouteDeps {
+  verification: Pick<DigitalIdVerification, 'verify'>;
+  authenticate(key: string): Promise<Verifier | null>;
+  ratePerMinute: number;
+  /** Shared by every API process, so the limit holds behind a load balancer. */
+  redis: Redis;
+  redisPrefix: string;
+}
+
+const body = z.object({
+  qr: z.string().max(4096),
+  scenario: z.enum(SCENARIOS),
+});
+
+/** Far above any QR's content; anything larger is not a verification. */
+const BODY_LIMIT_BYTES = 8 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    verifier?: Verifier;
+  }
+}
+
+/**
+ * POST /api/v1/verify (PRODUCT.md §2): a checkout asks whether a QR confirms a scenario and
+ * learns the outcome only. A confirmed QR is spent. Every failure is a reason code, never a 500
+ * page or a stack trace.
+ */
+export async function registerVerifyRoute(app: FastifyInstance, deps: VerifyRouteDeps): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      hook: 'preHandler',
+      redis: deps.redis,
+      nameSpace: `${deps.redisPrefix}:verify-rate:`,
+      // A Redis outage must not stop every checkout in the country: the limit is let go instead.
+      skipOnError: true,
+      errorResponseBuilder: () => Object.assign(new Error('rate limited'), { statusCode: 429 }),
+    });
+    scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
+
+    scope.addHook('onRequest', async (req, reply) => {
+      const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+      const verifier = match ? await deps.authenticate(match[1] as string) : null;
+      if (!verifier)
+        return reply.code(401).header('www-authenticate', 'Bearer').send({ reason: 'unauthorized' });
+      req.verifier = verifier;
+    });
+
+    scope.post(
+      '/api/v1/verify',
+      {
+        bodyLimit: BODY_LIMIT_BYTES,
+        config: {
+          rateLimit: {
+            max: deps.ratePerMinute,
+            timeWindow: 60_000,
+            keyGenerator: (req) => req.verifier?.id ?? 'anonymous',
+          },
+        },
+      },
+      async (req, reply) => {
+        const parsed = body.safeParse(req.body);
+        if (!parsed.success) return reply.code(400).send({ reason: 'bad_request' });
+        return deps.verification.verify(parsed.data.qr, parsed.data.scenario);
+      },
+    );
+  });
+}
+
+/** Fastify's own refusals (unparsable JSON, a wrong content type, a huge body) as reason codes. */
+function replyWithReason(reply: FastifyReply, err: FastifyError) {
+  const status = err.statusCode ?? 500;
+  if (status === 429) return reply.code(429).send({ reason: 'rate_limited' });
+  if (status === 413) return reply.code(413).send({ reason: 'payload_too_large' });
+  if (status >= 400 && status < 500) return reply.code(400).send({ reason: 'bad_request' });
+  reply.log.error({ err }, 'verification failed');
+  return reply.code(503).send({ reason: 'unavailable' });
+}

@@ -1,0 +1,23 @@
+import { verifierKeys, verifierNameProblem } from '../../core/verification/verifier-keys';
+import { verifierKeyRepository } from '../../db/repositories/verifier-key.repository';
+import { openCliDatabase, runCli } from './open-cli-database';
+
+/**
+ * `npm run verifier:create -- NAME` issues an API key for POST /api/v1/verify. The key is shown
+ * once, as the last line, so a script can take it with `tail -n 1`; only its hash is stored.
+ */
+await runCli(async () => {
+  const name = process.argv.slice(2).join(' ').trim();
+  const problem = verifierNameProblem(name);
+  if (problem) throw new Error(`Usage: npm run verifier:create -- NAME (${problem}).`);
+  const database = await openCliDatabase();
+  try {
+    await database.migrate();
+    const { verifier, key } = await verifierKeys(verifierKeyRepository(database.db)).issue(name);
+    process.stdout.write(
+      `Verifier "${verifier.name}" (${verifier.id}) created. Keep the key secret: it is not stored and cannot be shown again.\n${key}\n`,
+    );
+  } finally {
+    await database.close();
+  }
+});

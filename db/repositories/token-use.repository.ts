@@ -1,0 +1,73 @@
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { TokenUses } from '../../core/verification/verification';
+import type { Database } from '../database';
+import { digitalIdSessions, digitalIdTokenUses } from '../schema';
+
+/**
+ * Session state and single use in PostgreSQL, so a mark survives a Redis failover and every
+ * API process sees the same one. A session that was stopped, superseded, revoked or has run
+ * its time is not live.
+ */
+export function tokenUseRepository(db: Database) {
+  const liveSession = (sid: string, now: Date) =>
+    and(
+      eq(digitalIdSessions.sid, sid),
+      eq(digitalIdSessions.status, 'live'),
+      gt(digitalIdSessions.endsAt, now),
+    );
+
+  async function isLive(sid: string, now: Date): Promise<boolean> {
+    const [row] = await db
+      .select({ id: digitalIdSessions.id })
+      .from(digitalIdSessions)
+      .where(liveSession(sid, now));
+    return row !== undefined;
+  }
+
+  const uses: TokenUses = {
+    async check({ sid: sidBytes, seq, now, consume, keepUntil }) {
+      const sid = Buffer.from(sidBytes).toString('hex');
+      if (!consume) {
+        const [live, used] = await Promise.all([
+          isLive(sid, now),
+          db
+            .select({ seq: digitalIdTokenUses.seq })
+            .from(digitalIdTokenUses)
+            .where(and(eq(digitalIdTokenUses.sid, sid), eq(digitalIdTokenUses.seq, seq))),
+        ]);
+        return { live, fresh: used.length === 0 };
+      }
+      // The checkout's path: one statement marks the QR used only if its session is live; a
+      // concurrent second scan waits on the key and then inserts nothing.
+      const marked = await db
+        .insert(digitalIdTokenUses)
+        .select(
+          db
+            .select({
+              sid: sql<string>`${sid}`.as('sid'),
+              seq: sql<number>`${seq}::integer`.as('seq'),
+              usedAt: sql<Date>`${now.toISOString()}::timestamptz`.as('used_at'),
+              expiresAt: sql<Date>`${keepUntil.toISOString()}::timestamptz`.as('expires_at'),
+            })
+            .from(digitalIdSessions)
+            .where(liveSession(sid, now)),
+        )
+        .onConflictDoNothing()
+        .returning({ seq: digitalIdTokenUses.seq });
+      if (marked.length > 0) return { live: true, fresh: true };
+      return { live: await isLive(sid, now), fresh: false };
+    },
+  };
+
+  return {
+    ...uses,
+    /** Marks of tokens that can no longer verify anyway. */
+    async pruneExpired(now: Date): Promise<number> {
+      const removed = await db
+        .delete(digitalIdTokenUses)
+        .where(lt(digitalIdTokenUses.expiresAt, now))
+        .returning({ seq: digitalIdTokenUses.seq });
+      return removed.length;
+    },
+  };
+}
