@@ -10,8 +10,8 @@ import type { ChatEntry } from '../../sandbox/world';
 import { QUEUES } from '../../workers/queues';
 import { type Chat, chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
+import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
-import { fetchPhoto, readQr } from '../support/qr';
 import { REDIS_URL } from '../support/redis';
 import { startTestService, type TestService } from '../support/service';
 import { waitFor } from '../support/wait';
@@ -31,21 +31,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function openDigitalId(chat: Chat, scenario: string): Promise<ChatEntry> {
-  const choice = await chat.say('/id');
-  await chat.tap(choice.messageId, `did:open:${scenario}`);
-  return waitFor(
-    async () => (await chat.botMessages()).reverse().find((m) => m.photo),
-    'the Digital ID photo',
-  );
-}
-
 const current = async (chat: Chat, messageId: number) =>
   (await chat.botMessages()).find((m) => m.messageId === messageId) as ChatEntry;
-
-async function qrOf(entry: ChatEntry) {
-  return readQr(await fetchPhoto(t.service.sandbox!.url, entry.photo!.fileId));
-}
 
 describe('Digital ID', () => {
   it('shows a signed QR in one protected photo, re-signs it in place, and stops', async () => {
@@ -53,7 +40,7 @@ describe('Digital ID', () => {
     const photo = await openDigitalId(chat, 'adult');
     expect(photo.protectContent).toBe(true);
     expect(photo.caption).toContain('Цифровой ID: возраст 18+');
-    const first = await qrOf(photo);
+    const first = await qrOf(t, photo);
     expect(first.seq).toBe(0);
     expect(first.url.startsWith(`${t.service.publicUrl}/v/`)).toBe(true);
 
@@ -71,7 +58,7 @@ describe('Digital ID', () => {
       const entry = await current(chat, photo.messageId);
       return entry.edits > 0 ? entry : undefined;
     }, 'a refresh');
-    const second = await qrOf(refreshed);
+    const second = await qrOf(t, refreshed);
     expect(second.sid).toBe(first.sid);
     expect(second.seq).toBe(1);
     expect((await chat.botMessages()).filter((m) => m.photo)).toHaveLength(1);
@@ -125,7 +112,7 @@ describe('Digital ID', () => {
   it('ends a live session when a registry re-import removes its status', async () => {
     const anna = await linkedPerson(t, 'Анна', '+79990000002');
     const photo = await openDigitalId(anna.chat, 'student');
-    const { sid } = await qrOf(photo);
+    const { sid } = await qrOf(t, photo);
     const today = moscowDate(new Date());
     const without = demoRegistry(today).map((a) => (a.id === 'demo-02' ? { ...a, statuses: [] } : a));
     await importRegistry(t.database.db, without);
@@ -141,7 +128,7 @@ describe('Digital ID', () => {
   it("changes nothing when someone presses another person's buttons", async () => {
     const owner = await linkedPerson(t, 'Елена', '+79990000006');
     const photo = await openDigitalId(owner.chat, 'pensioner');
-    const { sid } = await qrOf(photo);
+    const { sid } = await qrOf(t, photo);
     const session = await sessionOf(sid);
     const intruder = await linkedPerson(t, 'Ольга', '+79990000008');
     const anyMessage = (await intruder.chat.botMessages()).at(-1)!;
@@ -163,7 +150,7 @@ describe('Digital ID screens over time', () => {
   it('keeps one live session per person: opening another ends the first', async () => {
     const { chat } = await linkedPerson(t, 'Ольга', '+79990000008');
     const first = await openDigitalId(chat, 'adult');
-    const firstSid = (await qrOf(first)).sid;
+    const firstSid = (await qrOf(t, first)).sid;
     const choice = await chat.say('/id');
     await chat.tap(choice.messageId, 'did:open:adult');
     await waitFor(
@@ -177,7 +164,7 @@ describe('Digital ID screens over time', () => {
   it('ends the session when the person deletes the message', async () => {
     const { person, chat } = await linkedPerson(t, 'Пётр', '+79990000012');
     const photo = await openDigitalId(chat, 'adult');
-    const { sid } = await qrOf(photo);
+    const { sid } = await qrOf(t, photo);
     await t.sandbox.deleteMessage(person.id, photo.messageId);
     await waitFor(async () => (await sessionOf(sid)).status === 'stopped', 'the session to end');
   });
@@ -185,12 +172,12 @@ describe('Digital ID screens over time', () => {
   it('signs new QRs with the new key after a rotation, and keeps the old key published', async () => {
     const { chat } = await linkedPerson(t, 'Иван', '+79990000001');
     const photo = await openDigitalId(chat, 'adult');
-    const before = (await qrOf(photo)).token.fields.kid;
+    const before = (await qrOf(t, photo)).token.fields.kid;
     const { retired, active } = await t.service.backend!.keys.rotate(new Date());
     expect(retired).toBe(before);
     const newer = await waitFor(async () => {
       const entry = await current(chat, photo.messageId);
-      const qr = await qrOf(entry);
+      const qr = await qrOf(t, entry);
       return qr.token.fields.kid === active ? qr : undefined;
     }, 'a QR signed by the new key');
     expect(newer.seq).toBeGreaterThan(0);
@@ -209,7 +196,7 @@ describe('Digital ID screens over time', () => {
   it('turns into "session ended" with a button that shows it again', async () => {
     const { chat } = await linkedPerson(t, 'Светлана', '+79990000012');
     const photo = await openDigitalId(chat, 'adult');
-    const { sid } = await qrOf(photo);
+    const { sid } = await qrOf(t, photo);
     clock.advance(601);
     const ended = await waitFor(async () => {
       const entry = await current(chat, photo.messageId);
@@ -223,7 +210,7 @@ describe('Digital ID screens over time', () => {
         (await chat.botMessages()).filter((m) => m.photo).find((m) => m.messageId !== photo.messageId),
       'a new screen',
     );
-    const qr = await qrOf(again);
+    const qr = await qrOf(t, again);
     expect(qr.seq).toBe(0);
     expect(qr.sid).not.toBe(sid);
   });
