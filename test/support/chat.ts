@@ -15,6 +15,12 @@ export function chatWith(sandbox: SandboxClient, personId: number) {
       await sandbox.sendText(personId, text);
       return waitFor(async () => (await botMessages())[before], `the bot's answer to "${text}"`);
     },
+    /** Sends a photo and waits for the next bot message after it. */
+    async sendPhoto(png: Buffer): Promise<ChatEntry> {
+      const before = (await botMessages()).length;
+      await sandbox.sendPhoto(personId, png);
+      return waitFor(async () => (await botMessages())[before], 'the answer to a photo');
+    },
     async shareContact(card?: { phone?: string; firstName?: string; userId?: number }): Promise<ChatEntry> {
       const before = (await botMessages()).length;
       await sandbox.shareContact(personId, card);
