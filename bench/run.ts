@@ -1,11 +1,13 @@
 import { digitalIdCpuBench, digitalIdLoadBench } from './digital-id.bench';
 import { foundationBench } from './foundation.bench';
 import { report } from './results';
+import { verifyApiBench, verifyOfflineBench } from './verification.bench';
 
 /**
  * `npm run bench [-- NAME…]`: every figure the issues ask for, printed beside its target and
  * written to .bench/results.json. Needs the local PostgreSQL and Redis the tests use.
- * Names: foundation, digital-id-cpu, digital-id-load (all by default; the load run takes ~3 min).
+ * Names: foundation, digital-id-cpu, digital-id-load, verify-cpu, verify-api (all by default; the
+ * load run takes ~3 min, the API run ~30 s).
  */
 const BENCHES: Record<string, { title: string; run: () => unknown }> = {
   foundation: { title: 'Foundation: outbox → BullMQ → sandbox, and bot replies', run: foundationBench },
@@ -13,6 +15,11 @@ const BENCHES: Record<string, { title: string; run: () => unknown }> = {
   'digital-id-load': {
     title: 'Digital ID: 1,000 live sessions for 2 minutes (caps raised, see the source)',
     run: digitalIdLoadBench,
+  },
+  'verify-cpu': { title: 'Verification on one core: the core function', run: verifyOfflineBench },
+  'verify-api': {
+    title: 'POST /api/v1/verify: 500 requests/s for 20 s, distinct valid tokens (per-key limit raised)',
+    run: verifyApiBench,
   },
 };
 

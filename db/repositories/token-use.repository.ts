@@ -16,6 +16,30 @@ export function tokenUseRepository(db: Database) {
       gt(digitalIdSessions.endsAt, now),
     );
 
+  // Built once: this runs for every checkout scan, and building the query costs more than running it.
+  const markIfLive = db
+    .insert(digitalIdTokenUses)
+    .select(
+      db
+        .select({
+          sid: sql<string>`${sql.placeholder('sid')}::text`.as('sid'),
+          seq: sql<number>`${sql.placeholder('seq')}::integer`.as('seq'),
+          usedAt: sql<Date>`${sql.placeholder('now')}::timestamptz`.as('used_at'),
+          expiresAt: sql<Date>`${sql.placeholder('keepUntil')}::timestamptz`.as('expires_at'),
+        })
+        .from(digitalIdSessions)
+        .where(
+          and(
+            eq(digitalIdSessions.sid, sql.placeholder('sid')),
+            eq(digitalIdSessions.status, 'live'),
+            gt(digitalIdSessions.endsAt, sql.placeholder('now')),
+          ),
+        ),
+    )
+    .onConflictDoNothing()
+    .returning({ seq: digitalIdTokenUses.seq })
+    .prepare('digital_id_mark_token_used');
+
   async function isLive(sid: string, now: Date): Promise<boolean> {
     const [row] = await db
       .select({ id: digitalIdSessions.id })
@@ -37,23 +61,14 @@ export function tokenUseRepository(db: Database) {
         ]);
         return { live, fresh: used.length === 0 };
       }
-      // The checkout's path: one statement marks the QR used only if its session is live; a
-      // concurrent second scan waits on the key and then inserts nothing.
-      const marked = await db
-        .insert(digitalIdTokenUses)
-        .select(
-          db
-            .select({
-              sid: sql<string>`${sid}`.as('sid'),
-              seq: sql<number>`${seq}::integer`.as('seq'),
-              usedAt: sql<Date>`${now.toISOString()}::timestamptz`.as('used_at'),
-              expiresAt: sql<Date>`${keepUntil.toISOString()}::timestamptz`.as('expires_at'),
-            })
-            .from(digitalIdSessions)
-            .where(liveSession(sid, now)),
-        )
-        .onConflictDoNothing()
-        .returning({ seq: digitalIdTokenUses.seq });
+      // The checkout's path: one prepared statement marks the QR used only if its session is
+      // live; a concurrent second scan waits on the key and then inserts nothing.
+      const marked = await markIfLive.execute({
+        sid,
+        seq,
+        now: now.toISOString(),
+        keepUntil: keepUntil.toISOString(),
+      });
       if (marked.length > 0) return { live: true, fresh: true };
       return { live: await isLive(sid, now), fresh: false };
     },
