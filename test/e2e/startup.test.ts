@@ -83,16 +83,32 @@ describe('starting the service', () => {
         'the greeting',
       );
 
-      const refused = await runScript('app/cli/registry-import.ts', [registry], { PGLITE_DIR: pgliteDir });
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain('is in use by another process');
-      expect(refused.stderr).toContain('stop the service first, or set DATABASE_URL');
+      const httpUrl = /HTTP API is at (http:\/\/[\d.:]+)/.exec(output)?.[1] as string;
+      const page = await fetch(`${httpUrl}/v/AQEAAAAB`);
+      expect(await page.text()).toContain('Не подтверждено');
+      const unauthorized = await fetch(`${httpUrl}/api/v1/verify`, { method: 'POST' });
+      expect(unauthorized.status).toBe(401);
+
+      for (const [tool, args] of [
+        ['app/cli/registry-import.ts', [registry]],
+        ['app/cli/verifier-create.ts', ['Касса']],
+      ] as const) {
+        const refused = await runScript(tool, [...args], { PGLITE_DIR: pgliteDir });
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain('is in use by another process');
+        expect(refused.stderr).toContain('stop the service first, or set DATABASE_URL');
+      }
 
       service.child.kill('SIGTERM');
       expect(await service.exited).toBe(0);
       const imported = await runScript('app/cli/registry-import.ts', [registry], { PGLITE_DIR: pgliteDir });
       expect(imported.stderr).toBe('');
       expect(imported.stdout).toContain('Imported 2 accounts: 2 new, 0 updated, 0 unchanged.');
+      const created = await runScript('app/cli/verifier-create.ts', ['Касса', '№1'], {
+        PGLITE_DIR: pgliteDir,
+      });
+      expect(created.stdout).toContain('Verifier "Касса №1"');
+      expect(created.stdout.trim().split('\n').at(-1)).toMatch(/^vk_[A-Za-z0-9_-]{43}$/);
     } finally {
       service.child.kill('SIGKILL');
       await queue.cleanup();
@@ -126,6 +142,11 @@ describe('starting the service', () => {
       const listed = await runScript('app/cli/keys.ts', ['list'], keyEnv);
       expect(listed.stdout).toMatch(/kid 1\tretired/);
       expect(listed.stdout).toMatch(/kid 2\tactive/);
+      const tooSoon = await runScript('app/cli/keys.ts', ['remove', '1'], keyEnv);
+      expect(tooSoon.code).toBe(1);
+      expect(tooSoon.stderr).toContain('Key 1 was not removed: tokens it signed may still be valid');
+      const active = await runScript('app/cli/keys.ts', ['remove', '2'], keyEnv);
+      expect(active.stderr).toContain('only a retired key can be removed');
       const wrongKey = await runScript('app/cli/keys.ts', ['rotate'], {
         ...env,
         KEY_ENCRYPTION_KEY: Buffer.alloc(32, 8).toString('base64'),
@@ -133,7 +154,7 @@ describe('starting the service', () => {
       expect(wrongKey.code).toBe(1);
       expect(wrongKey.stderr).toContain('KEY_ENCRYPTION_KEY is not the key it was sealed with');
       expect((await runScript('app/cli/keys.ts', ['bogus'], keyEnv)).stderr).toContain(
-        'Usage: npm run keys -- list | rotate',
+        'Usage: npm run keys -- list | rotate | remove KID',
       );
     } finally {
       await database.drop();

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../core/identity/account';
@@ -6,8 +7,10 @@ import { demoRegistry } from '../../db/registry/demo-registry';
 import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
 import { formatRegistryFile, parseRegistryFile, RegistryFileError } from '../../db/registry/registry-file';
 import { countAccounts } from '../../db/registry/registry-size';
+import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
 import { outgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
 import { processedUpdateRepository } from '../../db/repositories/processed-update.repository';
+import { tokenUseRepository } from '../../db/repositories/token-use.repository';
 import { createTestDatabase } from '../support/postgres';
 
 const TODAY = '2026-11-22';
@@ -114,6 +117,36 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await updates.markFirstSeen(42, 1001)).toBe(true);
     expect(await updates.markFirstSeen(42, 1001)).toBe(false);
     expect(await updates.markFirstSeen(43, 1001)).toBe(true);
+  });
+
+  it('spends a QR once, only while its session is live, and forgets the mark once it expired', async () => {
+    const uses = tokenUseRepository(handle.db);
+    const sessions = digitalIdSessionRepository(handle.db);
+    const sid = new Uint8Array(randomBytes(16));
+    const now = new Date('2026-11-22T10:00:00Z');
+    const id = randomUUID();
+    await sessions.openSuperseding({
+      id,
+      sid,
+      messengerUserId: 77,
+      chatId: 77,
+      accountId: 'demo-01',
+      scenario: 'adult',
+      locale: 'ru',
+      startedAt: now,
+      endsAt: new Date(now.getTime() + 300_000),
+    });
+    const keepUntil = new Date(now.getTime() + 50_000);
+    const scan = (seq: number, consume = true, at = now) =>
+      uses.check({ sid, seq, now: at, consume, keepUntil });
+    expect(await scan(3, false)).toEqual({ live: true, fresh: true });
+    expect(await scan(3)).toEqual({ live: true, fresh: true });
+    expect(await scan(3)).toEqual({ live: true, fresh: false });
+    expect(await scan(3, false)).toEqual({ live: true, fresh: false });
+    expect(await scan(4, true, new Date(now.getTime() + 300_000))).toEqual({ live: false, fresh: false });
+    await sessions.end(id, 'stopped', 'test', now);
+    expect(await scan(5)).toEqual({ live: false, fresh: false });
+    expect(await uses.pruneExpired(new Date(keepUntil.getTime() + 1))).toBe(1);
   });
 
   it('lets one worker claim an outbox message, and another only after the lease ran out', async () => {
