@@ -5,8 +5,12 @@ import { deriveKey } from '../app/secrets';
 import { nodeEd25519 } from '../core/digital-id/ed25519';
 import { issueToken } from '../core/digital-id/issue-token';
 import { verifyOffline } from '../core/digital-id/verify-token';
+import { moscowDate } from '../core/identity/calendar';
 import { verifierKeys } from '../core/verification/verifier-keys';
 import { openDatabase } from '../db/client';
+import { demoRegistry } from '../db/registry/demo-registry';
+import { importRegistry } from '../db/registry/import-registry';
+import { accountRepository } from '../db/repositories/account.repository';
 import { digitalIdSessionRepository } from '../db/repositories/digital-id-session.repository';
 import { signingKeyRepository } from '../db/repositories/signing-key.repository';
 import { verifierKeyRepository } from '../db/repositories/verifier-key.repository';
@@ -85,6 +89,10 @@ export async function verifyApiBench(): Promise<Record<string, Figure>> {
       ed25519,
       sealingKey: deriveKey(keyEncryptionKey, 'signing-key-encryption'),
     }).active();
+    // A live session of a linked account, as the bot would have opened it.
+    const [holder] = demoRegistry(moscowDate(new Date()));
+    await importRegistry(db, [holder!]);
+    await accountRepository(db).link(holder!.id, 1);
     const sid = new Uint8Array(randomBytes(16));
     const started = new Date();
     await digitalIdSessionRepository(db).openSuperseding({
@@ -92,7 +100,7 @@ export async function verifyApiBench(): Promise<Record<string, Figure>> {
       sid,
       messengerUserId: 1,
       chatId: 1,
-      accountId: 'bench',
+      accountId: holder!.id,
       scenario: 'adult',
       locale: 'ru',
       startedAt: started,

@@ -1,19 +1,31 @@
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, exists, gt, lt, type Placeholder, sql } from 'drizzle-orm';
 import type { TokenUses } from '../../core/verification/verification';
 import type { Database } from '../database';
-import { digitalIdSessions, digitalIdTokenUses } from '../schema';
+import { accountLinks, digitalIdSessions, digitalIdTokenUses } from '../schema';
 
 /**
  * Session state and single use in PostgreSQL, so a mark survives a Redis failover and every
  * API process sees the same one. A session that was stopped, superseded, revoked or has run
- * its time is not live.
+ * its time is not live; nor is one whose account was unlinked from that chat since, even before
+ * the refresh chain notices and ends it.
  */
 export function tokenUseRepository(db: Database) {
-  const liveSession = (sid: string, now: Date) =>
+  const liveSession = (sid: string | Placeholder, now: Date | Placeholder) =>
     and(
       eq(digitalIdSessions.sid, sid),
       eq(digitalIdSessions.status, 'live'),
       gt(digitalIdSessions.endsAt, now),
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(accountLinks)
+          .where(
+            and(
+              eq(accountLinks.accountId, digitalIdSessions.accountId),
+              eq(accountLinks.messengerUserId, digitalIdSessions.messengerUserId),
+            ),
+          ),
+      ),
     );
 
   // Built once: this runs for every checkout scan, and building the query costs more than running it.
@@ -28,13 +40,7 @@ export function tokenUseRepository(db: Database) {
           expiresAt: sql<Date>`${sql.placeholder('keepUntil')}::timestamptz`.as('expires_at'),
         })
         .from(digitalIdSessions)
-        .where(
-          and(
-            eq(digitalIdSessions.sid, sql.placeholder('sid')),
-            eq(digitalIdSessions.status, 'live'),
-            gt(digitalIdSessions.endsAt, sql.placeholder('now')),
-          ),
-        ),
+        .where(liveSession(sql.placeholder('sid'), sql.placeholder('now'))),
     )
     .onConflictDoNothing()
     .returning({ seq: digitalIdTokenUses.seq })

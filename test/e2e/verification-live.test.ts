@@ -118,6 +118,13 @@ describe('verifying a live QR from the sandbox', () => {
     expect((await verify(key, { qr: fresh.url, scenario: 'large_family' })).body.reason).toBe('expired');
   });
 
+  it('answers revoked as soon as the person unlinks their account, before the screen is refreshed', async () => {
+    const key = await newVerifierKey(t);
+    const { chat, qr } = await livePhoto('Алексей', '+79990000007', 'svo_participant');
+    expect((await chat.say('/unlink')).text).toContain('отвязана');
+    expect((await verify(key, { qr: qr.url, scenario: 'svo_participant' })).body.reason).toBe('revoked');
+  });
+
   it('still confirms a token of a retired key, and answers unknown_key once that key is removed', async () => {
     const key = await newVerifierKey(t);
     const keys = t.service.backend!.keys;

@@ -4,6 +4,7 @@ import { deriveKey } from '../../app/secrets';
 import { verifierUrl } from '../../core/digital-id/issue-token';
 import { isScenario } from '../../core/digital-id/scenarios';
 import { sealSeed } from '../../db/key-envelope';
+import { accountRepository } from '../../db/repositories/account.repository';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
 import { signingKeys } from '../../db/schema';
 import vectors from '../fixtures/token-v1.json';
@@ -40,12 +41,14 @@ beforeAll(async () => {
   t = await startTestService({}, { clock });
   await publishVectorKeys();
   const first = Math.min(...vectors.cases.map((c) => c.now));
+  // The vector session belongs to a demo person whose account is linked to that chat.
+  await accountRepository(t.database.db).link('demo-01', 1);
   await digitalIdSessionRepository(t.database.db).openSuperseding({
     id: randomUUID(),
     sid: new Uint8Array(Buffer.from(VECTOR_SID, 'hex')),
     messengerUserId: 1,
     chatId: 1,
-    accountId: 'vector-holder',
+    accountId: 'demo-01',
     scenario: 'adult',
     locale: 'ru',
     startedAt: new Date((first - 600) * 1000),

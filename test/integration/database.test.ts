@@ -7,6 +7,7 @@ import { demoRegistry } from '../../db/registry/demo-registry';
 import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
 import { formatRegistryFile, parseRegistryFile, RegistryFileError } from '../../db/registry/registry-file';
 import { countAccounts } from '../../db/registry/registry-size';
+import { accountRepository } from '../../db/repositories/account.repository';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
 import { outgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
 import { processedUpdateRepository } from '../../db/repositories/processed-update.repository';
@@ -122,6 +123,8 @@ describe.each(drivers)('the database on $name', (driver) => {
   it('spends a QR once, only while its session is live, and forgets the mark once it expired', async () => {
     const uses = tokenUseRepository(handle.db);
     const sessions = digitalIdSessionRepository(handle.db);
+    await importRegistry(handle.db, demoRegistry(TODAY));
+    await accountRepository(handle.db).link('demo-01', 77);
     const sid = new Uint8Array(randomBytes(16));
     const now = new Date('2026-11-22T10:00:00Z');
     const id = randomUUID();
@@ -144,9 +147,14 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await scan(3)).toEqual({ live: true, fresh: false });
     expect(await scan(3, false)).toEqual({ live: true, fresh: false });
     expect(await scan(4, true, new Date(now.getTime() + 300_000))).toEqual({ live: false, fresh: false });
-    await sessions.end(id, 'stopped', 'test', now);
+    await accountRepository(handle.db).unlink(77);
     expect(await scan(5)).toEqual({ live: false, fresh: false });
-    expect(await uses.pruneExpired(new Date(keepUntil.getTime() + 1))).toBe(1);
+    await accountRepository(handle.db).link('demo-01', 77);
+    expect(await scan(5)).toEqual({ live: true, fresh: true });
+    await sessions.end(id, 'stopped', 'test', now);
+    expect(await scan(6)).toEqual({ live: false, fresh: false });
+    expect(await uses.pruneExpired(new Date(keepUntil.getTime() + 1))).toBe(2);
+    expect(await uses.pruneExpired(new Date(keepUntil.getTime() + 1))).toBe(0);
   });
 
   it('lets one worker claim an outbox message, and another only after the lease ran out', async () => {
