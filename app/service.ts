@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { run } from '@grammyjs/runner';
 import { Queue } from 'bullmq';
@@ -8,6 +9,7 @@ import type { Logger } from 'pino';
 import { registerHealthRoutes } from '../api/health';
 import { createHttpServer } from '../api/http-server';
 import { registerKeysRoute } from '../api/keys';
+import { registerRecoveryRoutes } from '../api/recovery-requests';
 import { registerVerificationPage } from '../api/verification-page';
 import { cachedVerifierAuthentication } from '../api/verifier-auth';
 import { registerVerifyRoute } from '../api/verify';
@@ -16,6 +18,7 @@ import { type QrScreen, qrScreen } from '../bot/features/digital-id/qr-screen';
 import { type QrReader, qrReader } from '../bot/features/verifier/qr-reader';
 import { createI18n } from '../bot/i18n';
 import { publishCommandMenu } from '../bot/platform/command-menu';
+import { noticeWriter } from '../bot/platform/notice-writer';
 import { queueNotifier } from '../bot/platform/notifier';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
 import { verificationWords } from '../bot/verification-words';
@@ -24,7 +27,11 @@ import { type DigitalIdService, digitalIdService } from '../core/digital-id/digi
 import { nodeEd25519 } from '../core/digital-id/ed25519';
 import { accountLinking } from '../core/identity/account-linking';
 import { moscowDate } from '../core/identity/calendar';
-import { otpService } from '../core/otp/otp-service';
+import { type OtpService, otpService } from '../core/otp/otp-service';
+import {
+  type TrustedContactService,
+  trustedContactService,
+} from '../core/trusted-contact/trusted-contact-service';
 import { type DigitalIdVerification, digitalIdVerification } from '../core/verification/verification';
 import { verifierKeys } from '../core/verification/verifier-keys';
 import { type DatabaseHandle, openDatabase } from '../db/client';
@@ -44,6 +51,7 @@ import {
   signingKeyRepository,
 } from '../db/repositories/signing-key.repository';
 import { tokenUseRepository } from '../db/repositories/token-use.repository';
+import { trustedContactRepository } from '../db/repositories/trusted-contact.repository';
 import { verifierDeskRepository } from '../db/repositories/verifier-desk.repository';
 import { verifierKeyRepository } from '../db/repositories/verifier-key.repository';
 import { type Sandbox, startSandbox } from '../sandbox/server';
@@ -58,6 +66,8 @@ import { startOutgoingWorker } from '../workers/outgoing/outgoing.worker';
 import { qrRefreshProcessor } from '../workers/qr-refresh/qr-refresh.processor';
 import { type QrRefreshScheduler, qrRefreshScheduler } from '../workers/qr-refresh/qr-refresh.scheduler';
 import { QUEUES } from '../workers/queues';
+import { type RecoveryQueue, recoveryJobs } from '../workers/recovery/recovery.jobs';
+import { startRecoveryWorker } from '../workers/recovery/recovery.worker';
 import type { Config } from './config';
 import { createMetrics, type Metrics, measuredVerification } from './metrics';
 import { checkRedis, createRedis } from './redis';
@@ -87,6 +97,14 @@ interface Backend {
   keys: SigningKeyRepository;
   verification: DigitalIdVerification;
   roles: RoleRepository;
+  otp: OtpService;
+  trustedContact: TrustedContactService;
+  trustedContactStore: ReturnType<typeof trustedContactRepository>;
+  recoveryQueue: RecoveryQueue;
+  /** Where final recovery statuses are posted, if anywhere. */
+  portalCallback: { url: string; secret: string } | null;
+  /** The bearer token of the recovery API; none means the API is off in this process. */
+  portalToken: string | undefined;
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
@@ -126,22 +144,21 @@ export async function startService(
       backend = await startBackend(config, logger, clock, closers, {
         http,
         metrics,
-        demo: sandbox !== null,
+        sandbox,
         publicUrl: () => publicUrl,
       });
       const target = messengerTarget(config, sandbox);
       if (target && roles.has('worker'))
         await startWorkerRole(config, logger, clock, closers, backend, target, metrics);
-      if (target && roles.has('bot')) {
-        const smsUrl = config.smsHttpUrl ?? (sandbox as Sandbox).smsUrl;
-        await startBotRole(config, logger, closers, backend, target, { http, metrics, clock, smsUrl });
-      }
+      if (target && roles.has('bot'))
+        await startBotRole(config, logger, closers, backend, target, { http, metrics, clock });
     } else {
       registerHealthRoutes(http, { registry: metrics.registry, checks: {} });
     }
     const httpUrl = await listen(http, config, logger, closers);
     // PUBLIC_URL defaults to this server, whose port is known only now (PORT=0 picks one).
     publicUrl ||= httpUrl;
+    if (sandbox && backend?.portalToken) sandbox.connectPortal(httpUrl, backend.portalToken);
     return { httpUrl, publicUrl, sandbox, metrics, backend, stop };
   } catch (err) {
     await stop();
@@ -180,15 +197,16 @@ async function startBackend(
   logger: Logger,
   clock: Clock,
   closers: Closers,
-  deps: { http: FastifyInstance; metrics: Metrics; demo: boolean; publicUrl: () => string },
+  deps: { http: FastifyInstance; metrics: Metrics; sandbox: Sandbox | null; publicUrl: () => string },
 ): Promise<Backend> {
+  const demo = deps.sandbox !== null;
   await checkRedis(config.redisUrl);
   const database = await openDatabase(config.storage);
   closers.push(() => database.close());
   await database.migrate();
   const { db } = database;
   const roles = roleRepository(db);
-  if (deps.demo && (await countAccounts(db)) === 0) {
+  if (demo && (await countAccounts(db)) === 0) {
     const summary = await importRegistry(db, demoRegistry(moscowDate(clock.now())));
     await roles.grant(DEMO_VERIFIER_ACCOUNT, 'verifier', 'demo registry');
     logger.info({ accounts: summary.total }, 'loaded the demo registry into the empty database');
@@ -232,6 +250,45 @@ async function startBackend(
     skewSeconds: config.digitalId.verifyClockSkewSeconds,
   });
   const i18n = createI18n();
+  const otp = otpService({
+    store: otpRepository(db),
+    sms: httpSmsGateway(config.smsHttpUrl ?? deps.sandbox?.smsUrl ?? '', logger),
+    clock,
+    pepper: deriveKey(masterKey, 'otp-pepper'),
+    smsMaxPerPhonePerDay: config.smsMaxPerPhonePerDay,
+  });
+  const recoveryQueue: RecoveryQueue = new Queue(QUEUES.recovery.name, {
+    connection: producerRedis,
+    prefix: config.queuePrefix,
+  });
+  closers.push(() => recoveryQueue.close());
+  const trustedContactStore = trustedContactRepository(db, noticeWriter(i18n));
+  const trustedContact = trustedContactService({
+    store: trustedContactStore,
+    accounts,
+    otp,
+    clock,
+    settings: config.trustedContact,
+    jobs: recoveryJobs(recoveryQueue, clock),
+    // A row that cannot be queued now (Redis away) is relayed by the worker later.
+    dispatch: ({ outboxIds }) =>
+      outgoing
+        .enqueue(outboxIds)
+        .catch((err) => logger.warn({ err: err.message }, 'outbox rows left for the relay')),
+    smsText: (code) => i18n.t('ru', 'sms-recovery-code', { code }),
+  });
+  // With the sandbox, its portal stands in for the identity portal: a token and a callback
+  // inbox of its own, unless the real ones are configured.
+  const portalToken = config.portal.apiToken ?? (demo ? randomBytes(24).toString('base64url') : undefined);
+  const portalCallback =
+    config.portal.callbackUrl && config.portal.callbackSecret
+      ? { url: config.portal.callbackUrl, secret: config.portal.callbackSecret }
+      : deps.sandbox
+        ? {
+            url: deps.sandbox.portalCallbackUrl,
+            secret: config.portal.callbackSecret ?? randomBytes(24).toString('base64url'),
+          }
+        : null;
 
   registerHealthRoutes(deps.http, {
     registry: deps.metrics.registry,
@@ -259,6 +316,7 @@ async function startBackend(
       redis: producerRedis,
       redisPrefix: config.queuePrefix,
     });
+    if (portalToken) await registerRecoveryRoutes(deps.http, { service: trustedContact, portalToken });
     await registerVerificationPage(deps.http, {
       verification: measuredVerification(verification, deps.metrics, 'page'),
       clock,
@@ -275,6 +333,12 @@ async function startBackend(
     keys,
     verification,
     roles,
+    otp,
+    trustedContact,
+    trustedContactStore,
+    recoveryQueue,
+    portalCallback,
+    portalToken,
     i18n,
     screen: qrScreen(i18n),
     scheduler: qrRefreshScheduler({ queue, clock }),
@@ -328,8 +392,29 @@ async function startWorkerRole(
   }, 3600_000);
   prune.unref();
   closers.push(async () => clearInterval(prune));
-  const relayed = await backend.outgoing.relayUnsent();
-  if (relayed > 0) logger.info({ relayed }, 'queued unsent outbox messages again');
+  const recovery = startRecoveryWorker({
+    connection: trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers),
+    prefix: config.queuePrefix,
+    service: backend.trustedContact,
+    store: backend.trustedContactStore,
+    callback: backend.portalCallback,
+    clock,
+    logger,
+  });
+  closers.push(() => recovery.close());
+  await recoveryJobs(backend.recoveryQueue, clock).startSweeper();
+  // Rows written while Redis was away (or by a process that died before queueing them).
+  const relay = async () => {
+    const relayed = await backend.outgoing.relayUnsent();
+    if (relayed > 0) logger.info({ relayed }, 'queued unsent outbox messages again');
+  };
+  await relay();
+  const relayTimer = setInterval(
+    () => relay().catch((err) => logger.warn({ err: err.message }, 'relay failed')),
+    30_000,
+  );
+  relayTimer.unref();
+  closers.push(async () => clearInterval(relayTimer));
 }
 
 async function startBotRole(
@@ -338,18 +423,11 @@ async function startBotRole(
   closers: Closers,
   backend: Backend,
   target: MessengerTarget,
-  deps: { http: FastifyInstance; metrics: Metrics; clock: Clock; smsUrl: string },
+  deps: { http: FastifyInstance; metrics: Metrics; clock: Clock },
 ): Promise<void> {
   const { db } = backend.database;
   const { i18n } = backend;
   const users = messengerUserRepository(db);
-  const otp = otpService({
-    store: otpRepository(db),
-    sms: httpSmsGateway(deps.smsUrl, logger),
-    clock: deps.clock,
-    pepper: deriveKey(backend.masterKey, 'otp-pepper'),
-    smsMaxPerPhonePerDay: config.smsMaxPerPhonePerDay,
-  });
   const bot = createBot({
     token: target.token,
     apiRoot: target.apiRoot,
@@ -357,7 +435,8 @@ async function startBotRole(
     i18n,
     processedUpdates: processedUpdateRepository(db),
     users,
-    linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp }),
+    linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp: backend.otp }),
+    trustedContact: backend.trustedContact,
     notifier: queueNotifier({ users, outgoing: backend.outgoing, i18n }),
     digitalId: { digitalId: backend.digitalId, screen: backend.screen, scheduler: backend.scheduler },
     verifier: {

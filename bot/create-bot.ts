@@ -6,6 +6,7 @@ import { Bot, type BotError, GrammyError, type MiddlewareFn } from 'grammy';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import type { AccountLinking } from '../core/identity/account-linking';
+import type { TrustedContactService } from '../core/trusted-contact/trusted-contact-service';
 import type { Database } from '../db/database';
 import { conversationStorage } from '../db/repositories/conversation-storage';
 import type { MessengerUserRepository } from '../db/repositories/messenger-user.repository';
@@ -15,6 +16,7 @@ import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
 import { menuFeature } from './features/menu';
+import { trustedContactFeature } from './features/trusted-contact/trusted-contact.feature';
 import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/verifier.feature';
 import { localeFor } from './i18n';
 import { rememberUpdate } from './middleware/remember-update';
@@ -30,6 +32,7 @@ export interface BotDeps {
   processedUpdates: ProcessedUpdateRepository;
   users: MessengerUserRepository;
   linking: AccountLinking;
+  trustedContact: TrustedContactService;
   notifier: Notifier;
   digitalId: Omit<DigitalIdFeatureDeps, 'messenger'>;
   verifier: Omit<VerifierFeatureDeps, 'download'>;
@@ -72,7 +75,12 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       i18n: deps.i18n,
       notifier: deps.notifier,
       apiPlugins: [conversationApi],
+      afterLink: (accountId) => deps.trustedContact.onLinked(accountId),
+      afterUnlink: (accountId) => deps.trustedContact.onUnlinked(accountId),
     }),
+  );
+  bot.use(
+    trustedContactFeature({ service: deps.trustedContact, i18n: deps.i18n, apiPlugins: [conversationApi] }),
   );
   bot.use(digitalIdFeature({ ...deps.digitalId, messenger: telegramMessenger(bot.api) }));
   bot.use(verifierFeature({ ...deps.verifier, download: fileDownloader(deps.token, deps.apiRoot) }));

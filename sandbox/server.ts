@@ -6,6 +6,7 @@ import { createFastify } from '../app/fastify';
 import { registerBotApi } from './bot-api';
 import { FileStore } from './files';
 import { registerPeopleApi } from './people-api';
+import { registerPortal } from './portal';
 import { SandboxRateLimiter } from './rate-limiter';
 import { UpdateQueue } from './update-queue';
 import { type DirectoryEntry, registerWebPage } from './web-page';
@@ -30,6 +31,10 @@ export interface Sandbox {
   smsUrl: string;
   world: World;
   limiter: SandboxRateLimiter;
+  /** Where the service posts recovery callbacks when it runs with the sandbox. */
+  portalCallbackUrl: string;
+  /** Lets the page's portal panel reach the service's recovery API. */
+  connectPortal(apiUrl: string, token: string): void;
   close(): Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await registerBotApi(app, { token, world, files, updates, limiter, commands });
   await registerPeopleApi(app, { world, files, updates, limiter, commands });
   await registerWebPage(app, { world, files, directory: options.directory ?? [] });
+  const portal = registerPortal(app, { world });
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
@@ -68,6 +74,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     smsUrl: `${url}/sandbox/api/sms`,
     world,
     limiter,
+    portalCallbackUrl: `${url}/sandbox/api/portal/callbacks`,
+    connectPortal: portal.connect,
     async close() {
       updates.close();
       await app.close();

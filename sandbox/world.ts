@@ -65,7 +65,9 @@ export type WorldEvent =
   | { type: 'delete'; chatId: number; messageId: number }
   | { type: 'keyboard'; chatId: number; keyboard: ReplyKeyboardMarkup | null }
   | { type: 'callback-answer'; chatId: number; answer: CallbackAnswer }
-  | { type: 'sms'; sms: SmsMessage };
+  | { type: 'sms'; sms: SmsMessage }
+  /** The portal panel has something new (a request started, a callback received). */
+  | { type: 'portal' };
 
 interface Chat {
   person: Person;
@@ -236,7 +238,7 @@ export class World {
     return message as Message & Update.NonChannel;
   }
 
-  private emit(event: WorldEvent): void {
+  emit(event: WorldEvent): void {
     this.events.emit('event', event);
   }
 }

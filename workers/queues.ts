@@ -13,7 +13,19 @@ export const QUEUES = {
       'qr-refresh': z.object({ sessionId: z.uuid(), seq: z.number().int().min(1).max(65_535) }),
     },
   },
+  recovery: {
+    name: 'recovery',
+    jobs: {
+      remind: z.object({ requestId: z.uuid() }),
+      expire: z.object({ requestId: z.uuid() }),
+      callback: z.object({ requestId: z.uuid() }),
+      sweep: z.object({}),
+    },
+  },
 } as const;
+
+export type RecoveryJobName = keyof typeof QUEUES.recovery.jobs;
+export type RecoveryPayload<N extends RecoveryJobName> = z.infer<(typeof QUEUES.recovery.jobs)[N]>;
 
 export type OutgoingJobName = keyof typeof QUEUES.outgoing.jobs;
 export type OutgoingPayload<N extends OutgoingJobName> = z.infer<(typeof QUEUES.outgoing.jobs)[N]>;

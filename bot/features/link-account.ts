@@ -1,10 +1,11 @@
-import { type Conversation, createConversation } from '@grammyjs/conversations';
+import { createConversation } from '@grammyjs/conversations';
 import type { I18n } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, Keyboard, type MiddlewareFn } from 'grammy';
 import type { AccountLinking } from '../../core/identity/account-linking';
 import { maskPhone, normalizeRussianPhone } from '../../core/identity/phone';
 import type { BotContext, FormContext } from '../context';
 import type { Notifier } from '../platform/notifier';
+import { type Form, isCancel, waitForStep } from './form-steps';
 
 export interface LinkAccountDeps {
   linking: AccountLinking;
@@ -12,17 +13,14 @@ export interface LinkAccountDeps {
   notifier: Notifier;
   /** Re-adds transformers (auto-retry) to the fresh Api a conversation gets. */
   apiPlugins: MiddlewareFn<FormContext>[];
+  /** What else follows from linking (invitations waiting for this person are delivered). */
+  afterLink(accountId: string): Promise<void>;
+  /** What else follows from unlinking (trusted-contact relationships end). */
+  afterUnlink(accountId: string): Promise<void>;
 }
-
-type Form = Conversation<BotContext, FormContext>;
 
 const CONVERSATION = 'link-account';
 const FORM_MINUTES = 15;
-const isCancel = (c: FormContext) =>
-  c.callbackQuery?.data === 'link:cancel' ||
-  /^\/cancel\b/.test(c.message?.text ?? '') ||
-  c.message?.text === c.t('button-cancel');
-
 /**
  * Linking the bot to a state-services account (/link): share your own number, receive a
  * code by SMS on the account's confirmed phone, type it here. A short same-chat form, so a
@@ -46,6 +44,7 @@ export function linkAccountFeature(deps: LinkAccountDeps): Composer<BotContext> 
     const userId = ctx.from?.id;
     if (!userId) return;
     const unlinked = await deps.linking.unlink(userId);
+    if (unlinked) await deps.afterUnlink(unlinked.accountId);
     await ctx.reply(ctx.t(unlinked ? 'unlink-done' : 'unlink-none'));
   });
   return feature;
@@ -62,7 +61,11 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
     .oneTime();
   await ctx.reply(ctx.t('link-ask-contact'), { reply_markup: shareKeyboard });
 
-  const contact = await waitForStep(form, (c) => c.message?.contact, 'link-press-share');
+  const contact = await waitForStep(form, (c) => c.message?.contact, {
+    nudge: 'link-press-share',
+    cancelled: 'link-cancelled',
+    cancelData: 'link:cancel',
+  });
   if (!contact) return;
   if (contact.user_id !== userId) {
     await ctx.reply(ctx.t('link-not-own-contact'), { reply_markup: { remove_keyboard: true } });
@@ -94,7 +97,7 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
 
   for (;;) {
     const c = await form.wait();
-    if (isCancel(c)) {
+    if (isCancel(c, 'link:cancel')) {
       if (c.callbackQuery) await c.answerCallbackQuery();
       await c.reply(c.t('link-cancelled'), { reply_markup: { remove_keyboard: true } });
       return;
@@ -120,6 +123,7 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
           `link-moved:${outcome.account.id}:${userId}:${Date.now()}`,
           'link-moved-away',
         );
+      await deps.afterLink(outcome.account.id);
       return { ok: true as const, name: outcome.account.firstName };
     });
     if (result.ok) {
@@ -137,30 +141,6 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
         await c.reply(refusalText(c, result), { reply_markup: { remove_keyboard: true } });
         return;
     }
-  }
-}
-
-/**
- * Waits for the update a step needs. Cancel ends the form; another command ends it and runs;
- * anything else gets a nudge towards what is expected.
- */
-async function waitForStep<T>(
-  form: Form,
-  pick: (c: FormContext) => T | undefined,
-  nudge: string,
-): Promise<T | null> {
-  for (;;) {
-    const c = await form.wait();
-    const value = pick(c);
-    if (value !== undefined) return value;
-    if (isCancel(c)) {
-      if (c.callbackQuery) await c.answerCallbackQuery();
-      await c.reply(c.t('link-cancelled'), { reply_markup: { remove_keyboard: true } });
-      return null;
-    }
-    if (c.message?.text?.startsWith('/')) await form.halt({ next: true });
-    if (c.callbackQuery) await c.answerCallbackQuery();
-    await c.reply(c.t(nudge));
   }
 }
 

@@ -222,3 +222,90 @@ verifier-no-qr = No QR code found in the photo. Take it closer and straighter, w
 verifier-several-qr = There are several QR codes in the photo. Photograph just one.
 verifier-image-too-large = The photo is too large. Send a smaller one.
 verifier-busy = Too many checks right now. Send the photo again in a few seconds.
+
+# Trusted contact
+command-contact = Trusted contact
+tc-not-linked = To name a trusted contact, first link your Gosuslugi account: /link
+tc-refusal-NOT_LINKED = To name a trusted contact, first link your Gosuslugi account: /link
+tc-refusal-UNCONFIRMED = Only a confirmed Gosuslugi account can name a trusted contact.
+tc-refusal-UNDER_14 = A trusted contact can be named from the age of 14.
+tc-refusal-BAD_PHONE = That does not look like a Russian mobile number. Example: +7 999 123-45-67.
+tc-refusal-NAME_EMPTY = The name cannot be empty. What is the person's name?
+tc-refusal-NAME_TOO_LONG = The name is too long: 64 characters at most.
+tc-refusal-NAME_CONTROL = The name has characters that cannot be used. Write it as plain text.
+tc-refusal-SELF = You cannot name yourself as your trusted contact.
+tc-refusal-ALREADY_CONTACT = This person is already your trusted contact.
+tc-overview-none = 👥 No trusted contact yet.
+tc-overview-active = 👥 Your trusted contact: { $name } ({ $phone }).
+tc-overview-invited = ✉️ The invitation for { $name } ({ $phone }) waits for an answer until { $until } (Moscow time).
+tc-overview-helping = You are the trusted contact of: { $names }.
+tc-overview-about = A trusted contact confirms password recovery for your account. They get no access to it and cannot act on your behalf.
+tc-button-add = ➕ Name a trusted contact
+tc-button-replace = 🔁 Replace the trusted contact
+tc-button-remove = ✖️ Remove { $name }
+tc-button-resend = 🔁 Send the invitation again
+tc-button-cancel-invite = ✖️ Cancel the invitation
+tc-button-stop-helping = ✖️ Stop helping { $name }
+tc-ask-name = What is the name of the person you trust? Write the name.
+tc-ask-phone = Write their mobile number (for example +7 999 123-45-67) or send their contact from your phone book.
+tc-confirm = Name { $name } ({ $phone }) as your trusted contact? They get an invitation in this bot and can accept it.
+tc-button-send-invite = ✅ Send the invitation
+tc-form-cancelled = All right, nothing changes.
+tc-invite-sent = The invitation is sent. If the number belongs to someone over 18 with a confirmed Gosuslugi account, they get it here when they open the bot. It is valid for { $days } days.
+tc-invite-resent = The invitation was sent again.
+tc-invite-cancelled = The invitation is cancelled.
+tc-invitation =
+    👥 { $trustor } asks you to be their trusted contact on Gosuslugi.
+
+    If someone tries to recover the password of their account, you get a request and can confirm or reject it. You get no access to their account.
+tc-button-accept = ✅ Accept
+tc-button-decline = ✖️ Decline
+tc-accepted = Done: you are the trusted contact of { $trustor }.
+tc-declined = You declined the invitation.
+tc-invitation-accepted = ✅ { $name } accepted and is now your trusted contact.
+tc-invitation-declined = { $name } declined to be your trusted contact.
+tc-invitation-expired = The invitation for { $name } expired unanswered. You can send a new one: /contact
+tc-now-contact = 👥 You are now the trusted contact of { $trustor }. If a password recovery request comes, call them first.
+tc-replaced = { $trustor } chose another trusted contact. You are no longer their trusted contact.
+tc-ended-for-trustor = You no longer have a trusted contact: the relationship ended. Name a new one: /contact
+tc-ended-for-contact = You are no longer a trusted contact: the relationship ended.
+tc-ended = The relationship has ended.
+tc-press-NOT_YOURS = This button is not for you.
+tc-press-NOT_PENDING = This is no longer current.
+tc-press-CONTACT_FULL = You are already the trusted contact of five people, the most allowed.
+tc-press-NOT_ELIGIBLE = A trusted contact must be 18 or older with a confirmed Gosuslugi account.
+
+# Recovery
+rc-prompt =
+    🔐 A request to recover the Gosuslugi password of { $trustor }.
+
+    ⚠️ Before you confirm, call them yourself on a number you know, and make sure they are recovering access themselves and nobody is telling them what to do. Fraudsters often pose as bank, police or Gosuslugi staff.
+rc-reminder =
+    ⏰ The password recovery request for { $trustor } still waits for your decision. Call them first.
+rc-button-approve = ✅ Approve
+rc-button-deny = ✖️ Deny
+rc-trustor-told =
+    🔐 Someone asked to recover the password of your Gosuslugi account. Your trusted contact has to confirm it.
+
+    If it was not you, press the button below and the request is cancelled.
+rc-button-not-me = 🚫 It was not me
+rc-code-sent = A code was sent by SMS to { $phone }. Type it here to approve the recovery.
+rc-code-wrong = Wrong code. Tries left: { $left }.
+rc-code-locked = The code was typed wrong too many times: this request can no longer be approved with a code.
+rc-code-expired = The code has expired. Press "Approve" again to get a new one.
+rc-code-format = Type the 6 digits from the SMS, or press "Cancel".
+rc-code-too-soon = A new code can be requested in { $seconds } s.
+rc-code-daily-limit = Too many SMS were sent to this number today. Try again tomorrow.
+rc-approved = ✅ You approved the password recovery.
+rc-denied = You denied the recovery request.
+rc-cancelled = The recovery request is cancelled.
+rc-final-trustor-approved = ✅ Your trusted contact approved the password recovery. Gosuslugi will send you a temporary password.
+rc-final-trustor-denied = Your trusted contact denied the password recovery request.
+rc-final-trustor-cancelled = The password recovery request is cancelled.
+rc-final-trustor-expired = The password recovery request expired: nobody decided in time.
+rc-final-contact-approved = The password recovery is approved.
+rc-final-contact-denied = The password recovery request is denied.
+rc-final-contact-cancelled = The account's owner cancelled the password recovery request: nothing more to confirm.
+rc-final-contact-expired = The password recovery request has expired.
+sms-recovery-code = Code to confirm a password recovery: { $code }. Do not tell it to anyone, not even Gosuslugi staff.
+tc-confirm-nudge = Press "Send the invitation" or "Cancel".

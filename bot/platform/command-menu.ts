@@ -3,7 +3,7 @@ import type { Api } from 'grammy';
 import type { FormContext } from '../context';
 import { LOCALES } from '../i18n';
 
-const PUBLIC_COMMANDS = ['start', 'id', 'link', 'unlink', 'help', 'safety'] as const;
+const PUBLIC_COMMANDS = ['start', 'id', 'contact', 'link', 'unlink', 'help', 'safety'] as const;
 
 /** The "/" menu, in Russian by default and in English for English-speaking clients. */
 export async function publishCommandMenu(api: Api, i18n: I18n<FormContext>): Promise<void> {

@@ -6,6 +6,9 @@ import type { Account } from './account';
 export interface AccountDirectory {
   findConfirmedByPhone(phone: string): Promise<Account | null>;
   findLinkedTo(messengerUserId: number): Promise<Account | null>;
+  findById(accountId: string): Promise<Account | null>;
+  /** The messenger user the account is linked to, if any. */
+  linkedUserOf(accountId: string): Promise<number | null>;
 }
 
 export interface LinkStore {

@@ -37,13 +37,3 @@ export function verifierKeys(store: VerifierKeyStore) {
 }
 
 export type VerifierKeys = ReturnType<typeof verifierKeys>;
-
-/** Names are shown to admins and written to the audit trail: one printable line. */
-export function verifierNameProblem(name: string): string | null {
-  const trimmed = name.trim();
-  if (trimmed.length === 0) return 'the name is empty';
-  if (trimmed.length > 64) return 'the name is longer than 64 characters';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return 'the name contains control characters';
-  return null;
-}

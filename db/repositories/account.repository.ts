@@ -22,6 +22,18 @@ export function accountRepository(db: Database): AccountDirectory & LinkStore {
       return row ? ((await loadAccounts(db, [row.id]))[0] ?? null) : null;
     },
 
+    async findById(accountId) {
+      return (await loadAccounts(db, [accountId]))[0] ?? null;
+    },
+
+    async linkedUserOf(accountId) {
+      const [row] = await db
+        .select({ userId: accountLinks.messengerUserId })
+        .from(accountLinks)
+        .where(eq(accountLinks.accountId, accountId));
+      return row?.userId ?? null;
+    },
+
     link(accountId, messengerUserId) {
       return db.transaction(async (tx) => {
         const [previous] = await tx

@@ -8,4 +8,5 @@ export * from './outgoing-messages';
 export * from './processed-updates';
 export * from './roles';
 export * from './signing-keys';
+export * from './trusted-contacts';
 export * from './verification';

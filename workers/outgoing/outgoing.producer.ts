@@ -25,6 +25,10 @@ export function outgoingProducer(deps: { outbox: OutgoingMessageRepository; queu
       await enqueue(id);
       return id;
     },
+    /** Queues rows a transaction already wrote to the outbox (after it committed). */
+    async enqueue(outboxIds: string[]): Promise<void> {
+      for (const id of outboxIds) await enqueue(id);
+    },
     /** Queues every unsent row again; rows already sent are skipped by the processor. */
     async relayUnsent(batch = 500): Promise<number> {
       const rows = await deps.outbox.listUnsent(batch);

@@ -1,0 +1,259 @@
+import { createConversation } from '@grammyjs/conversations';
+import type { I18n } from '@grammyjs/i18n';
+import { Composer, InlineKeyboard, type MiddlewareFn } from 'grammy';
+import { maskPhone, normalizeRussianPhone } from '../../../core/identity/phone';
+import type { TrustedContactService } from '../../../core/trusted-contact/trusted-contact-service';
+import type { BotContext, FormContext } from '../../context';
+import { localeFor } from '../../i18n';
+import { type Form, isCancel, waitForStep } from '../form-steps';
+
+export interface TrustedContactFeatureDeps {
+  service: TrustedContactService;
+  i18n: I18n<FormContext>;
+  apiPlugins: MiddlewareFn<FormContext>[];
+}
+
+const INVITE_FORM = 'tc-invite';
+const APPROVE_FORM = 'rc-approve';
+const UUID = '([0-9a-f-]{36})';
+const CANCEL = 'tc:form-cancel';
+const refusal = (code: string) => `tc-refusal-${code.replace(/^TC\./, '')}`;
+const pressRefusal = (code: string) => `tc-press-${code.replace(/^TC\./, '')}`;
+
+const moscowDateTime = (locale: string, at: Date) =>
+  new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'ru-RU', {
+    timeZone: 'Europe/Moscow',
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(at);
+
+/**
+ * /contact: the trustor names, replaces or removes their trusted contact and manages the
+ * invitation; the contact answers invitations and recovery prompts. Every button carries an
+ * id that the service checks against the person pressing it.
+ */
+export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer<BotContext> {
+  const { service } = deps;
+  const feature = new Composer<BotContext>();
+  const plugins = [deps.i18n, ...deps.apiPlugins];
+  feature.use(
+    createConversation<BotContext, FormContext>((form, ctx) => inviteForm(form, ctx, service), {
+      id: INVITE_FORM,
+      plugins,
+      maxMillisecondsToWait: 15 * 60_000,
+    }),
+  );
+  feature.use(
+    createConversation<BotContext, FormContext>(
+      (form, ctx, requestId: string, challengeId: string) =>
+        approveForm(form, ctx, service, requestId, challengeId),
+      { id: APPROVE_FORM, plugins, maxMillisecondsToWait: 10 * 60_000 },
+    ),
+  );
+  const privateChat = feature.chatType('private');
+
+  privateChat.command('contact', (ctx) => showOverview(ctx));
+  privateChat.callbackQuery('tc:add', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter(INVITE_FORM);
+  });
+
+  const pressed = (pattern: string, act: (userId: number, id: string) => Promise<string>) =>
+    privateChat.callbackQuery(new RegExp(`^${pattern}:${UUID}$`), async (ctx) => {
+      const notice = await act(ctx.from.id, ctx.match[1] ?? '');
+      await ctx.answerCallbackQuery({ text: ctx.t(notice) });
+    });
+
+  pressed('tc:resend', async (userId, id) =>
+    (await service.resendInvitation(userId, id)).ok ? 'tc-invite-resent' : pressRefusal('TC.NOT_PENDING'),
+  );
+  pressed('tc:cancel', async (userId, id) => {
+    const done = await service.cancelInvitation(userId, id);
+    return done.ok ? 'tc-invite-cancelled' : pressRefusal(done.code);
+  });
+  pressed('tc:end', async (userId, id) => {
+    const done = await service.endRelationship(userId, id);
+    return done.ok ? 'tc-ended' : pressRefusal(done.code);
+  });
+  pressed('rc:no', async (userId, id) => {
+    const done = await service.deny(userId, id);
+    return done.ok ? 'rc-denied' : pressRefusal(done.code);
+  });
+  pressed('rc:notme', async (userId, id) => {
+    const done = await service.cancelByTrustor(userId, id);
+    return done.ok ? 'rc-cancelled' : pressRefusal(done.code);
+  });
+
+  for (const [pattern, accept] of [
+    ['tc:acc', true],
+    ['tc:dec', false],
+  ] as const) {
+    privateChat.callbackQuery(new RegExp(`^${pattern}:${UUID}$`), async (ctx) => {
+      const answered = await service.answerInvitation(ctx.from.id, ctx.match[1] ?? '', accept);
+      if (!answered.ok) return ctx.answerCallbackQuery({ text: ctx.t(pressRefusal(answered.code)) });
+      await ctx.answerCallbackQuery();
+      return ctx.reply(ctx.t(accept ? 'tc-accepted' : 'tc-declined', { trustor: answered.trustor }));
+    });
+  }
+
+  privateChat.callbackQuery(new RegExp(`^rc:ok:${UUID}$`), async (ctx) => {
+    const requestId = ctx.match[1] ?? '';
+    const started = await service.startApproval(ctx.from.id, requestId);
+    if (!started.ok) {
+      await ctx.answerCallbackQuery({ text: codeRefusal(ctx, started) });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t('rc-code-sent', { phone: started.phone }), {
+      reply_markup: new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL),
+    });
+    await ctx.conversation.enter(APPROVE_FORM, requestId, started.challengeId, { overwrite: true });
+  });
+  return feature;
+
+  async function showOverview(ctx: BotContext) {
+    if (!ctx.from) return;
+    const view = await service.overview(ctx.from.id);
+    if (!view.ok) return ctx.reply(ctx.t('tc-not-linked'));
+    const locale = localeFor(ctx.from.language_code);
+    const lines = [ctx.t('tc-overview-about'), ''];
+    const keyboard = new InlineKeyboard();
+    if (view.refusal) lines.push(ctx.t(refusal(view.refusal)));
+    else {
+      if (view.active) {
+        lines.push(
+          ctx.t('tc-overview-active', {
+            name: view.active.contactName,
+            phone: view.active.contactPhoneMasked,
+          }),
+        );
+        keyboard
+          .text(ctx.t('tc-button-remove', { name: view.active.contactName }), `tc:end:${view.active.id}`)
+          .row();
+      } else lines.push(ctx.t('tc-overview-none'));
+      if (view.invitation) {
+        lines.push(
+          ctx.t('tc-overview-invited', {
+            name: view.invitation.contactName,
+            phone: view.invitation.contactPhoneMasked,
+            until: moscowDateTime(locale, view.invitation.expiresAt),
+          }),
+        );
+        keyboard
+          .text(ctx.t('tc-button-resend'), `tc:resend:${view.invitation.id}`)
+          .row()
+          .text(ctx.t('tc-button-cancel-invite'), `tc:cancel:${view.invitation.id}`)
+          .row();
+      }
+      keyboard.text(ctx.t(view.active ? 'tc-button-replace' : 'tc-button-add'), 'tc:add').row();
+    }
+    if (view.helping.length > 0) {
+      lines.push('', ctx.t('tc-overview-helping', { names: view.helping.map((h) => h.name).join(', ') }));
+      for (const h of view.helping)
+        keyboard.text(ctx.t('tc-button-stop-helping', { name: h.name }), `tc:end:${h.linkId}`).row();
+    }
+    return ctx.reply(lines.join('\n'), { reply_markup: keyboard });
+  }
+}
+
+const formTexts = (nudge: string) => ({ nudge, cancelled: 'tc-form-cancelled', cancelData: CANCEL });
+
+/** Name, number (typed, or a contact card from the phone book), confirmation. */
+async function inviteForm(form: Form, ctx: FormContext, service: TrustedContactService): Promise<void> {
+  const userId = ctx.from?.id;
+  if (!userId) return;
+  const cancelButton = new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL);
+  await ctx.reply(ctx.t('tc-ask-name'), { reply_markup: cancelButton });
+  const name = await waitForStep(form, (c) => c.message?.text, formTexts('tc-ask-name'));
+  if (name === null) return;
+  await ctx.reply(ctx.t('tc-ask-phone'), { reply_markup: cancelButton });
+  let phone: string | null = null;
+  while (phone === null) {
+    const given = await waitForStep(
+      form,
+      (c) => c.message?.contact?.phone_number ?? c.message?.text,
+      formTexts('tc-ask-phone'),
+    );
+    if (given === null) return;
+    phone = normalizeRussianPhone(given);
+    if (phone === null) await ctx.reply(ctx.t(refusal('TC.BAD_PHONE')));
+  }
+  await ctx.reply(ctx.t('tc-confirm', { name: name.trim(), phone: maskPhone(phone) }), {
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t('tc-button-send-invite'), 'tc:form-send')
+      .text(ctx.t('button-cancel'), CANCEL),
+  });
+  const confirmed = await waitForStep(
+    form,
+    (c) => (c.callbackQuery?.data === 'tc:form-send' ? c : undefined),
+    formTexts('tc-confirm-nudge'),
+  );
+  if (confirmed === null) return;
+  await confirmed.answerCallbackQuery();
+  const invited = phone;
+  const sent = await form.external(() => service.invite(userId, name, invited));
+  if (!sent.ok) {
+    await ctx.reply(ctx.t(refusal(sent.code)));
+    return;
+  }
+  await ctx.reply(
+    ctx.t('tc-invite-sent', {
+      days: Math.max(1, Math.round(service.settings.invitationTtlSeconds / 86_400)),
+    }),
+  );
+}
+
+/** The approval code: typed in the chat, checked by the service, until right, locked or cancelled. */
+async function approveForm(
+  form: Form,
+  ctx: FormContext,
+  service: TrustedContactService,
+  requestId: string,
+  challengeId: string,
+): Promise<void> {
+  const userId = ctx.from?.id;
+  if (!userId) return;
+  for (;;) {
+    const c = await form.wait();
+    if (isCancel(c, CANCEL)) {
+      if (c.callbackQuery) await c.answerCallbackQuery();
+      await c.reply(c.t('tc-form-cancelled'));
+      return;
+    }
+    const text = c.message?.text;
+    // A command, or a button of another message (deny, "it was not me"): it runs as usual.
+    if (text === undefined || text.startsWith('/')) await form.halt({ next: true });
+    const typed = text as string;
+    const outcome = await form.external(() => service.approveWithCode(userId, requestId, challengeId, typed));
+    if (outcome.ok) {
+      await c.reply(c.t('rc-approved'));
+      return;
+    }
+    if (outcome.code === 'OTP.NOT_A_CODE') {
+      await c.reply(c.t('rc-code-format'));
+      continue;
+    }
+    if (outcome.code === 'OTP.WRONG_CODE') {
+      await c.reply(c.t('rc-code-wrong', { left: outcome.attemptsLeft }));
+      continue;
+    }
+    await c.reply(codeRefusal(c, outcome));
+    return;
+  }
+}
+
+function codeRefusal(ctx: FormContext, outcome: { code: string; retryAfterSeconds?: number }): string {
+  switch (outcome.code) {
+    case 'OTP.LOCKED':
+      return ctx.t('rc-code-locked');
+    case 'OTP.EXPIRED':
+    case 'OTP.NOT_FOUND':
+      return ctx.t('rc-code-expired');
+    case 'OTP.RESEND_TOO_SOON':
+      return ctx.t('rc-code-too-soon', { seconds: outcome.retryAfterSeconds ?? 60 });
+    case 'OTP.DAILY_SMS_LIMIT':
+      return ctx.t('rc-code-daily-limit');
+    default:
+      return ctx.t(pressRefusal(outcome.code));
+  }
+}

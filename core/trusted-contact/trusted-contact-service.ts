@@ -1,0 +1,534 @@
+import type { Clock } from '../clock';
+import type { Account } from '../identity/account';
+import type { AccountDirectory } from '../identity/account-linking';
+import { moscowDate } from '../identity/calendar';
+import { cleanDisplayName } from '../identity/display-name';
+import { maskPhone, normalizeRussianPhone } from '../identity/phone';
+import type { Notice } from '../messaging/notice';
+import type { OtpService } from '../otp/otp-service';
+import { canBeContact, shortName, type TrustorRefusal, trustorRefusal } from './eligibility';
+import type {
+  Actor,
+  Effects,
+  FinalRecoveryStatus,
+  RecoveryRequest,
+  TrustedContactStore,
+  TrustLink,
+} from './trusted-contact-store';
+
+export interface TrustedContactSettings {
+  invitationTtlSeconds: number;
+  recoveryTtlSeconds: number;
+  recoveryMaxPerDay: number;
+  trustorsPerContact: number;
+}
+
+/** The jobs a recovery needs besides its messages: a reminder, its expiry, the portal's callback. */
+export interface RecoveryJobs {
+  scheduled(request: RecoveryRequest): Promise<void>;
+  finished(request: RecoveryRequest): Promise<void>;
+}
+
+export interface TrustedContactDeps {
+  store: TrustedContactStore;
+  accounts: AccountDirectory;
+  otp: OtpService;
+  clock: Clock;
+  settings: TrustedContactSettings;
+  jobs: RecoveryJobs;
+  /** Queues the outbox rows a committed change wrote. */
+  dispatch(effects: Effects): Promise<void>;
+  /** The SMS carrying an approval code. */
+  smsText(code: string): string;
+}
+
+/** Callback data of the buttons; the id is checked against the database on every press. */
+export const TC_DATA = {
+  accept: (id: string) => `tc:acc:${id}`,
+  decline: (id: string) => `tc:dec:${id}`,
+  approve: (id: string) => `rc:ok:${id}`,
+  deny: (id: string) => `rc:no:${id}`,
+  notMe: (id: string) => `rc:notme:${id}`,
+};
+
+export type InviteRefusal =
+  | TrustorRefusal
+  | 'TC.BAD_PHONE'
+  | 'TC.NAME_EMPTY'
+  | 'TC.NAME_TOO_LONG'
+  | 'TC.NAME_CONTROL'
+  | 'TC.SELF'
+  | 'TC.ALREADY_CONTACT';
+
+const NAME_REFUSALS = {
+  empty: 'TC.NAME_EMPTY',
+  too_long: 'TC.NAME_TOO_LONG',
+  control_characters: 'TC.NAME_CONTROL',
+} as const;
+
+/** Why a press does nothing: told politely, nothing changes. */
+export type PressRefusal = 'TC.NOT_YOURS' | 'TC.NOT_PENDING' | 'TC.CONTACT_FULL' | 'TC.NOT_ELIGIBLE';
+
+const MS = 1000;
+
+/**
+ * Trusted contacts and assisted recovery (PRODUCT.md §3, §5). Decides who may do what and who
+ * is told; every change goes through the store as one conditional transaction with its audit
+ * record and notices, so doubled or raced actions have one outcome.
+ */
+export function trustedContactService(deps: TrustedContactDeps) {
+  const { store, accounts, settings } = deps;
+  const now = () => deps.clock.now();
+  const today = () => moscowDate(now());
+  const done = async <T extends Effects | null | { outboxIds?: string[] }>(result: T): Promise<T> => {
+    if (result && 'outboxIds' in result && result.outboxIds)
+      await deps.dispatch({ outboxIds: result.outboxIds });
+    return result;
+  };
+
+  const invitationNotice = (link: TrustLink, trustor: Account, key: string): Notice => ({
+    accountId: link.contactAccountId as string,
+    key,
+    text: 'tc-invitation',
+    vars: { trustor: shortName(trustor) },
+    buttons: [
+      [
+        { text: 'tc-button-accept', data: TC_DATA.accept(link.id) },
+        { text: 'tc-button-decline', data: TC_DATA.decline(link.id) },
+      ],
+    ],
+  });
+
+  async function trustorOf(userId: number) {
+    const account = await accounts.findLinkedTo(userId);
+    const refusal = trustorRefusal(account, today());
+    return refusal
+      ? { ok: false as const, code: refusal }
+      : { ok: true as const, account: account as Account };
+  }
+
+  /** The other side's account, for a notice: a link's contact, or its trustor. */
+  const otherSide = (link: TrustLink, accountId: string) =>
+    link.trustorAccountId === accountId ? link.contactAccountId : link.trustorAccountId;
+
+  async function endLink(link: TrustLink, actor: Actor, reason: string, by: Account | null) {
+    const ended = await store.close(link.id, 'active', 'ended', now(), actor, reason, (l) => {
+      const notices: Notice[] = [];
+      for (const accountId of [l.trustorAccountId, l.contactAccountId]) {
+        if (!accountId || accountId === by?.id) continue;
+        notices.push({
+          accountId,
+          key: `tc-ended:${l.id}:${accountId}`,
+          text: accountId === l.trustorAccountId ? 'tc-ended-for-trustor' : 'tc-ended-for-contact',
+          vars: { reason },
+        });
+      }
+      return notices;
+    });
+    return done(ended);
+  }
+
+  const recoveryNotices = {
+    opened: (r: RecoveryRequest, trustor: Account): Notice[] => [
+      {
+        accountId: r.contactAccountId,
+        key: `rc:${r.id}:prompt`,
+        text: 'rc-prompt',
+        vars: { trustor: shortName(trustor) },
+        buttons: [
+          [
+            { text: 'rc-button-approve', data: TC_DATA.approve(r.id) },
+            { text: 'rc-button-deny', data: TC_DATA.deny(r.id) },
+          ],
+        ],
+      },
+      {
+        accountId: r.trustorAccountId,
+        key: `rc:${r.id}:told`,
+        text: 'rc-trustor-told',
+        buttons: [[{ text: 'rc-button-not-me', data: TC_DATA.notMe(r.id) }]],
+      },
+    ],
+    final: (r: RecoveryRequest): Notice[] => [
+      {
+        accountId: r.trustorAccountId,
+        key: `rc:${r.id}:final:trustor`,
+        text: `rc-final-trustor-${r.status}`,
+      },
+      {
+        accountId: r.contactAccountId,
+        key: `rc:${r.id}:final:contact`,
+        text: `rc-final-contact-${r.status}`,
+      },
+    ],
+  };
+
+  async function decide(requestId: string, to: FinalRecoveryStatus, actor: Actor) {
+    const decided = await done(
+      await store.decideRecovery(requestId, to, now(), actor, recoveryNotices.final),
+    );
+    if (decided) await deps.jobs.finished(decided.request);
+    return decided;
+  }
+
+  /** The request as it stands now: one past its time is expired, whoever looks first. */
+  async function current(requestId: string): Promise<RecoveryRequest | null> {
+    const request = await store.findRecovery(requestId);
+    if (request?.status !== 'pending' || request.expiresAt > now()) return request;
+    return (await decide(request.id, 'expired', 'system'))?.request ?? store.findRecovery(requestId);
+  }
+
+  /** A pending request this messenger user may act on as `role`. */
+  async function pendingFor(userId: number, requestId: string, role: 'contact' | 'trustor') {
+    const account = await accounts.findLinkedTo(userId);
+    const request = await current(requestId);
+    const own = role === 'contact' ? request?.contactAccountId : request?.trustorAccountId;
+    if (!account || !request || own !== account.id)
+      return { ok: false as const, code: 'TC.NOT_YOURS' as const };
+    if (request.status !== 'pending') return { ok: false as const, code: 'TC.NOT_PENDING' as const };
+    return { ok: true as const, account, request };
+  }
+
+  return {
+    settings,
+    current,
+
+    /** What /contact shows a trustor: their trusted contact, their open invitation, whom they help. */
+    async overview(userId: number) {
+      const account = await accounts.findLinkedTo(userId);
+      if (!account) return { ok: false as const, code: 'TC.NOT_LINKED' as const };
+      const [mine, helping] = await Promise.all([
+        store.trustorView(account.id, now()),
+        store.contactView(account.id),
+      ]);
+      const trustors = await Promise.all(
+        helping.map(async (l) => ({ link: l, trustor: await accounts.findById(l.trustorAccountId) })),
+      );
+      return {
+        ok: true as const,
+        refusal: trustorRefusal(account, today()),
+        ...mine,
+        helping: trustors.map((t) => ({ linkId: t.link.id, name: t.trustor ? shortName(t.trustor) : '—' })),
+      };
+    },
+
+    /**
+     * The trustor names a contact. Whatever the number, the answer is the same "sent": an
+     * invitation to a number that is no eligible person's is kept, never delivered, and expires.
+     */
+    async invite(
+      userId: number,
+      nameInput: string,
+      phoneInput: string,
+    ): Promise<{ ok: true } | { ok: false; code: InviteRefusal }> {
+      const trustor = await trustorOf(userId);
+      if (!trustor.ok) return trustor;
+      const name = cleanDisplayName(nameInput);
+      if (!name.ok) return { ok: false, code: NAME_REFUSALS[name.problem] };
+      const phone = normalizeRussianPhone(phoneInput);
+      if (!phone) return { ok: false, code: 'TC.BAD_PHONE' };
+      if (phone === trustor.account.phone) return { ok: false, code: 'TC.SELF' };
+      const contact = await accounts.findConfirmedByPhone(phone);
+      const { active } = await store.trustorView(trustor.account.id, now());
+      if (contact && active?.contactAccountId === contact.id)
+        return { ok: false, code: 'TC.ALREADY_CONTACT' };
+      const deliverable =
+        contact !== null &&
+        canBeContact(contact, trustor.account, today()) &&
+        (await store.contactView(contact.id)).length < settings.trustorsPerContact;
+      const invitedAt = now();
+      const created = await store.invite(
+        {
+          trustorAccountId: trustor.account.id,
+          contactAccountId: deliverable ? contact.id : null,
+          contactName: name.name,
+          contactPhoneMasked: maskPhone(phone),
+          invitedAt,
+          expiresAt: new Date(invitedAt.getTime() + settings.invitationTtlSeconds * MS),
+        },
+        { account: trustor.account.id },
+        (link) =>
+          link.contactAccountId ? [invitationNotice(link, trustor.account, `tc-invite:${link.id}`)] : [],
+      );
+      await done(created);
+      return { ok: true };
+    },
+
+    async resendInvitation(userId: number, linkId: string) {
+      const trustor = await trustorOf(userId);
+      if (!trustor.ok) return trustor;
+      const at = now();
+      const resent = await store.resend(
+        linkId,
+        trustor.account.id,
+        at,
+        new Date(at.getTime() + settings.invitationTtlSeconds * MS),
+        (link) =>
+          link.contactAccountId
+            ? [invitationNotice(link, trustor.account, `tc-invite:${link.id}:${at.getTime()}`)]
+            : [],
+      );
+      await done(resent);
+      return resent ? { ok: true as const } : { ok: false as const, code: 'TC.NOT_PENDING' as const };
+    },
+
+    async cancelInvitation(userId: number, linkId: string) {
+      const account = await accounts.findLinkedTo(userId);
+      const link = await store.findLink(linkId);
+      if (!account || link?.trustorAccountId !== account.id)
+        return { ok: false as const, code: 'TC.NOT_YOURS' as const };
+      const closed = await store.close(
+        linkId,
+        'invited',
+        'cancelled',
+        now(),
+        { account: account.id },
+        'cancelled by the trustor',
+        () => [],
+      );
+      return closed ? { ok: true as const } : { ok: false as const, code: 'TC.NOT_PENDING' as const };
+    },
+
+    /** The contact answers an invitation; only the person it was delivered to may. */
+    async answerInvitation(
+      userId: number,
+      linkId: string,
+      accept: boolean,
+    ): Promise<{ ok: true; trustor: string } | { ok: false; code: PressRefusal }> {
+      const contact = await accounts.findLinkedTo(userId);
+      const link = await store.findLink(linkId);
+      if (!contact || !link || link.contactAccountId !== contact.id)
+        return { ok: false, code: 'TC.NOT_YOURS' };
+      const trustor = await accounts.findById(link.trustorAccountId);
+      if (!trustor) return { ok: false, code: 'TC.NOT_PENDING' };
+      const actor = { account: contact.id };
+      const told = (text: string): Notice => ({
+        accountId: trustor.id,
+        key: `tc-answer:${link.id}`,
+        text,
+        vars: { name: link.contactName },
+      });
+      if (!accept) {
+        const closed = await done(
+          await store.close(link.id, 'invited', 'declined', now(), actor, 'declined by the contact', () => [
+            told('tc-invitation-declined'),
+          ]),
+        );
+        return closed ? { ok: true, trustor: shortName(trustor) } : { ok: false, code: 'TC.NOT_PENDING' };
+      }
+      if (!canBeContact(contact, trustor, today()) || trustorRefusal(trustor, today()))
+        return { ok: false, code: 'TC.NOT_ELIGIBLE' };
+      const accepted = await store.accept(
+        link.id,
+        contact.id,
+        now(),
+        settings.trustorsPerContact,
+        (l, replaced) => [
+          told('tc-invitation-accepted'),
+          ...(replaced?.contactAccountId
+            ? [
+                {
+                  accountId: replaced.contactAccountId,
+                  key: `tc-replaced:${replaced.id}`,
+                  text: 'tc-replaced',
+                  vars: { trustor: shortName(trustor) },
+                },
+              ]
+            : []),
+          {
+            accountId: contact.id,
+            key: `tc-welcome:${l.id}`,
+            text: 'tc-now-contact',
+            vars: { trustor: shortName(trustor) },
+          },
+        ],
+      );
+      if (accepted.outcome !== 'accepted')
+        return {
+          ok: false,
+          code: accepted.outcome === 'contact_full' ? 'TC.CONTACT_FULL' : 'TC.NOT_PENDING',
+        };
+      await done(accepted);
+      return { ok: true, trustor: shortName(trustor) };
+    },
+
+    /** Either side ends an active relationship; the other is told. */
+    async endRelationship(userId: number, linkId: string) {
+      const account = await accounts.findLinkedTo(userId);
+      const link = await store.findLink(linkId);
+      if (!account || !link || (link.trustorAccountId !== account.id && link.contactAccountId !== account.id))
+        return { ok: false as const, code: 'TC.NOT_YOURS' as const };
+      const reason = link.trustorAccountId === account.id ? 'ended by the trustor' : 'ended by the contact';
+      const ended = await endLink(link, { account: account.id }, reason, account);
+      return ended
+        ? { ok: true as const, otherSide: otherSide(link, account.id) }
+        : { ok: false as const, code: 'TC.NOT_PENDING' as const };
+    },
+
+    /** Invitations waiting for someone who just linked the bot reach them now. */
+    async onLinked(accountId: string) {
+      await done(
+        await store.deliverPending(accountId, now(), async (link) => {
+          const trustor = await accounts.findById(link.trustorAccountId);
+          return trustor ? [invitationNotice(link, trustor, `tc-invite:${link.id}`)] : [];
+        }),
+      );
+    },
+
+    // ---- recovery ----
+
+    async openRecovery(accountId: string) {
+      const trustor = await accounts.findById(accountId);
+      if (!trustor) return { outcome: 'unknown_account' as const };
+      const at = now();
+      const opened = await store.openRecovery(
+        {
+          trustorAccountId: accountId,
+          now: at,
+          ttlSeconds: settings.recoveryTtlSeconds,
+          maxPerDay: settings.recoveryMaxPerDay,
+          dayStart: moscowDayStart(at),
+        },
+        (r) => recoveryNotices.opened(r, trustor),
+      );
+      if (opened.outcome === 'created') {
+        await done(opened);
+        await deps.jobs.scheduled(opened.request);
+      }
+      return opened;
+    },
+
+    /** Approve, step one: the contact gets a code by SMS to the phone confirmed on their account. */
+    async startApproval(userId: number, requestId: string) {
+      const own = await pendingFor(userId, requestId, 'contact');
+      if (!own.ok) return own;
+      const sent = await deps.otp.send({
+        purpose: 'recovery-approval',
+        subject: requestId,
+        phone: own.account.phone,
+        message: deps.smsText,
+      });
+      return sent.ok
+        ? { ok: true as const, challengeId: sent.challengeId, phone: maskPhone(own.account.phone) }
+        : sent;
+    },
+
+    /** Approve, step two: a correct code approves, if nothing else was decided first. */
+    async approveWithCode(userId: number, requestId: string, challengeId: string, typed: string) {
+      const own = await pendingFor(userId, requestId, 'contact');
+      if (!own.ok) return own;
+      const checked = await deps.otp.check({ challengeId, subject: requestId, typed });
+      if (!checked.ok) return checked;
+      const decided = await decide(requestId, 'approved', { account: own.account.id });
+      return decided ? { ok: true as const } : { ok: false as const, code: 'TC.NOT_PENDING' as const };
+    },
+
+    async deny(userId: number, requestId: string) {
+      const own = await pendingFor(userId, requestId, 'contact');
+      if (!own.ok) return own;
+      const decided = await decide(requestId, 'denied', { account: own.account.id });
+      return decided ? { ok: true as const } : { ok: false as const, code: 'TC.NOT_PENDING' as const };
+    },
+
+    /** "It was not me": the trustor cancels at once. */
+    async cancelByTrustor(userId: number, requestId: string) {
+      const own = await pendingFor(userId, requestId, 'trustor');
+      if (!own.ok) return own;
+      const decided = await decide(requestId, 'cancelled', { account: own.account.id });
+      return decided ? { ok: true as const } : { ok: false as const, code: 'TC.NOT_PENDING' as const };
+    },
+
+    /** The reminder job, halfway: only if the request still waits. */
+    async remind(requestId: string) {
+      const request = await current(requestId);
+      if (request?.status !== 'pending') return false;
+      const trustor = await accounts.findById(request.trustorAccountId);
+      await done(
+        await store.announce([
+          {
+            accountId: request.contactAccountId,
+            key: `rc:${request.id}:reminder`,
+            text: 'rc-reminder',
+            vars: { trustor: trustor ? shortName(trustor) : '' },
+            buttons: [
+              [
+                { text: 'rc-button-approve', data: TC_DATA.approve(request.id) },
+                { text: 'rc-button-deny', data: TC_DATA.deny(request.id) },
+              ],
+            ],
+          },
+        ]),
+      );
+      return true;
+    },
+
+    /** The expiry job and the sweeper: a request past its time is closed and both sides told. */
+    expire: (requestId: string) => current(requestId),
+
+    /**
+     * The sweeper: invitations past their time expire (the trustor is told), relationships whose
+     * sides are no longer eligible or linked end (both are told), overdue requests expire.
+     */
+    async sweep() {
+      const at = now();
+      for (const link of await store.expiredInvitations(at)) {
+        await done(
+          await store.close(
+            link.id,
+            'invited',
+            'expired',
+            at,
+            'system',
+            'the invitation was not answered in time',
+            (l) => [
+              {
+                accountId: l.trustorAccountId,
+                key: `tc-expired:${l.id}`,
+                text: 'tc-invitation-expired',
+                vars: { name: l.contactName },
+              },
+            ],
+          ),
+        );
+      }
+      for (const link of await store.activeLinks()) {
+        const reason = await ineligibility(link);
+        if (reason) await endLink(link, 'system', reason, null);
+      }
+      for (const request of await store.overdueRecoveries(at)) await decide(request.id, 'expired', 'system');
+    },
+
+    /** Someone unlinked the bot: their relationships end now, and the other sides are told. */
+    async onUnlinked(accountId: string) {
+      const [mine, helping] = await Promise.all([
+        store.trustorView(accountId, now()),
+        store.contactView(accountId),
+      ]);
+      for (const link of [...(mine.active ? [mine.active] : []), ...helping])
+        await endLink(link, 'system', 'unlinked', null);
+    },
+  };
+
+  async function ineligibility(link: TrustLink): Promise<string | null> {
+    const [trustor, contact] = await Promise.all([
+      accounts.findById(link.trustorAccountId),
+      link.contactAccountId ? accounts.findById(link.contactAccountId) : null,
+    ]);
+    if (!trustor || !contact) return 'no longer in the registry';
+    if (trustorRefusal(trustor, today()) || !canBeContact(contact, trustor, today()))
+      return 'no longer eligible';
+    const [trustorUser, contactUser] = await Promise.all([
+      accounts.linkedUserOf(trustor.id),
+      accounts.linkedUserOf(contact.id),
+    ]);
+    if (trustorUser === null || contactUser === null) return 'unlinked';
+    return null;
+  }
+}
+
+export type TrustedContactService = ReturnType<typeof trustedContactService>;
+
+/** Midnight in Moscow (UTC+3, no daylight saving) of the instant's Moscow day. */
+function moscowDayStart(at: Date): Date {
+  return new Date(`${moscowDate(at)}T00:00:00+03:00`);
+}

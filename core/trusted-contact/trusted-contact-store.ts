@@ -1,0 +1,136 @@
+import type { Notice } from '../messaging/notice';
+
+export type TrustLinkStatus =
+  | 'invited'
+  | 'active'
+  | 'declined'
+  | 'cancelled'
+  | 'expired'
+  | 'ended'
+  | 'replaced';
+export type RecoveryStatus = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
+export type FinalRecoveryStatus = Exclude<RecoveryStatus, 'pending'>;
+
+export interface TrustLink {
+  id: string;
+  trustorAccountId: string;
+  /** Null for an invitation to a number that is no eligible person's: never delivered. */
+  contactAccountId: string | null;
+  contactName: string;
+  contactPhoneMasked: string;
+  status: TrustLinkStatus;
+  delivered: boolean;
+  invitedAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+}
+
+export interface RecoveryRequest {
+  id: string;
+  trustorAccountId: string;
+  contactAccountId: string;
+  trustLinkId: string;
+  status: RecoveryStatus;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedAt: Date | null;
+  callbackDeliveredAt: Date | null;
+}
+
+/** Notices a change causes, built from the changed row (loading names may take a query). */
+type Notices = Notice[] | Promise<Notice[]>;
+
+/** Who made a change, for the audit trail. */
+export type Actor = { account: string } | 'portal' | 'system';
+
+/** What a state change wrote besides itself: the outbox rows to queue once it committed. */
+export interface Effects {
+  outboxIds: string[];
+}
+
+/**
+ * Trusted contacts and recoveries in the database. Every method is one transaction: the
+ * conditional state change, its audit record and its notices commit together or not at all,
+ * so a retried job or a second tap finds the state already changed and does nothing.
+ */
+export interface TrustedContactStore {
+  trustorView(
+    trustorAccountId: string,
+    now: Date,
+  ): Promise<{ invitation: TrustLink | null; active: TrustLink | null }>;
+  contactView(contactAccountId: string): Promise<TrustLink[]>;
+  findLink(id: string): Promise<TrustLink | null>;
+
+  /** Adds an invitation, cancelling the trustor's previous open one. */
+  invite(
+    input: Omit<TrustLink, 'id' | 'status' | 'delivered' | 'acceptedAt'>,
+    actor: Actor,
+    notices: (link: TrustLink) => Notices,
+  ): Promise<{ link: TrustLink } & Effects>;
+  /** invited → active, if the contact still has room (`cap`); the trustor's previous contact is replaced. */
+  accept(
+    id: string,
+    contactAccountId: string,
+    now: Date,
+    cap: number,
+    notices: (link: TrustLink, replaced: TrustLink | null) => Notices,
+  ): Promise<
+    ({ outcome: 'accepted'; link: TrustLink } & Effects) | { outcome: 'not_pending' | 'contact_full' }
+  >;
+  /** `from` → `to` if the link is still in `from` (an invitation only while unexpired, unless expiring). */
+  close(
+    id: string,
+    from: 'invited' | 'active',
+    to: 'declined' | 'cancelled' | 'expired' | 'ended',
+    at: Date,
+    actor: Actor,
+    reason: string,
+    notices: (link: TrustLink) => Notices,
+  ): Promise<({ link: TrustLink } & Effects) | null>;
+  /** The trustor's open invitation gets a new lifetime and goes out again. */
+  resend(
+    id: string,
+    trustorAccountId: string,
+    now: Date,
+    expiresAt: Date,
+    notices: (link: TrustLink) => Notices,
+  ): Promise<({ link: TrustLink } & Effects) | null>;
+  /** Notices that change no state (a reminder), each still written once per key. */
+  announce(notices: Notice[]): Promise<Effects>;
+  /** Invitations waiting for this contact to link the bot, marked delivered with their notices. */
+  deliverPending(
+    contactAccountId: string,
+    now: Date,
+    notices: (link: TrustLink) => Notices,
+  ): Promise<Effects>;
+  /** Active links and open invitations past their time, for the sweeper. */
+  expiredInvitations(now: Date): Promise<TrustLink[]>;
+  activeLinks(): Promise<TrustLink[]>;
+
+  /**
+   * A new pending request, or the pending one already there; none without an active contact
+   * or over the daily limit (counted from `dayStart`).
+   */
+  openRecovery(
+    input: { trustorAccountId: string; now: Date; ttlSeconds: number; maxPerDay: number; dayStart: Date },
+    notices: (request: RecoveryRequest) => Notices,
+  ): Promise<
+    | ({ outcome: 'created'; request: RecoveryRequest } & Effects)
+    | { outcome: 'existing'; request: RecoveryRequest }
+    | { outcome: 'no_contact' | 'rate_limited' }
+  >;
+  findRecovery(id: string): Promise<RecoveryRequest | null>;
+  /**
+   * pending → `to`, the first final decision only: a decision while unexpired, `expired` only
+   * once the time is up. Null when another decision got there first.
+   */
+  decideRecovery(
+    id: string,
+    to: FinalRecoveryStatus,
+    at: Date,
+    actor: Actor,
+    notices: (request: RecoveryRequest) => Notices,
+  ): Promise<({ request: RecoveryRequest } & Effects) | null>;
+  overdueRecoveries(now: Date): Promise<RecoveryRequest[]>;
+  markCallbackDelivered(id: string, at: Date): Promise<void>;
+}

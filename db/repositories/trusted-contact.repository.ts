@@ -1,0 +1,401 @@
+import { and, count, eq, gt, gte, lte, or, sql } from 'drizzle-orm';
+import type { Notice } from '../../core/messaging/notice';
+import type {
+  RecoveryRequest,
+  TrustedContactStore,
+  TrustLink,
+} from '../../core/trusted-contact/trusted-contact-store';
+import type { Database, Executor } from '../database';
+import { recoveryRequests, trustLinks } from '../schema';
+import { recordAudit } from './audit.repository';
+
+/** Writes notices to the outbox inside the caller's transaction; returns the outbox row ids. */
+export type NoticeWriter = (tx: Executor, notices: Notice[]) => Promise<string[]>;
+
+type LinkRow = typeof trustLinks.$inferSelect;
+type RequestRow = typeof recoveryRequests.$inferSelect;
+
+const toLink = (r: LinkRow): TrustLink => ({
+  id: r.id,
+  trustorAccountId: r.trustorAccountId,
+  contactAccountId: r.contactAccountId,
+  contactName: r.contactName,
+  contactPhoneMasked: r.contactPhoneMasked,
+  status: r.status,
+  delivered: r.delivered,
+  invitedAt: r.invitedAt,
+  expiresAt: r.expiresAt,
+  acceptedAt: r.acceptedAt,
+});
+
+const toRequest = (r: RequestRow): RecoveryRequest => ({
+  id: r.id,
+  trustorAccountId: r.trustorAccountId,
+  contactAccountId: r.contactAccountId,
+  trustLinkId: r.trustLinkId,
+  status: r.status,
+  createdAt: r.createdAt,
+  expiresAt: r.expiresAt,
+  decidedAt: r.decidedAt,
+  callbackDeliveredAt: r.callbackDeliveredAt,
+});
+
+const linkAccounts = (l: TrustLink) => [
+  l.trustorAccountId,
+  ...(l.contactAccountId ? [l.contactAccountId] : []),
+];
+
+/** Serialises changes about one key (a contact's slots, a trustor's requests) inside a transaction. */
+const lockKey = (tx: Executor, key: string) =>
+  tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+
+export function trustedContactRepository(db: Database, writeNotices: NoticeWriter): TrustedContactStore {
+  return {
+    async trustorView(trustorAccountId, now) {
+      const rows = await db
+        .select()
+        .from(trustLinks)
+        .where(
+          and(
+            eq(trustLinks.trustorAccountId, trustorAccountId),
+            or(
+              eq(trustLinks.status, 'active'),
+              and(eq(trustLinks.status, 'invited'), gt(trustLinks.expiresAt, now)),
+            ),
+          ),
+        );
+      const links = rows.map(toLink);
+      return {
+        invitation: links.find((l) => l.status === 'invited') ?? null,
+        active: links.find((l) => l.status === 'active') ?? null,
+      };
+    },
+
+    async contactView(contactAccountId) {
+      const rows = await db
+        .select()
+        .from(trustLinks)
+        .where(and(eq(trustLinks.contactAccountId, contactAccountId), eq(trustLinks.status, 'active')));
+      return rows.map(toLink);
+    },
+
+    async findLink(id) {
+      const [row] = await db.select().from(trustLinks).where(eq(trustLinks.id, id));
+      return row ? toLink(row) : null;
+    },
+
+    invite(input, actor, notices) {
+      return db.transaction(async (tx) => {
+        await lockKey(tx, `trustor:${input.trustorAccountId}`);
+        const previous = await tx
+          .update(trustLinks)
+          .set({
+            status: 'cancelled',
+            closedAt: input.invitedAt,
+            closeReason: 'a new invitation replaced it',
+          })
+          .where(
+            and(eq(trustLinks.trustorAccountId, input.trustorAccountId), eq(trustLinks.status, 'invited')),
+          )
+          .returning();
+        for (const old of previous)
+          await recordAudit(tx, {
+            at: input.invitedAt,
+            actor,
+            action: 'trust_link.cancel',
+            subjectType: 'trust_link',
+            subjectId: old.id,
+            fromState: 'invited',
+            toState: 'cancelled',
+            accountIds: linkAccounts(toLink(old)),
+            details: { reason: 'replaced by a new invitation' },
+          });
+        const [row] = await tx
+          .insert(trustLinks)
+          .values({ ...input, status: 'invited' })
+          .returning();
+        const link = toLink(row as LinkRow);
+        const outboxIds = await writeNotices(tx, await notices(link));
+        if (outboxIds.length > 0 && link.contactAccountId)
+          await tx.update(trustLinks).set({ delivered: true }).where(eq(trustLinks.id, link.id));
+        await recordAudit(tx, {
+          at: input.invitedAt,
+          actor,
+          action: 'trust_link.invite',
+          subjectType: 'trust_link',
+          subjectId: link.id,
+          toState: 'invited',
+          accountIds: linkAccounts(link),
+          details: { deliverable: link.contactAccountId !== null, phone: link.contactPhoneMasked },
+        });
+        return { link, outboxIds };
+      });
+    },
+
+    accept(id, contactAccountId, now, cap, notices) {
+      return db.transaction(async (tx) => {
+        await lockKey(tx, `contact:${contactAccountId}`);
+        const [slots] = await tx
+          .select({ n: count() })
+          .from(trustLinks)
+          .where(and(eq(trustLinks.contactAccountId, contactAccountId), eq(trustLinks.status, 'active')));
+        const [pending] = await tx
+          .select()
+          .from(trustLinks)
+          .where(
+            and(
+              eq(trustLinks.id, id),
+              eq(trustLinks.contactAccountId, contactAccountId),
+              eq(trustLinks.status, 'invited'),
+              gt(trustLinks.expiresAt, now),
+            ),
+          )
+          .for('update');
+        if (!pending) return { outcome: 'not_pending' as const };
+        if ((slots?.n ?? 0) >= cap) return { outcome: 'contact_full' as const };
+        await lockKey(tx, `trustor:${pending.trustorAccountId}`);
+        const [replacedRow] = await tx
+          .update(trustLinks)
+          .set({ status: 'replaced', closedAt: now, closeReason: 'the trustor chose another contact' })
+          .where(
+            and(eq(trustLinks.trustorAccountId, pending.trustorAccountId), eq(trustLinks.status, 'active')),
+          )
+          .returning();
+        const replaced = replacedRow ? toLink(replacedRow) : null;
+        if (replaced)
+          await recordAudit(tx, {
+            at: now,
+            actor: { account: contactAccountId },
+            action: 'trust_link.replace',
+            subjectType: 'trust_link',
+            subjectId: replaced.id,
+            fromState: 'active',
+            toState: 'replaced',
+            accountIds: linkAccounts(replaced),
+          });
+        const [row] = await tx
+          .update(trustLinks)
+          .set({ status: 'active', acceptedAt: now })
+          .where(eq(trustLinks.id, id))
+          .returning();
+        const link = toLink(row as LinkRow);
+        await recordAudit(tx, {
+          at: now,
+          actor: { account: contactAccountId },
+          action: 'trust_link.accept',
+          subjectType: 'trust_link',
+          subjectId: id,
+          fromState: 'invited',
+          toState: 'active',
+          accountIds: linkAccounts(link),
+        });
+        const outboxIds = await writeNotices(tx, await notices(link, replaced));
+        return { outcome: 'accepted' as const, link, outboxIds };
+      });
+    },
+
+    close(id, from, to, at, actor, reason, notices) {
+      return db.transaction(async (tx) => {
+        const timely =
+          from !== 'invited'
+            ? undefined
+            : to === 'expired'
+              ? lte(trustLinks.expiresAt, at)
+              : gt(trustLinks.expiresAt, at);
+        const [row] = await tx
+          .update(trustLinks)
+          .set({ status: to, closedAt: at, closeReason: reason })
+          .where(and(eq(trustLinks.id, id), eq(trustLinks.status, from), timely))
+          .returning();
+        if (!row) return null;
+        const link = toLink(row);
+        await recordAudit(tx, {
+          at,
+          actor,
+          action: `trust_link.${to}`,
+          subjectType: 'trust_link',
+          subjectId: id,
+          fromState: from,
+          toState: to,
+          accountIds: linkAccounts(link),
+          details: { reason },
+        });
+        return { link, outboxIds: await writeNotices(tx, await notices(link)) };
+      });
+    },
+
+    resend(id, trustorAccountId, now, expiresAt, notices) {
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(trustLinks)
+          .set({ expiresAt })
+          .where(
+            and(
+              eq(trustLinks.id, id),
+              eq(trustLinks.trustorAccountId, trustorAccountId),
+              eq(trustLinks.status, 'invited'),
+              gt(trustLinks.expiresAt, now),
+            ),
+          )
+          .returning();
+        if (!row) return null;
+        const link = toLink(row);
+        const outboxIds = await writeNotices(tx, await notices(link));
+        if (outboxIds.length > 0)
+          await tx.update(trustLinks).set({ delivered: true }).where(eq(trustLinks.id, id));
+        await recordAudit(tx, {
+          at: now,
+          actor: { account: trustorAccountId },
+          action: 'trust_link.resend',
+          subjectType: 'trust_link',
+          subjectId: id,
+          fromState: 'invited',
+          toState: 'invited',
+          accountIds: linkAccounts(link),
+        });
+        return { link, outboxIds };
+      });
+    },
+
+    announce(notices) {
+      return db.transaction(async (tx) => ({ outboxIds: await writeNotices(tx, notices) }));
+    },
+
+    deliverPending(contactAccountId, now, notices) {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .update(trustLinks)
+          .set({ delivered: true })
+          .where(
+            and(
+              eq(trustLinks.contactAccountId, contactAccountId),
+              eq(trustLinks.status, 'invited'),
+              eq(trustLinks.delivered, false),
+              gt(trustLinks.expiresAt, now),
+            ),
+          )
+          .returning();
+        const outboxIds: string[] = [];
+        for (const row of rows) outboxIds.push(...(await writeNotices(tx, await notices(toLink(row)))));
+        return { outboxIds };
+      });
+    },
+
+    async expiredInvitations(now) {
+      const rows = await db
+        .select()
+        .from(trustLinks)
+        .where(and(eq(trustLinks.status, 'invited'), lte(trustLinks.expiresAt, now)));
+      return rows.map(toLink);
+    },
+
+    async activeLinks() {
+      return (await db.select().from(trustLinks).where(eq(trustLinks.status, 'active'))).map(toLink);
+    },
+
+    openRecovery(input, notices) {
+      return db.transaction(async (tx) => {
+        await lockKey(tx, `recovery:${input.trustorAccountId}`);
+        const [pending] = await tx
+          .select()
+          .from(recoveryRequests)
+          .where(
+            and(
+              eq(recoveryRequests.trustorAccountId, input.trustorAccountId),
+              eq(recoveryRequests.status, 'pending'),
+              gt(recoveryRequests.expiresAt, input.now),
+            ),
+          );
+        if (pending) return { outcome: 'existing' as const, request: toRequest(pending) };
+        const [active] = await tx
+          .select()
+          .from(trustLinks)
+          .where(
+            and(eq(trustLinks.trustorAccountId, input.trustorAccountId), eq(trustLinks.status, 'active')),
+          );
+        if (!active?.contactAccountId) return { outcome: 'no_contact' as const };
+        const [today] = await tx
+          .select({ n: count() })
+          .from(recoveryRequests)
+          .where(
+            and(
+              eq(recoveryRequests.trustorAccountId, input.trustorAccountId),
+              gte(recoveryRequests.createdAt, input.dayStart),
+            ),
+          );
+        if ((today?.n ?? 0) >= input.maxPerDay) return { outcome: 'rate_limited' as const };
+        const [row] = await tx
+          .insert(recoveryRequests)
+          .values({
+            trustorAccountId: input.trustorAccountId,
+            contactAccountId: active.contactAccountId,
+            trustLinkId: active.id,
+            createdAt: input.now,
+            expiresAt: new Date(input.now.getTime() + input.ttlSeconds * 1000),
+          })
+          .returning();
+        const request = toRequest(row as RequestRow);
+        await recordAudit(tx, {
+          at: input.now,
+          actor: 'portal',
+          action: 'recovery.request',
+          subjectType: 'recovery_request',
+          subjectId: request.id,
+          toState: 'pending',
+          accountIds: [request.trustorAccountId, request.contactAccountId],
+        });
+        return {
+          outcome: 'created' as const,
+          request,
+          outboxIds: await writeNotices(tx, await notices(request)),
+        };
+      });
+    },
+
+    async findRecovery(id) {
+      const [row] = await db.select().from(recoveryRequests).where(eq(recoveryRequests.id, id));
+      return row ? toRequest(row) : null;
+    },
+
+    decideRecovery(id, to, at, actor, notices) {
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(recoveryRequests)
+          .set({ status: to, decidedAt: at })
+          .where(
+            and(
+              eq(recoveryRequests.id, id),
+              eq(recoveryRequests.status, 'pending'),
+              to === 'expired' ? lte(recoveryRequests.expiresAt, at) : gt(recoveryRequests.expiresAt, at),
+            ),
+          )
+          .returning();
+        if (!row) return null;
+        const request = toRequest(row);
+        await recordAudit(tx, {
+          at,
+          actor,
+          action: `recovery.${to}`,
+          subjectType: 'recovery_request',
+          subjectId: id,
+          fromState: 'pending',
+          toState: to,
+          accountIds: [request.trustorAccountId, request.contactAccountId],
+        });
+        return { request, outboxIds: await writeNotices(tx, await notices(request)) };
+      });
+    },
+
+    async overdueRecoveries(now) {
+      const rows = await db
+        .select()
+        .from(recoveryRequests)
+        .where(and(eq(recoveryRequests.status, 'pending'), lte(recoveryRequests.expiresAt, now)));
+      return rows.map(toRequest);
+    },
+
+    async markCallbackDelivered(id, at) {
+      await db.update(recoveryRequests).set({ callbackDeliveredAt: at }).where(eq(recoveryRequests.id, id));
+    },
+  };
+}
