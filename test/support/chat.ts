@@ -21,6 +21,16 @@ export function chatWith(sandbox: SandboxClient, personId: number) {
       await sandbox.sendPhoto(personId, png);
       return waitFor(async () => (await botMessages())[before], 'the answer to a photo');
     },
+    /** Sends text and waits for the first bot message after it that contains `fragment`. */
+    async ask(text: string, fragment: string): Promise<ChatEntry> {
+      const before = (await botMessages()).length;
+      await sandbox.sendText(personId, text);
+      return waitFor(
+        async () =>
+          (await botMessages()).slice(before).find((m) => (m.text ?? m.caption ?? '').includes(fragment)),
+        `"${fragment}" in answer to "${text}"`,
+      );
+    },
     async shareContact(card?: { phone?: string; firstName?: string; userId?: number }): Promise<ChatEntry> {
       const before = (await botMessages()).length;
       await sandbox.shareContact(personId, card);

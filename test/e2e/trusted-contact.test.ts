@@ -1,0 +1,155 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trustLinks } from '../../db/schema';
+import type { Chat } from '../support/chat';
+import { TestClock } from '../support/clock';
+import { linkedPerson } from '../support/linking';
+import { startTestService, type TestService } from '../support/service';
+import { buttonOf, inviteContact, OVERVIEW } from '../support/trusted-contact';
+import { waitFor } from '../support/wait';
+
+const clock = new TestClock();
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService({ INVITATION_TTL_SECONDS: '600', TRUSTORS_PER_CONTACT: '2' }, { clock });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const people: Record<string, Chat> = {};
+/** A demo person, linked once and reused: `n` is their number in the demo registry. */
+async function person(n: number, name: string): Promise<Chat> {
+  people[n] ??= (await linkedPerson(t, name, `+7999000${String(n).padStart(4, '0')}`)).chat;
+  return people[n];
+}
+
+/** Accepts the newest invitation from `from` that arrived after the contact's message `after`. */
+async function accept(contact: Chat, from: string, after = 0) {
+  const invitation = await waitFor(
+    async () =>
+      (await contact.botMessages()).slice(after).find((m) => m.text?.includes(`${from} просит вас`)),
+    `an invitation from ${from}`,
+  );
+  const button = invitation.inlineKeyboard
+    ?.flat()
+    .find((b) => 'callback_data' in b && b.callback_data?.startsWith('tc:acc:'));
+  await contact.tap(invitation.messageId, (button as { callback_data: string }).callback_data);
+  return contact.waitForText(`вы доверенный контакт для ${from}`);
+}
+
+describe('inviting a trusted contact', () => {
+  it('invite → accept: both sides see the relationship, and either side can end it', async () => {
+    const maria = await person(4, 'Мария');
+    const ivan = await person(1, 'Иван');
+    await inviteContact(maria, 'Иван', '8 (999) 000-00-01');
+    await accept(ivan, 'Мария П.');
+    await maria.waitForText('Иван принял(а) приглашение');
+    expect((await maria.ask('/contact', OVERVIEW)).text).toContain(
+      'Ваш доверенный контакт: Иван (+*******0001)',
+    );
+    const helping = await ivan.ask('/contact', OVERVIEW);
+    expect(helping.text).toContain('Вы доверенный контакт для: Мария П.');
+
+    const { data } = await buttonOf(ivan, 'tc:end:');
+    expect(await ivan.tapForNotice(helping.messageId, data)).toBe('Связь прекращена.');
+    await maria.waitForText('У вас больше нет доверенного контакта');
+    expect((await maria.ask('/contact', OVERVIEW)).text).toContain('Доверенный контакт не назначен');
+  });
+
+  it('delivers an invitation to someone who has not linked the bot yet, the moment they link', async () => {
+    const elena = await person(6, 'Елена');
+    await inviteContact(elena, 'Алексей', '+79990000007');
+    const alexey = await person(7, 'Алексей');
+    await accept(alexey, 'Елена М.');
+    await elena.waitForText('Алексей принял(а) приглашение');
+    // The trustor ends it from their side this time; the contact is told.
+    const overview = await elena.ask('/contact', OVERVIEW);
+    const { data } = await buttonOf(elena, 'tc:end:');
+    await elena.tapForNotice(overview.messageId, data);
+    await alexey.waitForText('Вы больше не доверенный контакт');
+  });
+
+  it('tells the trustor when the contact declines', async () => {
+    const olga = await person(8, 'Ольга');
+    const sergey = await person(9, 'Сергей');
+    await inviteContact(olga, 'Сергей', '+7 999 000 00 09');
+    const invitation = await sergey.waitForText('Ольга Л. просит вас');
+    const { data } = await buttonOf(sergey, 'tc:dec:');
+    await sergey.tap(invitation.messageId, data);
+    await olga.waitForText('Сергей отклонил(а) приглашение');
+    // A second tap on the same invitation changes nothing.
+    expect(await sergey.tapForNotice(invitation.messageId, data)).toBe('Это уже неактуально.');
+  });
+
+  it('lets an unanswered invitation expire: the trustor is told, a late accept does nothing', async () => {
+    const tatiana = await person(10, 'Татьяна');
+    const svetlana = await person(12, 'Светлана');
+    await inviteContact(tatiana, 'Светлана', '+79990000012');
+    const invitation = await svetlana.waitForText('Татьяна Н. просит вас');
+    const { data } = await buttonOf(svetlana, 'tc:acc:');
+    clock.advance(601);
+    await t.service.backend!.trustedContact.sweep();
+    await tatiana.waitForText('Приглашение для Светлана истекло без ответа');
+    expect(await svetlana.tapForNotice(invitation.messageId, data)).toBe('Это уже неактуально.');
+  });
+});
+
+describe('who may be whose trusted contact', () => {
+  it('refuses a 13-year-old trustor and self-invitation, saying why', async () => {
+    const dmitry = await person(5, 'Дмитрий');
+    expect((await dmitry.ask('/contact', OVERVIEW)).text).toContain(
+      'Доверенный контакт можно назначить с 14 лет.',
+    );
+    const anna = await person(2, 'Анна');
+    expect((await inviteContact(anna, 'Я', '+79990000002')).text).toBe(
+      'Нельзя назначить доверенным контактом самого себя.',
+    );
+  });
+
+  it('answers an invitation to a 17-year-old, an unconfirmed account or a full contact exactly like any other, and never delivers it', async () => {
+    const anna = await person(2, 'Анна');
+    const eligible = await inviteContact(anna, 'Иван', '+79990000001');
+    const texts = [eligible.text];
+    for (const [who, phone] of [
+      ['Пётр', '+79990000003'],
+      ['Николай', '+79990000011'],
+      ['Никто', '+79995554433'],
+    ] as const) {
+      texts.push((await inviteContact(anna, who, phone)).text);
+    }
+    expect(new Set(texts).size).toBe(1);
+    const links = await t.database.db
+      .select()
+      .from(trustLinks)
+      .where(eq(trustLinks.trustorAccountId, 'demo-02'));
+    expect(links.filter((l) => l.contactAccountId !== null).map((l) => l.contactAccountId)).toEqual([
+      'demo-01',
+    ]);
+    // Пётр links the bot later: no invitation waits for him.
+    const petr = await person(3, 'Пётр');
+    expect((await petr.botMessages()).some((m) => m.text?.includes('просит вас'))).toBe(false);
+  });
+
+  it('lets one person be the trusted contact of at most TRUSTORS_PER_CONTACT people', async () => {
+    const ivan = await person(1, 'Иван');
+    for (const [n, name, short] of [
+      [4, 'Мария', 'Мария П.'],
+      [6, 'Елена', 'Елена М.'],
+    ] as const) {
+      const before = (await ivan.botMessages()).length;
+      await inviteContact(await person(n, name), 'Иван', '+79990000001');
+      await accept(ivan, short, before);
+    }
+    const olga = await person(8, 'Ольга');
+    const sent = await inviteContact(olga, 'Иван', '+79990000001');
+    expect(sent.text).toContain('Приглашение отправлено');
+    // Kept as undeliverable: no contact account, so nothing ever reaches Иван.
+    const [link] = await t.database.db
+      .select()
+      .from(trustLinks)
+      .where(and(eq(trustLinks.trustorAccountId, 'demo-08'), eq(trustLinks.status, 'invited')));
+    expect(link?.contactAccountId).toBeNull();
+    expect((await ivan.botMessages()).some((m) => m.text?.includes('Ольга Л. просит вас'))).toBe(false);
+  });
+});
