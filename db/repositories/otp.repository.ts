@@ -13,6 +13,8 @@ class Refused extends Error {
 const secondsBetween = (later: Date, earlier: Date) =>
   Math.ceil((later.getTime() - earlier.getTime()) / 1000);
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function otpRepository(db: Database): OtpStore {
   return {
     async issue({ purpose, subject, phone, codeHashFor, now, smsLimit }) {
@@ -103,6 +105,8 @@ export function otpRepository(db: Database): OtpStore {
     },
 
     async verify({ challengeId, subject, codeHash, now }): Promise<VerifyOutcome> {
+      // An id that is not even a UUID names no challenge (and must not reach the uuid column).
+      if (!UUID.test(challengeId)) return { ok: false, code: 'OTP.NOT_FOUND' };
       const matches = sql`${otpChallenges.codeHash} = ${codeHash}`;
       const [row] = await db
         .update(otpChallenges)

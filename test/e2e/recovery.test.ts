@@ -1,0 +1,262 @@
+import { and, eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, outgoingMessages } from '../../db/schema';
+import { type Chat, latestCode } from '../support/chat';
+import { TestClock } from '../support/clock';
+import { linkedPerson } from '../support/linking';
+import { startTestService, type TestService } from '../support/service';
+import { buttonOf, callbacksFor, inviteContact, portal } from '../support/trusted-contact';
+import { waitFor } from '../support/wait';
+
+const clock = new TestClock();
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService({ RECOVERY_TTL_SECONDS: '600', RECOVERY_MAX_PER_DAY: '3' }, { clock });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+interface Pair {
+  trustor: Chat;
+  contact: Chat;
+  trustorAccount: string;
+  contactPhone: string;
+  contactUserId: number;
+  trustorUserId: number;
+}
+
+const phoneOf = (n: number) => `+7999000${String(n).padStart(4, '0')}`;
+
+/** Two demo people, linked, the second the trusted contact of the first. */
+async function pair(
+  trustorN: number,
+  trustorName: string,
+  contactN: number,
+  contactName: string,
+): Promise<Pair> {
+  const trustor = await linkedPerson(t, trustorName, phoneOf(trustorN));
+  const contact = await linkedPerson(t, contactName, phoneOf(contactN));
+  await inviteContact(trustor.chat, contactName, phoneOf(contactN));
+  const { entry, data } = await buttonOf(contact.chat, 'tc:acc:');
+  await contact.chat.tap(entry.messageId, data);
+  await trustor.chat.waitForText('принял(а) приглашение');
+  return {
+    trustor: trustor.chat,
+    contact: contact.chat,
+    trustorAccount: `demo-${String(trustorN).padStart(2, '0')}`,
+    contactPhone: phoneOf(contactN),
+    contactUserId: contact.person.id,
+    trustorUserId: trustor.person.id,
+  };
+}
+
+/** The portal asks for a recovery; the contact's prompt and the trustor's notice arrive. */
+async function recovery(p: Pair) {
+  const opened = await portal(t, 'POST', '', { accountId: p.trustorAccount });
+  expect(opened.status).toBe(202);
+  expect(opened.body.status).toBe('pending');
+  const id = opened.body.id as string;
+  const prompt = await waitFor(
+    async () =>
+      (await p.contact.botMessages()).find((m) =>
+        m.inlineKeyboard?.flat().some((b) => 'callback_data' in b && b.callback_data === `rc:ok:${id}`),
+      ),
+    'the prompt to the contact',
+  );
+  const told = await waitFor(
+    async () =>
+      (await p.trustor.botMessages()).find((m) =>
+        m.inlineKeyboard?.flat().some((b) => 'callback_data' in b && b.callback_data === `rc:notme:${id}`),
+      ),
+    'the notice to the trustor',
+  );
+  return { id, prompt, told };
+}
+
+const statusOf = async (id: string) => (await portal(t, 'GET', `/${id}`)).body.status;
+
+let mariaIvan: Pair;
+let elenaAlexey: Pair;
+let olgaSergey: Pair;
+beforeAll(async () => {
+  mariaIvan = await pair(4, 'Мария', 1, 'Иван');
+  elenaAlexey = await pair(6, 'Елена', 7, 'Алексей');
+  olgaSergey = await pair(8, 'Ольга', 9, 'Сергей');
+});
+
+describe('assisted password recovery', () => {
+  it('approve with the SMS code: the portal sees approved and gets a signed callback; both sides are told', async () => {
+    const p = mariaIvan;
+    const { id, prompt } = await recovery(p);
+    expect(prompt.text).toContain('Мария П.');
+    expect(prompt.text).toContain('позвоните этому человеку сами');
+    const smsBefore = (await t.sandbox.sms(p.contactPhone)).length;
+    await p.contact.tap(prompt.messageId, `rc:ok:${id}`);
+    await p.contact.waitForText('Код отправлен в SMS на');
+    const code = await latestCode(t.sandbox, p.contactPhone, smsBefore);
+    expect((await p.contact.ask(code, 'подтвердили')).text).toBe('✅ Вы подтвердили восстановление пароля.');
+    expect(await statusOf(id)).toBe('approved');
+    await p.trustor.waitForText('Ваш доверенный контакт подтвердил восстановление пароля');
+    const [callback] = await waitFor(async () => {
+      const received = await callbacksFor(t, id);
+      return received.length > 0 ? received : undefined;
+    }, 'the portal callback');
+    expect(callback).toMatchObject({ id, status: 'approved', signatureValid: true });
+    expect(callback).toHaveProperty('decidedAt');
+  });
+
+  it('deny → denied; "it was not me" → cancelled, with the contact told', async () => {
+    const p = elenaAlexey;
+    const first = await recovery(p);
+    await p.contact.tap(first.prompt.messageId, `rc:no:${first.id}`);
+    await p.trustor.waitForText('отклонил запрос на восстановление');
+    expect(await statusOf(first.id)).toBe('denied');
+
+    const second = await recovery(p);
+    expect(await p.trustor.tapForNotice(second.told.messageId, `rc:notme:${second.id}`)).toBe(
+      'Запрос на восстановление отменён.',
+    );
+    await p.contact.waitForText('отменён владельцем учётной записи');
+    expect(await statusOf(second.id)).toBe('cancelled');
+    // The contact's buttons on the cancelled prompt now do nothing.
+    expect(await p.contact.tapForNotice(second.prompt.messageId, `rc:ok:${second.id}`)).toBe(
+      'Это уже неактуально.',
+    );
+  });
+
+  it('expires an undecided request when read after its time, and by the sweeper; both sides are told', async () => {
+    const p = olgaSergey;
+    const read = await recovery(p);
+    clock.advance(601);
+    expect(await statusOf(read.id)).toBe('expired');
+    await p.trustor.waitForText('Запрос на восстановление пароля истёк');
+    await p.contact.waitForText('Запрос на восстановление пароля истёк');
+
+    const swept = await recovery(p);
+    clock.advance(601);
+    await t.service.backend!.trustedContact.sweep();
+    const row = await t.service.backend!.trustedContactStore.findRecovery(swept.id);
+    expect(row?.status).toBe('expired');
+  });
+
+  it('after five wrong codes, the request can no longer be approved by that code', async () => {
+    const p = mariaIvan;
+    const { id, prompt } = await recovery(p);
+    const smsBefore = (await t.sandbox.sms(p.contactPhone)).length;
+    await p.contact.tap(prompt.messageId, `rc:ok:${id}`);
+    const code = await latestCode(t.sandbox, p.contactPhone, smsBefore);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let left = 4; left >= 1; left--) {
+      expect((await p.contact.ask(wrong, 'попыток')).text).toBe(`Неверный код. Осталось попыток: ${left}.`);
+    }
+    expect((await p.contact.ask(wrong, 'слишком много раз')).text).toContain(
+      'подтвердить этот запрос кодом больше нельзя',
+    );
+    expect(await statusOf(id)).toBe('pending');
+    expect(
+      await t.service.backend!.trustedContact.approveWithCode(p.contactUserId, id, 'x', code),
+    ).toMatchObject({ ok: false });
+    expect(await statusOf(id)).toBe('pending');
+    await t.service.backend!.trustedContact.deny(p.contactUserId, id);
+  });
+
+  it('changes nothing when a third person presses the buttons of someone else’s request', async () => {
+    const p = elenaAlexey;
+    const { id } = await recovery(p);
+    const stranger = await linkedPerson(t, 'Светлана', phoneOf(12));
+    for (const data of [`rc:ok:${id}`, `rc:no:${id}`, `rc:notme:${id}`]) {
+      const { messageId } = await stranger.chat.say('/start');
+      expect(await stranger.chat.tapForNotice(messageId, data, { forge: true })).toBe(
+        'Эта кнопка относится не к вам.',
+      );
+    }
+    expect(await statusOf(id)).toBe('pending');
+    await t.service.backend!.trustedContact.cancelByTrustor(p.trustorUserId, id);
+  });
+});
+
+describe('one outcome, whatever races', () => {
+  it('lets exactly one of approve, deny, cancel and expiry win, with one notice to each side and one audit record', async () => {
+    const p = olgaSergey;
+    const service = t.service.backend!.trustedContact;
+    const { id } = await recovery(p);
+    const started = await service.startApproval(p.contactUserId, id);
+    if (!started.ok) throw new Error('no code sent');
+    const code = await latestCode(t.sandbox, p.contactPhone);
+    const results = await Promise.all([
+      service.approveWithCode(p.contactUserId, id, started.challengeId, code),
+      service.deny(p.contactUserId, id),
+      service.deny(p.contactUserId, id),
+      service.cancelByTrustor(p.trustorUserId, id),
+      service.expire(id),
+      service.expire(id),
+    ]);
+    const wins = results.slice(0, 4).filter((r) => r && 'ok' in r && r.ok);
+    expect(wins).toHaveLength(1);
+    const final = await statusOf(id);
+    expect(['approved', 'denied', 'cancelled']).toContain(final);
+    const { db } = t.database;
+    const notices = await db
+      .select()
+      .from(outgoingMessages)
+      .where(like(outgoingMessages.dedupeKey, `rc:${id}:final:%`));
+    expect(notices.map((n) => n.dedupeKey).sort()).toEqual([
+      `rc:${id}:final:contact`,
+      `rc:${id}:final:trustor`,
+    ]);
+    const decisions = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, id), eq(auditEvents.fromState, 'pending')));
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]?.toState).toBe(final);
+    // The callback job, run again, posts nothing more.
+    await waitFor(async () => (await callbacksFor(t, id)).length === 1, 'the callback');
+    await t.service.backend!.trustedContact.expire(id);
+    expect(await callbacksFor(t, id)).toHaveLength(1);
+  });
+});
+
+describe('the recovery API', () => {
+  it('answers the portal’s mistakes with reason codes and writes nothing', async () => {
+    expect(await portal(t, 'POST', '', { accountId: 'demo-04' }, 'wrong-token-wrong-token')).toEqual({
+      status: 401,
+      body: { reason: 'unauthorized' },
+    });
+    expect((await portal(t, 'POST', '', '{"accountId":')).body).toEqual({ reason: 'bad_request' });
+    expect((await portal(t, 'POST', '', {})).status).toBe(400);
+    expect(await portal(t, 'POST', '', { accountId: 'nobody' })).toEqual({
+      status: 404,
+      body: { reason: 'unknown_account' },
+    });
+    expect(await portal(t, 'POST', '', { accountId: 'demo-03' })).toEqual({
+      status: 409,
+      body: { reason: 'no_trusted_contact' },
+    });
+    expect(await portal(t, 'GET', '/00000000-0000-4000-8000-000000000000')).toEqual({
+      status: 404,
+      body: { reason: 'unknown_request' },
+    });
+    expect((await portal(t, 'GET', '/not-a-uuid')).status).toBe(404);
+  });
+
+  it('returns the pending request to a repeated POST, and refuses over RECOVERY_MAX_PER_DAY', async () => {
+    const p = await pair(10, 'Татьяна', 12, 'Светлана');
+    const first = await portal(t, 'POST', '', { accountId: p.trustorAccount });
+    const again = await portal(t, 'POST', '', { accountId: p.trustorAccount });
+    expect(first.status).toBe(202);
+    expect(again).toEqual({ status: 200, body: first.body });
+    const service = t.service.backend!.trustedContact;
+    await service.cancelByTrustor(p.trustorUserId, first.body.id as string);
+    for (let i = 0; i < 2; i++) {
+      const next = await portal(t, 'POST', '', { accountId: p.trustorAccount });
+      expect(next.status).toBe(202);
+      await service.cancelByTrustor(p.trustorUserId, next.body.id as string);
+    }
+    expect(await portal(t, 'POST', '', { accountId: p.trustorAccount })).toEqual({
+      status: 429,
+      body: { reason: 'rate_limited' },
+    });
+  });
+});
