@@ -7,6 +7,8 @@ import type { World, WorldEvent } from './world';
 export interface DirectoryEntry {
   phone: string;
   label: string;
+  /** The registry account, for the portal panel's recovery requests. */
+  accountId: string;
 }
 
 const KEEPALIVE_MS = 15_000;

@@ -60,7 +60,7 @@ export function demoRegistry(today: IsoDate): Account[] {
 }
 
 /** The demo people as the sandbox page offers them: who each number belongs to, at a glance. */
-export function demoDirectory(today: IsoDate): { phone: string; label: string }[] {
+export function demoDirectory(today: IsoDate): { phone: string; label: string; accountId: string }[] {
   return demoRegistry(today).map((a) => {
     const traits = [
       `${ageOn(a.birthDate, today)} лет`,
@@ -69,6 +69,6 @@ export function demoDirectory(today: IsoDate): { phone: string; label: string }[
       ...a.statuses.map((s) => (isValidOn(s.validUntil, today) ? s.kind : `${s.kind} (истёк)`)),
       a.id === DEMO_VERIFIER_ACCOUNT ? 'проверяющий: /verify' : null,
     ].filter(Boolean);
-    return { phone: a.phone, label: `${a.lastName} ${a.firstName}: ${traits.join(', ')}` };
+    return { phone: a.phone, label: `${a.lastName} ${a.firstName}: ${traits.join(', ')}`, accountId: a.id };
   });
 }

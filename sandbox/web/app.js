@@ -320,6 +320,63 @@ function addSms(sms, { newest = true } = {}) {
   $('no-sms').hidden = true;
 }
 
+// ---- the portal: recovery requests and the callbacks the service sent back ------------------
+
+const recoveries = new Map();
+const STATUS = {
+  pending: 'ждёт решения',
+  approved: 'подтверждено',
+  denied: 'отклонено',
+  cancelled: 'отменено',
+  expired: 'истекло',
+};
+
+async function requestRecovery(event) {
+  event.preventDefault();
+  const accountId = new FormData(event.target).get('accountId');
+  const res = await fetch('/sandbox/api/portal/recovery-requests', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId }),
+  });
+  const body = await res.json();
+  recoveries.set(body.id ?? `${accountId}-${Date.now()}`, { accountId, ...body, httpStatus: res.status });
+  renderRecoveries();
+}
+
+async function refreshRecoveries() {
+  const { callbacks } = await api('/portal/callbacks');
+  for (const [id, r] of recoveries) {
+    if (!r.id) continue;
+    const fresh = await api(`/portal/recovery-requests/${id}`).catch(() => null);
+    recoveries.set(id, { ...r, ...fresh, callbacks: callbacks.filter((c) => c.body.id === id).length });
+  }
+  renderRecoveries();
+}
+
+function renderRecoveries() {
+  $('recoveries').replaceChildren(
+    ...[...recoveries.values()]
+      .reverse()
+      .map((r) =>
+        el(
+          'li',
+          { className: `recovery ${r.status ?? 'refused'}` },
+          el(
+            'div',
+            {},
+            el('strong', { textContent: r.accountId }),
+            ' ',
+            el('span', { textContent: r.status ? STATUS[r.status] : `отказ: ${r.reason} (${r.httpStatus})` }),
+          ),
+          r.callbacks
+            ? el('div', { className: 'muted', textContent: `обратный вызов получен: ${r.callbacks}` })
+            : '',
+        ),
+      ),
+  );
+}
+
 // ---- live updates -------------------------------------------------------------------------
 
 function applyEvent(event) {
@@ -348,6 +405,8 @@ function applyEvent(event) {
       return showNotice(event.chatId, event.answer.text);
     case 'sms':
       return addSms(event.sms);
+    case 'portal':
+      return void refreshRecoveries();
   }
 }
 
@@ -364,13 +423,23 @@ function connect() {
     status.dataset.state = 'closed';
     status.textContent = 'нет связи, переподключение…';
   };
-  for (const type of ['person', 'message', 'edit', 'delete', 'keyboard', 'callback-answer', 'sms']) {
+  for (const type of [
+    'person',
+    'message',
+    'edit',
+    'delete',
+    'keyboard',
+    'callback-answer',
+    'sms',
+    'portal',
+  ]) {
     source.addEventListener(type, (e) => applyEvent(JSON.parse(e.data)));
   }
 }
 
 async function start() {
   $('add-person').onsubmit = (e) => addPerson(e).catch((err) => alert(err.message));
+  $('portal').onsubmit = (e) => requestRecovery(e).catch((err) => alert(err.message));
   const [{ bot }, { people }, directory, { messages }] = await Promise.all([
     api('/bot'),
     api('/people'),
@@ -382,6 +451,11 @@ async function start() {
   for (const entry of directory.people) {
     $('directory').append(
       el('option', { value: entry.phone, textContent: `${entry.label} · ${entry.phone}` }),
+    );
+  }
+  for (const entry of directory.people) {
+    $('portal-account').append(
+      el('option', { value: entry.accountId, textContent: `${entry.accountId} · ${entry.label}` }),
     );
   }
   for (const sms of messages) addSms(sms, { newest: false });

@@ -1,7 +1,10 @@
 import { mkdir } from 'node:fs/promises';
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trustLinks } from '../../db/schema';
 import { launchChromium } from '../support/browser';
+import { linkedPerson } from '../support/linking';
 import { ROOT } from '../support/run-process';
 import { startTestService, type TestService } from '../support/service';
 
@@ -113,5 +116,32 @@ describe('the sandbox page in Chromium', () => {
     expect(person.blockedBot).toBe(true);
     await vera.getByRole('button', { name: 'Разблокировать бота' }).click();
     await vera.getByRole('button', { name: 'Заблокировать бота' }).waitFor();
+  });
+
+  it('starts a recovery from the portal panel and shows its outcome once the service calls back', async () => {
+    const service = t.service.backend!.trustedContact;
+    const trustor = await linkedPerson(t, 'Мария', '+79990000004');
+    const contact = await linkedPerson(t, 'Иван', '+79990000001');
+    await service.invite(trustor.person.id, 'Иван', '+79990000001');
+    const [link] = await t.database.db
+      .select()
+      .from(trustLinks)
+      .where(eq(trustLinks.trustorAccountId, 'demo-04'));
+    await service.answerInvitation(contact.person.id, link!.id, true);
+
+    await page.selectOption('#portal-account', 'demo-04');
+    await page.click('#portal button[type=submit]');
+    await page.locator('#recoveries li', { hasText: 'ждёт решения' }).waitFor();
+    const opened = await service.openRecovery('demo-04');
+    if (opened.outcome !== 'existing') throw new Error('the panel did not open a request');
+    await service.deny(contact.person.id, opened.request.id);
+    await page.locator('#recoveries li', { hasText: 'отклонено' }).waitFor();
+    await page.locator('#recoveries li', { hasText: 'обратный вызов получен: 1' }).waitFor();
+    await page.click('#portal button[type=submit]');
+    await page
+      .locator('#recoveries li', { hasText: 'отказ: rate_limited' })
+      .or(page.locator('#recoveries li', { hasText: 'ждёт решения' }))
+      .first()
+      .waitFor();
   });
 });
