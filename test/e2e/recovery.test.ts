@@ -1,9 +1,15 @@
+import { Job, Queue } from 'bullmq';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { moscowDate } from '../../core/identity/calendar';
+import { demoRegistry } from '../../db/registry/demo-registry';
+import { importRegistry } from '../../db/registry/import-registry';
 import { auditEvents, outgoingMessages } from '../../db/schema';
+import { QUEUES } from '../../workers/queues';
 import { type Chat, latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { linkedPerson } from '../support/linking';
+import { REDIS_URL } from '../support/redis';
 import { startTestService, type TestService } from '../support/service';
 import { buttonOf, callbacksFor, inviteContact, portal } from '../support/trusted-contact';
 import { waitFor } from '../support/wait';
@@ -258,5 +264,52 @@ describe('the recovery API', () => {
       status: 429,
       body: { reason: 'rate_limited' },
     });
+  });
+});
+
+describe('reminders and the end of a relationship', () => {
+  it('schedules a reminder halfway, which reaches the contact once however often it runs', async () => {
+    const p = mariaIvan;
+    const { id } = await recovery(p);
+    const queue = new Queue(QUEUES.recovery.name, {
+      connection: { url: REDIS_URL },
+      prefix: t.config.queuePrefix,
+    });
+    try {
+      const job = await Job.fromId(queue, `remind-${id}`);
+      expect(job?.opts.delay).toBeGreaterThan(290_000);
+      expect(job?.opts.delay).toBeLessThanOrEqual(300_000);
+    } finally {
+      await queue.close();
+    }
+    const service = t.service.backend!.trustedContact;
+    await Promise.all([service.remind(id), service.remind(id)]);
+    await p.contact.waitForText('всё ещё ждёт вашего решения');
+    await service.remind(id);
+    await service.cancelByTrustor(p.trustorUserId, id);
+    await p.contact.waitForText('отменён владельцем');
+    expect((await p.contact.botMessages()).filter((m) => m.text?.includes('всё ещё ждёт')).length).toBe(1);
+    expect(await service.remind(id)).toBe(false);
+  });
+
+  it('ends the relationship when a side unlinks the bot; a recovery then finds no trusted contact', async () => {
+    const p = await pair(3, 'Пётр', 6, 'Елена');
+    expect((await p.contact.say('/unlink')).text).toContain('отвязана');
+    await p.trustor.waitForText('У вас больше нет доверенного контакта');
+    expect(await portal(t, 'POST', '', { accountId: p.trustorAccount })).toEqual({
+      status: 409,
+      body: { reason: 'no_trusted_contact' },
+    });
+  });
+
+  it('ends the relationship when a registry re-import makes a side ineligible; both are told', async () => {
+    const p = await pair(2, 'Анна', 8, 'Ольга');
+    const today = moscowDate(clock.now());
+    const changed = demoRegistry(today).map((a) => (a.id === 'demo-08' ? { ...a, confirmed: false } : a));
+    await importRegistry(t.database.db, changed);
+    await t.service.backend!.trustedContact.sweep();
+    await p.trustor.waitForText('У вас больше нет доверенного контакта');
+    await p.contact.waitForText('Вы больше не доверенный контакт');
+    await importRegistry(t.database.db, demoRegistry(today));
   });
 });
