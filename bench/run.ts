@@ -1,13 +1,14 @@
 import { digitalIdCpuBench, digitalIdLoadBench } from './digital-id.bench';
 import { foundationBench } from './foundation.bench';
 import { report } from './results';
+import { trustedContactBench } from './trusted-contact.bench';
 import { verifyApiBench, verifyOfflineBench } from './verification.bench';
 
 /**
  * `npm run bench [-- NAME…]`: every figure the issues ask for, printed beside its target and
  * written to .bench/results.json. Needs the local PostgreSQL and Redis the tests use.
- * Names: foundation, digital-id-cpu, digital-id-load, verify-cpu, verify-api (all by default; the
- * load run takes ~3 min, the API run ~30 s).
+ * Names: foundation, digital-id-cpu, digital-id-load, verify-cpu, verify-api, trusted-contact (all
+ * by default; the load run takes ~3 min, the API and recovery runs ~1 min each).
  */
 const BENCHES: Record<string, { title: string; run: () => unknown }> = {
   foundation: { title: 'Foundation: outbox → BullMQ → sandbox, and bot replies', run: foundationBench },
@@ -20,6 +21,10 @@ const BENCHES: Record<string, { title: string; run: () => unknown }> = {
   'verify-api': {
     title: 'POST /api/v1/verify: 500 requests/s for 20 s, distinct valid tokens (per-key limit raised)',
     run: verifyApiBench,
+  },
+  'trusted-contact': {
+    title: 'Recovery: 50 portal requests/s for 30 s, prompts pushed to contacts (caps raised)',
+    run: trustedContactBench,
   },
 };
 

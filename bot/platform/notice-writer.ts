@@ -1,5 +1,5 @@
 import type { I18n } from '@grammyjs/i18n';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Notice } from '../../core/messaging/notice';
 import type { Executor } from '../../db/database';
 import { outgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
@@ -15,24 +15,31 @@ import { localeFor } from '../i18n';
  */
 export function noticeWriter(i18n: I18n<FormContext>): NoticeWriter {
   return async (tx: Executor, notices: Notice[]) => {
-    const ids: string[] = [];
-    for (const notice of notices) {
-      const [person] = await tx
-        .select({ chatId: messengerUsers.chatId, languageCode: messengerUsers.languageCode })
-        .from(accountLinks)
-        .innerJoin(messengerUsers, eq(messengerUsers.id, accountLinks.messengerUserId))
-        .where(eq(accountLinks.accountId, notice.accountId));
-      if (!person) continue;
+    if (notices.length === 0) return [];
+    const people = await tx
+      .select({
+        accountId: accountLinks.accountId,
+        chatId: messengerUsers.chatId,
+        languageCode: messengerUsers.languageCode,
+      })
+      .from(accountLinks)
+      .innerJoin(messengerUsers, eq(messengerUsers.id, accountLinks.messengerUserId))
+      .where(inArray(accountLinks.accountId, [...new Set(notices.map((n) => n.accountId))]));
+    const rows = notices.flatMap((notice) => {
+      const person = people.find((p) => p.accountId === notice.accountId);
+      if (!person) return [];
       const locale = localeFor(person.languageCode);
       const buttons = notice.buttons?.map((row) =>
         row.map((b) => ({ text: i18n.t(locale, b.text), callbackData: b.data })),
       );
-      const { id } = await outgoingMessageRepository(tx).add(notice.key, person.chatId, {
-        text: i18n.t(locale, notice.text, notice.vars),
-        ...(buttons ? { buttons } : {}),
-      });
-      ids.push(id);
-    }
-    return ids;
+      return [
+        {
+          dedupeKey: notice.key,
+          chatId: person.chatId,
+          message: { text: i18n.t(locale, notice.text, notice.vars), ...(buttons ? { buttons } : {}) },
+        },
+      ];
+    });
+    return outgoingMessageRepository(tx).addMany(rows);
   };
 }

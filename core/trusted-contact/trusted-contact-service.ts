@@ -391,10 +391,8 @@ export function trustedContactService(deps: TrustedContactDeps) {
         },
         (r) => recoveryNotices.opened(r, trustor),
       );
-      if (opened.outcome === 'created') {
-        await done(opened);
-        await deps.jobs.scheduled(opened.request);
-      }
+      if (opened.outcome === 'created')
+        await Promise.all([done(opened), deps.jobs.scheduled(opened.request)]);
       return opened;
     },
 

@@ -113,8 +113,11 @@ async function upsert(tx: Executor, records: Account[]): Promise<void> {
 /** Reads accounts with their statuses. */
 export async function loadAccounts(tx: Executor, ids: string[]): Promise<Account[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.select().from(accounts).where(inArray(accounts.id, ids));
-  const statusRows = await tx.select().from(accountStatuses).where(inArray(accountStatuses.accountId, ids));
+  // Both at once: on one connection postgres.js pipelines them, on the pool they run side by side.
+  const [rows, statusRows] = await Promise.all([
+    tx.select().from(accounts).where(inArray(accounts.id, ids)),
+    tx.select().from(accountStatuses).where(inArray(accountStatuses.accountId, ids)),
+  ]);
   return rows.map((row) => ({
     id: row.id,
     lastName: row.lastName,

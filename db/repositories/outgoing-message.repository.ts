@@ -1,4 +1,4 @@
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { OutgoingMessage } from '../../core/messaging/outgoing-message';
 import type { Executor } from '../database';
 import { outgoingMessages } from '../schema';
@@ -25,6 +25,27 @@ export function outgoingMessageRepository(db: Executor) {
         .where(eq(outgoingMessages.dedupeKey, dedupeKey));
       if (!existing) throw new Error(`outbox row ${dedupeKey} vanished between insert and select`);
       return { id: existing.id, created: false };
+    },
+
+    /** Several messages in one statement; keys already there return the rows already there. */
+    async addMany(
+      rows: { dedupeKey: string; chatId: number; message: OutgoingMessage }[],
+    ): Promise<string[]> {
+      if (rows.length === 0) return [];
+      const inserted = await db
+        .insert(outgoingMessages)
+        .values(rows)
+        .onConflictDoNothing({ target: outgoingMessages.dedupeKey })
+        .returning({ id: outgoingMessages.id, dedupeKey: outgoingMessages.dedupeKey });
+      const missing = rows.map((r) => r.dedupeKey).filter((k) => !inserted.some((i) => i.dedupeKey === k));
+      const existing =
+        missing.length === 0
+          ? []
+          : await db
+              .select({ id: outgoingMessages.id, dedupeKey: outgoingMessages.dedupeKey })
+              .from(outgoingMessages)
+              .where(inArray(outgoingMessages.dedupeKey, missing));
+      return [...inserted, ...existing].map((r) => r.id);
     },
 
     /**

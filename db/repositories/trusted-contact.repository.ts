@@ -295,35 +295,43 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
 
     openRecovery(input, notices) {
       return db.transaction(async (tx) => {
+        const pendingOf = and(
+          eq(recoveryRequests.trustorAccountId, input.trustorAccountId),
+          eq(recoveryRequests.status, 'pending'),
+          gt(recoveryRequests.expiresAt, input.now),
+        );
+        // Two POSTs for one account queue up here; the read below then takes its snapshot after
+        // the other committed (a row lock taken by that read would not refresh its subqueries).
         await lockKey(tx, `recovery:${input.trustorAccountId}`);
-        const [pending] = await tx
-          .select()
-          .from(recoveryRequests)
-          .where(
-            and(
+        // The trustor's contact, with the pending request and today's count beside it.
+        const [state] = await tx
+          .select({
+            link: trustLinks,
+            pendingId: sql<
+              string | null
+            >`(select ${recoveryRequests.id} from ${recoveryRequests} where ${pendingOf} limit 1)`,
+            today: sql<number>`(select count(*)::int from ${recoveryRequests} where ${and(
               eq(recoveryRequests.trustorAccountId, input.trustorAccountId),
-              eq(recoveryRequests.status, 'pending'),
-              gt(recoveryRequests.expiresAt, input.now),
-            ),
-          );
-        if (pending) return { outcome: 'existing' as const, request: toRequest(pending) };
-        const [active] = await tx
-          .select()
+              gte(recoveryRequests.createdAt, input.dayStart),
+            )})`,
+          })
           .from(trustLinks)
           .where(
             and(eq(trustLinks.trustorAccountId, input.trustorAccountId), eq(trustLinks.status, 'active')),
           );
+        const pendingId = state
+          ? state.pendingId
+          : (await tx.select({ id: recoveryRequests.id }).from(recoveryRequests).where(pendingOf))[0]?.id;
+        if (pendingId) {
+          const [pending] = await tx
+            .select()
+            .from(recoveryRequests)
+            .where(eq(recoveryRequests.id, pendingId));
+          return { outcome: 'existing' as const, request: toRequest(pending as RequestRow) };
+        }
+        const active = state?.link;
         if (!active?.contactAccountId) return { outcome: 'no_contact' as const };
-        const [today] = await tx
-          .select({ n: count() })
-          .from(recoveryRequests)
-          .where(
-            and(
-              eq(recoveryRequests.trustorAccountId, input.trustorAccountId),
-              gte(recoveryRequests.createdAt, input.dayStart),
-            ),
-          );
-        if ((today?.n ?? 0) >= input.maxPerDay) return { outcome: 'rate_limited' as const };
+        if ((state?.today ?? 0) >= input.maxPerDay) return { outcome: 'rate_limited' as const };
         const [row] = await tx
           .insert(recoveryRequests)
           .values({

@@ -27,7 +27,14 @@ export function outgoingProducer(deps: { outbox: OutgoingMessageRepository; queu
     },
     /** Queues rows a transaction already wrote to the outbox (after it committed). */
     async enqueue(outboxIds: string[]): Promise<void> {
-      for (const id of outboxIds) await enqueue(id);
+      if (outboxIds.length === 0) return;
+      await deps.queue.addBulk(
+        outboxIds.map((outboxId) => ({
+          name: 'send' as const,
+          data: { outboxId },
+          opts: { ...DEFAULT_JOB_OPTIONS, priority: PRIORITY.message, jobId: jobId(outboxId) },
+        })),
+      );
     },
     /** Queues every unsent row again; rows already sent are skipped by the processor. */
     async relayUnsent(batch = 500): Promise<number> {
