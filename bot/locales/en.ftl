@@ -25,6 +25,8 @@ help =
     /start — main menu
     /link — link your Gosuslugi account
     /unlink — unlink it
+    /id — Digital ID
+    /contact — trusted contact
     /help — this help
     /safety — staying safe from fraudsters
 
