@@ -60,7 +60,7 @@ export type InviteRefusal =
   | 'TC.SELF'
   | 'TC.ALREADY_CONTACT';
 
-const NAME_REFUSALS = {
+export const NAME_REFUSALS = {
   empty: 'TC.NAME_EMPTY',
   too_long: 'TC.NAME_TOO_LONG',
   control_characters: 'TC.NAME_CONTROL',

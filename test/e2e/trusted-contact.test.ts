@@ -95,6 +95,51 @@ describe('inviting a trusted contact', () => {
   });
 });
 
+describe('the invitation form and its management', () => {
+  it('asks again for a bad name, takes a contact card for the number, and lets the trustor resend and cancel', async () => {
+    const svetlana = await person(12, 'Светлана');
+    const ivan = await person(1, 'Иван');
+    const overview = await svetlana.ask('/contact', OVERVIEW);
+    await svetlana.tap(overview.messageId, 'tc:add');
+    await svetlana.waitForText('Как зовут человека');
+    expect((await svetlana.ask('Б'.repeat(65), 'имя')).text).toBe(
+      'Слишком длинное имя: не больше 64 символов.',
+    );
+    expect((await svetlana.ask('Мама\u202e', 'символы')).text).toBe(
+      'В имени есть недопустимые символы. Напишите имя обычным текстом.',
+    );
+    await svetlana.ask('  Иван   Петрович ', 'мобильный номер');
+    const before = (await svetlana.botMessages()).length;
+    await t.sandbox.shareContact(svetlana.id, { phone: '79990000001', firstName: 'Иван' });
+    const confirm = await waitFor(
+      async () =>
+        (await svetlana.botMessages()).slice(before).find((m) => m.text?.includes('доверенным контактом?')),
+      'the confirmation',
+    );
+    expect(confirm.text).toContain('Назначить Иван Петрович (+*******0001)');
+    await svetlana.tap(confirm.messageId, 'tc:form-send');
+    await svetlana.waitForText('Приглашение отправлено');
+    const invitations = async () =>
+      (await ivan.botMessages()).filter((m) => m.text?.includes('Светлана М. просит вас'));
+    await waitFor(async () => (await invitations()).length === 1, 'the invitation');
+
+    const managed = await svetlana.ask('/contact', OVERVIEW);
+    expect(managed.text).toContain('Приглашение для Иван Петрович (+*******0001) ждёт ответа');
+    const { data: resend } = await buttonOf(svetlana, 'tc:resend:');
+    expect(await svetlana.tapForNotice(managed.messageId, resend)).toBe('Приглашение отправлено ещё раз.');
+    await waitFor(async () => (await invitations()).length === 2, 'the invitation again');
+    const { data: cancel } = await buttonOf(svetlana, 'tc:cancel:');
+    expect(await svetlana.tapForNotice(managed.messageId, cancel)).toBe('Приглашение отменено.');
+    const [latest] = (await invitations()).reverse();
+    const accept = latest?.inlineKeyboard
+      ?.flat()
+      .find((b) => 'callback_data' in b && b.callback_data?.startsWith('tc:acc:'));
+    expect(
+      await ivan.tapForNotice(latest!.messageId, (accept as { callback_data: string }).callback_data),
+    ).toBe('Это уже неактуально.');
+  });
+});
+
 describe('who may be whose trusted contact', () => {
   it('refuses a 13-year-old trustor and self-invitation, saying why', async () => {
     const dmitry = await person(5, 'Дмитрий');

@@ -1,8 +1,12 @@
 import { createConversation } from '@grammyjs/conversations';
 import type { I18n } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, type MiddlewareFn } from 'grammy';
+import { cleanDisplayName } from '../../../core/identity/display-name';
 import { maskPhone, normalizeRussianPhone } from '../../../core/identity/phone';
-import type { TrustedContactService } from '../../../core/trusted-contact/trusted-contact-service';
+import {
+  NAME_REFUSALS,
+  type TrustedContactService,
+} from '../../../core/trusted-contact/trusted-contact-service';
 import type { BotContext, FormContext } from '../../context';
 import { localeFor } from '../../i18n';
 import { type Form, isCancel, waitForStep } from '../form-steps';
@@ -164,8 +168,14 @@ async function inviteForm(form: Form, ctx: FormContext, service: TrustedContactS
   if (!userId) return;
   const cancelButton = new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL);
   await ctx.reply(ctx.t('tc-ask-name'), { reply_markup: cancelButton });
-  const name = await waitForStep(form, (c) => c.message?.text, formTexts('tc-ask-name'));
-  if (name === null) return;
+  let name: string | null = null;
+  while (name === null) {
+    const given = await waitForStep(form, (c) => c.message?.text, formTexts('tc-ask-name'));
+    if (given === null) return;
+    const cleaned = cleanDisplayName(given);
+    if (cleaned.ok) name = cleaned.name;
+    else await ctx.reply(ctx.t(refusal(NAME_REFUSALS[cleaned.problem])));
+  }
   await ctx.reply(ctx.t('tc-ask-phone'), { reply_markup: cancelButton });
   let phone: string | null = null;
   while (phone === null) {
@@ -178,7 +188,7 @@ async function inviteForm(form: Form, ctx: FormContext, service: TrustedContactS
     phone = normalizeRussianPhone(given);
     if (phone === null) await ctx.reply(ctx.t(refusal('TC.BAD_PHONE')));
   }
-  await ctx.reply(ctx.t('tc-confirm', { name: name.trim(), phone: maskPhone(phone) }), {
+  await ctx.reply(ctx.t('tc-confirm', { name, phone: maskPhone(phone) }), {
     reply_markup: new InlineKeyboard()
       .text(ctx.t('tc-button-send-invite'), 'tc:form-send')
       .text(ctx.t('button-cancel'), CANCEL),
@@ -190,8 +200,8 @@ async function inviteForm(form: Form, ctx: FormContext, service: TrustedContactS
   );
   if (confirmed === null) return;
   await confirmed.answerCallbackQuery();
-  const invited = phone;
-  const sent = await form.external(() => service.invite(userId, name, invited));
+  const [invitedName, invitedPhone] = [name, phone];
+  const sent = await form.external(() => service.invite(userId, invitedName, invitedPhone));
   if (!sent.ok) {
     await ctx.reply(ctx.t(refusal(sent.code)));
     return;
