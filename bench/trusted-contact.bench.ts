@@ -1,11 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Account } from '../core/identity/account';
+import { openDatabase } from '../db/client';
 import { importRegistry } from '../db/registry/import-registry';
 import { accountRepository } from '../db/repositories/account.repository';
 import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
 import { trustLinks } from '../db/schema';
+import { SandboxClient } from '../sandbox/client';
 import type { WorldEvent } from '../sandbox/world';
-import { startTestService } from '../test/support/service';
+import { createTestDatabase } from '../test/support/postgres';
+import { REDIS_URL, testQueuePrefix } from '../test/support/redis';
+import { startScript } from '../test/support/run-process';
 import { waitFor } from '../test/support/wait';
 import { type Figure, percentile, round } from './results';
 
@@ -27,20 +33,89 @@ const account = (id: string, n: number, firstName: string): Account => ({
   statuses: [],
 });
 
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Calls `onEvent` for every event of the sandbox's live stream, as the web page receives them. */
+async function followSandbox(url: string, onEvent: (event: WorldEvent) => void): Promise<AbortController> {
+  const abort = new AbortController();
+  const response = await fetch(`${url}/sandbox/api/events`, { signal: abort.signal });
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  void (async () => {
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end = buffer.indexOf('\n\n');
+      while (end >= 0) {
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((line) => line.startsWith('data: '));
+        if (data) onEvent(JSON.parse(data.slice(6)) as WorldEvent);
+        buffer = buffer.slice(end + 2);
+        end = buffer.indexOf('\n\n');
+      }
+    }
+  })();
+  return abort;
+}
+
 /**
  * 50 recovery requests a second for 30 s, each for a different trustor with an active trusted
- * contact: how long the portal's POST takes, and how long until the prompt is in the contact's
- * chat (outbox → BullMQ → worker → messenger). Rate caps are raised, as the issue allows.
+ * contact, in the production shape: the API in one process, the worker (with the sandbox as the
+ * messenger) in another, this process only the portal. Measured: the portal's POST, and the time
+ * until the prompt is in the contact's chat (outbox → BullMQ → worker → messenger). Rate caps are
+ * raised, as the issue allows.
  */
 export async function trustedContactBench(): Promise<Record<string, Figure>> {
-  const t = await startTestService({
-    OUTGOING_RATE_PER_SECOND: '1000',
-    SANDBOX_RATE_PER_SECOND: '0',
+  const database = await createTestDatabase();
+  const queue = testQueuePrefix();
+  const sandboxPort = await freePort();
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  const portalToken = randomBytes(24).toString('base64url');
+  const shared = {
+    NODE_ENV: 'production',
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    QUEUE_PREFIX: queue.prefix,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PORTAL_API_TOKEN: portalToken,
     TRUSTORS_PER_CONTACT: String(TRUSTORS_PER_CONTACT),
-  });
+  };
+  const messenger = startScript(
+    'app/main.ts',
+    {
+      ...shared,
+      ROLES: 'sandbox,bot,worker',
+      SANDBOX_PORT: String(sandboxPort),
+      SANDBOX_RATE_PER_SECOND: '0',
+      OUTGOING_RATE_PER_SECOND: '1000',
+      RECOVERY_CALLBACK_URL: `${sandboxUrl}/sandbox/api/portal/callbacks`,
+      RECOVERY_CALLBACK_SECRET: randomBytes(24).toString('base64url'),
+    },
+    /receiving updates by long polling/,
+  );
+  await messenger.ready;
+  const api = startScript(
+    'app/main.ts',
+    { ...shared, ROLES: 'api', SMS_HTTP_URL: `${sandboxUrl}/sandbox/api/sms` },
+    /HTTP server listening on http:\/\/[0-9.:]+/,
+  );
+  const apiUrl = /HTTP server listening on (http:\/\/[0-9.:]+)/.exec(await api.ready)?.[1] as string;
+  const handle = await openDatabase({ kind: 'postgres', url: database.url });
   try {
-    const { db } = t.database;
-    const sandbox = t.service.sandbox!;
+    const { db } = handle;
+    const sandbox = new SandboxClient(sandboxUrl);
     const contacts = Array.from({ length: REQUESTS / TRUSTORS_PER_CONTACT }, (_, i) =>
       account(`bench-contact-${i}`, i, `Контакт ${i}`),
     );
@@ -50,9 +125,8 @@ export async function trustedContactBench(): Promise<Record<string, Figure>> {
     await importRegistry(db, [...contacts, ...trustors]);
     const links = accountRepository(db);
     const users = messengerUserRepository(db);
-    const chatOf = new Map<string, number>();
     for (const a of [...contacts, ...trustors]) {
-      const person = sandbox.world.addPerson({ firstName: a.firstName, languageCode: 'ru' });
+      const person = await sandbox.createPerson({ name: a.firstName, languageCode: 'ru' });
       await users.recordSeen({
         id: person.id,
         chatId: person.id,
@@ -60,7 +134,6 @@ export async function trustedContactBench(): Promise<Record<string, Figure>> {
         languageCode: 'ru',
       });
       await links.link(a.id, person.id);
-      chatOf.set(a.id, person.id);
     }
     const now = new Date();
     await db.insert(trustLinks).values(
@@ -79,16 +152,14 @@ export async function trustedContactBench(): Promise<Record<string, Figure>> {
 
     const postedAt = new Map<string, number>();
     const arrivedAt = new Map<string, number>();
-    const onEvent = (event: WorldEvent) => {
+    const stream = await followSandbox(sandboxUrl, (event) => {
       if (event.type !== 'message' || event.entry.from !== 'bot') return;
       for (const button of event.entry.inlineKeyboard?.flat() ?? []) {
         const id =
           'callback_data' in button ? /^rc:ok:(.+)$/.exec(button.callback_data ?? '')?.[1] : undefined;
         if (id) arrivedAt.set(id, performance.now());
       }
-    };
-    sandbox.world.events.on('event', onEvent);
-    const token = t.service.backend!.portalToken as string;
+    });
     const apiLatency: number[] = [];
     let failures = 0;
     const started = performance.now();
@@ -99,9 +170,9 @@ export async function trustedContactBench(): Promise<Record<string, Figure>> {
       inFlight.push(
         (async () => {
           const sent = performance.now();
-          const response = await fetch(`${t.service.httpUrl}/api/v1/recovery-requests`, {
+          const response = await fetch(`${apiUrl}/api/v1/recovery-requests`, {
             method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            headers: { authorization: `Bearer ${portalToken}`, 'content-type': 'application/json' },
             body: JSON.stringify({ accountId: trustor.id }),
           });
           const body = (await response.json()) as { id?: string };
@@ -113,7 +184,7 @@ export async function trustedContactBench(): Promise<Record<string, Figure>> {
     }
     await Promise.all(inFlight);
     await waitFor(() => arrivedAt.size >= postedAt.size, 'every prompt to arrive', 120_000);
-    sandbox.world.events.off('event', onEvent);
+    stream.abort();
     const delivery = [...postedAt]
       .map(([id, at]) => (arrivedAt.get(id) as number) - at)
       .sort((a, b) => a - b);
@@ -126,6 +197,12 @@ export async function trustedContactBench(): Promise<Record<string, Figure>> {
       recovery_api_failures: { value: failures, unit: 'req', target: '<= 0' },
     };
   } finally {
-    await t.stop();
+    for (const process of [api, messenger]) {
+      process.child.kill('SIGTERM');
+      await process.exited;
+    }
+    await handle.close();
+    await queue.cleanup();
+    await database.drop();
   }
 }
