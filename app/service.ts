@@ -262,21 +262,6 @@ async function startBackend(
     prefix: config.queuePrefix,
   });
   closers.push(() => recoveryQueue.close());
-  const trustedContactStore = trustedContactRepository(db, noticeWriter(i18n));
-  const trustedContact = trustedContactService({
-    store: trustedContactStore,
-    accounts,
-    otp,
-    clock,
-    settings: config.trustedContact,
-    jobs: recoveryJobs(recoveryQueue, clock),
-    // A row that cannot be queued now (Redis away) is relayed by the worker later.
-    dispatch: ({ outboxIds }) =>
-      outgoing
-        .enqueue(outboxIds)
-        .catch((err) => logger.warn({ err: err.message }, 'outbox rows left for the relay')),
-    smsText: (code) => i18n.t('ru', 'sms-recovery-code', { code }),
-  });
   // With the sandbox, its portal stands in for the identity portal: a token and a callback
   // inbox of its own, unless the real ones are configured.
   const portalToken = config.portal.apiToken ?? (demo ? randomBytes(24).toString('base64url') : undefined);
@@ -290,6 +275,21 @@ async function startBackend(
           }
         : null;
 
+  const trustedContactStore = trustedContactRepository(db, noticeWriter(i18n));
+  const trustedContact = trustedContactService({
+    store: trustedContactStore,
+    accounts,
+    otp,
+    clock,
+    settings: config.trustedContact,
+    jobs: recoveryJobs(recoveryQueue, clock, { callbacks: portalCallback !== null, logger }),
+    // A row that cannot be queued now (Redis away) is relayed by the worker later.
+    dispatch: ({ outboxIds }) =>
+      outgoing
+        .enqueue(outboxIds)
+        .catch((err) => logger.warn({ err: err.message }, 'outbox rows left for the relay')),
+    smsText: (code) => i18n.t('ru', 'sms-recovery-code', { code }),
+  });
   registerHealthRoutes(deps.http, {
     registry: deps.metrics.registry,
     checks: {
@@ -402,7 +402,7 @@ async function startWorkerRole(
     logger,
   });
   closers.push(() => recovery.close());
-  await recoveryJobs(backend.recoveryQueue, clock).startSweeper();
+  await recoveryJobs(backend.recoveryQueue, clock, { callbacks: false, logger }).startSweeper();
   // Rows written while Redis was away (or by a process that died before queueing them).
   const relay = async () => {
     const relayed = await backend.outgoing.relayUnsent();

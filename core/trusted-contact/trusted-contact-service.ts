@@ -23,11 +23,19 @@ export interface TrustedContactSettings {
   trustorsPerContact: number;
 }
 
-/** The jobs a recovery needs besides its messages: a reminder, its expiry, the portal's callback. */
+/**
+ * The jobs a recovery needs besides its messages: a reminder, its expiry, the portal's callback.
+ * Scheduling must not fail a decision already committed: the sweeper makes up for a lost job.
+ */
 export interface RecoveryJobs {
   scheduled(request: RecoveryRequest): Promise<void>;
   finished(request: RecoveryRequest): Promise<void>;
+  /** Whether final statuses are posted to the portal at all (RECOVERY_CALLBACK_URL). */
+  readonly callbacks: boolean;
 }
+
+/** How long the sweeper keeps re-queueing a callback the portal has not acknowledged. */
+const CALLBACK_RETRY_HOURS = 24;
 
 export interface TrustedContactDeps {
   store: TrustedContactStore;
@@ -494,6 +502,12 @@ export function trustedContactService(deps: TrustedContactDeps) {
         if (reason) await endLink(link, 'system', reason, null);
       }
       for (const request of await store.overdueRecoveries(at)) await decide(request.id, 'expired', 'system');
+      // A callback job lost with Redis is queued again (one id per request, so never twice at once).
+      if (deps.jobs.callbacks)
+        for (const request of await store.unacknowledged(
+          new Date(at.getTime() - CALLBACK_RETRY_HOURS * 3600 * MS),
+        ))
+          await deps.jobs.finished(request);
     },
 
     /** Someone unlinked the bot: their relationships end now, and the other sides are told. */

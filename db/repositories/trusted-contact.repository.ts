@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte, lte, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, gte, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Notice } from '../../core/messaging/notice';
 import type {
   RecoveryRequest,
@@ -399,6 +399,21 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
         .select()
         .from(recoveryRequests)
         .where(and(eq(recoveryRequests.status, 'pending'), lte(recoveryRequests.expiresAt, now)));
+      return rows.map(toRequest);
+    },
+
+    async unacknowledged(since) {
+      const rows = await db
+        .select()
+        .from(recoveryRequests)
+        .where(
+          and(
+            ne(recoveryRequests.status, 'pending'),
+            isNull(recoveryRequests.callbackDeliveredAt),
+            gte(recoveryRequests.decidedAt, since),
+          ),
+        )
+        .limit(1000);
       return rows.map(toRequest);
     },
 
