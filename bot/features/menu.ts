@@ -37,7 +37,15 @@ export function menuFeature(): Composer<BotContext> {
     const page = ctx.match[1] as Page;
     await ctx.answerCallbackQuery();
     if (!PAGES.includes(page)) return;
-    await showInPlace(ctx, ctx.t(`info-${page}`), backButton(ctx));
+    // The trusted-contact page leads on to the person's own settings.
+    const keyboard =
+      page === 'trusted-contact'
+        ? new InlineKeyboard()
+            .text(ctx.t('tc-button-open'), 'tc:home')
+            .row()
+            .text(ctx.t('button-back'), 'menu:home')
+        : backButton(ctx);
+    await showInPlace(ctx, ctx.t(`info-${page}`), keyboard);
   });
   feature.callbackQuery('menu:home', async (ctx) => {
     await ctx.answerCallbackQuery();

@@ -311,3 +311,4 @@ rc-final-contact-cancelled = The account's owner cancelled the password recovery
 rc-final-contact-expired = The password recovery request has expired.
 sms-recovery-code = Code to confirm a password recovery: { $code }. Do not tell it to anyone, not even Gosuslugi staff.
 tc-confirm-nudge = Press "Send the invitation" or "Cancel".
+tc-button-open = 👥 My trusted contact

@@ -96,6 +96,19 @@ describe('inviting a trusted contact', () => {
 });
 
 describe('the invitation form and its management', () => {
+  it('leads from the menu’s information page to the person’s own trusted-contact screen', async () => {
+    const tatiana = await person(10, 'Татьяна');
+    const menu = await tatiana.ask('/start', 'Здравствуйте');
+    await tatiana.tap(menu.messageId, 'info:trusted-contact');
+    await tatiana.withButton('tc:home');
+    const before = (await tatiana.botMessages()).length;
+    await tatiana.tap(menu.messageId, 'tc:home');
+    await waitFor(
+      async () => (await tatiana.botMessages()).slice(before).find((m) => m.text?.includes(OVERVIEW)),
+      'the trusted-contact screen',
+    );
+  });
+
   it('asks again for a bad name, takes a contact card for the number, and lets the trustor resend and cancel', async () => {
     const svetlana = await person(12, 'Светлана');
     const ivan = await person(1, 'Иван');

@@ -57,6 +57,10 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
   const privateChat = feature.chatType('private');
 
   privateChat.command('contact', (ctx) => showOverview(ctx));
+  privateChat.callbackQuery('tc:home', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showOverview(ctx);
+  });
   privateChat.callbackQuery('tc:add', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.conversation.enter(INVITE_FORM);
