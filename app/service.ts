@@ -17,7 +17,7 @@ import { createBot } from '../bot/create-bot';
 import { type QrScreen, qrScreen } from '../bot/features/digital-id/qr-screen';
 import { type QrReader, qrReader } from '../bot/features/verifier/qr-reader';
 import { createI18n } from '../bot/i18n';
-import { publishCommandMenu } from '../bot/platform/command-menu';
+import { adminCommandMenu, publishCommandMenu } from '../bot/platform/command-menu';
 import { noticeWriter } from '../bot/platform/notice-writer';
 import { queueNotifier } from '../bot/platform/notifier';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
@@ -39,6 +39,7 @@ import { DEMO_VERIFIER_ACCOUNT, demoDirectory, demoRegistry } from '../db/regist
 import { importRegistry } from '../db/registry/import-registry';
 import { countAccounts } from '../db/registry/registry-size';
 import { accountRepository } from '../db/repositories/account.repository';
+import { adminRepository } from '../db/repositories/admin.repository';
 import { digitalIdSessionRepository } from '../db/repositories/digital-id-session.repository';
 import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
 import { otpRepository } from '../db/repositories/otp.repository';
@@ -105,6 +106,8 @@ interface Backend {
   portalCallback: { url: string; secret: string } | null;
   /** The bearer token of the recovery API; none means the API is off in this process. */
   portalToken: string | undefined;
+  /** Jobs per state of the outgoing queue, for operators. */
+  queueCounts(): Promise<Record<string, number>>;
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
@@ -290,6 +293,7 @@ async function startBackend(
         .catch((err) => logger.warn({ err: err.message }, 'outbox rows left for the relay')),
     smsText: (code) => i18n.t('ru', 'sms-recovery-code', { code }),
   });
+  const queueCounts = () => queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
   registerHealthRoutes(deps.http, {
     registry: deps.metrics.registry,
     checks: {
@@ -299,7 +303,7 @@ async function startBackend(
       },
     },
     beforeScrape: async () => {
-      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
+      const counts = await queueCounts();
       for (const [state, n] of Object.entries(counts)) {
         deps.metrics.queueJobs.set({ queue: QUEUES.outgoing.name, state }, n);
       }
@@ -339,6 +343,7 @@ async function startBackend(
     recoveryQueue,
     portalCallback,
     portalToken,
+    queueCounts,
     i18n,
     screen: qrScreen(i18n),
     scheduler: qrRefreshScheduler({ queue, clock }),
@@ -428,6 +433,7 @@ async function startBotRole(
   const { db } = backend.database;
   const { i18n } = backend;
   const users = messengerUserRepository(db);
+  const admins = adminRepository(db);
   const bot = createBot({
     token: target.token,
     apiRoot: target.apiRoot,
@@ -439,6 +445,26 @@ async function startBotRole(
     trustedContact: backend.trustedContact,
     notifier: queueNotifier({ users, outgoing: backend.outgoing, i18n }),
     digitalId: { digitalId: backend.digitalId, screen: backend.screen, scheduler: backend.scheduler },
+    admin: {
+      db,
+      admins,
+      roles: backend.roles,
+      bootstrapAdmins: config.adminIds,
+      digitalId: backend.digitalId,
+      trustedContact: backend.trustedContact,
+      keys: backend.keys,
+      verifierKeys: verifierKeys(verifierKeyRepository(db)),
+      screen: backend.screen,
+      clock: deps.clock,
+      timing: {
+        tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
+        skewSeconds: config.digitalId.verifyClockSkewSeconds,
+      },
+      queueSummary: async () =>
+        Object.entries(await backend.queueCounts())
+          .map(([state, n]) => `${state} ${n}`)
+          .join(', '),
+    },
     verifier: {
       roles: backend.roles,
       desks: verifierDeskRepository(db),
@@ -452,6 +478,10 @@ async function startBotRole(
   });
   await bot.init();
   await publishCommandMenu(bot.api, i18n);
+  for (const adminId of new Set([...config.adminIds, ...(await admins.usersWithRole('admin'))]))
+    await adminCommandMenu(bot.api, i18n, adminId, true).catch((err) =>
+      logger.warn({ err: err.message, adminId }, 'could not show the admin menu'),
+    );
   if (config.delivery.kind === 'webhook') {
     const { url, secret } = config.delivery;
     deps.http.post(new URL(url).pathname, webhookCallback(bot, 'fastify', { secretToken: secret }));

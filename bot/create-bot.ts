@@ -12,6 +12,7 @@ import { conversationStorage } from '../db/repositories/conversation-storage';
 import type { MessengerUserRepository } from '../db/repositories/messenger-user.repository';
 import type { ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
 import type { BotContext, FormContext } from './context';
+import { type AdminFeatureDeps, adminCheck, adminFeature } from './features/admin/admin.feature';
 import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-id/digital-id.feature';
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
@@ -19,7 +20,9 @@ import { menuFeature } from './features/menu';
 import { trustedContactFeature } from './features/trusted-contact/trusted-contact.feature';
 import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/verifier.feature';
 import { localeFor } from './i18n';
+import { blockedGuard } from './middleware/blocked-guard';
 import { rememberUpdate } from './middleware/remember-update';
+import { adminCommandMenu } from './platform/command-menu';
 import { fileDownloader } from './platform/file-download';
 import type { Notifier } from './platform/notifier';
 import { telegramMessenger } from './platform/telegram-messenger';
@@ -36,6 +39,7 @@ export interface BotDeps {
   notifier: Notifier;
   digitalId: Omit<DigitalIdFeatureDeps, 'messenger'>;
   verifier: Omit<VerifierFeatureDeps, 'download'>;
+  admin: Omit<AdminFeatureDeps, 'messenger' | 'adminMenu'>;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
 }
@@ -64,6 +68,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(rememberUpdate(deps));
   bot.use(deps.i18n);
   bot.use(
+    blockedGuard({ isBlocked: (id) => deps.admin.admins.isBlocked(id), isAdmin: adminCheck(deps.admin) }),
+  );
+  bot.use(
     conversations<BotContext, FormContext>({
       storage: { type: 'key', version: 1, adapter: conversationStorage(deps.db) },
     }),
@@ -76,7 +83,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       notifier: deps.notifier,
       apiPlugins: [conversationApi],
       afterLink: (accountId) => deps.trustedContact.onLinked(accountId),
-      afterUnlink: (accountId) => deps.trustedContact.onUnlinked(accountId),
+      afterUnlink: (accountId) => deps.trustedContact.endAllOf(accountId, 'unlinked'),
     }),
   );
   bot.use(
@@ -84,6 +91,13 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   );
   bot.use(digitalIdFeature({ ...deps.digitalId, messenger: telegramMessenger(bot.api) }));
   bot.use(verifierFeature({ ...deps.verifier, download: fileDownloader(deps.token, deps.apiRoot) }));
+  bot.use(
+    adminFeature({
+      ...deps.admin,
+      messenger: telegramMessenger(bot.api),
+      adminMenu: (chatId, shown) => adminCommandMenu(bot.api, deps.i18n, chatId, shown),
+    }),
+  );
   bot.use(fallbackFeature());
 
   bot.catch(async (err: BotError<BotContext>) => {

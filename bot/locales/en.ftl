@@ -312,3 +312,77 @@ rc-final-contact-expired = The password recovery request has expired.
 sms-recovery-code = Code to confirm a password recovery: { $code }. Do not tell it to anyone, not even Gosuslugi staff.
 tc-confirm-nudge = Press "Send the invitation" or "Cancel".
 tc-button-open = 👥 My trusted contact
+
+# Admins
+command-admin = Admin commands
+command-stats = Service statistics
+command-whois = What the service knows about a person
+command-revoke = Revoke a person's Digital ID
+command-keys = Signing keys
+command-rotate_key = Rotate the signing key
+command-remove_key = Unpublish a key
+command-block = Block a person
+command-unblock = Unblock a person
+command-grant = Grant a role
+command-revoke_role = Take a role away
+command-verifier_key = Issue a verifier API key
+command-audit = Decisions and actions
+admin-help =
+    Admin commands:
+    /stats — statistics
+    /whois <phone | account id | @username | user id> — what the service knows about a person
+    /revoke <person> — end their Digital ID (confirmed)
+    /keys — signing keys; /rotate_key — rotate (confirmed); /remove_key <kid> — unpublish a retired key
+    /block <person> <reason>, /unblock <person>
+    /grant <person> <admin|verifier>, /revoke_role <person> <admin|verifier>
+    /verifier_key <name> — an API key for a checkout (shown once)
+    /audit [person] — decisions and actions
+admin-usage = An argument is missing or wrong. { $usage }
+admin-unknown-person = The service knows no such person.
+admin-ambiguous-person = Several people match; be more specific (a phone or @username).
+admin-unknown-role = No such role. The roles are admin and verifier.
+admin-not-linked = Roles go to a person with a linked Gosuslugi account; ask them to link it first (/link).
+admin-confirm-revoke = End the Digital ID of { $who }? Their QR codes stop confirming at once.
+admin-confirm-rotate = Rotate the signing key? Key { $kid } becomes retired and stays published.
+admin-button-confirm = ✅ Confirm
+admin-confirmation-stale = This confirmation was used or has expired. Run the command again.
+admin-no-live-session = This person has no live Digital ID.
+admin-revoked = Digital ID ended: its QR codes answer "revoked".
+admin-rotated = New active key: { $active }. Key { $retired } is retired and published.
+admin-key-removed = Key { $kid } is unpublished.
+admin-key-not-removed = Key { $kid } was not removed: { $why }
+admin-key-why-unknown = there is no such key.
+admin-key-why-not_retired = only a retired key can be removed.
+admin-key-why-too_soon = QR codes it signed may still be valid. Try again in a minute.
+admin-blocked = Blocked: { $who }. Their live Digital ID ended and their trusted-contact relationships ended.
+admin-already-blocked = This person is already blocked.
+admin-unblocked = Unblocked: { $who }.
+admin-not-blocked = This person is not blocked.
+admin-granted = Role { $role } granted: { $who }.
+admin-already-has-role = This person already has the role { $role }.
+admin-role-revoked = Role { $role } taken away: { $who }.
+admin-has-no-role = This person does not have the role { $role }.
+admin-bootstrap-admin = This person is an admin from ADMIN_IDS; their role is set by configuration.
+admin-verifier-key =
+    API key for "{ $name }". It is shown once and not stored; save it now:
+    { $key }
+admin-bad-name = The name: one line, up to 64 characters, no control characters.
+admin-stats =
+    📊 Statistics
+    Linked people: { $linked }
+    Live Digital IDs: { $live }
+    Active trusted-contact relationships: { $relationships }
+    Recovery requests: { $recoveries }
+    Message queue: { $queue }
+    Active signing key: { $kid }
+admin-whois =
+    👤 { $who }
+    User: { $user }
+    Account: { $account }
+    Roles: { $roles }
+    Blocked: { $blocked }
+    Live Digital ID: { $session }
+admin-audit-empty = No records.
+admin-button-older = ⬅️ Older
+admin-button-newer = Newer ➡️
+blocked-refusal = Your access to the services is suspended. If this is a mistake, contact Gosuslugi support.

@@ -312,3 +312,77 @@ rc-final-contact-expired = Запрос на восстановление пар
 sms-recovery-code = Код для подтверждения восстановления пароля: { $code }. Никому его не сообщайте, даже сотрудникам Госуслуг.
 tc-confirm-nudge = Нажмите «Отправить приглашение» или «Отмена».
 tc-button-open = 👥 Мой доверенный контакт
+
+# Admins
+command-admin = Команды администратора
+command-stats = Статистика сервиса
+command-whois = Что известно о человеке
+command-revoke = Отозвать Цифровой ID человека
+command-keys = Ключи подписи
+command-rotate_key = Сменить ключ подписи
+command-remove_key = Снять с публикации ключ
+command-block = Заблокировать человека
+command-unblock = Разблокировать человека
+command-grant = Выдать роль
+command-revoke_role = Забрать роль
+command-verifier_key = Выпустить ключ API проверяющего
+command-audit = Журнал решений и действий
+admin-help =
+    Команды администратора:
+    /stats — статистика
+    /whois <телефон | id учётной записи | @username | id пользователя> — что известно о человеке
+    /revoke <человек> — завершить его Цифровой ID (с подтверждением)
+    /keys — ключи подписи; /rotate_key — сменить ключ (с подтверждением); /remove_key <kid> — снять с публикации выведенный ключ
+    /block <человек> <причина>, /unblock <человек>
+    /grant <человек> <admin|verifier>, /revoke_role <человек> <admin|verifier>
+    /verifier_key <название> — ключ API для кассы (показывается один раз)
+    /audit [человек] — журнал решений и действий
+admin-usage = Не хватает или неверный аргумент. { $usage }
+admin-unknown-person = Такого человека сервис не знает.
+admin-ambiguous-person = Под это подходит несколько человек — уточните (телефон или @username).
+admin-unknown-role = Такой роли нет. Роли: admin, verifier.
+admin-not-linked = Роли выдаются человеку с привязанной учётной записью Госуслуг — пусть сначала привяжет её (/link).
+admin-confirm-revoke = Завершить Цифровой ID пользователя { $who }? Его QR-коды сразу перестанут подтверждаться.
+admin-confirm-rotate = Сменить ключ подписи? Текущий ключ { $kid } станет выведенным и останется опубликованным.
+admin-button-confirm = ✅ Подтвердить
+admin-confirmation-stale = Подтверждение уже использовано или истекло. Повторите команду.
+admin-no-live-session = Живого Цифрового ID у этого человека нет.
+admin-revoked = Цифровой ID завершён: его QR-коды отвечают «отозван».
+admin-rotated = Новый активный ключ: { $active }. Ключ { $retired } выведен и опубликован.
+admin-key-removed = Ключ { $kid } снят с публикации.
+admin-key-not-removed = Ключ { $kid } не снят: { $why }
+admin-key-why-unknown = такого ключа нет.
+admin-key-why-not_retired = снять можно только выведенный ключ.
+admin-key-why-too_soon = им подписаны QR-коды, которые ещё могут действовать. Повторите через минуту.
+admin-blocked = Заблокирован: { $who }. Живой Цифровой ID завершён, связи доверенного контакта прекращены.
+admin-already-blocked = Этот человек уже заблокирован.
+admin-unblocked = Разблокирован: { $who }.
+admin-not-blocked = Этот человек не заблокирован.
+admin-granted = Роль { $role } выдана: { $who }.
+admin-already-has-role = У этого человека уже есть роль { $role }.
+admin-role-revoked = Роль { $role } забрана: { $who }.
+admin-has-no-role = У этого человека нет роли { $role }.
+admin-bootstrap-admin = Этот человек — администратор из ADMIN_IDS; его роль задаётся конфигурацией.
+admin-verifier-key =
+    Ключ API для «{ $name }». Он показан один раз и не хранится — сохраните его сейчас:
+    { $key }
+admin-bad-name = Название: одна строка, до 64 символов, без служебных символов.
+admin-stats =
+    📊 Статистика
+    Привязано людей: { $linked }
+    Живых Цифровых ID: { $live }
+    Активных связей «доверенный контакт»: { $relationships }
+    Запросы на восстановление: { $recoveries }
+    Очередь сообщений: { $queue }
+    Активный ключ подписи: { $kid }
+admin-whois =
+    👤 { $who }
+    Пользователь: { $user }
+    Учётная запись: { $account }
+    Роли: { $roles }
+    Блокировка: { $blocked }
+    Живой Цифровой ID: { $session }
+admin-audit-empty = Записей нет.
+admin-button-older = ⬅️ Раньше
+admin-button-newer = Позже ➡️
+blocked-refusal = Доступ к сервисам для вас приостановлен. Если это ошибка, обратитесь в поддержку Госуслуг.

@@ -160,6 +160,10 @@ export function digitalIdService(deps: DigitalIdDeps) {
       return session && session.messengerUserId === messengerUserId ? session : null;
     },
 
+    /** An admin's /revoke or /block: the session ends now and its QRs verify as `revoked`. */
+    revoke: (sessionId: string, reason: string) =>
+      deps.sessions.end(sessionId, 'revoked', reason, deps.clock.now()),
+
     /** The message was deleted, or it can no longer be edited: nothing is left to refresh. */
     endGone: (session: DigitalIdSession) =>
       deps.sessions.end(session.id, 'stopped', 'the message is gone', deps.clock.now()),

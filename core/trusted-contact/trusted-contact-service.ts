@@ -510,14 +510,14 @@ export function trustedContactService(deps: TrustedContactDeps) {
           await deps.jobs.finished(request);
     },
 
-    /** Someone unlinked the bot: their relationships end now, and the other sides are told. */
-    async onUnlinked(accountId: string) {
+    /** Someone unlinked the bot or was blocked: their relationships end now, the other sides are told. */
+    async endAllOf(accountId: string, reason: 'unlinked' | 'blocked') {
       const [mine, helping] = await Promise.all([
         store.trustorView(accountId, now()),
         store.contactView(accountId),
       ]);
       for (const link of [...(mine.active ? [mine.active] : []), ...helping])
-        await endLink(link, 'system', 'unlinked', null);
+        await endLink(link, 'system', reason, null);
     },
   };
 

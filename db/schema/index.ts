@@ -1,5 +1,6 @@
 export * from './account-links';
 export * from './accounts';
+export * from './admin';
 export * from './bot-conversations';
 export * from './digital-id-sessions';
 export * from './messenger-users';

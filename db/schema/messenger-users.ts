@@ -12,4 +12,7 @@ export const messengerUsers = pgTable('messenger_users', {
   lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
   /** Set when a send answered "bot was blocked by the user"; cleared when they write again. */
   unreachableSince: timestamp('unreachable_since', { withTimezone: true }),
+  /** Set by an admin's /block: every service politely refuses this person. */
+  blockedAt: timestamp('blocked_at', { withTimezone: true }),
+  blockReason: text('block_reason'),
 });
