@@ -25,6 +25,7 @@ export class SandboxClient {
   }
 
   async createPerson(input: {
+    id?: number;
     name: string;
     languageCode?: string;
     phone?: string;

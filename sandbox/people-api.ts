@@ -17,6 +17,8 @@ export interface PeopleApiDeps {
 }
 
 const personInput = z.object({
+  /** A chosen user id (for ADMIN_IDS); a random one, like Telegram's, when left out. */
+  id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   name: z.string().trim().min(1).max(64),
   lastName: z.string().trim().min(1).max(64).optional(),
   username: z
@@ -67,8 +69,9 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
   app.post('/sandbox/api/people', async (req, reply) => {
     const body = personInput.safeParse(req.body ?? {});
     if (!body.success) return invalid(reply, body.error);
-    const { name, ...rest } = body.data;
-    const person = world.addPerson({ firstName: name, ...stripUndefined(rest) });
+    const { name, id, ...rest } = body.data;
+    const person = world.addPerson({ firstName: name, ...stripUndefined(rest) }, id);
+    if (!person) return reply.code(409).send({ error: `a person with id ${id} already exists` });
     return reply.code(201).send({ person });
   });
 

@@ -88,10 +88,14 @@ export class World {
     this.events.setMaxListeners(0);
   }
 
-  addPerson(input: Omit<Person, 'id' | 'blockedBot'>): Person {
+  /** `wantedId` lets a demo or a test play a known user (one in ADMIN_IDS); null if it is taken. */
+  addPerson(input: Omit<Person, 'id' | 'blockedBot'>): Person;
+  addPerson(input: Omit<Person, 'id' | 'blockedBot'>, wantedId: number | undefined): Person | null;
+  addPerson(input: Omit<Person, 'id' | 'blockedBot'>, wantedId?: number): Person | null {
+    if (wantedId !== undefined && this.chats.has(wantedId)) return null;
     // Random ids like Telegram's: a restarted sandbox must not reuse an id the database remembers.
-    let id = randomInt(1_000_000_000, 2 ** 40);
-    while (this.chats.has(id)) id = randomInt(1_000_000_000, 2 ** 40);
+    let id = wantedId ?? randomInt(1_000_000_000, 2 ** 40);
+    while (wantedId === undefined && this.chats.has(id)) id = randomInt(1_000_000_000, 2 ** 40);
     const person: Person = { ...input, id, blockedBot: false };
     this.chats.set(id, {
       person,

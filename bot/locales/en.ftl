@@ -173,7 +173,7 @@ did-stopped =
     Stopped. The QR code no longer works.
 did-revoked =
     🪪 Digital ID: { $scenario }
-    The session was ended: the status is no longer confirmed, or the account was unlinked.
+    The session was ended and the QR code no longer works: the status is no longer confirmed, the account was unlinked, or an administrator revoked it.
 did-not-linked = To open your Digital ID, first link your Gosuslugi account: /link
 did-under-18 = Digital ID is available to Russian citizens from the age of 18.
 did-unconfirmed = Your Gosuslugi account is not confirmed. Confirm it at a public services centre (MFC), in online banking or with the code from a Russian Post letter.

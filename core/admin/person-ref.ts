@@ -10,9 +10,12 @@ export type PersonRef =
 
 export function parsePersonRef(input: string): PersonRef | null {
   const text = input.trim();
-  if (text.length === 0 || text.length > 128 || /\s/.test(text.replace(/[\s()-]/g, ''))) return null;
+  if (text.length === 0 || text.length > 128) return null;
   if (/^@[A-Za-z0-9_]{3,64}$/.test(text)) return { kind: 'username', username: text.slice(1) };
-  const looksLikePhone = /^\+/.test(text) || /[\s()-]/.test(text) || /^[78]\d{10}$/.test(text);
+  // A phone is written with digits only (and +, spaces, dashes, brackets): "+7 999…", "8 (999)…".
+  const phoneShaped =
+    /^[\d\s()+-]+$/.test(text) && (/^\+/.test(text) || /[\s()-]/.test(text) || /^[78]\d{10}$/.test(text));
+  const looksLikePhone = phoneShaped;
   if (looksLikePhone) {
     const phone = normalizeRussianPhone(text);
     return phone ? { kind: 'phone', phone } : null;

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_COMMANDS } from '../../bot/features/admin/admin.feature';
+import { type Chat, chatWith } from '../support/chat';
+import { TestClock } from '../support/clock';
+import { openDigitalId, qrOf } from '../support/digital-id';
+import { linkedPerson } from '../support/linking';
+import { startTestService, type TestService } from '../support/service';
+import { newVerifierKey, verifyByApi } from '../support/verify-api';
+import { waitFor } from '../support/wait';
+
+const ADMIN_ID = 424_242;
+const clock = new TestClock();
+let t: TestService;
+let boss: Chat;
+beforeAll(async () => {
+  t = await startTestService({ ADMIN_IDS: String(ADMIN_ID) }, { clock });
+  const person = await t.sandbox.createPerson({ id: ADMIN_ID, name: 'Админ' });
+  boss = chatWith(t.sandbox, person.id);
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** Sends an admin command, presses its confirmation button if it has one, returns the outcome. */
+async function confirmed(command: string, done: string) {
+  const asked = await boss.ask(command, 'Подтвердить'.length > 0 ? '?' : '');
+  const button = asked.inlineKeyboard
+    ?.flat()
+    .find((b) => 'callback_data' in b && b.callback_data?.startsWith('adm:ok:'));
+  const data = (button as { callback_data: string }).callback_data;
+  const before = (await boss.botMessages()).length;
+  await boss.tap(asked.messageId, data);
+  await waitFor(
+    async () => (await boss.botMessages()).slice(before).find((m) => m.text?.includes(done)),
+    done,
+  );
+  return { messageId: asked.messageId, data };
+}
+
+describe('admin commands', () => {
+  it('do not exist for anyone else: each answers exactly like a made-up command', async () => {
+    const { chat } = await linkedPerson(t, 'Иван', '+79990000001');
+    const unknown = (await chat.say('/no_such_command')).text;
+    for (const command of ADMIN_COMMANDS) {
+      expect((await chat.say(`/${command} +79990000001 admin`)).text).toBe(unknown);
+    }
+    expect((await t.sandbox.chat(chat.id)).commands.map((c) => c.command)).not.toContain('stats');
+  });
+
+  it('grant makes a new admin who can use them; taking the role away takes them away', async () => {
+    const { chat: svetlana, person } = await linkedPerson(t, 'Светлана', '+79990000012');
+    const unknown = (await svetlana.say('/no_such_command')).text;
+    expect((await boss.ask('/grant +79990000012 admin', 'Роль')).text).toContain('Роль admin выдана');
+    expect((await svetlana.ask('/stats', 'Статистика')).text).toContain('Привязано людей:');
+    await waitFor(
+      async () => (await t.sandbox.chat(person.id)).commands.some((c) => c.command === 'stats'),
+      'the admin menu in her chat',
+    );
+    expect((await boss.ask('/grant +79990000012 admin', 'роль')).text).toBe(
+      'У этого человека уже есть роль admin.',
+    );
+    expect((await boss.ask('/revoke_role demo-12 admin', 'Роль')).text).toContain('Роль admin забрана');
+    expect((await svetlana.say('/stats')).text).toBe(unknown);
+    expect((await t.sandbox.chat(person.id)).commands.map((c) => c.command)).not.toContain('stats');
+  });
+
+  it('answers malformed arguments, unknown people and unknown roles plainly', async () => {
+    expect((await boss.ask('/grant +79990000012 superuser', 'роли')).text).toBe(
+      'Такой роли нет. Роли: admin, verifier.',
+    );
+    expect((await boss.ask('/whois +79995550000', 'человека')).text).toBe('Такого человека сервис не знает.');
+    expect((await boss.ask('/whois', 'аргумент')).text).toContain('Не хватает или неверный аргумент.');
+    expect((await boss.ask('/remove_key abc', 'аргумент')).text).toContain('/remove_key <kid>');
+    expect((await boss.ask('/grant @nobody_here verifier', 'человека')).text).toBe(
+      'Такого человека сервис не знает.',
+    );
+  });
+
+  it('/revoke makes the live QR verify as revoked, once confirmed; the confirmation works once', async () => {
+    const ivan = await linkedPerson(t, 'Иван', '+79990000001');
+    const photo = await openDigitalId(ivan.chat, 'adult');
+    const qr = await qrOf(t, photo);
+    const { messageId, data } = await confirmed('/revoke +79990000001', 'отвечают «отозван»');
+    const key = await newVerifierKey(t);
+    expect((await verifyByApi(t, key, { qr: qr.url, scenario: 'adult' })).body.reason).toBe('revoked');
+    // The button is gone from the message; a stale client pressing it again changes nothing.
+    expect(await boss.tapForNotice(messageId, data, { forge: true })).toBe(
+      'Подтверждение уже использовано или истекло. Повторите команду.',
+    );
+    await ivan.chat.waitForText('Сессия прекращена');
+  });
+
+  it('/rotate_key makes new QRs carry the new kid while the old key stays published', async () => {
+    const before = await t.service.backend!.keys.published();
+    const oldKid = before.find((k) => k.status === 'active')?.kid;
+    await confirmed('/rotate_key', 'Новый активный ключ');
+    clock.advance(6); // past the few seconds services cache their keys
+    const ivan = await linkedPerson(t, 'Иван', '+79990000001');
+    const qr = await qrOf(t, await openDigitalId(ivan.chat, 'adult'));
+    expect(qr.token.fields.kid).not.toBe(oldKid);
+    const published = (await (await fetch(`${t.service.httpUrl}/.well-known/digital-id/keys`)).json()) as {
+      keys: { kid: number; status: string }[];
+    };
+    expect(published.keys).toContainEqual(expect.objectContaining({ kid: oldKid, status: 'retired' }));
+    expect(published.keys).toContainEqual(
+      expect.objectContaining({ kid: qr.token.fields.kid, status: 'active' }),
+    );
+  });
+
+  it('/block refuses the person everywhere and ends their session; /unblock lets them back', async () => {
+    const anna = await linkedPerson(t, 'Анна', '+79990000002');
+    const photo = await openDigitalId(anna.chat, 'student');
+    expect(
+      (await boss.ask('/block +79990000002 подозрение на мошенничество', 'Заблокирован')).text,
+    ).toContain('Заблокирован');
+    await waitFor(async () => {
+      const entry = (await anna.chat.botMessages()).find((m) => m.messageId === photo.messageId);
+      return entry?.caption?.includes('Сессия прекращена');
+    }, 'the ended screen');
+    const refusal =
+      'Доступ к сервисам для вас приостановлен. Если это ошибка, обратитесь в поддержку Госуслуг.';
+    expect((await anna.chat.say('/start')).text).toBe(refusal);
+    expect((await anna.chat.say('/id')).text).toBe(refusal);
+    expect((await boss.ask('/block +79990000002 ещё раз', 'заблокирован')).text).toBe(
+      'Этот человек уже заблокирован.',
+    );
+    expect((await boss.ask('/unblock +79990000002', 'Разблокирован')).text).toContain('Разблокирован');
+    expect((await anna.chat.say('/start')).text).toContain('Здравствуйте');
+  });
+
+  it('shows every admin action in /audit, paged with buttons', async () => {
+    await boss.ask('/verifier_key Касса 7', 'Ключ API');
+    const seen = new Set<string>();
+    let page = await boss.ask('/audit', 'admin:');
+    for (;;) {
+      for (const m of (page.text ?? '').matchAll(/admin\.(\w+)/g)) seen.add(m[1] as string);
+      const older = page.inlineKeyboard
+        ?.flat()
+        .find((b) => 'callback_data' in b && b.callback_data?.startsWith('adm:audit:'));
+      if (!older || !('callback_data' in older) || older.text.includes('Позже')) break;
+      const before = page.edits;
+      await boss.tap(page.messageId, older.callback_data as string);
+      page = await waitFor(async () => {
+        const entry = (await boss.botMessages()).find((m) => m.messageId === page.messageId);
+        return entry && entry.edits > before ? entry : undefined;
+      }, 'the older page');
+    }
+    expect([...seen].sort()).toEqual(
+      ['block', 'grant', 'revoke', 'revoke_role', 'rotate_key', 'unblock', 'verifier_key'].sort(),
+    );
+  });
+});
