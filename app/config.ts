@@ -80,6 +80,9 @@ const env = z.object({
   SMS_MAX_PER_PHONE_PER_DAY: positiveInt.default(10),
 });
 
+/** Every variable the service reads: deployment files may set these and nothing else. */
+export const CONFIG_KEYS = Object.keys(env.shape) as (keyof typeof env.shape)[];
+
 /** How this process reaches the messenger. */
 export type MessengerMode =
   | { kind: 'sandbox'; token: string | undefined }
