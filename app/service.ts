@@ -14,6 +14,7 @@ import { registerVerificationPage } from '../api/verification-page';
 import { cachedVerifierAuthentication } from '../api/verifier-auth';
 import { registerVerifyRoute } from '../api/verify';
 import { createBot } from '../bot/create-bot';
+import { broadcastStatus } from '../bot/features/admin/broadcast';
 import { type QrScreen, qrScreen } from '../bot/features/digital-id/qr-screen';
 import { type QrReader, qrReader } from '../bot/features/verifier/qr-reader';
 import { createI18n } from '../bot/i18n';
@@ -40,6 +41,7 @@ import { importRegistry } from '../db/registry/import-registry';
 import { countAccounts } from '../db/registry/registry-size';
 import { accountRepository } from '../db/repositories/account.repository';
 import { adminRepository } from '../db/repositories/admin.repository';
+import { broadcastRepository } from '../db/repositories/broadcast.repository';
 import { digitalIdSessionRepository } from '../db/repositories/digital-id-session.repository';
 import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
 import { otpRepository } from '../db/repositories/otp.repository';
@@ -57,6 +59,7 @@ import { verifierDeskRepository } from '../db/repositories/verifier-desk.reposit
 import { verifierKeyRepository } from '../db/repositories/verifier-key.repository';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { httpSmsGateway } from '../sms/http-sms-gateway';
+import { broadcastJobs, broadcastProcessor } from '../workers/broadcast/broadcast.processor';
 import { outgoingProcessor } from '../workers/outgoing/outgoing.processor';
 import {
   type OutgoingProducer,
@@ -108,12 +111,16 @@ interface Backend {
   portalToken: string | undefined;
   /** Jobs per state of the outgoing queue, for operators. */
   queueCounts(): Promise<Record<string, number>>;
+  outgoingQueue: OutgoingQueue;
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
 }
 
 type Closers = Array<() => Promise<unknown>>;
+
+/** A broadcast's status message is edited at most this often. */
+const BROADCAST_PROGRESS_MS = 3000;
 
 /** Where this process reaches the messenger: its own sandbox, or the configured Bot API. */
 type MessengerTarget = { token: string; apiRoot: string | undefined };
@@ -344,6 +351,7 @@ async function startBackend(
     portalCallback,
     portalToken,
     queueCounts,
+    outgoingQueue: queue,
     i18n,
     screen: qrScreen(i18n),
     scheduler: qrRefreshScheduler({ queue, clock }),
@@ -372,6 +380,15 @@ async function startWorkerRole(
     outbox,
     logger,
     send: outgoingProcessor({ outbox, users: messengerUserRepository(db), messenger, logger, metrics }),
+    broadcast: broadcastProcessor({
+      broadcasts: broadcastRepository(db),
+      outgoing: backend.outgoing,
+      queue: backend.outgoingQueue,
+      messenger,
+      clock,
+      statusMessage: broadcastStatus(backend.i18n),
+      progressEveryMs: BROADCAST_PROGRESS_MS,
+    }),
     qrRefresh: qrRefreshProcessor({
       digitalId: backend.digitalId,
       messenger,
@@ -464,6 +481,11 @@ async function startBotRole(
         Object.entries(await backend.queueCounts())
           .map(([state, n]) => `${state} ${n}`)
           .join(', '),
+    },
+    broadcast: {
+      broadcasts: broadcastRepository(db),
+      start: (id) =>
+        broadcastJobs({ queue: backend.outgoingQueue, progressEveryMs: BROADCAST_PROGRESS_MS }).start(id),
     },
     verifier: {
       roles: backend.roles,

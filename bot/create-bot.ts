@@ -13,6 +13,7 @@ import type { MessengerUserRepository } from '../db/repositories/messenger-user.
 import type { ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
 import type { BotContext, FormContext } from './context';
 import { type AdminFeatureDeps, adminCheck, adminFeature } from './features/admin/admin.feature';
+import { type BroadcastFeatureDeps, broadcastFeature } from './features/admin/broadcast';
 import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-id/digital-id.feature';
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
@@ -40,6 +41,7 @@ export interface BotDeps {
   digitalId: Omit<DigitalIdFeatureDeps, 'messenger'>;
   verifier: Omit<VerifierFeatureDeps, 'download'>;
   admin: Omit<AdminFeatureDeps, 'messenger' | 'adminMenu'>;
+  broadcast: Pick<BroadcastFeatureDeps, 'broadcasts' | 'start'>;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
 }
@@ -91,6 +93,16 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   );
   bot.use(digitalIdFeature({ ...deps.digitalId, messenger: telegramMessenger(bot.api) }));
   bot.use(verifierFeature({ ...deps.verifier, download: fileDownloader(deps.token, deps.apiRoot) }));
+  bot.use(
+    broadcastFeature({
+      ...deps.broadcast,
+      db: deps.db,
+      i18n: deps.i18n,
+      apiPlugins: [conversationApi],
+      clock: deps.admin.clock,
+      isAdmin: adminCheck(deps.admin),
+    }),
+  );
   bot.use(
     adminFeature({
       ...deps.admin,

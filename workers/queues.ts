@@ -11,6 +11,8 @@ export const QUEUES = {
     jobs: {
       send: z.object({ outboxId: z.uuid() }),
       'qr-refresh': z.object({ sessionId: z.uuid(), seq: z.number().int().min(1).max(65_535) }),
+      'broadcast-expand': z.object({ broadcastId: z.uuid() }),
+      'broadcast-progress': z.object({ broadcastId: z.uuid(), round: z.number().int().min(0) }),
     },
   },
   recovery: {
@@ -31,7 +33,7 @@ export type OutgoingJobName = keyof typeof QUEUES.outgoing.jobs;
 export type OutgoingPayload<N extends OutgoingJobName> = z.infer<(typeof QUEUES.outgoing.jobs)[N]>;
 
 /** Lower runs first: a QR on a cashier's screen cannot wait behind a broadcast. */
-export const PRIORITY = { qrRefresh: 1, message: 5 } as const;
+export const PRIORITY = { qrRefresh: 1, message: 5, broadcast: 10 } as const;
 
 /** Finished jobs are kept a while for inspection, then dropped so Redis does not grow. */
 export const DEFAULT_JOB_OPTIONS = {

@@ -337,6 +337,7 @@ admin-help =
     /grant <person> <admin|verifier>, /revoke_role <person> <admin|verifier>
     /verifier_key <name> — an API key for a checkout (shown once)
     /audit [person] — decisions and actions
+    /broadcast — an informational broadcast
 admin-usage = An argument is missing or wrong. { $usage }
 admin-unknown-person = The service knows no such person.
 admin-ambiguous-person = Several people match; be more specific (a phone or @username).
@@ -386,3 +387,20 @@ admin-audit-empty = No records.
 admin-button-older = ⬅️ Older
 admin-button-newer = Newer ➡️
 blocked-refusal = Your access to the services is suspended. If this is a mistake, contact Gosuslugi support.
+command-broadcast = Broadcast
+admin-broadcast-ask = Send the broadcast's text: information about the services, up to { $max } characters. To cancel: /cancel
+admin-broadcast-too-long = The text is too long: { $length } characters, { $max } at most. Send a shorter one.
+admin-broadcast-preview = This is how people will see it (above). Whom to send it to?
+admin-broadcast-all = Everyone who linked the bot ({ $n })
+admin-broadcast-no-contact = Those without a trusted contact ({ $n })
+admin-broadcast-confirm = Send the message to { $n } people?
+admin-broadcast-send = 📣 Send
+admin-broadcast-cancelled-form = The broadcast is cancelled; nothing was sent.
+admin-broadcast-status =
+    📣 Broadcast { $state }
+    Sent: { $sent } · not delivered: { $failed } · cancelled: { $cancelled } · left: { $left }
+admin-broadcast-state-running = running
+admin-broadcast-state-done = finished
+admin-broadcast-state-cancelled = stopped
+admin-broadcast-stop = ⏹ Stop the broadcast
+admin-broadcast-stopped = The broadcast is stopped.

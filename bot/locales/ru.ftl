@@ -337,6 +337,7 @@ admin-help =
     /grant <человек> <admin|verifier>, /revoke_role <человек> <admin|verifier>
     /verifier_key <название> — ключ API для кассы (показывается один раз)
     /audit [человек] — журнал решений и действий
+    /broadcast — информационная рассылка
 admin-usage = Не хватает или неверный аргумент. { $usage }
 admin-unknown-person = Такого человека сервис не знает.
 admin-ambiguous-person = Под это подходит несколько человек — уточните (телефон или @username).
@@ -386,3 +387,20 @@ admin-audit-empty = Записей нет.
 admin-button-older = ⬅️ Раньше
 admin-button-newer = Позже ➡️
 blocked-refusal = Доступ к сервисам для вас приостановлен. Если это ошибка, обратитесь в поддержку Госуслуг.
+command-broadcast = Рассылка
+admin-broadcast-ask = Пришлите текст рассылки: информация о сервисах, до { $max } символов. Отменить: /cancel
+admin-broadcast-too-long = Слишком длинный текст: { $length } символов, можно до { $max }. Пришлите короче.
+admin-broadcast-preview = Так сообщение увидят люди (выше). Кому отправить?
+admin-broadcast-all = Всем, кто привязал бота ({ $n })
+admin-broadcast-no-contact = Тем, у кого нет доверенного контакта ({ $n })
+admin-broadcast-confirm = Отправить сообщение { $n } людям?
+admin-broadcast-send = 📣 Отправить
+admin-broadcast-cancelled-form = Рассылка отменена, ничего не отправлено.
+admin-broadcast-status =
+    📣 Рассылка { $state }
+    Отправлено: { $sent } · не доставлено: { $failed } · отменено: { $cancelled } · осталось: { $left }
+admin-broadcast-state-running = идёт
+admin-broadcast-state-done = завершена
+admin-broadcast-state-cancelled = остановлена
+admin-broadcast-stop = ⏹ Остановить рассылку
+admin-broadcast-stopped = Рассылка остановлена.

@@ -46,6 +46,13 @@ export function telegramMessenger(api: Api): Messenger {
         });
       });
     },
+    async editText(chatId, messageId, message) {
+      return attempt(async () => {
+        await api.editMessageText(chatId, messageId, message.text, {
+          reply_markup: keyboard(message.buttons ?? []),
+        });
+      });
+    },
   };
 }
 

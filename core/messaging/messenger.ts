@@ -37,4 +37,6 @@ export interface Messenger {
     messageId: number,
     caption: { text: string; buttons?: InlineButton[][] },
   ): Promise<MessengerResult<void>>;
+  /** Replaces the text (and buttons) of a text message: a status message kept up to date. */
+  editText(chatId: number, messageId: number, message: OutgoingMessage): Promise<MessengerResult<void>>;
 }

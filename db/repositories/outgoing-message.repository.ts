@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { OutgoingMessage } from '../../core/messaging/outgoing-message';
 import type { Executor } from '../database';
 import { outgoingMessages } from '../schema';
@@ -65,12 +65,38 @@ export function outgoingMessageRepository(db: Executor) {
             eq(outgoingMessages.id, id),
             or(
               eq(outgoingMessages.status, 'pending'),
-              and(eq(outgoingMessages.status, 'sending'), lt(outgoingMessages.leaseUntil, sql`now()`)),
+              // A send whose worker died may or may not have reached the person. A message that
+              // matters (a prompt, a notice) is sent again; a broadcast's is not (see abandon).
+              and(
+                eq(outgoingMessages.status, 'sending'),
+                lt(outgoingMessages.leaseUntil, sql`now()`),
+                isNull(outgoingMessages.broadcastId),
+              ),
             ),
           ),
         )
         .returning();
       return row ?? null;
+    },
+
+    /**
+     * A broadcast message whose worker died mid-send: given up rather than risk a second copy
+     * (an informational message is better missed than doubled). False while the lease holds.
+     */
+    async abandon(id: string): Promise<boolean> {
+      const rows = await db
+        .update(outgoingMessages)
+        .set({ status: 'failed', leaseUntil: null, lastError: 'interrupted mid-send; not sent again' })
+        .where(
+          and(
+            eq(outgoingMessages.id, id),
+            eq(outgoingMessages.status, 'sending'),
+            lt(outgoingMessages.leaseUntil, sql`now()`),
+            isNotNull(outgoingMessages.broadcastId),
+          ),
+        )
+        .returning({ id: outgoingMessages.id });
+      return rows.length > 0;
     },
 
     async find(id: string): Promise<OutgoingRow | null> {

@@ -2,6 +2,7 @@ export * from './account-links';
 export * from './accounts';
 export * from './admin';
 export * from './bot-conversations';
+export * from './broadcasts';
 export * from './digital-id-sessions';
 export * from './messenger-users';
 export * from './otp';

@@ -23,6 +23,11 @@ export const outgoingMessages = pgTable(
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** Set for the messages of an admin's broadcast: its progress is counted from them. */
+    broadcastId: uuid('broadcast_id'),
   },
-  (t) => [index('outgoing_messages_status_idx').on(t.status)],
+  (t) => [
+    index('outgoing_messages_status_idx').on(t.status),
+    index('outgoing_messages_broadcast_idx').on(t.broadcastId, t.status),
+  ],
 );

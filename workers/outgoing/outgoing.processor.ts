@@ -16,7 +16,7 @@ export interface OutgoingProcessorDeps {
   leaseMs?: number;
 }
 
-export type OutgoingResult = 'sent' | 'already-sent' | 'already-failed' | 'blocked';
+export type OutgoingResult = 'sent' | 'already-sent' | 'already-failed' | 'abandoned' | 'blocked';
 
 /**
  * Sends one outbox message. The row, not the job, decides: a job run twice, or two workers
@@ -38,6 +38,7 @@ export function outgoingProcessor(deps: OutgoingProcessorDeps) {
       if (!current) throw new UnrecoverableError(`outbox row ${outboxId} does not exist`);
       if (current.status === 'sent') return 'already-sent';
       if (current.status === 'failed') return 'already-failed';
+      if (current.broadcastId && (await deps.outbox.abandon(outboxId))) return 'abandoned';
       // Another worker holds the lease: try again after it ends or expires.
       throw new Error(`outbox row ${outboxId} is being sent by another worker`);
     }

@@ -26,13 +26,13 @@ export function outgoingProducer(deps: { outbox: OutgoingMessageRepository; queu
       return id;
     },
     /** Queues rows a transaction already wrote to the outbox (after it committed). */
-    async enqueue(outboxIds: string[]): Promise<void> {
+    async enqueue(outboxIds: string[], priority: number = PRIORITY.message): Promise<void> {
       if (outboxIds.length === 0) return;
       await deps.queue.addBulk(
         outboxIds.map((outboxId) => ({
           name: 'send' as const,
           data: { outboxId },
-          opts: { ...DEFAULT_JOB_OPTIONS, priority: PRIORITY.message, jobId: jobId(outboxId) },
+          opts: { ...DEFAULT_JOB_OPTIONS, priority, jobId: jobId(outboxId) },
         })),
       );
     },

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { OutgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
+import type { broadcastProcessor } from '../broadcast/broadcast.processor';
 import type { qrRefreshProcessor } from '../qr-refresh/qr-refresh.processor';
 import { QUEUES } from '../queues';
 import type { outgoingProcessor } from './outgoing.processor';
@@ -14,6 +15,7 @@ export interface OutgoingWorkerDeps {
   concurrency?: number;
   send: ReturnType<typeof outgoingProcessor>;
   qrRefresh: ReturnType<typeof qrRefreshProcessor>;
+  broadcast: ReturnType<typeof broadcastProcessor>;
   outbox: OutgoingMessageRepository;
   logger: Logger;
 }
@@ -27,6 +29,8 @@ export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
       if (job.name === 'qr-refresh') {
         return deps.qrRefresh(job.data, { rateLimit, dueAt: job.timestamp + (job.opts.delay ?? 0) });
       }
+      if (job.name === 'broadcast-expand' || job.name === 'broadcast-progress')
+        return deps.broadcast(job.name, job.data);
       return deps.send(job.data, { rateLimit });
     },
     {

@@ -31,6 +31,7 @@ export const ADMIN_COMMANDS = [
   'revoke_role',
   'verifier_key',
   'audit',
+  'broadcast',
 ] as const;
 
 export interface AdminFeatureDeps {

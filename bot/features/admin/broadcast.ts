@@ -1,0 +1,177 @@
+import { createConversation } from '@grammyjs/conversations';
+import type { I18n } from '@grammyjs/i18n';
+import { Composer, InlineKeyboard, type MiddlewareFn } from 'grammy';
+import type { Clock } from '../../../core/clock';
+import type { OutgoingMessage } from '../../../core/messaging/outgoing-message';
+import type { Database } from '../../../db/database';
+import { recordAudit } from '../../../db/repositories/audit.repository';
+import type { BroadcastRepository, BroadcastRow } from '../../../db/repositories/broadcast.repository';
+import type { BroadcastAudience } from '../../../db/schema';
+import type { BroadcastProgress } from '../../../workers/broadcast/broadcast.processor';
+import type { BotContext, FormContext } from '../../context';
+import { type Form, waitForStep } from '../form-steps';
+
+/** Plain text, one message: well under the messenger's 4,096, and short enough to be read. */
+export const BROADCAST_MAX_LENGTH = 3500;
+const FORM = 'admin-broadcast';
+const CANCEL = 'adm:bc-form-cancel';
+const UUID = '([0-9a-f-]{36})';
+
+export interface BroadcastFeatureDeps {
+  db: Database;
+  broadcasts: BroadcastRepository;
+  i18n: I18n<FormContext>;
+  apiPlugins: MiddlewareFn<FormContext>[];
+  clock: Clock;
+  isAdmin(userId: number): Promise<boolean>;
+  start(broadcastId: string): Promise<unknown>;
+}
+
+/** The admin's status message for a broadcast: the counts, and a stop button while it runs. */
+export function broadcastStatus(i18n: I18n<FormContext>) {
+  return (broadcast: BroadcastRow, progress: BroadcastProgress): OutgoingMessage => ({
+    text: i18n.t('ru', 'admin-broadcast-status', {
+      state: i18n.t('ru', `admin-broadcast-state-${broadcast.status}`),
+      ...progress,
+    }),
+    buttons:
+      broadcast.status === 'running'
+        ? [[{ text: i18n.t('ru', 'admin-broadcast-stop'), callbackData: `adm:bc-stop:${broadcast.id}` }]]
+        : [],
+  });
+}
+
+/**
+ * /broadcast: the text, a preview exactly as people will see it, the audience, a confirmation.
+ * The sending is a worker's: this only records the broadcast and starts it.
+ */
+export function broadcastFeature(deps: BroadcastFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.use(
+    createConversation<BotContext, FormContext>((form, ctx) => broadcastForm(form, ctx, deps), {
+      id: FORM,
+      plugins: [deps.i18n, ...deps.apiPlugins],
+      maxMillisecondsToWait: 30 * 60_000,
+    }),
+  );
+  const admin = feature.chatType('private').filter(async (ctx) => {
+    const asks =
+      ctx.message?.text?.startsWith('/broadcast') || ctx.callbackQuery?.data?.startsWith('adm:bc-stop:');
+    return Boolean(asks) && (await deps.isAdmin(ctx.from.id));
+  });
+  admin.command('broadcast', (ctx) => ctx.conversation.enter(FORM));
+  admin.callbackQuery(new RegExp(`^adm:bc-stop:${UUID}$`), async (ctx) => {
+    const id = ctx.match[1] ?? '';
+    const stopped = await deps.broadcasts.cancel(id, deps.clock.now());
+    if (stopped)
+      await recordAudit(deps.db, {
+        at: deps.clock.now(),
+        actor: `admin:${ctx.from.id}`,
+        action: 'admin.broadcast_stop',
+        subjectType: 'broadcast',
+        subjectId: id,
+        accountIds: [],
+      });
+    await ctx.answerCallbackQuery({
+      text: ctx.t(stopped ? 'admin-broadcast-stopped' : 'admin-confirmation-stale'),
+    });
+  });
+  return feature;
+}
+
+async function broadcastForm(form: Form, ctx: FormContext, deps: BroadcastFeatureDeps): Promise<void> {
+  const admin = ctx.from;
+  const chatId = ctx.chat?.id;
+  if (!admin || chatId === undefined) return;
+  const texts = (nudge: string) => ({
+    nudge,
+    cancelled: 'admin-broadcast-cancelled-form',
+    cancelData: CANCEL,
+  });
+  const cancel = new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL);
+  await ctx.reply(ctx.t('admin-broadcast-ask', { max: String(BROADCAST_MAX_LENGTH) }), {
+    reply_markup: cancel,
+  });
+  let text: string | null = null;
+  while (text === null) {
+    const given = await waitForStep(form, (c) => c.message?.text, texts('admin-broadcast-ask'));
+    if (given === null) return;
+    if (given.length <= BROADCAST_MAX_LENGTH) text = given;
+    else
+      await ctx.reply(
+        // Strings: Fluent would group the digits ("3 600"), which reads as two numbers here.
+        ctx.t('admin-broadcast-too-long', {
+          length: String(given.length),
+          max: String(BROADCAST_MAX_LENGTH),
+        }),
+      );
+  }
+  // The preview is the message itself, sent as it will be sent: plain text, nothing parsed.
+  await ctx.reply(text);
+  const sizes = await form.external(async () => ({
+    all: await deps.broadcasts.audienceSize('all'),
+    no_contact: await deps.broadcasts.audienceSize('no_contact'),
+  }));
+  await ctx.reply(ctx.t('admin-broadcast-preview'), {
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t('admin-broadcast-all', { n: sizes.all }), 'adm:bc-aud:all')
+      .row()
+      .text(ctx.t('admin-broadcast-no-contact', { n: sizes.no_contact }), 'adm:bc-aud:no_contact')
+      .row()
+      .text(ctx.t('button-cancel'), CANCEL),
+  });
+  const chosen = await waitForStep(
+    form,
+    (c) => {
+      const picked = /^adm:bc-aud:(all|no_contact)$/.exec(c.callbackQuery?.data ?? '')?.[1];
+      return picked ? { c, audience: picked as BroadcastAudience } : undefined;
+    },
+    texts('admin-broadcast-preview'),
+  );
+  if (chosen === null) return;
+  await chosen.c.answerCallbackQuery();
+  await ctx.reply(ctx.t('admin-broadcast-confirm', { n: sizes[chosen.audience] }), {
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t('admin-broadcast-send'), 'adm:bc-send')
+      .text(ctx.t('button-cancel'), CANCEL),
+  });
+  const confirmed = await waitForStep(
+    form,
+    (c) => (c.callbackQuery?.data === 'adm:bc-send' ? c : undefined),
+    texts('admin-broadcast-confirm'),
+  );
+  if (confirmed === null) return;
+  await confirmed.answerCallbackQuery();
+  const [message, audience] = [text, chosen.audience];
+  await form.external(async () => {
+    const at = deps.clock.now();
+    const broadcast = await deps.broadcasts.create({
+      adminUserId: admin.id,
+      adminChatId: chatId,
+      text: message,
+      audience,
+      at,
+    });
+    const status = await ctx.api.sendMessage(
+      chatId,
+      ctx.t('admin-broadcast-status', {
+        state: ctx.t('admin-broadcast-state-running'),
+        sent: 0,
+        failed: 0,
+        cancelled: 0,
+        left: sizes[audience],
+      }),
+    );
+    await deps.broadcasts.setStatusMessage(broadcast.id, status.message_id);
+    await recordAudit(deps.db, {
+      at,
+      actor: `admin:${admin.id}`,
+      action: 'admin.broadcast',
+      subjectType: 'broadcast',
+      subjectId: broadcast.id,
+      accountIds: [],
+      details: { audience, length: message.length },
+    });
+    await deps.start(broadcast.id);
+  });
+}
