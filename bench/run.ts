@@ -1,3 +1,4 @@
+import { broadcastBench } from './broadcast.bench';
 import { digitalIdCpuBench, digitalIdLoadBench } from './digital-id.bench';
 import { foundationBench } from './foundation.bench';
 import { report } from './results';
@@ -7,8 +8,8 @@ import { verifyApiBench, verifyOfflineBench } from './verification.bench';
 /**
  * `npm run bench [-- NAME…]`: every figure the issues ask for, printed beside its target and
  * written to .bench/results.json. Needs the local PostgreSQL and Redis the tests use.
- * Names: foundation, digital-id-cpu, digital-id-load, verify-cpu, verify-api, trusted-contact (all
- * by default; the load run takes ~3 min, the API and recovery runs ~1 min each).
+ * Names: foundation, digital-id-cpu, digital-id-load, verify-cpu, verify-api, trusted-contact,
+ * broadcast (all by default; the load run takes ~3 min, the others about a minute each).
  */
 const BENCHES: Record<string, { title: string; run: () => unknown }> = {
   foundation: { title: 'Foundation: outbox → BullMQ → sandbox, and bot replies', run: foundationBench },
@@ -25,6 +26,10 @@ const BENCHES: Record<string, { title: string; run: () => unknown }> = {
   'trusted-contact': {
     title: 'Recovery: 50 portal requests/s for 30 s, prompts pushed to contacts (caps raised)',
     run: trustedContactBench,
+  },
+  broadcast: {
+    title: 'Broadcast: 1,000 people with the sandbox limit off; 300 at a 30/s limit',
+    run: broadcastBench,
   },
 };
 

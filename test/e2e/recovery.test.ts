@@ -302,7 +302,7 @@ describe('reminders and the end of a relationship', () => {
 
   it('ends the relationship when a side unlinks the bot; a recovery then finds no trusted contact', async () => {
     const p = await pair(3, 'Пётр', 6, 'Елена');
-    expect((await p.contact.say('/unlink')).text).toContain('отвязана');
+    expect((await p.contact.ask('/unlink', 'отвязана')).text).toContain('отвязана от этого чата');
     await p.trustor.waitForText('У вас больше нет доверенного контакта');
     expect(await portal(t, 'POST', '', { accountId: p.trustorAccount })).toEqual({
       status: 409,

@@ -37,7 +37,7 @@ export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: deps.concurrency ?? 16,
-      limiter: { max: deps.ratePerSecond, duration: 1000 },
+      limiter: evenLimiter(deps.ratePerSecond),
     },
   );
   worker.on('failed', (job, err) => {
@@ -52,4 +52,16 @@ export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
   });
   worker.on('error', (err) => deps.logger.error({ err }, 'outgoing worker error'));
   return worker;
+}
+
+/**
+ * The cap as evenly spaced starts, not as `rate` starts per fixed second: a fixed window lets two
+ * full windows meet at their boundary (twice the rate within one second), which a messenger's
+ * sliding window answers with 429s.
+ */
+export function evenLimiter(ratePerSecond: number): { max: number; duration: number } {
+  const intervalMs = 1000 / ratePerSecond;
+  return intervalMs >= 1
+    ? { max: 1, duration: Math.ceil(intervalMs) }
+    : { max: Math.floor(ratePerSecond / 1000), duration: 1 };
 }
