@@ -5,7 +5,8 @@ import { createLogger } from '../logger';
 import { deriveKey, resolveMasterKey } from '../secrets';
 import { cliConfig, openCliDatabase, runCli } from './open-cli-database';
 
-const USAGE = 'Usage: npm run keys -- list | rotate | remove KID';
+const USAGE =
+  'Usage: npm run keys -- list | rotate | remove KID | rekey (with NEW_KEY_ENCRYPTION_KEY set to the new key)';
 
 const REMOVAL_REFUSALS = {
   unknown: 'there is no such key',
@@ -17,10 +18,11 @@ const REMOVAL_REFUSALS = {
  * `npm run keys -- list` shows the Digital ID signing keys; `rotate` retires the active key
  * (still published, still verifying) and makes a new one active; `remove KID` unpublishes a
  * retired key once nothing it signed can still verify. Running services follow within seconds.
+ * `rekey` re-encrypts every signing key under NEW_KEY_ENCRYPTION_KEY (KEY_ENCRYPTION_KEY rotation).
  */
 await runCli(async () => {
   const [command, kidArg] = process.argv.slice(2);
-  if (command !== 'list' && command !== 'rotate' && command !== 'remove') throw new Error(USAGE);
+  if (!['list', 'rotate', 'remove', 'rekey'].includes(command ?? '')) throw new Error(USAGE);
   const kid = Number(kidArg);
   if (command === 'remove' && !(Number.isInteger(kid) && kid > 0)) throw new Error(USAGE);
   const config = cliConfig();
@@ -39,6 +41,14 @@ await runCli(async () => {
       const { retired, active } = await keys.rotate(now);
       process.stdout.write(
         `Key ${active} is now active${retired === null ? '' : `; key ${retired} is retired and still published`}.\n`,
+      );
+    }
+    if (command === 'rekey') {
+      const next = Buffer.from(process.env.NEW_KEY_ENCRYPTION_KEY ?? '', 'base64');
+      if (next.length !== 32) throw new Error('NEW_KEY_ENCRYPTION_KEY must be 32 bytes, base64-encoded.');
+      const count = await keys.reseal(deriveKey(next, 'signing-key-encryption'));
+      process.stdout.write(
+        `${count} signing key(s) are now sealed with the new key. Set KEY_ENCRYPTION_KEY to it in every process and restart them.\n`,
       );
     }
     if (command === 'remove') {

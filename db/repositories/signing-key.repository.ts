@@ -86,6 +86,24 @@ export function signingKeyRepository(deps: SigningKeyDeps) {
       return key.status === 'retired' ? 'too_soon' : 'not_retired';
     },
 
+    /**
+     * KEY_ENCRYPTION_KEY rotation: every seed opened with the current key and sealed again with
+     * `newSealingKey`, in one transaction; a seed the current key cannot open stops it unchanged.
+     */
+    async reseal(newSealingKey: Buffer): Promise<number> {
+      return db.transaction(async (tx) => {
+        const rows = await tx.select().from(signingKeys).for('update');
+        for (const row of rows) {
+          const seed = openSeed(deps.sealingKey, row.kid, row.sealedSeed);
+          await tx
+            .update(signingKeys)
+            .set({ sealedSeed: sealSeed(newSealingKey, row.kid, seed) })
+            .where(eq(signingKeys.kid, row.kid));
+        }
+        return rows.length;
+      });
+    },
+
     async list() {
       return db.select().from(signingKeys).orderBy(signingKeys.kid);
     },

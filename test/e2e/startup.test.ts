@@ -153,6 +153,19 @@ describe('starting the service', () => {
       });
       expect(wrongKey.code).toBe(1);
       expect(wrongKey.stderr).toContain('KEY_ENCRYPTION_KEY is not the key it was sealed with');
+      // KEY_ENCRYPTION_KEY rotation: after rekey only the new key opens the signing keys.
+      const newKey = Buffer.alloc(32, 9).toString('base64');
+      const rekeyed = await runScript('app/cli/keys.ts', ['rekey'], {
+        ...keyEnv,
+        NEW_KEY_ENCRYPTION_KEY: newKey,
+      });
+      expect(rekeyed.stdout).toContain('2 signing key(s) are now sealed with the new key.');
+      expect((await runScript('app/cli/keys.ts', ['rotate'], keyEnv)).stderr).toContain(
+        'KEY_ENCRYPTION_KEY is not the key it was sealed with',
+      );
+      expect(
+        (await runScript('app/cli/keys.ts', ['rotate'], { ...env, KEY_ENCRYPTION_KEY: newKey })).stdout,
+      ).toContain('Key 3 is now active');
       expect((await runScript('app/cli/keys.ts', ['bogus'], keyEnv)).stderr).toContain(
         'Usage: npm run keys -- list | rotate | remove KID',
       );
