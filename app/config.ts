@@ -57,6 +57,7 @@ const env = z.object({
       .optional(),
   ),
   PORTAL_API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ADMIN_DASHBOARD_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   RECOVERY_CALLBACK_URL: optionalUrl,
   RECOVERY_CALLBACK_SECRET: optionalText.pipe(
     z.string().min(16, 'must be at least 16 characters').optional(),
@@ -116,6 +117,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
     publicUrl: e.PUBLIC_URL,
     smsHttpUrl: e.SMS_HTTP_URL,
     adminIds,
+    adminDashboardToken: e.ADMIN_DASHBOARD_TOKEN,
     portal: {
       apiToken: e.PORTAL_API_TOKEN,
       callbackUrl: e.RECOVERY_CALLBACK_URL,

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { registerHealthRoutes } from '../api/health';
 import { createHttpServer } from '../api/http-server';
 import { registerKeysRoute } from '../api/keys';
+import { registerQueueDashboard } from '../api/queue-dashboard';
 import { registerRecoveryRoutes } from '../api/recovery-requests';
 import { registerVerificationPage } from '../api/verification-page';
 import { cachedVerifierAuthentication } from '../api/verifier-auth';
@@ -328,6 +329,11 @@ async function startBackend(
       redisPrefix: config.queuePrefix,
     });
     if (portalToken) await registerRecoveryRoutes(deps.http, { service: trustedContact, portalToken });
+    if (config.adminDashboardToken)
+      await registerQueueDashboard(deps.http, {
+        queues: [queue, recoveryQueue],
+        token: config.adminDashboardToken,
+      });
     await registerVerificationPage(deps.http, {
       verification: measuredVerification(verification, deps.metrics, 'page'),
       clock,
