@@ -10,11 +10,13 @@ import type { TrustedContactService } from '../core/trusted-contact/trusted-cont
 import type { Database } from '../db/database';
 import { conversationStorage } from '../db/repositories/conversation-storage';
 import type { MessengerUserRepository } from '../db/repositories/messenger-user.repository';
+import { personalDataRepository } from '../db/repositories/personal-data.repository';
 import type { ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
 import type { BotContext, FormContext } from './context';
 import { type AdminFeatureDeps, adminCheck, adminFeature } from './features/admin/admin.feature';
 import { type BroadcastFeatureDeps, broadcastFeature } from './features/admin/broadcast';
 import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-id/digital-id.feature';
+import { showEndedScreen } from './features/digital-id/qr-screen';
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
 import { menuFeature } from './features/menu';
@@ -85,7 +87,13 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       notifier: deps.notifier,
       apiPlugins: [conversationApi],
       afterLink: (accountId) => deps.trustedContact.onLinked(accountId),
-      afterUnlink: (accountId) => deps.trustedContact.endAllOf(accountId, 'unlinked'),
+      afterUnlink: async (accountId, userId) => {
+        await deps.trustedContact.endAllOf(accountId, 'unlinked');
+        const live = await deps.admin.admins.liveSessionOf(userId);
+        const ended = live ? await deps.digitalId.digitalId.revoke(live, 'the account was unlinked') : null;
+        if (ended) await showEndedScreen(telegramMessenger(bot.api), deps.digitalId.screen, ended);
+        await personalDataRepository(deps.db).forget(userId, deps.admin.clock.now());
+      },
     }),
   );
   bot.use(

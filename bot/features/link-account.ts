@@ -15,8 +15,8 @@ export interface LinkAccountDeps {
   apiPlugins: MiddlewareFn<FormContext>[];
   /** What else follows from linking (invitations waiting for this person are delivered). */
   afterLink(accountId: string): Promise<void>;
-  /** What else follows from unlinking (trusted-contact relationships end). */
-  afterUnlink(accountId: string): Promise<void>;
+  /** What else follows from unlinking (relationships end, the live Digital ID ends, data is erased). */
+  afterUnlink(accountId: string, messengerUserId: number): Promise<void>;
 }
 
 const CONVERSATION = 'link-account';
@@ -44,7 +44,7 @@ export function linkAccountFeature(deps: LinkAccountDeps): Composer<BotContext> 
     const userId = ctx.from?.id;
     if (!userId) return;
     const unlinked = await deps.linking.unlink(userId);
-    if (unlinked) await deps.afterUnlink(unlinked.accountId);
+    if (unlinked) await deps.afterUnlink(unlinked.accountId, userId);
     await ctx.reply(ctx.t(unlinked ? 'unlink-done' : 'unlink-none'));
   });
   return feature;

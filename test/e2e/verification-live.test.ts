@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removableIfRetiredBefore } from '../../core/digital-id/keyring';
 import { loadAccounts } from '../../db/registry/import-registry';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
+import { digitalIdSessions, messengerUsers } from '../../db/schema';
 import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
@@ -120,9 +122,20 @@ describe('verifying a live QR from the sandbox', () => {
 
   it('answers revoked as soon as the person unlinks their account, before the screen is refreshed', async () => {
     const key = await newVerifierKey(t);
-    const { chat, qr } = await livePhoto('Алексей', '+79990000007', 'svo_participant');
-    expect((await chat.say('/unlink')).text).toContain('отвязана');
+    const { chat, photo, qr } = await livePhoto('Алексей', '+79990000007', 'svo_participant');
+    expect((await chat.ask('/unlink', 'отвязана')).text).toContain('отвязана');
     expect((await verify(key, { qr: qr.url, scenario: 'svo_participant' })).body.reason).toBe('revoked');
+    // The screen says so, and what the service kept about the person beyond the audit trail is gone.
+    await waitFor(async () => {
+      const entry = (await chat.botMessages()).find((m) => m.messageId === photo.messageId);
+      return entry?.caption?.includes('Сессия прекращена');
+    }, 'the ended screen');
+    const { db } = t.database;
+    expect(
+      await db.select().from(digitalIdSessions).where(eq(digitalIdSessions.messengerUserId, chat.id)),
+    ).toEqual([]);
+    const [user] = await db.select().from(messengerUsers).where(eq(messengerUsers.id, chat.id));
+    expect([user?.firstName, user?.username]).toEqual(['', null]);
   });
 
   it('still confirms a token of a retired key, and answers unknown_key once that key is removed', async () => {
