@@ -106,6 +106,7 @@ interface Backend {
   trustedContact: TrustedContactService;
   trustedContactStore: ReturnType<typeof trustedContactRepository>;
   recoveryQueue: RecoveryQueue;
+  recoveryJobs: ReturnType<typeof recoveryJobs>;
   /** Where final recovery statuses are posted, if anywhere. */
   portalCallback: { url: string; secret: string } | null;
   /** The bearer token of the recovery API; none means the API is off in this process. */
@@ -286,6 +287,7 @@ async function startBackend(
           }
         : null;
 
+  const recovery = recoveryJobs(recoveryQueue, clock, { callbacks: portalCallback !== null, logger });
   const trustedContactStore = trustedContactRepository(db, noticeWriter(i18n));
   const trustedContact = trustedContactService({
     store: trustedContactStore,
@@ -293,7 +295,7 @@ async function startBackend(
     otp,
     clock,
     settings: config.trustedContact,
-    jobs: recoveryJobs(recoveryQueue, clock, { callbacks: portalCallback !== null, logger }),
+    jobs: recovery,
     // A row that cannot be queued now (Redis away) is relayed by the worker later.
     dispatch: ({ outboxIds }) =>
       outgoing
@@ -354,6 +356,7 @@ async function startBackend(
     trustedContact,
     trustedContactStore,
     recoveryQueue,
+    recoveryJobs: recovery,
     portalCallback,
     portalToken,
     queueCounts,
@@ -430,7 +433,7 @@ async function startWorkerRole(
     logger,
   });
   closers.push(() => recovery.close());
-  await recoveryJobs(backend.recoveryQueue, clock, { callbacks: false, logger }).startSweeper();
+  await backend.recoveryJobs.startSweeper();
   // Rows written while Redis was away (or by a process that died before queueing them).
   const relay = async () => {
     const relayed = await backend.outgoing.relayUnsent();
@@ -490,8 +493,7 @@ async function startBotRole(
     },
     broadcast: {
       broadcasts: broadcastRepository(db),
-      start: (id) =>
-        broadcastJobs({ queue: backend.outgoingQueue, progressEveryMs: BROADCAST_PROGRESS_MS }).start(id),
+      start: broadcastJobs({ queue: backend.outgoingQueue, progressEveryMs: BROADCAST_PROGRESS_MS }).start,
     },
     verifier: {
       roles: backend.roles,

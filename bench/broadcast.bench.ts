@@ -1,9 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { Account } from '../core/identity/account';
-import { importRegistry } from '../db/registry/import-registry';
-import { accountRepository } from '../db/repositories/account.repository';
 import { broadcastRepository } from '../db/repositories/broadcast.repository';
-import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
+import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
 import { startTestService } from '../test/support/service';
 import { waitFor } from '../test/support/wait';
 import { broadcastJobs } from '../workers/broadcast/broadcast.processor';
@@ -32,27 +29,9 @@ async function run(env: Record<string, string>, people: number) {
   try {
     const { db } = t.database;
     const sandbox = t.service.sandbox!;
-    const accounts: Account[] = Array.from({ length: people }, (_, i) => ({
-      id: `bench-bc-${i}`,
-      lastName: 'Рассылка',
-      firstName: `Человек ${i}`,
-      middleName: null,
-      birthDate: '1990-01-01',
-      phone: `+7994${String(i).padStart(7, '0')}`,
-      confirmed: true,
-      biometrics: true,
-      statuses: [],
-    }));
-    await importRegistry(db, accounts);
-    for (const account of accounts) {
-      const person = sandbox.world.addPerson({ firstName: account.firstName, languageCode: 'ru' });
-      await messengerUserRepository(db).recordSeen({
-        id: person.id,
-        chatId: person.id,
-        firstName: person.firstName,
-      });
-      await accountRepository(db).link(account.id, person.id);
-    }
+    await seedLinkedPeople(db, syntheticAccounts(people, 'bench-bc', 'Рассылка', 4_000_000), (firstName) =>
+      sandbox.world.addPerson({ firstName, languageCode: 'ru' }),
+    );
     let delivered = 0;
     let last = 0;
     sandbox.world.events.on('event', (event) => {

@@ -6,10 +6,7 @@ import { renderQrPng } from '../bot/platform/qr-image';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
 import { nobleEd25519, nodeEd25519 } from '../core/digital-id/ed25519';
 import { issueToken, verifierUrl } from '../core/digital-id/issue-token';
-import type { Account } from '../core/identity/account';
-import { importRegistry } from '../db/registry/import-registry';
-import { accountRepository } from '../db/repositories/account.repository';
-import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
+import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
 import { REDIS_URL } from '../test/support/redis';
 import { startTestService } from '../test/support/service';
 import { waitFor } from '../test/support/wait';
@@ -98,32 +95,16 @@ export async function digitalIdLoadBench(): Promise<Record<string, Figure>> {
   try {
     const backend = t.service.backend!;
     const sandbox = t.service.sandbox!;
-    const accounts: Account[] = Array.from({ length: SESSIONS }, (_, i) => ({
-      id: `bench-${i}`,
-      lastName: 'Нагрузка',
-      firstName: `Человек ${i}`,
-      middleName: null,
-      birthDate: '1990-01-01',
-      phone: `+7991${String(i).padStart(7, '0')}`,
-      confirmed: true,
-      biometrics: true,
-      statuses: [],
-    }));
-    await importRegistry(t.database.db, accounts);
-    const links = accountRepository(t.database.db);
-    const users = messengerUserRepository(t.database.db);
-    const people = [];
-    for (const account of accounts) {
-      const person = sandbox.world.addPerson({ firstName: account.firstName, languageCode: 'ru' });
-      await users.recordSeen({
-        id: person.id,
-        chatId: person.id,
-        firstName: person.firstName,
-        languageCode: 'ru',
-      });
-      await links.link(account.id, person.id);
-      people.push(person);
-    }
+    const world = sandbox.world;
+    const people = [
+      ...(
+        await seedLinkedPeople(
+          t.database.db,
+          syntheticAccounts(SESSIONS, 'bench', 'Нагрузка', 1_000_000),
+          (firstName) => world.addPerson({ firstName, languageCode: 'ru' }),
+        )
+      ).values(),
+    ].map((id) => ({ id }));
     const rssBefore = process.memoryUsage().rss;
     const started = Date.now();
     const gap = (REFRESH_SECONDS * 1000) / SESSIONS;

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Account } from '../core/identity/account';
 import { openDatabase } from '../db/client';
-import { importRegistry } from '../db/registry/import-registry';
-import { accountRepository } from '../db/repositories/account.repository';
-import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
 import { trustLinks } from '../db/schema';
 import { SandboxClient } from '../sandbox/client';
 import type { WorldEvent } from '../sandbox/world';
+import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
 import { createTestDatabase } from '../test/support/postgres';
 import { REDIS_URL, testQueuePrefix } from '../test/support/redis';
 import { startScript } from '../test/support/run-process';
@@ -20,18 +17,6 @@ const SECONDS = 30;
 const REQUESTS = RATE * SECONDS;
 /** Each contact helps five trustors, as the portal allows. */
 const TRUSTORS_PER_CONTACT = 5;
-
-const account = (id: string, n: number, firstName: string): Account => ({
-  id,
-  lastName: 'Нагрузка',
-  firstName,
-  middleName: null,
-  birthDate: '1990-01-01',
-  phone: `+7992${String(n).padStart(7, '0')}`,
-  confirmed: true,
-  biometrics: true,
-  statuses: [],
-});
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -116,25 +101,16 @@ export async function trustedContactBench(): Promise<Record<string, Figure>> {
   try {
     const { db } = handle;
     const sandbox = new SandboxClient(sandboxUrl);
-    const contacts = Array.from({ length: REQUESTS / TRUSTORS_PER_CONTACT }, (_, i) =>
-      account(`bench-contact-${i}`, i, `Контакт ${i}`),
+    const contacts = syntheticAccounts(
+      REQUESTS / TRUSTORS_PER_CONTACT,
+      'bench-contact',
+      'Контакт',
+      2_000_000,
     );
-    const trustors = Array.from({ length: REQUESTS }, (_, i) =>
-      account(`bench-trustor-${i}`, 100_000 + i, `Доверитель ${i}`),
+    const trustors = syntheticAccounts(REQUESTS, 'bench-trustor', 'Доверитель', 2_100_000);
+    await seedLinkedPeople(db, [...contacts, ...trustors], (name) =>
+      sandbox.createPerson({ name, languageCode: 'ru' }),
     );
-    await importRegistry(db, [...contacts, ...trustors]);
-    const links = accountRepository(db);
-    const users = messengerUserRepository(db);
-    for (const a of [...contacts, ...trustors]) {
-      const person = await sandbox.createPerson({ name: a.firstName, languageCode: 'ru' });
-      await users.recordSeen({
-        id: person.id,
-        chatId: person.id,
-        firstName: a.firstName,
-        languageCode: 'ru',
-      });
-      await links.link(a.id, person.id);
-    }
     const now = new Date();
     await db.insert(trustLinks).values(
       trustors.map((trustor, i) => ({

@@ -71,9 +71,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(rememberUpdate(deps));
   bot.use(deps.i18n);
-  bot.use(
-    blockedGuard({ isBlocked: (id) => deps.admin.admins.isBlocked(id), isAdmin: adminCheck(deps.admin) }),
-  );
+  bot.use(blockedGuard({ isAdmin: adminCheck(deps.admin) }));
   bot.use(
     conversations<BotContext, FormContext>({
       storage: { type: 'key', version: 1, adapter: conversationStorage(deps.db) },

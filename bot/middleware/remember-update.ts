@@ -4,6 +4,9 @@ import type { MessengerUserRepository } from '../../db/repositories/messenger-us
 import type { ProcessedUpdateRepository } from '../../db/repositories/processed-update.repository';
 import type { BotContext } from '../context';
 
+/** Updates from people an admin blocked, as the write that remembered them found out. */
+export const blockedUpdates = new WeakSet<object>();
+
 /**
  * Acts once per update: a messenger may deliver an update again (a lost acknowledgement,
  * a webhook retry, two bot processes), and the first insert of its id wins.
@@ -22,7 +25,7 @@ export function rememberUpdate(deps: {
     }
     const from = ctx.from;
     if (from && ctx.chat?.type === 'private' && !ctx.myChatMember) {
-      await deps.users.recordSeen({
+      const seen = await deps.users.recordSeen({
         id: from.id,
         chatId: ctx.chat.id,
         firstName: from.first_name,
@@ -30,6 +33,7 @@ export function rememberUpdate(deps: {
         username: from.username,
         languageCode: from.language_code,
       });
+      if (seen.blocked) blockedUpdates.add(ctx.update);
     }
     await next();
   };

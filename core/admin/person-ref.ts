@@ -15,8 +15,7 @@ export function parsePersonRef(input: string): PersonRef | null {
   // A phone is written with digits only (and +, spaces, dashes, brackets): "+7 999…", "8 (999)…".
   const phoneShaped =
     /^[\d\s()+-]+$/.test(text) && (/^\+/.test(text) || /[\s()-]/.test(text) || /^[78]\d{10}$/.test(text));
-  const looksLikePhone = phoneShaped;
-  if (looksLikePhone) {
+  if (phoneShaped) {
     const phone = normalizeRussianPhone(text);
     return phone ? { kind: 'phone', phone } : null;
   }

@@ -115,10 +115,6 @@ export function trustedContactService(deps: TrustedContactDeps) {
       : { ok: true as const, account: account as Account };
   }
 
-  /** The other side's account, for a notice: a link's contact, or its trustor. */
-  const otherSide = (link: TrustLink, accountId: string) =>
-    link.trustorAccountId === accountId ? link.contactAccountId : link.trustorAccountId;
-
   async function endLink(link: TrustLink, actor: Actor, reason: string, by: Account | null) {
     const ended = await store.close(link.id, 'active', 'ended', now(), actor, reason, (l) => {
       const notices: Notice[] = [];
@@ -368,9 +364,7 @@ export function trustedContactService(deps: TrustedContactDeps) {
         return { ok: false as const, code: 'TC.NOT_YOURS' as const };
       const reason = link.trustorAccountId === account.id ? 'ended by the trustor' : 'ended by the contact';
       const ended = await endLink(link, { account: account.id }, reason, account);
-      return ended
-        ? { ok: true as const, otherSide: otherSide(link, account.id) }
-        : { ok: false as const, code: 'TC.NOT_PENDING' as const };
+      return ended ? { ok: true as const } : { ok: false as const, code: 'TC.NOT_PENDING' as const };
     },
 
     /** Invitations waiting for someone who just linked the bot reach them now. */

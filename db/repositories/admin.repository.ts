@@ -147,14 +147,6 @@ export function adminRepository(db: Database) {
       return rows.length > 0;
     },
 
-    async isBlocked(userId: number): Promise<boolean> {
-      const [row] = await db
-        .select({ at: messengerUsers.blockedAt })
-        .from(messengerUsers)
-        .where(eq(messengerUsers.id, userId));
-      return Boolean(row?.at);
-    },
-
     async liveSessionOf(userId: number): Promise<string | null> {
       const [row] = await db
         .select({ id: digitalIdSessions.id })
@@ -163,8 +155,8 @@ export function adminRepository(db: Database) {
       return row?.id ?? null;
     },
 
-    async stats(since: Date) {
-      const [[linked], [live], [relationships], recoveries, verifiedToday, [activeKey]] = await Promise.all([
+    async stats() {
+      const [[linked], [live], [relationships], recoveries, [activeKey]] = await Promise.all([
         db.select({ n: count() }).from(accountLinks),
         db.select({ n: count() }).from(digitalIdSessions).where(eq(digitalIdSessions.status, 'live')),
         db.select({ n: count() }).from(trustLinks).where(eq(trustLinks.status, 'active')),
@@ -172,10 +164,6 @@ export function adminRepository(db: Database) {
           .select({ status: recoveryRequests.status, n: count() })
           .from(recoveryRequests)
           .groupBy(recoveryRequests.status),
-        db
-          .select({ n: count() })
-          .from(auditEvents)
-          .where(and(eq(auditEvents.action, 'recovery.request'), gt(auditEvents.at, since))),
         db.select({ kid: signingKeys.kid }).from(signingKeys).where(eq(signingKeys.status, 'active')),
       ]);
       return {
@@ -183,7 +171,6 @@ export function adminRepository(db: Database) {
         liveSessions: live?.n ?? 0,
         relationships: relationships?.n ?? 0,
         recoveries: Object.fromEntries(recoveries.map((r) => [r.status, r.n])),
-        recoveriesToday: verifiedToday[0]?.n ?? 0,
         activeKid: activeKey?.kid ?? null,
       };
     },

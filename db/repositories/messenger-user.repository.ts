@@ -13,8 +13,11 @@ export interface MessengerUserSeen {
 
 export function messengerUserRepository(db: Executor) {
   return {
-    /** Remembers who wrote and in which language; writing again makes them reachable. */
-    async recordSeen(user: MessengerUserSeen): Promise<void> {
+    /**
+     * Remembers who wrote and in which language; writing again makes them reachable. Says whether
+     * an admin blocked them, so the bot learns it from the write it makes anyway.
+     */
+    async recordSeen(user: MessengerUserSeen): Promise<{ blocked: boolean }> {
       const values = {
         id: user.id,
         chatId: user.chatId,
@@ -23,13 +26,15 @@ export function messengerUserRepository(db: Executor) {
         username: user.username ?? null,
         languageCode: user.languageCode ?? null,
       };
-      await db
+      const [row] = await db
         .insert(messengerUsers)
         .values(values)
         .onConflictDoUpdate({
           target: messengerUsers.id,
           set: { ...values, lastSeenAt: sql`now()`, unreachableSince: null },
-        });
+        })
+        .returning({ blockedAt: messengerUsers.blockedAt });
+      return { blocked: Boolean(row?.blockedAt) };
     },
     async markUnreachableByChat(chatId: number): Promise<void> {
       await db

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_COMMANDS } from '../../bot/features/admin/admin.feature';
-import { type Chat, chatWith } from '../support/chat';
+import { buttonOf, type Chat, chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
@@ -21,13 +21,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** Sends an admin command, presses its confirmation button if it has one, returns the outcome. */
+/** Sends a destructive admin command, presses its confirmation button, waits for `done`. */
 async function confirmed(command: string, done: string) {
-  const asked = await boss.ask(command, 'Подтвердить'.length > 0 ? '?' : '');
-  const button = asked.inlineKeyboard
-    ?.flat()
-    .find((b) => 'callback_data' in b && b.callback_data?.startsWith('adm:ok:'));
-  const data = (button as { callback_data: string }).callback_data;
+  const asked = await boss.ask(command, '?');
+  const { data } = await buttonOf(boss, 'adm:ok:');
   const before = (await boss.botMessages()).length;
   await boss.tap(asked.messageId, data);
   await waitFor(

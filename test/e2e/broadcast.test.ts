@@ -1,14 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Account } from '../../core/identity/account';
-import { importRegistry } from '../../db/registry/import-registry';
-import { accountRepository } from '../../db/repositories/account.repository';
-import { messengerUserRepository } from '../../db/repositories/messenger-user.repository';
 import type { WorldEvent } from '../../sandbox/world';
 import { type Chat, chatWith } from '../support/chat';
-import { REDIS_URL } from '../support/redis';
-import { startScript } from '../support/run-process';
-import { startTestService, type TestService } from '../support/service';
+import { seedLinkedPeople, syntheticAccounts } from '../support/people';
+import { startRoleProcess, startTestService, type TestService } from '../support/service';
 import { waitFor } from '../support/wait';
 
 const KEY = randomBytes(32).toString('base64');
@@ -34,28 +29,10 @@ beforeAll(async () => {
     SANDBOX_RATE_PER_SECOND: RATE,
   });
   boss = chatWith(t.sandbox, (await t.sandbox.createPerson({ id: ADMIN_ID, name: 'Админ' })).id);
-  const { db } = t.database;
-  const accounts: Account[] = Array.from({ length: PEOPLE }, (_, i) => ({
-    id: `bc-${i}`,
-    lastName: 'Рассылка',
-    firstName: `Человек ${i}`,
-    middleName: null,
-    birthDate: '1990-01-01',
-    phone: `+7993${String(i).padStart(7, '0')}`,
-    confirmed: true,
-    biometrics: true,
-    statuses: [],
-  }));
-  await importRegistry(db, accounts);
-  for (const account of accounts) {
-    const person = t.service.sandbox!.world.addPerson({ firstName: account.firstName, languageCode: 'ru' });
-    await messengerUserRepository(db).recordSeen({
-      id: person.id,
-      chatId: person.id,
-      firstName: person.firstName,
-    });
-    await accountRepository(db).link(account.id, person.id);
-  }
+  const world = t.service.sandbox!.world;
+  await seedLinkedPeople(t.database.db, syntheticAccounts(PEOPLE, 'bc', 'Рассылка', 3_000_000), (firstName) =>
+    world.addPerson({ firstName, languageCode: 'ru' }),
+  );
   t.service.sandbox!.world.events.on('event', (event: WorldEvent) => {
     if (event.type !== 'message' || event.entry.from !== 'bot' || !event.entry.text?.startsWith('Новость'))
       return;
@@ -68,26 +45,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function startWorker() {
-  const sandbox = t.service.sandbox!;
-  return startScript(
-    'app/main.ts',
-    {
-      ROLES: 'worker',
-      DATABASE_URL: t.databaseUrl,
-      REDIS_URL,
-      QUEUE_PREFIX: t.config.queuePrefix,
-      BOT_TOKEN: sandbox.token,
-      BOT_API_ROOT: sandbox.url,
-      SMS_HTTP_URL: sandbox.smsUrl,
-      KEY_ENCRYPTION_KEY: KEY,
-      OUTGOING_RATE_PER_SECOND: RATE,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-    },
-    /HTTP server listening/,
-  );
-}
+const startWorker = () =>
+  startRoleProcess(t, { ROLES: 'worker', KEY_ENCRYPTION_KEY: KEY, OUTGOING_RATE_PER_SECOND: RATE });
 
 /** /broadcast → text → audience → send, as an admin does it; returns the status message's id. */
 async function broadcast(text: string): Promise<number> {

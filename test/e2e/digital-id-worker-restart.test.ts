@@ -4,9 +4,7 @@ import type { WorldEvent } from '../../sandbox/world';
 import { chatWith } from '../support/chat';
 import { linkedPerson } from '../support/linking';
 import { fetchPhoto, readQr } from '../support/qr';
-import { REDIS_URL } from '../support/redis';
-import { startScript } from '../support/run-process';
-import { startTestService, type TestService } from '../support/service';
+import { startRoleProcess, startTestService, type TestService } from '../support/service';
 import { waitFor } from '../support/wait';
 
 const KEY = randomBytes(32).toString('base64');
@@ -21,27 +19,13 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function startWorker() {
-  const sandbox = t.service.sandbox!;
-  return startScript(
-    'app/main.ts',
-    {
-      ROLES: 'worker',
-      DATABASE_URL: (t.config.storage as { url: string }).url,
-      REDIS_URL,
-      QUEUE_PREFIX: t.config.queuePrefix,
-      BOT_TOKEN: sandbox.token,
-      BOT_API_ROOT: sandbox.url,
-      SMS_HTTP_URL: sandbox.smsUrl,
-      KEY_ENCRYPTION_KEY: KEY,
-      PUBLIC_URL: t.service.publicUrl,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      ...TIMING,
-    },
-    /HTTP server listening/,
-  );
-}
+const startWorker = () =>
+  startRoleProcess(t, {
+    ROLES: 'worker',
+    KEY_ENCRYPTION_KEY: KEY,
+    PUBLIC_URL: t.service.publicUrl,
+    ...TIMING,
+  });
 
 describe('the refresh loop across a worker crash', () => {
   it('neither breaks the session nor shows any seq twice', async () => {

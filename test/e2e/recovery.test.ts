@@ -6,12 +6,12 @@ import { demoRegistry } from '../../db/registry/demo-registry';
 import { importRegistry } from '../../db/registry/import-registry';
 import { auditEvents, outgoingMessages } from '../../db/schema';
 import { QUEUES } from '../../workers/queues';
-import { type Chat, latestCode } from '../support/chat';
+import { buttonOf, type Chat, latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { linkedPerson } from '../support/linking';
 import { REDIS_URL } from '../support/redis';
 import { startTestService, type TestService } from '../support/service';
-import { buttonOf, callbacksFor, inviteContact, portal } from '../support/trusted-contact';
+import { callbacksFor, inviteContact, portal } from '../support/trusted-contact';
 import { waitFor } from '../support/wait';
 
 const clock = new TestClock();

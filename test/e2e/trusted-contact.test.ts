@@ -2,10 +2,11 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustLinks } from '../../db/schema';
 import type { Chat } from '../support/chat';
+import { buttonOf } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { linkedPerson } from '../support/linking';
 import { startTestService, type TestService } from '../support/service';
-import { buttonOf, inviteContact, OVERVIEW } from '../support/trusted-contact';
+import { inviteContact, OVERVIEW } from '../support/trusted-contact';
 import { waitFor } from '../support/wait';
 
 const clock = new TestClock();

@@ -3,9 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatWith } from '../support/chat';
-import { REDIS_URL } from '../support/redis';
-import { startScript } from '../support/run-process';
-import { startTestService, type TestService } from '../support/service';
+import type { startScript } from '../support/run-process';
+import { startRoleProcess, startTestService, type TestService } from '../support/service';
 
 const KEY = randomBytes(32).toString('base64');
 const SECRET = randomBytes(16).toString('hex');
@@ -51,26 +50,13 @@ beforeAll(async () => {
   // The sandbox, API and worker here; two bot processes receive the webhook through the balancer.
   t = await startTestService({ ROLES: 'api,worker,sandbox', KEY_ENCRYPTION_KEY: KEY });
   await startBalancer();
-  const sandbox = t.service.sandbox!;
   bots = [0, 1].map(() =>
-    startScript(
-      'app/main.ts',
-      {
-        ROLES: 'bot',
-        DATABASE_URL: t.databaseUrl,
-        REDIS_URL,
-        QUEUE_PREFIX: t.config.queuePrefix,
-        BOT_TOKEN: sandbox.token,
-        BOT_API_ROOT: sandbox.url,
-        SMS_HTTP_URL: sandbox.smsUrl,
-        KEY_ENCRYPTION_KEY: KEY,
-        WEBHOOK_URL: `${balancerUrl}/telegram-webhook`,
-        WEBHOOK_SECRET: SECRET,
-        PORT: '0',
-        LOG_LEVEL: 'info',
-      },
-      /HTTP server listening on http:\/\/[0-9.:]+/,
-    ),
+    startRoleProcess(t, {
+      ROLES: 'bot',
+      KEY_ENCRYPTION_KEY: KEY,
+      WEBHOOK_URL: `${balancerUrl}/telegram-webhook`,
+      WEBHOOK_SECRET: SECRET,
+    }),
   );
   for (const bot of bots)
     backends.push(/HTTP server listening on (http:\/\/[0-9.:]+)/.exec(await bot.ready)?.[1] as string);

@@ -84,3 +84,16 @@ export async function latestCode(sandbox: SandboxClient, phone: string, after = 
     return /\b(\d{6})\b/.exec(messages[0]?.text ?? '')?.[1];
   }, `an SMS with a code to ${phone}`);
 }
+
+/** The newest bot message with a button whose data starts with `prefix`, and that data. */
+export async function buttonOf(chat: Chat, prefix: string): Promise<{ entry: ChatEntry; data: string }> {
+  return waitFor(async () => {
+    for (const entry of (await chat.botMessages()).reverse()) {
+      for (const button of entry.inlineKeyboard?.flat() ?? []) {
+        if ('callback_data' in button && button.callback_data?.startsWith(prefix))
+          return { entry, data: button.callback_data };
+      }
+    }
+    return undefined;
+  }, `a button ${prefix}…`);
+}

@@ -4,6 +4,7 @@ import { type Service, type ServiceOptions, startService } from '../../app/servi
 import { SandboxClient } from '../../sandbox/client';
 import { createTestDatabase } from './postgres';
 import { REDIS_URL, testQueuePrefix } from './redis';
+import { startScript } from './run-process';
 
 export interface TestService {
   service: Service;
@@ -52,4 +53,28 @@ export async function startTestService(
       await database.drop();
     },
   };
+}
+
+/**
+ * Another process of the service (a worker, a bot) joining the in-process one: the same
+ * database, queues and sandbox, so it can be killed and restarted on its own. `env` adds its
+ * ROLES and whatever else it needs (the same KEY_ENCRYPTION_KEY, for one).
+ */
+export function startRoleProcess(t: TestService, env: Record<string, string>) {
+  const sandbox = t.service.sandbox as NonNullable<Service['sandbox']>;
+  return startScript(
+    'app/main.ts',
+    {
+      DATABASE_URL: t.databaseUrl,
+      REDIS_URL,
+      QUEUE_PREFIX: t.config.queuePrefix,
+      BOT_TOKEN: sandbox.token,
+      BOT_API_ROOT: sandbox.url,
+      SMS_HTTP_URL: sandbox.smsUrl,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    /HTTP server listening on http:\/\/[0-9.:]+/,
+  );
 }

@@ -4,19 +4,6 @@ import type { Chat } from './chat';
 import type { TestService } from './service';
 import { waitFor } from './wait';
 
-/** The newest bot message with a button whose data starts with `prefix`, and that data. */
-export async function buttonOf(chat: Chat, prefix: string): Promise<{ entry: ChatEntry; data: string }> {
-  return waitFor(async () => {
-    for (const entry of (await chat.botMessages()).reverse()) {
-      for (const button of entry.inlineKeyboard?.flat() ?? []) {
-        if ('callback_data' in button && button.callback_data?.startsWith(prefix))
-          return { entry, data: button.callback_data };
-      }
-    }
-    return undefined;
-  }, `a button ${prefix}…`);
-}
-
 /** The first line of the /contact screen. */
 export const OVERVIEW = 'Доверенный контакт подтверждает';
 

@@ -120,7 +120,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   admin.command('admin', (ctx) => ctx.reply(ctx.t('admin-help')));
 
   admin.command('stats', async (ctx) => {
-    const stats = await deps.admins.stats(new Date(now().getTime() - 24 * 3600_000));
+    const stats = await deps.admins.stats();
     const recoveries =
       Object.entries(stats.recoveries)
         .map(([status, n]) => `${status} ${n}`)

@@ -66,31 +66,28 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
     await ctx.conversation.enter(INVITE_FORM);
   });
 
-  const pressed = (pattern: string, act: (userId: number, id: string) => Promise<string>) =>
+  /** A button whose action either happens (and says so) or is politely refused. */
+  const pressed = (
+    pattern: string,
+    act: (userId: number, id: string) => Promise<{ ok: true } | { ok: false; code: string }>,
+    done: string,
+  ) =>
     privateChat.callbackQuery(new RegExp(`^${pattern}:${UUID}$`), async (ctx) => {
-      const notice = await act(ctx.from.id, ctx.match[1] ?? '');
-      await ctx.answerCallbackQuery({ text: ctx.t(notice) });
+      const outcome = await act(ctx.from.id, ctx.match[1] ?? '');
+      await ctx.answerCallbackQuery({ text: ctx.t(outcome.ok ? done : pressRefusal(outcome.code)) });
     });
 
-  pressed('tc:resend', async (userId, id) =>
-    (await service.resendInvitation(userId, id)).ok ? 'tc-invite-resent' : pressRefusal('TC.NOT_PENDING'),
+  // A resend refused for any reason (the trustor's own eligibility included) is simply no longer current.
+  pressed(
+    'tc:resend',
+    async (userId, id) =>
+      (await service.resendInvitation(userId, id)).ok ? { ok: true } : { ok: false, code: 'TC.NOT_PENDING' },
+    'tc-invite-resent',
   );
-  pressed('tc:cancel', async (userId, id) => {
-    const done = await service.cancelInvitation(userId, id);
-    return done.ok ? 'tc-invite-cancelled' : pressRefusal(done.code);
-  });
-  pressed('tc:end', async (userId, id) => {
-    const done = await service.endRelationship(userId, id);
-    return done.ok ? 'tc-ended' : pressRefusal(done.code);
-  });
-  pressed('rc:no', async (userId, id) => {
-    const done = await service.deny(userId, id);
-    return done.ok ? 'rc-denied' : pressRefusal(done.code);
-  });
-  pressed('rc:notme', async (userId, id) => {
-    const done = await service.cancelByTrustor(userId, id);
-    return done.ok ? 'rc-cancelled' : pressRefusal(done.code);
-  });
+  pressed('tc:cancel', (userId, id) => service.cancelInvitation(userId, id), 'tc-invite-cancelled');
+  pressed('tc:end', (userId, id) => service.endRelationship(userId, id), 'tc-ended');
+  pressed('rc:no', (userId, id) => service.deny(userId, id), 'rc-denied');
+  pressed('rc:notme', (userId, id) => service.cancelByTrustor(userId, id), 'rc-cancelled');
 
   for (const [pattern, accept] of [
     ['tc:acc', true],
