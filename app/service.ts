@@ -117,6 +117,8 @@ interface Backend {
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
+  /** The producers' Redis connection. */
+  redis: Redis;
 }
 
 type Closers = Array<() => Promise<unknown>>;
@@ -364,6 +366,7 @@ async function startBackend(
     i18n,
     screen: qrScreen(i18n),
     scheduler: qrRefreshScheduler({ queue, clock }),
+    redis: producerRedis,
   };
 }
 
@@ -433,13 +436,32 @@ async function startWorkerRole(
     logger,
   });
   closers.push(() => recovery.close());
-  await backend.recoveryJobs.startSweeper();
   // Rows written while Redis was away (or by a process that died before queueing them).
   const relay = async () => {
     const relayed = await backend.outgoing.relayUnsent();
     if (relayed > 0) logger.info({ relayed }, 'queued unsent outbox messages again');
   };
-  await relay();
+  // What Redis may have lost while it was away, or while no worker ran: the sweeper's
+  // schedule, outbox rows not yet queued, refresh chains whose next step is gone.
+  const catchUp = async () => {
+    await backend.recoveryJobs.startSweeper();
+    await relay();
+    const chains = await backend.digitalId.chainsToResume();
+    for (const { sessionId, nextSeq } of chains)
+      await backend.scheduler.schedule(sessionId, nextSeq, clock.now());
+    logger.info({ liveSessions: chains.length }, 'jobs checked against the database');
+  };
+  await catchUp();
+  let redisLost = false;
+  backend.redis.on('close', () => {
+    redisLost = true;
+  });
+  backend.redis.on('ready', () => {
+    if (!redisLost) return;
+    redisLost = false;
+    logger.info('Redis is back');
+    catchUp().catch((err) => logger.warn({ err: err.message }, 'catching up after Redis failed'));
+  });
   const relayTimer = setInterval(
     () => relay().catch((err) => logger.warn({ err: err.message }, 'relay failed')),
     30_000,

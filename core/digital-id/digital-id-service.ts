@@ -133,6 +133,15 @@ export function digitalIdService(deps: DigitalIdDeps) {
       return { kind: 'show', frame: await frame({ ...session, seq }, seq) };
     },
 
+    /**
+     * Where each live session's refresh chain should go on: after a Redis outage a chain's
+     * next job may be gone, and scheduling the seq after the last one shown puts it back
+     * (a step that already exists, or already ran, changes nothing).
+     */
+    async chainsToResume(): Promise<{ sessionId: string; nextSeq: number }[]> {
+      return (await deps.sessions.showing()).map((s) => ({ sessionId: s.id, nextSeq: s.seq + 1 }));
+    },
+
     /** The QR of a claimed seq could not be shown (429): it may be claimed again later. */
     releaseSeq: (sessionId: string, seq: number) => deps.sessions.releaseSeq(sessionId, seq),
 

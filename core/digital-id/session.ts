@@ -26,6 +26,8 @@ export interface SessionStore {
   find(id: string): Promise<DigitalIdSession | null>;
   findBySid(sid: Uint8Array): Promise<DigitalIdSession | null>;
   attachMessage(id: string, messageId: number): Promise<void>;
+  /** Live sessions whose message has been sent, i.e. whose QR should be refreshing. */
+  showing(): Promise<DigitalIdSession[]>;
   /** seq `from` → `from + 1` if the session is still live and still at `from`. */
   claimSeq(id: string, from: number): Promise<boolean>;
   /** Gives a claimed seq back when its QR could not be shown (a 429): it was never seen. */

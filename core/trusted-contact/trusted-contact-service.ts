@@ -495,7 +495,12 @@ export function trustedContactService(deps: TrustedContactDeps) {
         const reason = await ineligibility(link);
         if (reason) await endLink(link, 'system', reason, null);
       }
-      for (const request of await store.overdueRecoveries(at)) await decide(request.id, 'expired', 'system');
+      // An overdue request is closed; the others get their reminder and expiry jobs again, in
+      // case Redis lost them (one id per job, so a job that exists is not added twice).
+      for (const request of await store.pendingRecoveries()) {
+        if (request.expiresAt <= at) await decide(request.id, 'expired', 'system');
+        else await deps.jobs.scheduled(request);
+      }
       // A callback job lost with Redis is queued again (one id per request, so never twice at once).
       if (deps.jobs.callbacks)
         for (const request of await store.unacknowledged(

@@ -131,7 +131,7 @@ export interface TrustedContactStore {
     actor: Actor,
     notices: (request: RecoveryRequest) => Notices,
   ): Promise<({ request: RecoveryRequest } & Effects) | null>;
-  overdueRecoveries(now: Date): Promise<RecoveryRequest[]>;
+  pendingRecoveries(): Promise<RecoveryRequest[]>;
   /** Decided since `since` and not yet acknowledged by the portal. */
   unacknowledged(since: Date): Promise<RecoveryRequest[]>;
   markCallbackDelivered(id: string, at: Date): Promise<void>;

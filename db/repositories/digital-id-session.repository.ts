@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Scenario } from '../../core/digital-id/scenarios';
 import type { DigitalIdSession, SessionStore } from '../../core/digital-id/session';
 import type { Database } from '../database';
@@ -52,6 +52,13 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
         .from(digitalIdSessions)
         .where(eq(digitalIdSessions.sid, Buffer.from(sid).toString('hex')));
       return row ? toSession(row) : null;
+    },
+    async showing() {
+      const rows = await db
+        .select()
+        .from(digitalIdSessions)
+        .where(and(eq(digitalIdSessions.status, 'live'), isNotNull(digitalIdSessions.messageId)));
+      return rows.map(toSession);
     },
     async attachMessage(id, messageId) {
       await db.update(digitalIdSessions).set({ messageId }).where(eq(digitalIdSessions.id, id));

@@ -394,11 +394,8 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
       });
     },
 
-    async overdueRecoveries(now) {
-      const rows = await db
-        .select()
-        .from(recoveryRequests)
-        .where(and(eq(recoveryRequests.status, 'pending'), lte(recoveryRequests.expiresAt, now)));
+    async pendingRecoveries() {
+      const rows = await db.select().from(recoveryRequests).where(eq(recoveryRequests.status, 'pending'));
       return rows.map(toRequest);
     },
 
