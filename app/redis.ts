@@ -26,6 +26,19 @@ export function createRedis(url: string, purpose: 'worker' | 'producer'): Redis 
   return new Redis(url, options);
 }
 
+/**
+ * Whether a command failed because Redis is away: producers fail fast rather than queue
+ * commands while it is (see createRedis).
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    err.message.includes("Stream isn't writeable") ||
+    err.message === 'Connection is closed.'
+  );
+}
+
 /** Checks at start-up that Redis answers and is new enough for BullMQ, with a plain message if not. */
 export async function checkRedis(url: string): Promise<void> {
   const redis = new Redis(url, {

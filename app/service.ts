@@ -58,6 +58,7 @@ import { tokenUseRepository } from '../db/repositories/token-use.repository';
 import { trustedContactRepository } from '../db/repositories/trusted-contact.repository';
 import { verifierDeskRepository } from '../db/repositories/verifier-desk.repository';
 import { verifierKeyRepository } from '../db/repositories/verifier-key.repository';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { httpSmsGateway } from '../sms/http-sms-gateway';
 import { broadcastJobs, broadcastProcessor } from '../workers/broadcast/broadcast.processor';
@@ -75,7 +76,7 @@ import { type RecoveryQueue, recoveryJobs } from '../workers/recovery/recovery.j
 import { startRecoveryWorker } from '../workers/recovery/recovery.worker';
 import type { Config } from './config';
 import { createMetrics, type Metrics, measuredVerification } from './metrics';
-import { checkRedis, createRedis } from './redis';
+import { checkRedis, createRedis, isRedisUnavailable } from './redis';
 import { deriveKey, resolveMasterKey } from './secrets';
 
 export interface Service {
@@ -482,7 +483,9 @@ async function startBotRole(
   const { i18n } = backend;
   const users = messengerUserRepository(db);
   const admins = adminRepository(db);
-  const bot = createBot({
+  // Aborted first on stop, so updates held through an outage do not keep the process alive.
+  const stopping = new AbortController();
+  const { bot, guardWebhook } = createBot({
     token: target.token,
     apiRoot: target.apiRoot,
     db,
@@ -527,6 +530,8 @@ async function startBotRole(
     },
     logger,
     metrics: deps.metrics,
+    isOutage: (err) => isDatabaseUnavailable(err) || isRedisUnavailable(err),
+    stopping: stopping.signal,
   });
   await bot.init();
   await publishCommandMenu(bot.api, i18n);
@@ -536,7 +541,10 @@ async function startBotRole(
     );
   if (config.delivery.kind === 'webhook') {
     const { url, secret } = config.delivery;
-    deps.http.post(new URL(url).pathname, webhookCallback(bot, 'fastify', { secretToken: secret }));
+    deps.http.post(
+      new URL(url).pathname,
+      guardWebhook(webhookCallback(bot, 'fastify', { secretToken: secret })),
+    );
     await bot.api.setWebhook(url, { secret_token: secret });
     logger.info({ url }, 'receiving updates by webhook');
     return;
@@ -546,6 +554,7 @@ async function startBotRole(
     runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
   });
   closers.push(async () => {
+    stopping.abort();
     if (runner.isRunning()) await runner.stop();
   });
   logger.info({ bot: bot.botInfo.username }, 'receiving updates by long polling');

@@ -2,7 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
 import type { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type BotError, GrammyError, type MiddlewareFn } from 'grammy';
+import { Bot, type MiddlewareFn } from 'grammy';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import type { AccountLinking } from '../core/identity/account-linking';
@@ -22,13 +22,14 @@ import { linkAccountFeature } from './features/link-account';
 import { menuFeature } from './features/menu';
 import { trustedContactFeature } from './features/trusted-contact/trusted-contact.feature';
 import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/verifier.feature';
-import { localeFor } from './i18n';
 import { blockedGuard } from './middleware/blocked-guard';
 import { rememberUpdate } from './middleware/remember-update';
 import { adminCommandMenu } from './platform/command-menu';
 import { fileDownloader } from './platform/file-download';
+import { lateCallbackAnswers } from './platform/late-callback-answers';
 import type { Notifier } from './platform/notifier';
 import { telegramMessenger } from './platform/telegram-messenger';
+import { type UpdateFailureDeps, updateFailures } from './update-failures';
 
 export interface BotDeps {
   token: string;
@@ -46,20 +47,25 @@ export interface BotDeps {
   broadcast: Pick<BroadcastFeatureDeps, 'broadcasts' | 'start'>;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
+  isOutage: UpdateFailureDeps['isOutage'];
+  stopping: AbortSignal;
 }
 
 const retryPolicy = () => autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
 
-/** Builds the bot: middleware order is the order of this function. */
-export function createBot(deps: BotDeps): Bot<BotContext> {
+/**
+ * Builds the bot: middleware order is the order of this function. A webhook handler must be
+ * wrapped in `guardWebhook`, since grammY leaves a webhook's errors to the web framework.
+ */
+export function createBot(deps: BotDeps) {
   const bot = new Bot<BotContext>(deps.token, {
     client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
   });
   // Replies from handlers wait out a 429 instead of failing; pushed messages go through the queue.
-  bot.api.config.use(retryPolicy());
-  // Conversations get a fresh Api without the bot's transformers: give them the same policy.
+  bot.api.config.use(retryPolicy(), lateCallbackAnswers);
+  // Conversations get a fresh Api without the bot's transformers: give them the same ones.
   const conversationApi: MiddlewareFn<FormContext> = (ctx, next) => {
-    ctx.api.config.use(retryPolicy());
+    ctx.api.config.use(retryPolicy(), lateCallbackAnswers);
     return next();
   };
 
@@ -118,20 +124,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   );
   bot.use(fallbackFeature());
 
-  bot.catch(async (err: BotError<BotContext>) => {
-    deps.metrics.handlerErrors.inc();
-    deps.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, 'update handler failed');
-    // The person is told, not left in silence. i18n may not have run yet (the database failed
-    // first), so translate without ctx.t; if even the reply fails there is nothing more to do.
-    const ctx = err.ctx;
-    if (err.error instanceof GrammyError && err.error.error_code === 403) return;
-    const text = deps.i18n.t(localeFor(ctx.from?.language_code), 'error-generic');
-    try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text });
-      else if (ctx.chat) await ctx.reply(text);
-    } catch (replyErr) {
-      deps.logger.warn({ err: replyErr }, 'could not tell the person about the failure');
-    }
-  });
-  return bot;
+  const failures = updateFailures(bot, deps);
+  bot.catch(failures.onError);
+  return { bot, guardWebhook: failures.webhook };
 }

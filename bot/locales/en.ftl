@@ -101,6 +101,9 @@ unsupported-message =
 error-generic =
     The service is temporarily unavailable. Please try again in a minute.
 
+error-unavailable =
+    The service is temporarily unavailable. Your message is not lost: I will answer as soon as it works again, usually within a minute.
+
 # Linking the Gosuslugi account
 button-link = 🔗 Link Gosuslugi
 button-share-phone = 📱 Share my number

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { MessengerUserRepository } from '../../db/repositories/messenger-user.repository';
 import type { ProcessedUpdateRepository } from '../../db/repositories/processed-update.repository';
 import type { BotContext } from '../context';
+import { heldUpdates } from '../update-failures';
 
 /** Updates from people an admin blocked, as the write that remembered them found out. */
 export const blockedUpdates = new WeakSet<object>();
@@ -19,7 +20,8 @@ export function rememberUpdate(deps: {
 }): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const first = await deps.processedUpdates.markFirstSeen(ctx.me.id, ctx.update.update_id);
-    if (!first) {
+    // A held update may have been marked before the outage hit: that mark was its own.
+    if (!first && !heldUpdates.has(ctx.update)) {
       deps.logger.info({ updateId: ctx.update.update_id }, 'duplicate update ignored');
       return;
     }

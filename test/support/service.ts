@@ -23,13 +23,16 @@ export interface TestService {
  */
 export async function startTestService(
   env: Record<string, string> = {},
-  options: ServiceOptions = {},
+  options: ServiceOptions & { databasePort?: number } = {},
 ): Promise<TestService> {
   const database = await createTestDatabase();
+  // The service may reach the database through a port of the test's own (a proxy it can cut).
+  const serviceDatabaseUrl = new URL(database.url);
+  if (options.databasePort) serviceDatabaseUrl.port = String(options.databasePort);
   const queue = testQueuePrefix();
   const config = parseConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: database.url,
+    DATABASE_URL: serviceDatabaseUrl.toString(),
     REDIS_URL,
     QUEUE_PREFIX: queue.prefix,
     PORT: '0',
