@@ -39,6 +39,10 @@ export async function registerRecoveryRoutes(
       const parsed = body.safeParse(req.body);
       if (!parsed.success) return reply.code(400).send({ reason: 'bad_request' });
       const opened = await deps.service.openRecovery(parsed.data.accountId);
+      req.log.info(
+        { outcome: opened.outcome, recoveryId: 'request' in opened ? opened.request.id : undefined },
+        'recovery asked for by the portal',
+      );
       switch (opened.outcome) {
         case 'unknown_account':
           return reply.code(404).send({ reason: 'unknown_account' });

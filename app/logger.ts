@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentLogContext } from './log-context';
 
 /**
  * Secrets and personal data never reach the logs: these paths are censored wherever they
@@ -26,6 +27,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'gov-messenger-services' },
       redact: { paths: REDACT, censor: '[redacted]' },
+      mixin: currentLogContext,
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,

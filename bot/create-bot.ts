@@ -5,6 +5,7 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, type MiddlewareFn } from 'grammy';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
+import { withLogContext } from '../app/log-context';
 import type { AccountLinking } from '../core/identity/account-linking';
 import type { TrustedContactService } from '../core/trusted-contact/trusted-contact-service';
 import type { Database } from '../db/database';
@@ -69,6 +70,8 @@ export function createBot(deps: BotDeps) {
     return next();
   };
 
+  // Every log line an update causes carries its id.
+  bot.use((ctx, next) => withLogContext({ updateId: ctx.update.update_id }, next));
   bot.use(async (ctx, next) => {
     deps.metrics.updates.inc({ type: Object.keys(ctx.update).find((k) => k !== 'update_id') ?? 'unknown' });
     await next();

@@ -23,7 +23,7 @@ export interface TestService {
  */
 export async function startTestService(
   env: Record<string, string> = {},
-  options: ServiceOptions & { databasePort?: number } = {},
+  options: ServiceOptions & { databasePort?: number; logLines?: string[] } = {},
 ): Promise<TestService> {
   const database = await createTestDatabase();
   // The service may reach the database through a port of the test's own (a proxy it can cut).
@@ -40,7 +40,9 @@ export async function startTestService(
     SANDBOX_RATE_PER_SECOND: '0',
     ...env,
   });
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = options.logLines
+    ? createLogger('info', { write: (line: string) => options.logLines?.push(line) })
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const service = await startService(config, logger, options);
   if (!service.sandbox || !service.backend) throw new Error('the test service runs every role');
   return {

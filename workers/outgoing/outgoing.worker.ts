@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { withLogContext } from '../../app/log-context';
 import type { OutgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
 import type { broadcastProcessor } from '../broadcast/broadcast.processor';
 import type { qrRefreshProcessor } from '../qr-refresh/qr-refresh.processor';
@@ -24,15 +25,16 @@ export interface OutgoingWorkerDeps {
 export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
   const worker: Worker = new Worker(
     QUEUES.outgoing.name,
-    async (job) => {
-      const rateLimit = (ms: number) => worker.rateLimit(ms);
-      if (job.name === 'qr-refresh') {
-        return deps.qrRefresh(job.data, { rateLimit, dueAt: job.timestamp + (job.opts.delay ?? 0) });
-      }
-      if (job.name === 'broadcast-expand' || job.name === 'broadcast-progress')
-        return deps.broadcast(job.name, job.data);
-      return deps.send(job.data, { rateLimit });
-    },
+    (job) =>
+      withLogContext({ jobId: job.id ?? '', job: job.name }, async () => {
+        const rateLimit = (ms: number) => worker.rateLimit(ms);
+        if (job.name === 'qr-refresh') {
+          return deps.qrRefresh(job.data, { rateLimit, dueAt: job.timestamp + (job.opts.delay ?? 0) });
+        }
+        if (job.name === 'broadcast-expand' || job.name === 'broadcast-progress')
+          return deps.broadcast(job.name, job.data);
+        return deps.send(job.data, { rateLimit });
+      }),
     {
       connection: deps.connection,
       prefix: deps.prefix,

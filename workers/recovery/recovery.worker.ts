@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { withLogContext } from '../../app/log-context';
 import type { Clock } from '../../core/clock';
 import type { TrustedContactService } from '../../core/trusted-contact/trusted-contact-service';
 import type { TrustedContactStore } from '../../core/trusted-contact/trusted-contact-store';
@@ -41,11 +42,18 @@ export function startRecoveryWorker(deps: RecoveryWorkerDeps): Worker {
       }
     }
   };
-  const worker = new Worker(QUEUES.recovery.name, (job) => run(job.name as RecoveryJobName, job.data), {
-    connection: deps.connection,
-    prefix: deps.prefix,
-    concurrency: 8,
-  });
+  const worker = new Worker(
+    QUEUES.recovery.name,
+    (job) =>
+      withLogContext({ jobId: job.id ?? '', job: job.name }, () =>
+        run(job.name as RecoveryJobName, job.data),
+      ),
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: 8,
+    },
+  );
   worker.on('failed', (job, err) =>
     deps.logger.warn(
       { jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message },
