@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DigitalIdVerification } from '../core/verification/verification';
+import type { VerificationTally } from './verification-tally';
 
 /** The figures an operator alerts on; one registry per process, built by the composition root. */
 export function createMetrics() {
@@ -68,12 +69,14 @@ export function measuredVerification(
   verification: DigitalIdVerification,
   metrics: Metrics,
   channel: VerificationChannel,
+  tally: Pick<VerificationTally, 'count'>,
 ): DigitalIdVerification {
   const measure = async (run: () => ReturnType<DigitalIdVerification['verify']>) => {
     const end = metrics.verifyDuration.startTimer({ channel });
     const answer = await run();
     end();
     metrics.verifications.inc({ channel, result: answer.result, reason: answer.reason ?? 'none' });
+    tally.count(answer.result === 'confirmed' ? 'confirmed' : (answer.reason ?? answer.result));
     return answer;
   };
   return {

@@ -75,9 +75,10 @@ import { QUEUES } from '../workers/queues';
 import { type RecoveryQueue, recoveryJobs } from '../workers/recovery/recovery.jobs';
 import { startRecoveryWorker } from '../workers/recovery/recovery.worker';
 import type { Config } from './config';
-import { createMetrics, type Metrics, measuredVerification } from './metrics';
+import { createMetrics, type Metrics, measuredVerification, type VerificationChannel } from './metrics';
 import { checkRedis, createRedis, isRedisUnavailable } from './redis';
 import { deriveKey, resolveMasterKey } from './secrets';
+import { type VerificationTally, verificationTally } from './verification-tally';
 
 export interface Service {
   /** This process's HTTP server (health, metrics, API). */
@@ -120,6 +121,9 @@ interface Backend {
   scheduler: QrRefreshScheduler;
   /** The producers' Redis connection. */
   redis: Redis;
+  /** The verification, counted in the metrics and the day's tally as coming from `channel`. */
+  measured(channel: VerificationChannel): DigitalIdVerification;
+  tally: VerificationTally;
 }
 
 type Closers = Array<() => Promise<unknown>>;
@@ -307,6 +311,9 @@ async function startBackend(
     smsText: (code) => i18n.t('ru', 'sms-recovery-code', { code }),
   });
   const queueCounts = () => queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
+  const tally = verificationTally({ redis: producerRedis, prefix: config.queuePrefix, clock });
+  const measured = (channel: VerificationChannel) =>
+    measuredVerification(verification, deps.metrics, channel, tally);
   registerHealthRoutes(deps.http, {
     registry: deps.metrics.registry,
     checks: {
@@ -325,7 +332,7 @@ async function startBackend(
   registerKeysRoute(deps.http, keyring);
   if (config.roles.has('api')) {
     await registerVerifyRoute(deps.http, {
-      verification: measuredVerification(verification, deps.metrics, 'api'),
+      verification: measured('api'),
       authenticate: cachedVerifierAuthentication(verifierKeys(verifierKeyRepository(db)), () =>
         clock.now().getTime(),
       ),
@@ -340,7 +347,7 @@ async function startBackend(
         token: config.adminDashboardToken,
       });
     await registerVerificationPage(deps.http, {
-      verification: measuredVerification(verification, deps.metrics, 'page'),
+      verification: measured('page'),
       clock,
       words: (locale, answer, at) => verificationWords(i18n, locale, answer, at),
       text: (locale, key) => i18n.t(locale, key),
@@ -368,6 +375,8 @@ async function startBackend(
     screen: qrScreen(i18n),
     scheduler: qrRefreshScheduler({ queue, clock }),
     redis: producerRedis,
+    measured,
+    tally,
   };
 }
 
@@ -511,10 +520,15 @@ async function startBotRole(
         tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
         skewSeconds: config.digitalId.verifyClockSkewSeconds,
       },
-      queueSummary: async () =>
-        Object.entries(await backend.queueCounts())
-          .map(([state, n]) => `${state} ${n}`)
-          .join(', '),
+      queueSummary: async () => {
+        const counts = (queue: Queue) => queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
+        const [outgoing, recovery] = await Promise.all([
+          counts(backend.outgoingQueue),
+          counts(backend.recoveryQueue),
+        ]);
+        return { [QUEUES.outgoing.name]: outgoing, [QUEUES.recovery.name]: recovery };
+      },
+      verificationsToday: () => backend.tally.today(),
     },
     broadcast: {
       broadcasts: broadcastRepository(db),
@@ -523,7 +537,7 @@ async function startBotRole(
     verifier: {
       roles: backend.roles,
       desks: verifierDeskRepository(db),
-      verification: measuredVerification(backend.verification, deps.metrics, 'bot'),
+      verification: backend.measured('bot'),
       reader: startQrReader(closers),
       words: (locale, answer, at) => verificationWords(i18n, locale, answer, at),
       clock: deps.clock,

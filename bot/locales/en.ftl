@@ -376,8 +376,9 @@ admin-stats =
     Linked people: { $linked }
     Live Digital IDs: { $live }
     Active trusted-contact relationships: { $relationships }
+    Digital ID checks today: { $verifications }
     Recovery requests: { $recoveries }
-    Message queue: { $queue }
+    Queues: { $queue }
     Active signing key: { $kid }
 admin-whois =
     👤 { $who }

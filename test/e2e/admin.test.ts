@@ -85,6 +85,10 @@ describe('admin commands', () => {
       'Подтверждение уже использовано или истекло. Повторите команду.',
     );
     await ivan.chat.waitForText('Сессия прекращена');
+    // The check counts in today's figures, whichever process made it.
+    expect((await boss.ask('/stats', 'Статистика')).text).toMatch(
+      /Проверок Цифрового ID сегодня: .*revoked 1/,
+    );
   });
 
   it('/rotate_key makes new QRs carry the new kid while the old key stays published', async () => {

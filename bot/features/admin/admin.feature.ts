@@ -48,7 +48,10 @@ export interface AdminFeatureDeps {
   screen: QrScreen;
   clock: Clock;
   timing: { tokenTtlSeconds: number; skewSeconds: number };
-  queueSummary(): Promise<string>;
+  /** Jobs per state, per queue. */
+  queueSummary(): Promise<Record<string, Record<string, number>>>;
+  /** Today's verifications (Moscow time) per result, from every process. */
+  verificationsToday(): Promise<Record<string, number>>;
   /** Puts the admin commands into (or takes them out of) a chat's "/" menu. */
   adminMenu(chatId: number, shown: boolean): Promise<void>;
 }
@@ -119,19 +122,28 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
 
   admin.command('admin', (ctx) => ctx.reply(ctx.t('admin-help')));
 
+  /** "confirmed 3, revoked 1", or 0 when there is nothing to count. */
+  const counts = (byKind: Record<string, number>) =>
+    Object.entries(byKind)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ') || '0';
+
   admin.command('stats', async (ctx) => {
-    const stats = await deps.admins.stats();
-    const recoveries =
-      Object.entries(stats.recoveries)
-        .map(([status, n]) => `${status} ${n}`)
-        .join(', ') || '0';
+    const [stats, queues, verifications] = await Promise.all([
+      deps.admins.stats(),
+      deps.queueSummary(),
+      deps.verificationsToday().catch(() => null),
+    ]);
     return ctx.reply(
       ctx.t('admin-stats', {
         linked: stats.linked,
         live: stats.liveSessions,
         relationships: stats.relationships,
-        recoveries,
-        queue: await deps.queueSummary(),
+        recoveries: counts(stats.recoveries),
+        verifications: verifications ? counts(verifications) : '—',
+        queue: Object.entries(queues)
+          .map(([name, states]) => `${name}: ${counts(states)}`)
+          .join('; '),
         kid: stats.activeKid ?? '—',
       }),
     );
