@@ -113,8 +113,8 @@ interface Backend {
   portalCallback: { url: string; secret: string } | null;
   /** The bearer token of the recovery API; none means the API is off in this process. */
   portalToken: string | undefined;
-  /** Jobs per state of the outgoing queue, for operators. */
-  queueCounts(): Promise<Record<string, number>>;
+  /** Jobs per state, per queue, for operators. */
+  queueCounts(): Promise<Record<string, Record<string, number>>>;
   outgoingQueue: OutgoingQueue;
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
@@ -310,7 +310,11 @@ async function startBackend(
         .catch((err) => logger.warn({ err: err.message }, 'outbox rows left for the relay')),
     smsText: (code) => i18n.t('ru', 'sms-recovery-code', { code }),
   });
-  const queueCounts = () => queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
+  const queueCounts = async () => {
+    const states = (q: Queue) => q.getJobCounts('waiting', 'delayed', 'active', 'failed');
+    const [outgoing, recovery] = await Promise.all([states(queue), states(recoveryQueue)]);
+    return { [QUEUES.outgoing.name]: outgoing, [QUEUES.recovery.name]: recovery };
+  };
   const tally = verificationTally({ redis: producerRedis, prefix: config.queuePrefix, clock });
   const measured = (channel: VerificationChannel) =>
     measuredVerification(verification, deps.metrics, channel, tally);
@@ -323,10 +327,9 @@ async function startBackend(
       },
     },
     beforeScrape: async () => {
-      const counts = await queueCounts();
-      for (const [state, n] of Object.entries(counts)) {
-        deps.metrics.queueJobs.set({ queue: QUEUES.outgoing.name, state }, n);
-      }
+      for (const [name, states] of Object.entries(await queueCounts()))
+        for (const [state, n] of Object.entries(states))
+          deps.metrics.queueJobs.set({ queue: name, state }, n);
     },
   });
   registerKeysRoute(deps.http, keyring);
@@ -520,14 +523,7 @@ async function startBotRole(
         tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
         skewSeconds: config.digitalId.verifyClockSkewSeconds,
       },
-      queueSummary: async () => {
-        const counts = (queue: Queue) => queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
-        const [outgoing, recovery] = await Promise.all([
-          counts(backend.outgoingQueue),
-          counts(backend.recoveryQueue),
-        ]);
-        return { [QUEUES.outgoing.name]: outgoing, [QUEUES.recovery.name]: recovery };
-      },
+      queueSummary: backend.queueCounts,
       verificationsToday: () => backend.tally.today(),
     },
     broadcast: {
