@@ -40,7 +40,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 30_000);
     force.unref();
-    void service.stop().then(() => process.exit(0));
+    void service.stop().then(() => {
+      logger.info('stopped');
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
