@@ -240,11 +240,7 @@ async function startBackend(
   await keys.ensureActive();
 
   const producerRedis = trackRedis(createRedis(config.redisUrl, 'producer'), logger, closers);
-  const queue: OutgoingQueue = new Queue(QUEUES.outgoing.name, {
-    connection: producerRedis,
-    prefix: config.queuePrefix,
-  });
-  closers.push(() => queue.close());
+  const queue: OutgoingQueue = producerQueue(QUEUES.outgoing.name, producerRedis, config, closers);
   const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(db), queue });
   const accounts = accountRepository(db);
   const keyring = cachedKeyring(keys, () => clock.now().getTime());
@@ -276,11 +272,7 @@ async function startBackend(
     pepper: deriveKey(masterKey, 'otp-pepper'),
     smsMaxPerPhonePerDay: config.smsMaxPerPhonePerDay,
   });
-  const recoveryQueue: RecoveryQueue = new Queue(QUEUES.recovery.name, {
-    connection: producerRedis,
-    prefix: config.queuePrefix,
-  });
-  closers.push(() => recoveryQueue.close());
+  const recoveryQueue: RecoveryQueue = producerQueue(QUEUES.recovery.name, producerRedis, config, closers);
   // With the sandbox, its portal stands in for the identity portal: a token and a callback
   // inbox of its own, unless the real ones are configured.
   const portalToken = config.portal.apiToken ?? (demo ? randomBytes(24).toString('base64url') : undefined);
@@ -588,6 +580,15 @@ async function listen(
   const httpUrl = `http://127.0.0.1:${port}`;
   logger.info({ url: httpUrl, roles: [...config.roles] }, `HTTP server listening on ${httpUrl}`);
   return httpUrl;
+}
+
+/** A queue to add jobs to, on the producers' connection. */
+function producerQueue<Q extends Queue>(name: string, redis: Redis, config: Config, closers: Closers): Q {
+  const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix });
+  // BullMQ prints a queue's connection errors unless someone listens; trackRedis reports them.
+  queue.on('error', () => {});
+  closers.push(() => queue.close());
+  return queue as Q;
 }
 
 function trackRedis(redis: Redis, logger: Logger, closers: Closers): Redis {

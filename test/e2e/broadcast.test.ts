@@ -69,6 +69,14 @@ describe('a broadcast to 200 people under a low rate limit', () => {
     expect((await boss.ask('/cancel', 'отменена')).text).toBe('Рассылка отменена, ничего не отправлено.');
   });
 
+  it('sends broken markup as the plain text it is: the preview shows it exactly', async () => {
+    const broken = '<b>Важно: *разметка_ не [закрыта](';
+    await boss.ask('/broadcast', 'Пришлите текст рассылки');
+    expect((await boss.say(broken)).text).toBe(broken);
+    await boss.withButton('adm:bc-aud:all');
+    expect((await boss.ask('/cancel', 'отменена')).text).toBe('Рассылка отменена, ничего не отправлено.');
+  });
+
   it('reaches everyone exactly once across a worker crash, reporting progress in one message', async () => {
     let worker = startWorker();
     try {
