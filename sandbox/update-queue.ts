@@ -21,6 +21,8 @@ export class UpdateQueue {
   private readonly delivered = new Map<number, Update>();
   /** Updates delivered again: handed out once, whatever the offset says. */
   private readonly redeliveries = new Set<Update>();
+  /** The last failed webhook delivery, as getWebhookInfo reports it. */
+  private lastError: { date: number; message: string } | null = null;
 
   constructor(private readonly onWebhookError: (err: unknown) => void = () => {}) {}
 
@@ -110,6 +112,9 @@ export class UpdateQueue {
       url: this.webhook?.url ?? '',
       has_custom_certificate: false,
       pending_update_count: this.pending.length,
+      ...(this.lastError
+        ? { last_error_date: this.lastError.date, last_error_message: this.lastError.message }
+        : {}),
     };
   }
 
@@ -163,6 +168,10 @@ export class UpdateQueue {
           this.redeliveries.delete(update);
           backoffMs = 200;
         } catch (err) {
+          this.lastError = {
+            date: Math.floor(Date.now() / 1000),
+            message: err instanceof Error ? err.message : String(err),
+          };
           this.onWebhookError(err);
           await new Promise((r) => setTimeout(r, backoffMs));
           backoffMs = Math.min(backoffMs * 2, 10_000);
