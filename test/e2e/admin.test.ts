@@ -150,4 +150,17 @@ describe('admin commands', () => {
       ['block', 'grant', 'revoke', 'revoke_role', 'rotate_key', 'unblock', 'verifier_key'].sort(),
     );
   });
+
+  it('does nothing for a confirmation pressed after five minutes', async () => {
+    const activeKid = async () =>
+      (await t.service.backend!.keys.published()).find((k) => k.status === 'active')?.kid;
+    const before = await activeKid();
+    const asked = await boss.ask('/rotate_key', '?');
+    const { data } = await buttonOf(boss, 'adm:ok:');
+    clock.advance(301);
+    expect(await boss.tapForNotice(asked.messageId, data)).toBe(
+      'Подтверждение уже использовано или истекло. Повторите команду.',
+    );
+    expect(await activeKid()).toBe(before);
+  });
 });
