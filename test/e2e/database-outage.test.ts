@@ -3,7 +3,7 @@ import { chatWith } from '../support/chat';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
 import { ADMIN_URL } from '../support/postgres';
-import { startTestService, type TestService } from '../support/service';
+import { readinessOnce, startTestService, type TestService } from '../support/service';
 import { tcpProxy } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait';
 
@@ -25,11 +25,6 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-const readiness = async () => {
-  const response = await fetch(`${t.service.httpUrl}/readyz`);
-  return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
-};
-
 describe('PostgreSQL going away and coming back', () => {
   it('tells people their message waits, then answers it; refreshes resume', async () => {
     const anna = await linkedPerson(t, 'Анна', '+79990000002');
@@ -43,11 +38,7 @@ describe('PostgreSQL going away and coming back', () => {
     const before = await waitFor(async () => (await shown()) >= 1 && shown(), 'the first refresh');
 
     await proxy.cut();
-    const down = await waitFor(async () => {
-      const r = await readiness();
-      return r.status === 503 && r;
-    }, 'readiness to report the database');
-    expect(down.body.checks.database).toMatch(/^unavailable/);
+    expect((await readinessOnce(t, 503)).database).toMatch(/^unavailable/);
 
     // Anna asks for her Digital ID while the database is away: she is told, not ignored.
     const asked = (await anna.chat.botMessages()).length;
@@ -56,7 +47,7 @@ describe('PostgreSQL going away and coming back', () => {
     expect((await anna.chat.botMessages()).slice(asked).map((m) => m.text)).toEqual([told.text]);
 
     await proxy.restore();
-    await waitFor(async () => (await readiness()).status === 200, 'readiness once the database is back');
+    await readinessOnce(t, 200);
     // Her /id is answered without her sending it again.
     const choice = await waitFor(
       async () =>

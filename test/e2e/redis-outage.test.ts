@@ -4,7 +4,7 @@ import { buttonOf } from '../support/chat';
 import { linkedPerson } from '../support/linking';
 import { fetchPhoto, readQr } from '../support/qr';
 import { ownRedisServer } from '../support/redis-server';
-import { startTestService, type TestService } from '../support/service';
+import { readinessOnce, startTestService, type TestService } from '../support/service';
 import { inviteContact, portal } from '../support/trusted-contact';
 import { waitFor } from '../support/wait';
 
@@ -23,11 +23,6 @@ afterAll(async () => {
   await t?.stop();
   await redis?.stop();
 });
-
-const readiness = async () => {
-  const response = await fetch(`${t.service.httpUrl}/readyz`);
-  return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
-};
 
 describe('Redis going away and coming back', () => {
   it('loses no job: refreshes resume and a recovery asked for meanwhile reaches the contact', async () => {
@@ -57,12 +52,9 @@ describe('Redis going away and coming back', () => {
       await waitFor(() => seqs.length >= 3, 'two refreshes before the outage');
 
       await redis.stop();
-      const down = await waitFor(async () => {
-        const r = await readiness();
-        return r.status === 503 && r;
-      }, 'readiness to report Redis');
-      expect(down.body.checks.redis).toMatch(/^unavailable/);
-      expect(down.body.checks.database).toBe('ok');
+      const down = await readinessOnce(t, 503);
+      expect(down.redis).toMatch(/^unavailable/);
+      expect(down.database).toBe('ok');
 
       // The portal asks for Maria's recovery while Redis is away: the request stands.
       const opened = await portal(t, 'POST', '', { accountId: 'demo-04' });
@@ -73,7 +65,7 @@ describe('Redis going away and coming back', () => {
       const shownWhileDown = seqs.length;
 
       await redis.start();
-      await waitFor(async () => (await readiness()).status === 200, 'readiness once Redis is back');
+      await readinessOnce(t, 200);
       const prompt = await waitFor(
         async () =>
           (await ivan.chat.botMessages()).find((m) =>

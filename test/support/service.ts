@@ -5,6 +5,7 @@ import { SandboxClient } from '../../sandbox/client';
 import { createTestDatabase } from './postgres';
 import { REDIS_URL, testQueuePrefix } from './redis';
 import { startScript } from './run-process';
+import { waitFor } from './wait';
 
 export interface TestService {
   service: Service;
@@ -58,6 +59,15 @@ export async function startTestService(
       await database.drop();
     },
   };
+}
+
+/** The checks of /readyz, once it answers `status` (as a load balancer would see it). */
+export function readinessOnce(t: TestService, status: 200 | 503): Promise<Record<string, string>> {
+  return waitFor(async () => {
+    const response = await fetch(`${t.service.httpUrl}/readyz`);
+    const { checks } = (await response.json()) as { checks: Record<string, string> };
+    return response.status === status && checks;
+  }, `/readyz to answer ${status}`);
 }
 
 /**
