@@ -308,6 +308,7 @@ async function startBackend(
     return { [QUEUES.outgoing.name]: outgoing, [QUEUES.recovery.name]: recovery };
   };
   const tally = verificationTally({ redis: producerRedis, prefix: config.queuePrefix, clock });
+  closers.push(() => tally.close());
   const measured = (channel: VerificationChannel) =>
     measuredVerification(verification, deps.metrics, channel, tally);
   registerHealthRoutes(deps.http, {
