@@ -119,8 +119,8 @@ interface Backend {
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
-  /** The producers' Redis connection. */
-  redis: Redis;
+  /** Runs `listener` each time Redis answers again after an outage. */
+  onRedisBack(listener: () => void): void;
   /** The verification, counted in the metrics and the day's tally as coming from `channel`. */
   measured(channel: VerificationChannel): DigitalIdVerification;
   tally: VerificationTally;
@@ -239,7 +239,10 @@ async function startBackend(
   });
   await keys.ensureActive();
 
-  const producerRedis = trackRedis(createRedis(config.redisUrl, 'producer'), logger, closers);
+  const redisBack: Array<() => void> = [];
+  const producerRedis = trackRedis(createRedis(config.redisUrl, 'producer'), logger, closers, () => {
+    for (const listener of redisBack) listener();
+  });
   const queue: OutgoingQueue = producerQueue(QUEUES.outgoing.name, producerRedis, config, closers);
   const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(db), queue });
   const accounts = accountRepository(db);
@@ -370,7 +373,7 @@ async function startBackend(
     i18n,
     screen: qrScreen(i18n),
     scheduler: qrRefreshScheduler({ queue, clock }),
-    redis: producerRedis,
+    onRedisBack: (listener) => redisBack.push(listener),
     measured,
     tally,
   };
@@ -448,26 +451,20 @@ async function startWorkerRole(
     if (relayed > 0) logger.info({ relayed }, 'queued unsent outbox messages again');
   };
   // What Redis may have lost while it was away, or while no worker ran: the sweeper's
-  // schedule, outbox rows not yet queued, refresh chains whose next step is gone.
+  // schedule, outbox rows not yet queued, refresh chains whose next step is gone, pending
+  // recoveries' reminders and expiries. A job that exists is left as it is (one id each).
   const catchUp = async () => {
     await backend.recoveryJobs.startSweeper();
     await relay();
     const chains = await backend.digitalId.chainsToResume();
-    for (const { sessionId, nextSeq } of chains)
-      await backend.scheduler.schedule(sessionId, nextSeq, clock.now());
-    logger.info({ liveSessions: chains.length }, 'jobs checked against the database');
+    await backend.scheduler.resume(chains);
+    const recoveries = await backend.trustedContact.requeuePending();
+    logger.info({ liveSessions: chains.length, recoveries }, 'jobs checked against the database');
   };
   await catchUp();
-  let redisLost = false;
-  backend.redis.on('close', () => {
-    redisLost = true;
-  });
-  backend.redis.on('ready', () => {
-    if (!redisLost) return;
-    redisLost = false;
-    logger.info('Redis is back');
-    catchUp().catch((err) => logger.warn({ err: err.message }, 'catching up after Redis failed'));
-  });
+  backend.onRedisBack(() =>
+    catchUp().catch((err) => logger.warn({ err: err.message }, 'catching up after Redis failed')),
+  );
   const relayTimer = setInterval(
     () => relay().catch((err) => logger.warn({ err: err.message }, 'relay failed')),
     30_000,
@@ -592,14 +589,24 @@ function producerQueue<Q extends Queue>(name: string, redis: Redis, config: Conf
   return queue as Q;
 }
 
-function trackRedis(redis: Redis, logger: Logger, closers: Closers): Redis {
-  let warned = false;
+/** Reports an outage once, when it starts and when it ends; `onBack` runs when it ends. */
+function trackRedis(redis: Redis, logger: Logger, closers: Closers, onBack?: () => void): Redis {
+  let down = false;
+  let reported = false;
   redis.on('error', (err) => {
-    if (!warned) logger.error({ err: err.message }, 'Redis connection error; reconnecting');
-    warned = true;
+    if (!reported) logger.error({ err: err.message }, 'Redis connection error; reconnecting');
+    reported = true;
+  });
+  // A lost connection is an outage even when reconnecting succeeds at once, without an error.
+  redis.on('close', () => {
+    down = true;
   });
   redis.on('ready', () => {
-    warned = false;
+    reported = false;
+    if (!down) return;
+    down = false;
+    logger.info('Redis is back');
+    onBack?.();
   });
   closers.push(async () => {
     await redis.quit().catch(() => redis.disconnect());

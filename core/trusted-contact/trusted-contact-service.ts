@@ -495,18 +495,25 @@ export function trustedContactService(deps: TrustedContactDeps) {
         const reason = await ineligibility(link);
         if (reason) await endLink(link, 'system', reason, null);
       }
-      // An overdue request is closed; the others get their reminder and expiry jobs again, in
-      // case Redis lost them (one id per job, so a job that exists is not added twice).
-      for (const request of await store.pendingRecoveries()) {
+      for (const request of await store.pendingRecoveries())
         if (request.expiresAt <= at) await decide(request.id, 'expired', 'system');
-        else await deps.jobs.scheduled(request);
-      }
       // A callback job lost with Redis is queued again (one id per request, so never twice at once).
       if (deps.jobs.callbacks)
         for (const request of await store.unacknowledged(
           new Date(at.getTime() - CALLBACK_RETRY_HOURS * 3600 * MS),
         ))
           await deps.jobs.finished(request);
+    },
+
+    /**
+     * After Redis lost its jobs: each pending request's reminder and expiry are queued again
+     * (one id per job, so one that still exists is not added twice). Returns how many.
+     */
+    async requeuePending() {
+      const at = now();
+      const pending = (await store.pendingRecoveries()).filter((r) => r.expiresAt > at);
+      for (const request of pending) await deps.jobs.scheduled(request);
+      return pending.length;
     },
 
     /** Someone unlinked the bot or was blocked: their relationships end now, the other sides are told. */

@@ -1,3 +1,4 @@
+import { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorldEvent } from '../../sandbox/world';
 import { buttonOf } from '../support/chat';
@@ -77,6 +78,13 @@ describe('Redis going away and coming back', () => {
         30_000,
       );
       expect(prompt.text).toContain('Мария');
+      // Its reminder and expiry, never queued while Redis was away, are queued now.
+      for (const job of ['remind', 'expire'])
+        await waitFor(
+          async () =>
+            (await Job.fromId(t.service.backend!.recoveryQueue, `${job}-${opened.body.id}`)) !== undefined,
+          `the ${job} job`,
+        );
       await waitFor(() => seqs.length >= shownWhileDown + 3, 'three refreshes after Redis is back', 30_000);
     } finally {
       t.service.sandbox!.world.events.off('event', onEvent);

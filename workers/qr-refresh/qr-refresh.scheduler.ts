@@ -11,18 +11,26 @@ const jobId = (sessionId: string, seq: number) => `qr-${sessionId}-${seq}`;
  * the database, so a restarted worker picks up the chain where Redis kept it.
  */
 export function qrRefreshScheduler(deps: { queue: OutgoingQueue; clock: Clock }) {
+  const step = (sessionId: string, seq: number, at: Date) => ({
+    name: 'qr-refresh' as const,
+    data: { sessionId, seq },
+    opts: {
+      ...DEFAULT_JOB_OPTIONS,
+      jobId: jobId(sessionId, seq),
+      priority: PRIORITY.qrRefresh,
+      delay: Math.max(0, at.getTime() - deps.clock.now().getTime()),
+    },
+  });
   return {
     async schedule(sessionId: string, seq: number, at: Date): Promise<void> {
-      await deps.queue.add(
-        'qr-refresh',
-        { sessionId, seq },
-        {
-          ...DEFAULT_JOB_OPTIONS,
-          jobId: jobId(sessionId, seq),
-          priority: PRIORITY.qrRefresh,
-          delay: Math.max(0, at.getTime() - deps.clock.now().getTime()),
-        },
-      );
+      const { name, data, opts } = step(sessionId, seq, at);
+      await deps.queue.add(name, data, opts);
+    },
+    /** Each chain's next step, due now, in batches; a step already queued stays as it is. */
+    async resume(chains: { sessionId: string; nextSeq: number }[]): Promise<void> {
+      const now = deps.clock.now();
+      for (let i = 0; i < chains.length; i += 500)
+        await deps.queue.addBulk(chains.slice(i, i + 500).map((c) => step(c.sessionId, c.nextSeq, now)));
     },
     /** "Refresh now": the waiting job for the next seq runs at once. */
     async runNow(sessionId: string, seq: number): Promise<void> {
