@@ -1,10 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
-import {
-  REVOCATION_GRACE_SECONDS,
-  type Verifier,
-  type VerifierKeys,
-} from '../core/verification/verifier-keys';
+import type { Verifier, VerifierKeys } from '../core/verification/verifier-keys';
 
 /** "Last used" is a day-to-day figure for operators: a write a minute per key is plenty. */
 const MARK_USED_EVERY_MS = 60_000;
@@ -19,10 +15,10 @@ export function cachedVerifierAuthentication(deps: {
   keys: Pick<VerifierKeys, 'authenticate' | 'markUsed'>;
   clock: Clock;
   logger: Logger;
-  ttlMs?: number;
+  ttlSeconds: number;
   maxEntries?: number;
 }) {
-  const ttlMs = deps.ttlMs ?? REVOCATION_GRACE_SECONDS * 1000;
+  const ttlMs = deps.ttlSeconds * 1000;
   const maxEntries = deps.maxEntries ?? 10_000;
   const known = new Map<string, { verifier: Verifier; at: number }>();
   const marked = new Map<string, number>();

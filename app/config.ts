@@ -91,6 +91,7 @@ const env = z.object({
   VERIFY_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   VERIFY_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   VERIFY_PAGE_RATE_PER_MINUTE: positiveInt.default(60),
+  VERIFIER_KEY_CACHE_SECONDS: positiveInt.max(3600).default(5),
   AUTH_FAILURES_PER_MINUTE: positiveInt.default(10),
   OUTGOING_RATE_PER_SECOND: positiveInt.default(25),
   INVITATION_TTL_SECONDS: positiveInt.default(259_200),
@@ -164,6 +165,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
     },
     smsMaxPerPhonePerDay: e.SMS_MAX_PER_PHONE_PER_DAY,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    verifierKeyCacheSeconds: e.VERIFIER_KEY_CACHE_SECONDS,
   };
 }
 

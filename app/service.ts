@@ -342,10 +342,16 @@ async function startBackend(
   registerKeysRoute(deps.http, keyring);
   const keysOfVerifiers = verifierKeys(verifierKeyRepository(db), {
     clock,
+    cacheSeconds: config.verifierKeyCacheSeconds,
     announceRevoked: (id) => announceRevocation(producerRedis, config.queuePrefix, id),
   });
   if (config.roles.has('api')) {
-    const auth = cachedVerifierAuthentication({ keys: keysOfVerifiers, clock, logger });
+    const auth = cachedVerifierAuthentication({
+      keys: keysOfVerifiers,
+      clock,
+      logger,
+      ttlSeconds: config.verifierKeyCacheSeconds,
+    });
     // Revocations from any process (or the command line) reach this one's cache at once; after
     // a lost connection nothing cached is trusted, since announcements may have been missed.
     const revocations = trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers, auth.forgetAll);

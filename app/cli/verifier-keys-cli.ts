@@ -21,6 +21,7 @@ export async function withVerifierKeys(work: (keys: VerifierKeys) => Promise<voi
     await work(
       verifierKeys(verifierKeyRepository(database.db), {
         clock: systemClock,
+        cacheSeconds: config.verifierKeyCacheSeconds,
         announceRevoked: (id) => announceOnce(config.redisUrl, config.queuePrefix, id),
       }),
     );

@@ -1,4 +1,3 @@
-import { REVOCATION_GRACE_SECONDS } from '../../core/verification/verifier-keys';
 import { runCli } from './open-cli-database';
 import { CLI_ACTOR, withVerifierKeys } from './verifier-keys-cli';
 
@@ -23,9 +22,9 @@ await runCli(async () => {
       return;
     }
     process.stdout.write(`Verifier "${name}" (${id}) is revoked.\n`);
-    if (!revocation.announced)
+    if (revocation.staleForSeconds > 0)
       process.stderr.write(
-        `Redis could not be reached: running API processes stop accepting the key within ${REVOCATION_GRACE_SECONDS} s.\n`,
+        `Redis could not be reached: running API processes stop accepting the key within ${revocation.staleForSeconds} s.\n`,
       );
   });
 });

@@ -5,12 +5,6 @@ import type { Clock } from '../clock';
 const KEY_FORMAT = /^vk_[A-Za-z0-9_-]{43}$/;
 const ID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * How long an API process may still accept a key after it was revoked, if the word that it was
- * revoked does not reach it (Redis away): the lifetime of its cached authentications.
- */
-export const REVOCATION_GRACE_SECONDS = 5;
-
 export interface Verifier {
   id: string;
   name: string;
@@ -45,7 +39,8 @@ export interface VerifierKeyStore {
 }
 
 export type Revocation =
-  | { outcome: 'revoked'; verifier: Verifier; announced: boolean }
+  /** `staleForSeconds`: how long API processes may still accept it (0: they were told at once). */
+  | { outcome: 'revoked'; verifier: Verifier; staleForSeconds: number }
   | { outcome: 'already_revoked'; verifier: Verifier }
   | { outcome: 'unknown' };
 
@@ -53,9 +48,11 @@ export interface VerifierKeysDeps {
   clock: Clock;
   /**
    * Tells every API process to forget the key now (they cache authentications). False when
-   * that could not be done: the processes then stop accepting it when their cache expires.
+   * that could not be done: the processes then stop accepting it when their cache expires,
+   * within `cacheSeconds`.
    */
   announceRevoked?(verifierId: string): Promise<boolean>;
+  cacheSeconds?: number;
 }
 
 /**
@@ -93,7 +90,8 @@ export function verifierKeys(store: VerifierKeyStore, deps: VerifierKeysDeps) {
       if (!revoked) return { outcome: 'unknown' };
       if (!revoked.wasActive) return { outcome: 'already_revoked', verifier: revoked.verifier };
       const announced = deps.announceRevoked ? await deps.announceRevoked(revoked.verifier.id) : false;
-      return { outcome: 'revoked', verifier: revoked.verifier, announced };
+      const staleForSeconds = announced ? 0 : (deps.cacheSeconds ?? 0);
+      return { outcome: 'revoked', verifier: revoked.verifier, staleForSeconds };
     },
 
     markUsed: (id: string, at: Date, since: Date) => store.markUsed(id, at, since),

@@ -1,11 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Clock } from '../../../core/clock';
 import { cleanDisplayName } from '../../../core/identity/display-name';
-import {
-  isVerifierKeyId,
-  REVOCATION_GRACE_SECONDS,
-  type VerifierKeys,
-} from '../../../core/verification/verifier-keys';
+import { isVerifierKeyId, type VerifierKeys } from '../../../core/verification/verifier-keys';
 import type { Database } from '../../../db/database';
 import type { AdminRepository } from '../../../db/repositories/admin.repository';
 import { recordAudit } from '../../../db/repositories/audit.repository';
@@ -103,11 +99,11 @@ export function verifierKeyAdmin(deps: VerifierKeyAdminDeps): Composer<BotContex
         return ctx.reply(ctx.t('admin-verifier-key-already-revoked', { name: revocation.verifier.name }));
       case 'revoked':
         return ctx.reply(
-          revocation.announced
+          revocation.staleForSeconds === 0
             ? ctx.t('admin-verifier-key-revoked', { name: revocation.verifier.name })
             : ctx.t('admin-verifier-key-revoked-late', {
                 name: revocation.verifier.name,
-                seconds: String(REVOCATION_GRACE_SECONDS),
+                seconds: String(revocation.staleForSeconds),
               }),
         );
     }
