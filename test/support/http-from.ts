@@ -30,7 +30,12 @@ export function requestFrom(
 }
 
 /** POST /api/v1/verify from a local address, with a bearer key (or none). */
-export function verifyFrom(localAddress: string, baseUrl: string, key: string | null, qr = 'https://shop.example/not-a-qr') {
+export function verifyFrom(
+  localAddress: string,
+  baseUrl: string,
+  key: string | null,
+  qr = 'https://shop.example/not-a-qr',
+) {
   return requestFrom(localAddress, `${baseUrl}/api/v1/verify`, {
     method: 'POST',
     headers: {
