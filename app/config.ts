@@ -132,7 +132,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     port: e.PORT,
-    /** /metrics on a listener of its own, or on PORT (see api/metrics-access.ts). */
+    /** /metrics on a listener of its own, or on PORT (app/metrics-listener.ts). */
     metricsPort:
       e.METRICS_PORT === undefined || (e.METRICS_PORT === e.PORT && e.PORT !== 0) ? null : e.METRICS_PORT,
     trustProxy: trustProxy(e.TRUST_PROXY),

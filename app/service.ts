@@ -10,7 +10,6 @@ import { failedAuthLimit } from '../api/failed-auth-limit';
 import { registerHealthRoutes } from '../api/health';
 import { createHttpServer } from '../api/http-server';
 import { registerKeysRoute } from '../api/keys';
-import { registerMetricsRoute } from '../api/metrics-route';
 import { registerQueueDashboard } from '../api/queue-dashboard';
 import { registerRecoveryRoutes } from '../api/recovery-requests';
 import { registerVerificationPage } from '../api/verification-page';
@@ -77,8 +76,8 @@ import { QUEUES } from '../workers/queues';
 import { type RecoveryQueue, recoveryJobs } from '../workers/recovery/recovery.jobs';
 import { startRecoveryWorker } from '../workers/recovery/recovery.worker';
 import type { Config } from './config';
-import { createFastify } from './fastify';
 import { createMetrics, type Metrics, measuredVerification, type VerificationChannel } from './metrics';
+import { serveMetrics } from './metrics-listener';
 import { checkRedis, createRedis, isRedisUnavailable } from './redis';
 import { deriveKey, resolveMasterKey } from './secrets';
 import { type VerificationTally, verificationTally } from './verification-tally';
@@ -182,14 +181,17 @@ export async function startService(
     } else {
       registerHealthRoutes(http, { checks: {} });
     }
-    const metricsUrl = await serveMetrics(config, logger, closers, http, metrics, backend);
+    const metricsAt = await serveMetrics(config, logger, http, metrics, {
+      queueCounts: backend?.queueCounts,
+      onStop: (close) => closers.push(close),
+    });
     const httpUrl = await listen(http, config, logger, closers);
     // PUBLIC_URL defaults to this server, whose port is known only now (PORT=0 picks one).
     publicUrl ||= httpUrl;
     if (sandbox && backend?.portalToken) sandbox.connectPortal(httpUrl, backend.portalToken);
     return {
       httpUrl,
-      metricsUrl: metricsUrl ?? (metricsOnPort(config) ? `${httpUrl}/metrics` : null),
+      metricsUrl: metricsAt === 'PORT' ? `${httpUrl}/metrics` : metricsAt,
       publicUrl,
       sandbox,
       metrics,
@@ -603,52 +605,6 @@ function startQrReader(closers: Closers): QrReader {
   const reader = qrReader();
   closers.push(() => reader.close());
   return reader;
-}
-
-/** Outside production /metrics is open on PORT; in production only behind the dashboard token. */
-const metricsOnPort = (config: Config) =>
-  config.metricsPort === null &&
-  (config.nodeEnv !== 'production' || config.adminDashboardToken !== undefined);
-
-/**
- * /metrics: on METRICS_PORT when set, a listener of its own (bound to 127.0.0.1 in production,
- * so only the host's scraper reaches it) and not on PORT; otherwise on PORT as `metricsOnPort`
- * says. Returns the own listener's URL, if there is one.
- */
-async function serveMetrics(
-  config: Config,
-  logger: Logger,
-  closers: Closers,
-  http: FastifyInstance,
-  metrics: Metrics,
-  backend: Backend | null,
-): Promise<string | null> {
-  const route = {
-    registry: metrics.registry,
-    beforeScrape: async () => {
-      for (const [name, states] of Object.entries((await backend?.queueCounts()) ?? {}))
-        for (const [state, n] of Object.entries(states)) metrics.queueJobs.set({ queue: name, state }, n);
-    },
-  };
-  if (config.metricsPort === null) {
-    if (metricsOnPort(config))
-      registerMetricsRoute(http, {
-        ...route,
-        ...(config.nodeEnv === 'production' ? { token: config.adminDashboardToken } : {}),
-      });
-    else
-      logger.warn('/metrics is not served: set METRICS_PORT, or ADMIN_DASHBOARD_TOKEN to scrape it on PORT');
-    return null;
-  }
-  const server = createFastify(logger.child({ component: 'metrics' }));
-  registerMetricsRoute(server, route);
-  const host = config.nodeEnv === 'production' ? '127.0.0.1' : '0.0.0.0';
-  await server.listen({ port: config.metricsPort, host });
-  closers.push(() => server.close());
-  const { port } = server.server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/metrics`;
-  logger.info({ url, host }, `metrics listening on ${host}:${port}`);
-  return url;
 }
 
 async function listen(
