@@ -5,6 +5,7 @@ import { auditEvents } from '../../db/schema';
 import { buttonOf, type Chat, chatWith } from '../support/chat';
 import { requestFrom, verifyFrom } from '../support/http-from';
 import { REDIS_URL } from '../support/redis';
+import { ownRedisServer } from '../support/redis-server';
 import { runScript } from '../support/run-process';
 import { startRoleProcess, startTestService, type TestService } from '../support/service';
 import { waitFor } from '../support/wait';
@@ -49,11 +50,12 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const cli = (tool: string, args: string[]) =>
+const cli = (tool: string, args: string[], env: Record<string, string> = {}) =>
   runScript(`app/cli/${tool}.ts`, args, {
     DATABASE_URL: t.databaseUrl,
     REDIS_URL,
     QUEUE_PREFIX: t.config.queuePrefix,
+    ...env,
   });
 
 /** What each API process answers the key, asked at the same moment. */
@@ -158,6 +160,33 @@ describe('verifier keys', () => {
       .from(auditEvents)
       .where(eq(auditEvents.action, 'admin.verifier_keys'));
     expect(listings.length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('still end when Redis is away: the tool says when, and a process that lost Redis forgets what it cached', async () => {
+    const redis = await ownRedisServer();
+    const env = { REDIS_URL: redis.url, VERIFIER_KEY_CACHE_SECONDS: '300' };
+    const api = startRoleProcess(t, { ROLES: 'api', KEY_ENCRYPTION_KEY: KEY, ...env });
+    try {
+      const url = /HTTP server listening on (http:\/\/[0-9.:]+)/.exec(await api.ready)?.[1] as string;
+      const key = (await cli('verifier-create', ['Касса', '№3'])).stdout.trim().split('\n').at(-1) as string;
+      expect((await verifyFrom('127.0.0.1', url, key)).status).toBe(200);
+
+      await redis.stop();
+      const revoked = await cli('verifier-revoke', [key], env);
+      expect(revoked.code, revoked.stderr).toBe(0);
+      expect(revoked.stderr).toBe(
+        'Redis could not be reached: running API processes stop accepting the key within 300 s.\n',
+      );
+      // Nobody could tell the process; it answers from what it cached until Redis is back...
+      expect((await verifyFrom('127.0.0.1', url, key)).status).toBe(200);
+      await redis.start();
+      // ...and then, having maybe missed announcements, it trusts nothing it cached.
+      await waitFor(async () => (await verifyFrom('127.0.0.1', url, key)).status === 401, 'the key refused');
+    } finally {
+      api.child.kill('SIGTERM');
+      await api.exited;
+      await redis.stop();
+    }
   }, 60_000);
 
   it('limit the /v/ page per address across API processes', async () => {
