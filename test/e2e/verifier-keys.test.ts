@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../db/schema';
 import { buttonOf, type Chat, chatWith } from '../support/chat';
 import { requestFrom, verifyFrom } from '../support/http-from';
+import { linkedPerson } from '../support/linking';
 import { REDIS_URL } from '../support/redis';
 import { ownRedisServer } from '../support/redis-server';
 import { runScript } from '../support/run-process';
@@ -161,6 +162,25 @@ describe('verifier keys', () => {
       .where(eq(auditEvents.action, 'admin.verifier_keys'));
     expect(listings.length).toBeGreaterThanOrEqual(2);
   }, 60_000);
+
+  it("are in the admin help and in a new admin's command menu", async () => {
+    const help = (await boss.ask('/admin', 'Команды администратора')).text ?? '';
+    expect(help).toContain('/verifier_keys');
+    expect(help).toContain('/revoke_verifier_key <id>');
+    const { person } = await linkedPerson(t, 'Светлана', '+79990000012');
+    await boss.ask('/grant +79990000012 admin', 'Роль');
+    const menu = await waitFor(async () => {
+      const { commands } = await t.sandbox.chat(person.id);
+      return commands.some((c) => c.command === 'stats') && commands;
+    }, 'the admin menu');
+    expect(menu).toEqual(
+      expect.arrayContaining([
+        { command: 'verifier_key', description: 'Выпустить ключ API проверяющего' },
+        { command: 'verifier_keys', description: 'Ключи API проверяющих' },
+        { command: 'revoke_verifier_key', description: 'Отозвать ключ API проверяющего' },
+      ]),
+    );
+  });
 
   it('still end when Redis is away: the tool says when, and a process that lost Redis forgets what it cached', async () => {
     const redis = await ownRedisServer();
