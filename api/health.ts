@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
 
 export type ReadinessCheck = () => Promise<void>;
 
 /**
- * Served by every process whatever its roles: liveness (the process answers), readiness
- * (its database and Redis answer) and Prometheus metrics.
+ * Served by every process whatever its roles: liveness (the process answers) and readiness (its
+ * database and Redis answer). Metrics are served apart (api/metrics-route.ts), where allowed.
  */
 export function registerHealthRoutes(
   app: FastifyInstance,
-  deps: { checks: Record<string, ReadinessCheck>; registry: Registry; beforeScrape?: () => Promise<void> },
+  deps: { checks: Record<string, ReadinessCheck> },
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -28,11 +27,6 @@ export function registerHealthRoutes(
     return reply
       .code(ready ? 200 : 503)
       .send({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
-  });
-
-  app.get('/metrics', async (_req, reply) => {
-    await deps.beforeScrape?.().catch(() => {});
-    return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
 }
 

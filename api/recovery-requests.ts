@@ -1,17 +1,12 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { TrustedContactService } from '../core/trusted-contact/trusted-contact-service';
 import { recoveryView } from '../workers/recovery/portal-callback';
+import { bearerToken, sameSecret } from './credentials';
+import type { FailedAuthLimit } from './failed-auth-limit';
 
 const body = z.object({ accountId: z.string().trim().min(1).max(128) });
 const params = z.object({ id: z.uuid() });
-
-const sameSecret = (given: string, expected: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
 
 /**
  * The identity portal's side of recovery (PRODUCT.md §5), behind PORTAL_API_TOKEN. Reading a
@@ -19,7 +14,7 @@ const sameSecret = (given: string, expected: string) => {
  */
 export async function registerRecoveryRoutes(
   app: FastifyInstance,
-  deps: { service: TrustedContactService; portalToken: string },
+  deps: { service: TrustedContactService; portalToken: string; failures: FailedAuthLimit },
 ): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler((err: { statusCode?: number }, _req, reply) => {
@@ -29,10 +24,13 @@ export async function registerRecoveryRoutes(
       reply.log.error({ err }, 'recovery API failed');
       return reply.code(503).send({ reason: 'unavailable' });
     });
+    // The portal's own token always passes; wrong ones are counted per address, and an address
+    // over the limit is refused before anything else is done for it.
     scope.addHook('onRequest', async (req, reply) => {
-      const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-      if (!match || !sameSecret(match[1] as string, deps.portalToken))
-        return reply.code(401).header('www-authenticate', 'Bearer').send({ reason: 'unauthorized' });
+      if (sameSecret(bearerToken(req.headers.authorization), deps.portalToken)) return;
+      if (await deps.failures.refused(req.ip, reply)) return reply;
+      await deps.failures.failed(req.ip);
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ reason: 'unauthorized' });
     });
 
     scope.post('/api/v1/recovery-requests', { bodyLimit: 4096 }, async (req, reply) => {

@@ -1,5 +1,7 @@
 import accepts from '@fastify/accepts';
-import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Clock } from '../core/clock';
 import type { DigitalIdVerification, VerificationAnswer } from '../core/verification/verification';
 
@@ -21,8 +23,10 @@ export interface VerificationPageDeps {
   };
   text(
     locale: Locale,
-    key: 'verify-page-title' | 'verify-no-personal-data' | 'verify-page-not-spent',
+    key: 'verify-page-title' | 'verify-no-personal-data' | 'verify-page-not-spent' | 'verify-page-too-many',
   ): string;
+  /** Views per client address and minute, counted in Redis so the limit holds across processes. */
+  rate: { perMinute: number; redis: Redis; redisPrefix: string };
 }
 
 /**
@@ -36,8 +40,26 @@ export async function registerVerificationPage(
 ): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(accepts);
+    const localeOf = (req: FastifyRequest): Locale => (req.languages(['ru', 'en']) === 'en' ? 'en' : 'ru');
+    // Checked before the token is: a flood from one address costs no signature check or query.
+    await scope.register(rateLimit, {
+      max: deps.rate.perMinute,
+      timeWindow: 60_000,
+      redis: deps.rate.redis,
+      nameSpace: `${deps.rate.redisPrefix}:page-rate:`,
+      skipOnError: true,
+      errorResponseBuilder: () => Object.assign(new Error('rate limited'), { statusCode: 429 }),
+    });
+    scope.setErrorHandler((err: { statusCode?: number }, req, reply) => {
+      if (err.statusCode !== 429) throw err;
+      return reply
+        .code(429)
+        .header('cache-control', 'no-store')
+        .type('text/plain; charset=utf-8')
+        .send(deps.text(localeOf(req), 'verify-page-too-many'));
+    });
     scope.get<{ Params: { '*': string } }>('/v/*', async (req, reply) => {
-      const locale: Locale = req.languages(['ru', 'en']) === 'en' ? 'en' : 'ru';
+      const locale = localeOf(req);
       const checkedAt = deps.clock.now();
       const answer = await deps.verification.inspect(req.params['*']);
       const words = deps.words(locale, answer, checkedAt);

@@ -1,26 +1,70 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock';
 import type { Verifier, VerifierKeys } from '../core/verification/verifier-keys';
+
+/** "Last used" is a day-to-day figure for operators: a write a minute per key is plenty. */
+const MARK_USED_EVERY_MS = 60_000;
 
 /**
  * Known keys are remembered for a few seconds so a busy checkout costs no query per scan;
- * unknown ones are not, so random keys cannot fill the memory. A revoked key stops working
- * within `ttlMs`.
+ * unknown ones are not, so random keys cannot fill the memory. A revocation reaches every
+ * process at once through `forget` (announced over Redis); the short lifetime only covers an
+ * announcement that was lost.
  */
-export function cachedVerifierAuthentication(
-  keys: VerifierKeys,
-  now: () => number,
-  ttlMs = 5000,
-  maxEntries = 10_000,
-) {
+export function cachedVerifierAuthentication(deps: {
+  keys: Pick<VerifierKeys, 'authenticate' | 'markUsed'>;
+  clock: Clock;
+  logger: Logger;
+  ttlSeconds: number;
+  maxEntries?: number;
+}) {
+  const ttlMs = deps.ttlSeconds * 1000;
+  const maxEntries = deps.maxEntries ?? 10_000;
   const known = new Map<string, { verifier: Verifier; at: number }>();
-  return async (key: string): Promise<Verifier | null> => {
-    const hit = known.get(key);
-    if (hit && now() - hit.at <= ttlMs) return hit.verifier;
-    known.delete(key);
-    const verifier = await keys.authenticate(key);
-    if (verifier) {
-      if (known.size >= maxEntries) known.clear();
-      known.set(key, { verifier, at: now() });
-    }
+  const marked = new Map<string, number>();
+  const now = () => deps.clock.now().getTime();
+
+  const used = (verifier: Verifier) => {
+    const at = now();
+    if (at - (marked.get(verifier.id) ?? Number.NEGATIVE_INFINITY) < MARK_USED_EVERY_MS) return verifier;
+    marked.set(verifier.id, at);
+    deps.keys
+      .markUsed(verifier.id, new Date(at), new Date(at - MARK_USED_EVERY_MS))
+      .catch((err) => deps.logger.warn({ err: err.message }, 'could not record a verifier key use'));
     return verifier;
   };
+
+  /** The verifier of a key this process checked moments ago: no query, no Redis. */
+  const remembered = (key: string): Verifier | null => {
+    const hit = known.get(key);
+    if (hit && now() - hit.at <= ttlMs) return used(hit.verifier);
+    known.delete(key);
+    return null;
+  };
+
+  return {
+    remembered,
+
+    async authenticate(key: string): Promise<Verifier | null> {
+      const hit = remembered(key);
+      if (hit) return hit;
+      const verifier = await deps.keys.authenticate(key);
+      if (!verifier) return null;
+      if (known.size >= maxEntries) known.clear();
+      known.set(key, { verifier, at: now() });
+      return used(verifier);
+    },
+
+    /** A key was revoked (in any process). */
+    forget(verifierId: string): void {
+      for (const [key, entry] of known) if (entry.verifier.id === verifierId) known.delete(key);
+    },
+
+    /** Revocations may have been missed (the announcements' connection was down). */
+    forgetAll(): void {
+      known.clear();
+    },
+  };
 }
+
+export type VerifierAuthentication = ReturnType<typeof cachedVerifierAuthentication>;

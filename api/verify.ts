@@ -5,10 +5,14 @@ import { z } from 'zod';
 import { SCENARIOS } from '../core/digital-id/scenarios';
 import type { DigitalIdVerification } from '../core/verification/verification';
 import type { Verifier } from '../core/verification/verifier-keys';
+import { bearerToken } from './credentials';
+import type { FailedAuthLimit } from './failed-auth-limit';
+import type { VerifierAuthentication } from './verifier-auth';
 
 export interface VerifyRouteDeps {
   verification: Pick<DigitalIdVerification, 'verify'>;
-  authenticate(key: string): Promise<Verifier | null>;
+  auth: Pick<VerifierAuthentication, 'remembered' | 'authenticate'>;
+  failures: FailedAuthLimit;
   ratePerMinute: number;
   /** Shared by every API process, so the limit holds behind a load balancer. */
   redis: Redis;
@@ -47,11 +51,22 @@ export async function registerVerifyRoute(app: FastifyInstance, deps: VerifyRout
     });
     scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
 
+    // A key this process checked moments ago passes from memory. Any other is looked up only
+    // for an address under its limit of failures: a stream of wrong keys never reaches the
+    // database, and a checkout already at work is not held up by a neighbour's mistakes.
     scope.addHook('onRequest', async (req, reply) => {
-      const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-      const verifier = match ? await deps.authenticate(match[1] as string) : null;
-      if (!verifier)
+      const key = bearerToken(req.headers.authorization);
+      const known = key ? deps.auth.remembered(key) : null;
+      if (known) {
+        req.verifier = known;
+        return;
+      }
+      if (await deps.failures.refused(req.ip, reply)) return reply;
+      const verifier = key ? await deps.auth.authenticate(key) : null;
+      if (!verifier) {
+        await deps.failures.failed(req.ip);
         return reply.code(401).header('www-authenticate', 'Bearer').send({ reason: 'unauthorized' });
+      }
       req.verifier = verifier;
     });
 

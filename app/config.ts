@@ -38,6 +38,23 @@ const env = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('gms'),
   PORT: port.default(8080),
+  METRICS_PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a port number')
+      .transform(Number)
+      .pipe(z.number().max(65_535))
+      .optional(),
+  ),
+  TRUST_PROXY: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^(true|[0-9A-Fa-f]*[.:][0-9A-Fa-f.:/]*(\s*,\s*[0-9A-Fa-f]*[.:][0-9A-Fa-f.:/]*)*)$/,
+        "true, or a comma-separated list of the proxies' addresses (CIDR allowed)",
+      )
+      .optional(),
+  ),
   SANDBOX_PORT: port.default(8081),
   SANDBOX_RATE_PER_SECOND: z.coerce.number().int().min(0).default(30),
   PUBLIC_URL: optionalUrl,
@@ -73,6 +90,9 @@ const env = z.object({
   TOKEN_TTL_SECONDS: positiveInt.max(65_535).default(45),
   VERIFY_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   VERIFY_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  VERIFY_PAGE_RATE_PER_MINUTE: positiveInt.default(60),
+  VERIFIER_KEY_CACHE_SECONDS: positiveInt.max(3600).default(5),
+  AUTH_FAILURES_PER_MINUTE: positiveInt.default(10),
   OUTGOING_RATE_PER_SECOND: positiveInt.default(25),
   INVITATION_TTL_SECONDS: positiveInt.default(259_200),
   RECOVERY_TTL_SECONDS: positiveInt.default(3600),
@@ -112,6 +132,10 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     port: e.PORT,
+    /** /metrics on a listener of its own, or on PORT (app/metrics-listener.ts). */
+    metricsPort:
+      e.METRICS_PORT === undefined || (e.METRICS_PORT === e.PORT && e.PORT !== 0) ? null : e.METRICS_PORT,
+    trustProxy: trustProxy(e.TRUST_PROXY),
     sandboxPort: e.SANDBOX_PORT,
     sandboxRatePerSecond: e.SANDBOX_RATE_PER_SECOND,
     publicUrl: e.PUBLIC_URL,
@@ -130,6 +154,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
       tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
       verifyClockSkewSeconds: e.VERIFY_CLOCK_SKEW_SECONDS,
       verifyRatePerMinute: e.VERIFY_RATE_LIMIT_PER_MINUTE,
+      pageRatePerMinute: e.VERIFY_PAGE_RATE_PER_MINUTE,
     },
     outgoingRatePerSecond: e.OUTGOING_RATE_PER_SECOND,
     trustedContact: {
@@ -139,8 +164,14 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
       trustorsPerContact: e.TRUSTORS_PER_CONTACT,
     },
     smsMaxPerPhonePerDay: e.SMS_MAX_PER_PHONE_PER_DAY,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    verifierKeyCacheSeconds: e.VERIFIER_KEY_CACHE_SECONDS,
   };
 }
+
+/** Which proxies may name the client (X-Forwarded-For), as fastify's `trustProxy` takes it. */
+const trustProxy = (value: string | undefined): boolean | string =>
+  value === undefined ? false : value === 'true' ? true : value;
 
 function messengerMode(e: z.infer<typeof env>, roles: Set<Role>): MessengerMode {
   if (roles.has('sandbox') && !e.BOT_API_ROOT) return { kind: 'sandbox', token: e.BOT_TOKEN };

@@ -39,8 +39,14 @@ export function createMetrics() {
     }),
     verifications: new Counter({
       name: 'digital_id_verifications_total',
-      help: 'Digital ID verifications by channel (api, page, bot), result and reason',
+      help: 'Digital ID checks by checkouts (api) and verifiers (bot), by result and reason',
       labelNames: ['channel', 'result', 'reason'] as const,
+      registers: [registry],
+    }),
+    pageViews: new Counter({
+      name: 'digital_id_page_views_total',
+      help: 'Views of the /v/ page (nothing spent), by what it showed',
+      labelNames: ['result', 'reason'] as const,
       registers: [registry],
     }),
     verifyDuration: new Histogram({
@@ -64,7 +70,10 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 export type VerificationChannel = 'api' | 'page' | 'bot';
 
-/** The verification as one channel uses it, counted by result and reason and timed. */
+/**
+ * The verification as one channel uses it, counted by result and reason and timed. A page view
+ * is a look, not a check: it is counted apart, so checkout figures are not inflated by them.
+ */
 export function measuredVerification(
   verification: DigitalIdVerification,
   metrics: Metrics,
@@ -75,8 +84,13 @@ export function measuredVerification(
     const end = metrics.verifyDuration.startTimer({ channel });
     const answer = await run();
     end();
-    metrics.verifications.inc({ channel, result: answer.result, reason: answer.reason ?? 'none' });
-    tally.count(answer.result === 'confirmed' ? 'confirmed' : (answer.reason ?? answer.result));
+    const outcome = { result: answer.result, reason: answer.reason ?? 'none' };
+    if (channel === 'page') metrics.pageViews.inc(outcome);
+    else metrics.verifications.inc({ channel, ...outcome });
+    tally.count(
+      channel === 'page' ? 'page-views' : 'verifications',
+      answer.result === 'confirmed' ? 'confirmed' : (answer.reason ?? answer.result),
+    );
     return answer;
   };
   return {

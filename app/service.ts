@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Api, webhookCallback } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { failedAuthLimit } from '../api/failed-auth-limit';
 import { registerHealthRoutes } from '../api/health';
 import { createHttpServer } from '../api/http-server';
 import { registerKeysRoute } from '../api/keys';
@@ -35,7 +36,7 @@ import {
   trustedContactService,
 } from '../core/trusted-contact/trusted-contact-service';
 import { type DigitalIdVerification, digitalIdVerification } from '../core/verification/verification';
-import { verifierKeys } from '../core/verification/verifier-keys';
+import { type VerifierKeys, verifierKeys } from '../core/verification/verifier-keys';
 import { type DatabaseHandle, openDatabase } from '../db/client';
 import { DEMO_VERIFIER_ACCOUNT, demoDirectory, demoRegistry } from '../db/registry/demo-registry';
 import { importRegistry } from '../db/registry/import-registry';
@@ -76,13 +77,17 @@ import { type RecoveryQueue, recoveryJobs } from '../workers/recovery/recovery.j
 import { startRecoveryWorker } from '../workers/recovery/recovery.worker';
 import type { Config } from './config';
 import { createMetrics, type Metrics, measuredVerification, type VerificationChannel } from './metrics';
+import { serveMetrics } from './metrics-listener';
 import { checkRedis, createRedis, isRedisUnavailable } from './redis';
 import { deriveKey, resolveMasterKey } from './secrets';
 import { type VerificationTally, verificationTally } from './verification-tally';
+import { announceRevocation, listenForRevocations } from './verifier-key-revocations';
 
 export interface Service {
-  /** This process's HTTP server (health, metrics, API). */
+  /** This process's HTTP server (health, API, and metrics unless they have a port of their own). */
   httpUrl: string;
+  /** Where this process's /metrics is served, or null where it is not (production, no token). */
+  metricsUrl: string | null;
   publicUrl: string;
   sandbox: Sandbox | null;
   metrics: Metrics;
@@ -124,6 +129,8 @@ interface Backend {
   /** The verification, counted in the metrics and the day's tally as coming from `channel`. */
   measured(channel: VerificationChannel): DigitalIdVerification;
   tally: VerificationTally;
+  /** Checkouts' API keys; a revocation is announced to every API process. */
+  verifierKeys: VerifierKeys;
 }
 
 type Closers = Array<() => Promise<unknown>>;
@@ -152,7 +159,7 @@ export async function startService(
   };
   try {
     const metrics = createMetrics();
-    const http = createHttpServer(logger, metrics);
+    const http = createHttpServer(logger, metrics, config.trustProxy);
     const sandbox = config.roles.has('sandbox')
       ? await startSandboxRole(config, logger, clock, closers)
       : null;
@@ -172,13 +179,25 @@ export async function startService(
       if (target && roles.has('bot'))
         await startBotRole(config, logger, closers, backend, target, { http, metrics, clock });
     } else {
-      registerHealthRoutes(http, { registry: metrics.registry, checks: {} });
+      registerHealthRoutes(http, { checks: {} });
     }
+    const metricsAt = await serveMetrics(config, logger, http, metrics, {
+      queueCounts: backend?.queueCounts,
+      onStop: (close) => closers.push(close),
+    });
     const httpUrl = await listen(http, config, logger, closers);
     // PUBLIC_URL defaults to this server, whose port is known only now (PORT=0 picks one).
     publicUrl ||= httpUrl;
     if (sandbox && backend?.portalToken) sandbox.connectPortal(httpUrl, backend.portalToken);
-    return { httpUrl, publicUrl, sandbox, metrics, backend, stop };
+    return {
+      httpUrl,
+      metricsUrl: metricsAt === 'PORT' ? `${httpUrl}/metrics` : metricsAt,
+      publicUrl,
+      sandbox,
+      metrics,
+      backend,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -315,31 +334,46 @@ async function startBackend(
   const measured = (channel: VerificationChannel) =>
     measuredVerification(verification, deps.metrics, channel, tally);
   registerHealthRoutes(deps.http, {
-    registry: deps.metrics.registry,
     checks: {
       database: () => database.ping(),
       redis: async () => {
         await producerRedis.ping();
       },
     },
-    beforeScrape: async () => {
-      for (const [name, states] of Object.entries(await queueCounts()))
-        for (const [state, n] of Object.entries(states))
-          deps.metrics.queueJobs.set({ queue: name, state }, n);
-    },
   });
   registerKeysRoute(deps.http, keyring);
+  const keysOfVerifiers = verifierKeys(verifierKeyRepository(db), {
+    clock,
+    cacheSeconds: config.verifierKeyCacheSeconds,
+    announceRevoked: (id) => announceRevocation(producerRedis, config.queuePrefix, id),
+  });
   if (config.roles.has('api')) {
+    const auth = cachedVerifierAuthentication({
+      keys: keysOfVerifiers,
+      clock,
+      logger,
+      ttlSeconds: config.verifierKeyCacheSeconds,
+    });
+    // Revocations from any process (or the command line) reach this one's cache at once; after
+    // a lost connection nothing cached is trusted, since announcements may have been missed.
+    const revocations = trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers, auth.forgetAll);
+    await listenForRevocations(revocations, config.queuePrefix, auth.forget);
+    const failures = failedAuthLimit({
+      redis: producerRedis,
+      prefix: config.queuePrefix,
+      perMinute: config.authFailuresPerMinute,
+      clock,
+    });
     await registerVerifyRoute(deps.http, {
       verification: measured('api'),
-      authenticate: cachedVerifierAuthentication(verifierKeys(verifierKeyRepository(db)), () =>
-        clock.now().getTime(),
-      ),
+      auth,
+      failures,
       ratePerMinute: config.digitalId.verifyRatePerMinute,
       redis: producerRedis,
       redisPrefix: config.queuePrefix,
     });
-    if (portalToken) await registerRecoveryRoutes(deps.http, { service: trustedContact, portalToken });
+    if (portalToken)
+      await registerRecoveryRoutes(deps.http, { service: trustedContact, portalToken, failures });
     if (config.adminDashboardToken)
       await registerQueueDashboard(deps.http, {
         queues: [queue, recoveryQueue],
@@ -350,6 +384,11 @@ async function startBackend(
       clock,
       words: (locale, answer, at) => verificationWords(i18n, locale, answer, at),
       text: (locale, key) => i18n.t(locale, key),
+      rate: {
+        perMinute: config.digitalId.pageRatePerMinute,
+        redis: producerRedis,
+        redisPrefix: config.queuePrefix,
+      },
     });
   }
   return {
@@ -376,6 +415,7 @@ async function startBackend(
     onRedisBack: (listener) => redisBack.push(listener),
     measured,
     tally,
+    verifierKeys: keysOfVerifiers,
   };
 }
 
@@ -506,7 +546,7 @@ async function startBotRole(
       digitalId: backend.digitalId,
       trustedContact: backend.trustedContact,
       keys: backend.keys,
-      verifierKeys: verifierKeys(verifierKeyRepository(db)),
+      verifierKeys: backend.verifierKeys,
       screen: backend.screen,
       clock: deps.clock,
       timing: {
@@ -514,7 +554,8 @@ async function startBotRole(
         skewSeconds: config.digitalId.verifyClockSkewSeconds,
       },
       queueSummary: backend.queueCounts,
-      verificationsToday: () => backend.tally.today(),
+      verificationsToday: () => backend.tally.today('verifications'),
+      pageViewsToday: () => backend.tally.today('page-views'),
     },
     broadcast: {
       broadcasts: broadcastRepository(db),

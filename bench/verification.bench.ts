@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { deriveKey } from '../app/secrets';
+import { systemClock } from '../core/clock';
 import { nodeEd25519 } from '../core/digital-id/ed25519';
 import { issueToken } from '../core/digital-id/issue-token';
 import { verifyOffline } from '../core/digital-id/verify-token';
@@ -113,7 +114,10 @@ export async function verifyApiBench(): Promise<Record<string, Figure>> {
         scenario: 'adult',
       }),
     );
-    const { key } = await verifierKeys(verifierKeyRepository(db)).issue('bench');
+    const { key } = await verifierKeys(verifierKeyRepository(db), { clock: systemClock }).issue('bench', {
+      actor: 'cli',
+      action: 'cli.verifier_key',
+    });
     let next = 0;
     let confirmed = 0;
     const result = await autocannon({

@@ -1,7 +1,6 @@
 import { cleanDisplayName } from '../../core/identity/display-name';
-import { verifierKeys } from '../../core/verification/verifier-keys';
-import { verifierKeyRepository } from '../../db/repositories/verifier-key.repository';
-import { openCliDatabase, runCli } from './open-cli-database';
+import { runCli } from './open-cli-database';
+import { CLI_ACTOR, withVerifierKeys } from './verifier-keys-cli';
 
 const NAME_PROBLEMS = {
   empty: 'the name is empty',
@@ -16,14 +15,10 @@ const NAME_PROBLEMS = {
 await runCli(async () => {
   const name = cleanDisplayName(process.argv.slice(2).join(' '));
   if (!name.ok) throw new Error(`Usage: npm run verifier:create -- NAME (${NAME_PROBLEMS[name.problem]}).`);
-  const database = await openCliDatabase();
-  try {
-    await database.migrate();
-    const { verifier, key } = await verifierKeys(verifierKeyRepository(database.db)).issue(name.name);
+  await withVerifierKeys(async (keys) => {
+    const { verifier, key } = await keys.issue(name.name, { actor: CLI_ACTOR, action: 'cli.verifier_key' });
     process.stdout.write(
       `Verifier "${verifier.name}" (${verifier.id}) created. Keep the key secret: it is not stored and cannot be shown again.\n${key}\n`,
     );
-  } finally {
-    await database.close();
-  }
+  });
 });

@@ -199,6 +199,8 @@ verify-checked-at = Checked { $time } (Moscow time)
 verify-page-title = Digital ID check
 verify-no-personal-data = The checker sees the outcome only: no name, birth date or phone number is passed on.
 verify-page-not-spent = This page does not use up the QR code: a cashier can still check it as usual.
+# The /v/ page refused: too many views from one address
+verify-page-too-many = Too many checks from your address. Wait a minute and open the page again.
 verify-reason-not_digital_id = This is not a Digital ID QR code.
 verify-reason-malformed = The QR code is damaged or is not a Digital ID.
 verify-reason-unknown_key = The QR code is signed with an unknown key.
@@ -329,6 +331,8 @@ command-unblock = Unblock a person
 command-grant = Grant a role
 command-revoke_role = Take a role away
 command-verifier_key = Issue a verifier API key
+command-verifier_keys = Verifier API keys
+command-revoke_verifier_key = Revoke a verifier API key
 command-audit = Decisions and actions
 admin-help =
     Admin commands:
@@ -339,6 +343,7 @@ admin-help =
     /block <person> <reason>, /unblock <person>
     /grant <person> <admin|verifier>, /revoke_role <person> <admin|verifier>
     /verifier_key <name> — an API key for a checkout (shown once)
+    /verifier_keys — checkouts' API keys; /revoke_verifier_key <id> — revoke a key (confirmed)
     /audit [person] — decisions and actions
     /broadcast — an informational broadcast
 admin-usage = An argument is missing or wrong. { $usage }
@@ -371,12 +376,26 @@ admin-verifier-key =
     API key for "{ $name }". It is shown once and not stored; save it now:
     { $key }
 admin-bad-name = The name: one line, up to 64 characters, no control characters.
+# Verifier API keys: the list and revocation (/verifier_keys, /revoke_verifier_key)
+admin-verifier-keys-empty = There are no verifier API keys. To issue one: /verifier_key <name>
+admin-verifier-keys-line =
+    { $name } — { $state }
+    id { $id }
+    created { $created }, last used { $used } (UTC)
+admin-verifier-key-state-active = active
+admin-verifier-key-state-revoked = revoked
+admin-verifier-key-unknown = There is no such API key. The keys: /verifier_keys
+admin-verifier-key-already-revoked = Key "{ $name }" is already revoked.
+admin-confirm-revoke-verifier-key = Revoke the API key "{ $name }" ({ $id })? The checkout using it stops checking QR codes at once; a revoked key cannot be restored, only replaced.
+admin-verifier-key-revoked = Key "{ $name }" is revoked: the service no longer accepts it.
+admin-verifier-key-revoked-late = Key "{ $name }" is revoked. Not every API process could be told at once (Redis is unreachable): they stop accepting the key within { $seconds } s.
 admin-stats =
     📊 Statistics
     Linked people: { $linked }
     Live Digital IDs: { $live }
     Active trusted-contact relationships: { $relationships }
     Digital ID checks today: { $verifications }
+    Verification page views today: { $pageViews }
     Recovery requests: { $recoveries }
     Queues: { $queue }
     Active signing key: { $kid }

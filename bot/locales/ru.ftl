@@ -199,6 +199,8 @@ verify-checked-at = Проверено { $time } (МСК)
 verify-page-title = Проверка Цифрового ID
 verify-no-personal-data = Проверяющий видит только результат: имя, дата рождения и телефон не передаются.
 verify-page-not-spent = Эта страница не расходует QR-код: кассир может проверить его как обычно.
+# The /v/ page refused: too many views from one address
+verify-page-too-many = Слишком много проверок с вашего адреса. Подождите минуту и откройте страницу снова.
 verify-reason-not_digital_id = Это не QR-код Цифрового ID.
 verify-reason-malformed = QR-код повреждён или не является Цифровым ID.
 verify-reason-unknown_key = QR-код подписан неизвестным ключом.
@@ -329,6 +331,8 @@ command-unblock = Разблокировать человека
 command-grant = Выдать роль
 command-revoke_role = Забрать роль
 command-verifier_key = Выпустить ключ API проверяющего
+command-verifier_keys = Ключи API проверяющих
+command-revoke_verifier_key = Отозвать ключ API проверяющего
 command-audit = Журнал решений и действий
 admin-help =
     Команды администратора:
@@ -339,6 +343,7 @@ admin-help =
     /block <человек> <причина>, /unblock <человек>
     /grant <человек> <admin|verifier>, /revoke_role <человек> <admin|verifier>
     /verifier_key <название> — ключ API для кассы (показывается один раз)
+    /verifier_keys — ключи API касс; /revoke_verifier_key <id> — отозвать ключ (с подтверждением)
     /audit [человек] — журнал решений и действий
     /broadcast — информационная рассылка
 admin-usage = Не хватает или неверный аргумент. { $usage }
@@ -371,12 +376,26 @@ admin-verifier-key =
     Ключ API для «{ $name }». Он показан один раз и не хранится — сохраните его сейчас:
     { $key }
 admin-bad-name = Название: одна строка, до 64 символов, без служебных символов.
+# Verifier API keys: the list and revocation (/verifier_keys, /revoke_verifier_key)
+admin-verifier-keys-empty = Ключей API проверяющих нет. Выпустить: /verifier_key <название>
+admin-verifier-keys-line =
+    { $name } — { $state }
+    id { $id }
+    создан { $created }, последнее использование { $used } (UTC)
+admin-verifier-key-state-active = действует
+admin-verifier-key-state-revoked = отозван
+admin-verifier-key-unknown = Такого ключа API нет. Список ключей: /verifier_keys
+admin-verifier-key-already-revoked = Ключ «{ $name }» уже отозван.
+admin-confirm-revoke-verifier-key = Отозвать ключ API «{ $name }» ({ $id })? Касса с этим ключом сразу перестанет проверять QR-коды; вернуть ключ нельзя, только выпустить новый.
+admin-verifier-key-revoked = Ключ «{ $name }» отозван: сервис больше его не принимает.
+admin-verifier-key-revoked-late = Ключ «{ $name }» отозван. Сообщить об этом всем процессам API сразу не удалось (Redis недоступен): они перестанут принимать ключ в течение { $seconds } с.
 admin-stats =
     📊 Статистика
     Привязано людей: { $linked }
     Живых Цифровых ID: { $live }
     Активных связей «доверенный контакт»: { $relationships }
     Проверок Цифрового ID сегодня: { $verifications }
+    Просмотров страницы проверки сегодня: { $pageViews }
     Запросы на восстановление: { $recoveries }
     Очереди: { $queue }
     Активный ключ подписи: { $kid }

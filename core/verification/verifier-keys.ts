@@ -1,17 +1,58 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../clock';
 
 /** A checkout's API key: a prefix that says what it is, then 32 random bytes. */
 const KEY_FORMAT = /^vk_[A-Za-z0-9_-]{43}$/;
+const ID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Verifier {
   id: string;
   name: string;
 }
 
+/** What an operator sees of a key: never the key, which is not stored. */
+export interface VerifierKeyRecord extends Verifier {
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** Who changed a key, for the audit row written in the transaction of the change. */
+export interface ChangedBy {
+  actor: string;
+  action: string;
+}
+
 /** Verifier keys as stored: only their hashes, so a database dump lets nobody verify. */
 export interface VerifierKeyStore {
-  create(name: string, keyHash: string): Promise<Verifier>;
+  create(name: string, keyHash: string, by: ChangedBy, at: Date): Promise<Verifier>;
   findActiveByHash(keyHash: string): Promise<Verifier | null>;
+  list(): Promise<VerifierKeyRecord[]>;
+  /** Revokes an active key and audits it, in one transaction; null if there is no such key. */
+  revoke(
+    target: { id: string } | { keyHash: string },
+    by: ChangedBy,
+    at: Date,
+  ): Promise<{ verifier: Verifier; wasActive: boolean } | null>;
+  /** Records a use, unless one at or after `since` is recorded already. */
+  markUsed(id: string, at: Date, since: Date): Promise<void>;
+}
+
+export type Revocation =
+  /** `staleForSeconds`: how long API processes may still accept it (0: they were told at once). */
+  | { outcome: 'revoked'; verifier: Verifier; staleForSeconds: number }
+  | { outcome: 'already_revoked'; verifier: Verifier }
+  | { outcome: 'unknown' };
+
+export interface VerifierKeysDeps {
+  clock: Clock;
+  /**
+   * Tells every API process to forget the key now (they cache authentications). False when
+   * that could not be done: the processes then stop accepting it when their cache expires,
+   * within `cacheSeconds`.
+   */
+  announceRevoked?(verifierId: string): Promise<boolean>;
+  cacheSeconds?: number;
 }
 
 /**
@@ -20,12 +61,14 @@ export interface VerifierKeyStore {
  */
 export const hashVerifierKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
-export function verifierKeys(store: VerifierKeyStore) {
+export const isVerifierKeyId = (text: string) => ID_FORMAT.test(text);
+
+export function verifierKeys(store: VerifierKeyStore, deps: VerifierKeysDeps) {
   return {
     /** The key is returned once, here; only its hash is kept. */
-    async issue(name: string): Promise<{ verifier: Verifier; key: string }> {
+    async issue(name: string, by: ChangedBy): Promise<{ verifier: Verifier; key: string }> {
       const key = `vk_${randomBytes(32).toString('base64url')}`;
-      return { verifier: await store.create(name, hashVerifierKey(key)), key };
+      return { verifier: await store.create(name, hashVerifierKey(key), by, deps.clock.now()), key };
     },
 
     /** The verifier a bearer key belongs to, or null; malformed keys never reach the store. */
@@ -33,6 +76,25 @@ export function verifierKeys(store: VerifierKeyStore) {
       if (!KEY_FORMAT.test(key)) return null;
       return store.findActiveByHash(hashVerifierKey(key));
     },
+
+    list: () => store.list(),
+
+    /** By the id from the list, or by the key itself (a leaked key is revoked as it was found). */
+    async revoke(idOrKey: string, by: ChangedBy): Promise<Revocation> {
+      const target = KEY_FORMAT.test(idOrKey)
+        ? { keyHash: hashVerifierKey(idOrKey) }
+        : ID_FORMAT.test(idOrKey)
+          ? { id: idOrKey.toLowerCase() }
+          : null;
+      const revoked = target ? await store.revoke(target, by, deps.clock.now()) : null;
+      if (!revoked) return { outcome: 'unknown' };
+      if (!revoked.wasActive) return { outcome: 'already_revoked', verifier: revoked.verifier };
+      const announced = deps.announceRevoked ? await deps.announceRevoked(revoked.verifier.id) : false;
+      const staleForSeconds = announced ? 0 : (deps.cacheSeconds ?? 0);
+      return { outcome: 'revoked', verifier: revoked.verifier, staleForSeconds };
+    },
+
+    markUsed: (id: string, at: Date, since: Date) => store.markUsed(id, at, since),
   };
 }
 

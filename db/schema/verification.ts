@@ -24,6 +24,8 @@ export const verifierKeys = pgTable('verifier_keys', {
   name: text('name').notNull(),
   keyHash: text('key_hash').notNull().unique(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Written at most once a minute per key and process, so busy checkouts cost no write per scan. */
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
 

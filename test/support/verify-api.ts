@@ -1,3 +1,4 @@
+import { systemClock } from '../../core/clock';
 import { verifierKeys } from '../../core/verification/verifier-keys';
 import { verifierKeyRepository } from '../../db/repositories/verifier-key.repository';
 import type { TestService } from './service';
@@ -11,7 +12,12 @@ export interface ApiAnswer {
 
 /** A checkout's API key, issued as `npm run verifier:create` issues one. */
 export async function newVerifierKey(t: TestService, name = 'Касса 1'): Promise<string> {
-  return (await verifierKeys(verifierKeyRepository(t.database.db)).issue(name)).key;
+  return (
+    await verifierKeys(verifierKeyRepository(t.database.db), { clock: systemClock }).issue(name, {
+      actor: 'cli',
+      action: 'cli.verifier_key',
+    })
+  ).key;
 }
 
 /** POST /api/v1/verify as a checkout sends it; `init` overrides the body, headers or key. */

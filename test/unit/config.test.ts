@@ -27,6 +27,7 @@ describe('configuration', () => {
       tokenTtlSeconds: 45,
       verifyClockSkewSeconds: 5,
       verifyRatePerMinute: 600,
+      pageRatePerMinute: 60,
     });
     expect(config.trustedContact).toEqual({
       invitationTtlSeconds: 259_200,
@@ -74,6 +75,20 @@ describe('configuration', () => {
       ]),
     );
     expect(found.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('reads where /metrics goes, which proxies name the client, and the abuse limits', () => {
+    const defaults = parseConfig({});
+    expect([defaults.metricsPort, defaults.trustProxy]).toEqual([null, false]);
+    expect([defaults.authFailuresPerMinute, defaults.verifierKeyCacheSeconds]).toEqual([10, 5]);
+    expect(parseConfig({ PORT: '8080', METRICS_PORT: '8080' }).metricsPort).toBeNull();
+    expect(parseConfig({ METRICS_PORT: '9100' }).metricsPort).toBe(9100);
+    expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.0/8, ::1' }).trustProxy).toBe('10.0.0.0/8, ::1');
+    expect(problems({ METRICS_PORT: 'nine', TRUST_PROXY: '2' })).toEqual([
+      'METRICS_PORT: must be a port number',
+      "TRUST_PROXY: true, or a comma-separated list of the proxies' addresses (CIDR allowed)",
+    ]);
   });
 
   it('checks the shapes that only make sense together', () => {

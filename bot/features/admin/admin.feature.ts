@@ -16,6 +16,7 @@ import type { RoleRepository } from '../../../db/repositories/role.repository';
 import type { SigningKeyRepository } from '../../../db/repositories/signing-key.repository';
 import type { BotContext } from '../../context';
 import { type QrScreen, showEndedScreen } from '../digital-id/qr-screen';
+import { VERIFIER_KEY_COMMANDS, verifierKeyAdmin } from './verifier-keys';
 
 export const ADMIN_COMMANDS = [
   'admin',
@@ -29,7 +30,7 @@ export const ADMIN_COMMANDS = [
   'unblock',
   'grant',
   'revoke_role',
-  'verifier_key',
+  ...VERIFIER_KEY_COMMANDS,
   'audit',
   'broadcast',
 ] as const;
@@ -52,6 +53,8 @@ export interface AdminFeatureDeps {
   queueSummary(): Promise<Record<string, Record<string, number>>>;
   /** Today's verifications (Moscow time) per result, from every process. */
   verificationsToday(): Promise<Record<string, number>>;
+  /** Today's views of the /v/ page per result: looks, not checkouts' checks. */
+  pageViewsToday(): Promise<Record<string, number>>;
   /** Puts the admin commands into (or takes them out of) a chat's "/" menu. */
   adminMenu(chatId: number, shown: boolean): Promise<void>;
 }
@@ -121,6 +124,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   }
 
   admin.command('admin', (ctx) => ctx.reply(ctx.t('admin-help')));
+  admin.use(verifierKeyAdmin(deps));
 
   /** "confirmed 3, revoked 1", or 0 when there is nothing to count. */
   const counts = (byKind: Record<string, number>) =>
@@ -129,10 +133,11 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
       .join(', ') || '0';
 
   admin.command('stats', async (ctx) => {
-    const [stats, queues, verifications] = await Promise.all([
+    const [stats, queues, verifications, pageViews] = await Promise.all([
       deps.admins.stats(),
       deps.queueSummary(),
       deps.verificationsToday().catch(() => null),
+      deps.pageViewsToday().catch(() => null),
     ]);
     return ctx.reply(
       ctx.t('admin-stats', {
@@ -141,6 +146,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
         relationships: stats.relationships,
         recoveries: counts(stats.recoveries),
         verifications: verifications ? counts(verifications) : '—',
+        pageViews: pageViews ? counts(pageViews) : '—',
         queue: Object.entries(queues)
           .map(([name, states]) => `${name}: ${counts(states)}`)
           .join('; '),
@@ -293,14 +299,6 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
       return ctx.reply(ctx.t(grant ? 'admin-granted' : 'admin-role-revoked', { role, who: describe(p) }));
     });
   }
-
-  admin.command('verifier_key', async (ctx) => {
-    const name = cleanDisplayName(args(ctx));
-    if (!name.ok) return ctx.reply(ctx.t('admin-bad-name'));
-    const { verifier, key } = await deps.verifierKeys.issue(name.name);
-    await audit(ctx, 'verifier_key', { type: 'verifier_key', id: verifier.id }, [], { name: verifier.name });
-    return ctx.reply(ctx.t('admin-verifier-key', { name: verifier.name, key }), { protect_content: true });
-  });
 
   admin.command('audit', async (ctx) => {
     const text = args(ctx);
