@@ -18,6 +18,8 @@ const REDACT = [
   'req.headers.authorization',
   'req.headers["x-telegram-bot-api-secret-token"]',
   'config.messenger.token',
+  'smsHttpToken',
+  '*.smsHttpToken',
   'keyEncryptionKey',
 ];
 

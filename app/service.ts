@@ -144,6 +144,7 @@ export async function startService(
   options: ServiceOptions = {},
 ): Promise<Service> {
   const clock = options.clock ?? systemClock;
+  for (const warning of config.warnings) logger.warn(`WARNING: ${warning}`);
   const closers: Closers = [];
   const stop = async () => {
     for (const close of closers.reverse()) {
@@ -270,7 +271,10 @@ async function startBackend(
   const i18n = createI18n();
   const otp = otpService({
     store: otpRepository(db),
-    sms: httpSmsGateway(config.smsHttpUrl ?? deps.sandbox?.smsUrl ?? '', logger),
+    sms: httpSmsGateway(
+      { url: config.smsHttpUrl ?? deps.sandbox?.smsUrl ?? '', token: config.smsHttpToken },
+      logger,
+    ),
     clock,
     pepper: deriveKey(masterKey, 'otp-pepper'),
     smsMaxPerPhonePerDay: config.smsMaxPerPhonePerDay,
