@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { currentLogContext } from './log-context';
+import { serializeError } from './log-errors';
 
 /**
  * Secrets and personal data never reach the logs: these paths are censored wherever they
@@ -29,6 +30,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'gov-messenger-services' },
       redact: { paths: REDACT, censor: '[redacted]' },
+      serializers: { err: serializeError, error: serializeError },
       mixin: currentLogContext,
       timestamp: pino.stdTimeFunctions.isoTime,
     },

@@ -1,41 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatWith } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';
+import { smsProvider } from '../support/sms-provider';
 import { waitFor } from '../support/wait';
-
-/** The SMS provider, the service's true outside edge: it takes SMS only with its token. */
-async function smsProvider(token: string) {
-  const received: { headers: IncomingHttpHeaders; body: { to: string; text: string } }[] = [];
-  const state = { down: false };
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(body) });
-      if (state.down) res.writeHead(503).end();
-      else res.writeHead(req.headers.authorization === `Bearer ${token}` ? 202 : 401).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`,
-    received,
-    state,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
 
 const TOKEN = `sms_${randomBytes(18).toString('base64url')}`;
 const lines: string[] = [];
 let provider: Awaited<ReturnType<typeof smsProvider>>;
 let t: TestService;
 beforeAll(async () => {
-  provider = await smsProvider(TOKEN);
+  provider = await smsProvider({ token: TOKEN });
   t = await startTestService({ SMS_HTTP_URL: provider.url, SMS_HTTP_TOKEN: TOKEN }, { logLines: lines });
 });
 afterAll(async () => {

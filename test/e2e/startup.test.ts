@@ -33,10 +33,15 @@ describe('starting the service', () => {
       never: [],
     },
     {
-      what: 'Redis out of reach, and how to get one',
-      env: { REDIS_URL: 'redis://127.0.0.1:1', PGLITE_DIR: 'no-redis', PORT: '0', SANDBOX_PORT: '0' },
-      says: ['Redis is not reachable at redis://127.0.0.1:1', 'apt-get install redis-server'],
-      never: [],
+      what: 'Redis out of reach, and how to get one, without its password',
+      env: {
+        REDIS_URL: 'redis://app:s3cret@127.0.0.1:1',
+        PGLITE_DIR: 'no-redis',
+        PORT: '0',
+        SANDBOX_PORT: '0',
+      },
+      says: ['Redis is not reachable at redis://app:***@127.0.0.1:1', 'apt-get install redis-server'],
+      never: ['s3cret'],
     },
     {
       what: 'PostgreSQL out of reach, without its password',
