@@ -56,6 +56,15 @@ describe('errors in the logs', () => {
     expect(line.err.cause).toMatchObject({ code: 'CONNECTION_CLOSED', message: expect.any(String) });
   });
 
+  it("keep an error's code, but no six-digit code anywhere", () => {
+    const terminated = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    });
+    expect(logged({ err: terminated }).line.err.code).toBe('57P01');
+    expect(logged({ err: Object.assign(new Error('x'), { code: '482913' }) }).text).not.toContain('482913');
+    expect(logged({ form: { code: '482913' }, code: '48 29 13' }).text).not.toMatch(/48.?29.?13/);
+  });
+
   it("keep grammY's method, code and description, without the request's payload", () => {
     const { text, line } = logged({ err: apiError() });
     expect(text).not.toContain(KEY);
