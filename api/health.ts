@@ -4,7 +4,8 @@ export type ReadinessCheck = () => Promise<void>;
 
 /**
  * Served by every process whatever its roles: liveness (the process answers) and readiness (its
- * database and Redis answer). Metrics are served apart (api/metrics-route.ts), where allowed.
+ * database and Redis answer; a failed check says `unavailable`, nothing more). Metrics are
+ * served apart (api/metrics-route.ts), where allowed.
  */
 export function registerHealthRoutes(
   app: FastifyInstance,
@@ -18,8 +19,9 @@ export function registerHealthRoutes(
         try {
           await withTimeout(check(), 2000);
           return [name, 'ok'] as const;
-        } catch (err) {
-          return [name, `unavailable: ${err instanceof Error ? err.message : String(err)}`] as const;
+        } catch {
+          // Only which dependency is down: a driver's error text can name hosts, users or data.
+          return [name, 'unavailable'] as const;
         }
       }),
     );

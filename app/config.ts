@@ -67,6 +67,7 @@ const env = z.object({
       .optional(),
   ),
   SMS_HTTP_URL: optionalUrl,
+  SMS_HTTP_TOKEN: optionalText,
   ADMIN_IDS: optionalText.pipe(
     z
       .string()
@@ -117,9 +118,11 @@ export type StorageTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'
 
 export type Config = ReturnType<typeof shape>;
 
-function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
+function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], warnings: string[]) {
   return {
     nodeEnv: e.NODE_ENV,
+    /** Not errors, but worth shouting about when the service starts. */
+    warnings,
     logLevel: e.LOG_LEVEL,
     roles,
     messenger: messengerMode(e, roles),
@@ -140,6 +143,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
     sandboxRatePerSecond: e.SANDBOX_RATE_PER_SECOND,
     publicUrl: e.PUBLIC_URL,
     smsHttpUrl: e.SMS_HTTP_URL,
+    smsHttpToken: e.SMS_HTTP_TOKEN,
     adminIds,
     adminDashboardToken: e.ADMIN_DASHBOARD_TOKEN,
     portal: {
@@ -222,9 +226,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (e.RECOVERY_CALLBACK_URL && !e.RECOVERY_CALLBACK_SECRET) {
     problems.push('RECOVERY_CALLBACK_SECRET is required when RECOVERY_CALLBACK_URL is set');
   }
-  if (e.NODE_ENV === 'production' && !e.KEY_ENCRYPTION_KEY) {
-    problems.push('KEY_ENCRYPTION_KEY is required in production (32 random bytes, base64)');
-  }
+  if (e.NODE_ENV === 'production') problems.push(...productionProblems(e, roles));
   const separateProcesses = source.ROLES && !(['bot', 'api', 'worker'] as const).every((r) => roles.has(r));
   const usesDatabase = roles.has('bot') || roles.has('api') || roles.has('worker');
   if (!e.DATABASE_URL && separateProcesses && usesDatabase) {
@@ -243,7 +245,41 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     .map((s) => s.trim())
     .filter(Boolean)
     .map(Number);
-  return shape(e, roles, adminIds);
+  const warnings =
+    !source.NODE_ENV?.trim() && e.BOT_TOKEN
+      ? [
+          'NODE_ENV is not set, so this runs as development against a real bot: set NODE_ENV=production ' +
+            'to have the production checks (sandbox, https, secrets) enforced',
+        ]
+      : [];
+  return shape(e, roles, adminIds, warnings);
+}
+
+/** What would be unsafe with real people and a real messenger (PRODUCT.md §9). */
+function productionProblems(e: z.infer<typeof env>, roles: Set<Role>): string[] {
+  const problems: string[] = [];
+  if (!e.KEY_ENCRYPTION_KEY) {
+    problems.push('KEY_ENCRYPTION_KEY is required in production (32 random bytes, base64)');
+  }
+  if (roles.has('sandbox')) {
+    problems.push(
+      'BOT_TOKEN: production never runs the sandbox messenger; set BOT_TOKEN and leave sandbox out of ROLES',
+    );
+  }
+  if (e.WEBHOOK_SECRET && e.WEBHOOK_SECRET.length < 16) {
+    problems.push(
+      'WEBHOOK_SECRET must be at least 16 characters in production: it alone proves an update came from the messenger',
+    );
+  }
+  const urls = { SMS_HTTP_URL: e.SMS_HTTP_URL, WEBHOOK_URL: e.WEBHOOK_URL, PUBLIC_URL: e.PUBLIC_URL };
+  for (const [name, url] of Object.entries(urls)) {
+    if (url && !url.startsWith('https://')) problems.push(`${name} must be an https:// URL in production`);
+  }
+  // Its default, this server's own http:// address, is right only on a developer's machine.
+  if (!e.PUBLIC_URL && (roles.has('bot') || roles.has('worker') || roles.has('api'))) {
+    problems.push('PUBLIC_URL is required in production: the https:// base URL put into every QR');
+  }
+  return problems;
 }
 
 function parseRoles(value: string | undefined, botToken: string | undefined, problems: string[]): Set<Role> {

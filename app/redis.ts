@@ -1,16 +1,19 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { redactUrl } from '../db/client';
 
 export class RedisUnreachableError extends Error {
-  constructor(
-    readonly url: string,
-    reason: string,
-  ) {
+  /** REDIS_URL without its password: this error is printed. */
+  readonly url: string;
+
+  constructor(url: string, reason: string) {
+    const shown = redactUrl(url);
     super(
-      `Redis is not reachable at ${url} (${reason}). The job queues need Redis 6.2 or newer: ` +
+      `Redis is not reachable at ${shown} (${reason}). The job queues need Redis 6.2 or newer: ` +
         'install and start one (on Debian: `apt-get install redis-server`, then `redis-server --daemonize yes`), ' +
         'or point REDIS_URL at any Redis 6.2+.',
     );
     this.name = 'RedisUnreachableError';
+    this.url = shown;
   }
 }
 

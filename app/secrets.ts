@@ -29,6 +29,9 @@ export function resolveMasterKey(config: Config, logger: Logger): Buffer {
 }
 
 /** Separate keys for separate uses, derived from the master secret. */
-export function deriveKey(master: Buffer, purpose: 'otp-pepper' | 'signing-key-encryption'): Buffer {
+export function deriveKey(
+  master: Buffer,
+  purpose: 'otp-pepper' | 'phone-hash' | 'signing-key-encryption',
+): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), purpose, 32));
 }

@@ -48,6 +48,7 @@ import { digitalIdSessionRepository } from '../db/repositories/digital-id-sessio
 import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
 import { otpRepository } from '../db/repositories/otp.repository';
 import { outgoingMessageRepository } from '../db/repositories/outgoing-message.repository';
+import { personalDataRepository } from '../db/repositories/personal-data.repository';
 import { processedUpdateRepository } from '../db/repositories/processed-update.repository';
 import { type RoleRepository, roleRepository } from '../db/repositories/role.repository';
 import {
@@ -151,6 +152,7 @@ export async function startService(
   options: ServiceOptions = {},
 ): Promise<Service> {
   const clock = options.clock ?? systemClock;
+  for (const warning of config.warnings) logger.warn(`WARNING: ${warning}`);
   const closers: Closers = [];
   const stop = async () => {
     for (const close of closers.reverse()) {
@@ -289,9 +291,13 @@ async function startBackend(
   const i18n = createI18n();
   const otp = otpService({
     store: otpRepository(db),
-    sms: httpSmsGateway(config.smsHttpUrl ?? deps.sandbox?.smsUrl ?? '', logger),
+    sms: httpSmsGateway(
+      { url: config.smsHttpUrl ?? deps.sandbox?.smsUrl ?? '', token: config.smsHttpToken },
+      logger,
+    ),
     clock,
     pepper: deriveKey(masterKey, 'otp-pepper'),
+    phoneKey: deriveKey(masterKey, 'phone-hash'),
     smsMaxPerPhonePerDay: config.smsMaxPerPhonePerDay,
   });
   const recoveryQueue: RecoveryQueue = producerQueue(QUEUES.recovery.name, producerRedis, config, closers);
@@ -463,14 +469,19 @@ async function startWorkerRole(
   // Finishes the jobs in hand before the connections close.
   closers.push(() => worker.close());
   // Redelivered updates arrive within minutes; a day of remembered update ids is plenty.
-  // Marks of spent QRs are needed only while the QR could still verify.
+  // Marks of spent QRs are needed only while the QR could still verify. Sent messages, spent
+  // codes and past days' SMS counts are kept a day (docs/operations.md, Retention).
   const processed = processedUpdateRepository(db);
   const tokenUses = tokenUseRepository(db);
+  const otp = otpRepository(db);
   const prune = setInterval(() => {
     const now = clock.now();
+    const dayAgo = new Date(now.getTime() - 24 * 3600_000);
     Promise.all([
-      processed.pruneOlderThan(new Date(now.getTime() - 24 * 3600_000)),
+      processed.pruneOlderThan(dayAgo),
       tokenUses.pruneExpired(now),
+      outbox.pruneFinishedBefore(dayAgo),
+      otp.prune(dayAgo, moscowDate(dayAgo)),
     ]).catch((err) => logger.warn({ err }, 'could not prune old records'));
   }, 3600_000);
   prune.unref();
@@ -534,6 +545,7 @@ async function startBotRole(
     i18n,
     processedUpdates: processedUpdateRepository(db),
     users,
+    personalData: personalDataRepository(db, deriveKey(backend.masterKey, 'phone-hash')),
     linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp: backend.otp }),
     trustedContact: backend.trustedContact,
     notifier: queueNotifier({ users, outgoing: backend.outgoing, i18n }),

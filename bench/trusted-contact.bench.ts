@@ -67,7 +67,6 @@ export async function trustedContactBench(): Promise<Record<string, Figure>> {
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const portalToken = randomBytes(24).toString('base64url');
   const shared = {
-    NODE_ENV: 'production',
     DATABASE_URL: database.url,
     REDIS_URL,
     QUEUE_PREFIX: queue.prefix,

@@ -68,7 +68,6 @@ export async function verifyApiBench(): Promise<Record<string, Figure>> {
   const api = startScript(
     'app/main.ts',
     {
-      NODE_ENV: 'production',
       ROLES: 'api',
       DATABASE_URL: database.url,
       REDIS_URL,

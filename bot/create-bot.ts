@@ -11,7 +11,7 @@ import type { TrustedContactService } from '../core/trusted-contact/trusted-cont
 import type { Database } from '../db/database';
 import { conversationStorage } from '../db/repositories/conversation-storage';
 import type { MessengerUserRepository } from '../db/repositories/messenger-user.repository';
-import { personalDataRepository } from '../db/repositories/personal-data.repository';
+import type { PersonalDataRepository } from '../db/repositories/personal-data.repository';
 import type { ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
 import type { BotContext, FormContext } from './context';
 import { type AdminFeatureDeps, adminCheck, adminFeature } from './features/admin/admin.feature';
@@ -39,6 +39,8 @@ export interface BotDeps {
   i18n: I18n<FormContext>;
   processedUpdates: ProcessedUpdateRepository;
   users: MessengerUserRepository;
+  /** What unlinking erases. */
+  personalData: PersonalDataRepository;
   linking: AccountLinking;
   trustedContact: TrustedContactService;
   notifier: Notifier;
@@ -99,7 +101,7 @@ export function createBot(deps: BotDeps) {
         const live = await deps.admin.admins.liveSessionOf(userId);
         const ended = live ? await deps.digitalId.digitalId.revoke(live, 'the account was unlinked') : null;
         if (ended) await showEndedScreen(telegramMessenger(bot.api), deps.digitalId.screen, ended);
-        await personalDataRepository(deps.db).forget(userId, deps.admin.clock.now());
+        await deps.personalData.forget({ messengerUserId: userId, accountId });
       },
     }),
   );

@@ -75,6 +75,11 @@ export class SandboxClient {
     return this.call<{ person: Person }>('POST', `/people/${personId}/unblock`);
   }
 
+  /** The bot's next sending call to this person's chat fails with a 400. */
+  refuseNextSend(personId: number) {
+    return this.call<{ refusals: number }>('POST', `/people/${personId}/refuse-next-send`);
+  }
+
   chat(personId: number) {
     return this.call<Transcript>('GET', `/people/${personId}/chat`);
   }

@@ -218,6 +218,14 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
     },
   );
 
+  // A fault on purpose: the bot's next sending call to this chat answers 400.
+  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/refuse-next-send', async (req, reply) => {
+    const found = withPerson(req.params.id, reply);
+    if (!found) return reply;
+    found.chat.refusals += 1;
+    return { refusals: found.chat.refusals };
+  });
+
   for (const action of ['block', 'unblock'] as const) {
     app.post<{ Params: { id: string } }>(`/sandbox/api/people/:id/${action}`, async (req, reply) => {
       const found = withPerson(req.params.id, reply);

@@ -75,6 +75,8 @@ interface Chat {
   messages: Map<number, ChatEntry>;
   replyKeyboard: ReplyKeyboardMarkup | null;
   callbacks: Map<string, CallbackAnswer>;
+  /** How many of the bot's next sending calls to this chat fail (a test's fault on purpose). */
+  refusals: number;
 }
 
 /** People, their private chats with the bot, and the SMS inbox. Everything lives in memory. */
@@ -103,6 +105,7 @@ export class World {
       messages: new Map(),
       replyKeyboard: null,
       callbacks: new Map(),
+      refusals: 0,
     });
     this.emit({ type: 'person', person });
     return person;
@@ -127,6 +130,10 @@ export class World {
   writableChat(chatId: number | string): Chat {
     const chat = this.chatForBot(chatId);
     if (chat.person.blockedBot) throw forbidden('bot was blocked by the user');
+    if (chat.refusals > 0) {
+      chat.refusals -= 1;
+      throw badRequest('the sandbox was told to refuse this send');
+    }
     return chat;
   }
 

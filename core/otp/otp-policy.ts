@@ -34,7 +34,8 @@ export interface OtpStore {
   issue(input: {
     purpose: string;
     subject: string;
-    phone: string;
+    /** The number the code goes to, as hashPhone keeps it. */
+    phoneHash: string;
     codeHashFor: (challengeId: string) => string;
     now: Date;
     /** At most `max` SMS to one number per Moscow calendar day, counted with the issue. */

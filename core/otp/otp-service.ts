@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { moscowDate } from '../identity/calendar';
-import { generateCode, hashCode } from './otp-codes';
+import { generateCode, hashCode, hashPhone } from './otp-codes';
 import {
   type IssueOutcome,
   type OtpStore,
@@ -15,6 +15,8 @@ export interface OtpServiceDeps {
   clock: Clock;
   /** The server secret codes are hashed under. */
   pepper: Buffer;
+  /** The server secret numbers are hashed under in the codes' and SMS counters' rows. */
+  phoneKey: Buffer;
   smsMaxPerPhonePerDay: number;
 }
 
@@ -37,7 +39,7 @@ export function otpService(deps: OtpServiceDeps) {
       const outcome = await deps.store.issue({
         purpose: input.purpose,
         subject: input.subject,
-        phone: input.phone,
+        phoneHash: hashPhone(deps.phoneKey, input.phone),
         codeHashFor: (challengeId) => hashCode(deps.pepper, challengeId, code),
         now,
         smsLimit: { day: moscowDate(now), max: deps.smsMaxPerPhonePerDay },

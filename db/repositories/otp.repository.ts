@@ -13,11 +13,19 @@ class Refused extends Error {
 const secondsBetween = (later: Date, earlier: Date) =>
   Math.ceil((later.getTime() - earlier.getTime()) / 1000);
 
+interface OtpRetention {
+  /**
+   * Codes whose lifetime ended before `cutoff`, and SMS counts of days before `day`: a lock
+   * lasts only while its code lives, and the daily limit needs only today's count.
+   */
+  prune(cutoff: Date, day: string): Promise<void>;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function otpRepository(db: Database): OtpStore {
+export function otpRepository(db: Database): OtpStore & OtpRetention {
   return {
-    async issue({ purpose, subject, phone, codeHashFor, now, smsLimit }) {
+    async issue({ purpose, subject, phoneHash, codeHashFor, now, smsLimit }) {
       const expiresAt = new Date(now.getTime() + OTP_POLICY.ttlSeconds * 1000);
       try {
         return await db.transaction(async (tx) => {
@@ -60,7 +68,7 @@ export function otpRepository(db: Database): OtpStore {
             challengeId = open.id;
             await tx
               .update(otpChallenges)
-              .set({ codeHash: codeHashFor(open.id), phone, sentAt: now, expiresAt })
+              .set({ codeHash: codeHashFor(open.id), phoneHash, sentAt: now, expiresAt })
               .where(eq(otpChallenges.id, open.id));
           } else {
             challengeId = randomUUID();
@@ -70,7 +78,7 @@ export function otpRepository(db: Database): OtpStore {
                 id: challengeId,
                 purpose,
                 subject,
-                phone,
+                phoneHash,
                 codeHash: codeHashFor(challengeId),
                 sentAt: now,
                 expiresAt,
@@ -88,9 +96,9 @@ export function otpRepository(db: Database): OtpStore {
           }
           const counted = await tx
             .insert(smsDailyCounts)
-            .values({ phone, day: smsLimit.day, sent: 1 })
+            .values({ phoneHash, day: smsLimit.day, sent: 1 })
             .onConflictDoUpdate({
-              target: [smsDailyCounts.phone, smsDailyCounts.day],
+              target: [smsDailyCounts.phoneHash, smsDailyCounts.day],
               set: { sent: sql`${smsDailyCounts.sent} + 1` },
               setWhere: lt(smsDailyCounts.sent, smsLimit.max),
             })
@@ -102,6 +110,11 @@ export function otpRepository(db: Database): OtpStore {
         if (err instanceof Refused) return err.outcome;
         throw err;
       }
+    },
+
+    async prune(cutoff, day) {
+      await db.delete(otpChallenges).where(lt(otpChallenges.expiresAt, cutoff));
+      await db.delete(smsDailyCounts).where(lt(smsDailyCounts.day, day));
     },
 
     async verify({ challengeId, subject, codeHash, now }): Promise<VerifyOutcome> {

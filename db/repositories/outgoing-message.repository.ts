@@ -137,6 +137,24 @@ export function outgoingMessageRepository(db: Executor) {
         );
     },
 
+    /**
+     * The outbox keeps what it sent (or gave up on) for a day, long enough for a retried producer's
+     * dedupe key to find it, then forgets the text: sent rows a day after sending, failed ones a
+     * day after they were written. Returns how many went.
+     */
+    async pruneFinishedBefore(cutoff: Date): Promise<number> {
+      const rows = await db
+        .delete(outgoingMessages)
+        .where(
+          or(
+            and(eq(outgoingMessages.status, 'sent'), lt(outgoingMessages.sentAt, cutoff)),
+            and(eq(outgoingMessages.status, 'failed'), lt(outgoingMessages.createdAt, cutoff)),
+          ),
+        )
+        .returning({ id: outgoingMessages.id });
+      return rows.length;
+    },
+
     /** Rows not yet sent, oldest first: relayed to the queue on start-up in case Redis lost them. */
     async listUnsent(limit: number): Promise<{ id: string }[]> {
       return db

@@ -1,36 +1,67 @@
-import { and, eq, isNotNull, lte, ne, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
+import { hashPhone } from '../../core/otp/otp-codes';
 import type { Database } from '../database';
-import { digitalIdSessions, messengerUsers, otpChallenges, verifierDesks } from '../schema';
+import {
+  accounts,
+  botConversations,
+  digitalIdSessions,
+  messengerUsers,
+  otpChallenges,
+  outgoingMessages,
+  smsDailyCounts,
+  verifierDesks,
+} from '../schema';
 
 /**
- * What unlinking erases: the person's finished Digital ID sessions, spent or lapsed linking codes
- * (a code still open stays, with its failure count, so unlinking cannot reset a lock), their
- * verifier desk, and their name and username as the messenger gave them. The audit trail, the
- * records of decisions (trust links, recovery requests) and the per-number SMS counts stay.
+ * What unlinking erases, in one transaction: the person's finished Digital ID sessions, every code
+ * and SMS count of their number (hashed as core/otp keeps it) or their chat, the messages not yet
+ * sent to them, their half-filled forms, their verifier desk, and the messenger's record of them.
+ * Left: the registry account, the audit trail with the records of decisions (trust links,
+ * recovery requests, ended by the caller first), and messages already sent, pruned a day on.
  */
-export function personalDataRepository(db: Database) {
+export function personalDataRepository(db: Database, phoneKey: Buffer) {
   return {
-    forget(messengerUserId: number, at: Date): Promise<void> {
+    forget(person: { messengerUserId: number; accountId: string }): Promise<void> {
+      const { messengerUserId } = person;
       return db.transaction(async (tx) => {
+        const [user] = await tx
+          .select({ chatId: messengerUsers.chatId })
+          .from(messengerUsers)
+          .where(eq(messengerUsers.id, messengerUserId));
+        const chats = [...new Set([messengerUserId, user?.chatId ?? messengerUserId])];
+        const [account] = await tx
+          .select({ phone: accounts.phone })
+          .from(accounts)
+          .where(eq(accounts.id, person.accountId));
+        const phoneHash = account ? hashPhone(phoneKey, account.phone) : null;
+
         await tx
           .delete(digitalIdSessions)
           .where(
             and(eq(digitalIdSessions.messengerUserId, messengerUserId), ne(digitalIdSessions.status, 'live')),
           );
+        // Open codes too: the person already proved the number, so no failure count protects anything.
         await tx
           .delete(otpChallenges)
           .where(
-            and(
+            or(
               eq(otpChallenges.subject, String(messengerUserId)),
-              or(isNotNull(otpChallenges.consumedAt), lte(otpChallenges.expiresAt, at)),
+              phoneHash ? eq(otpChallenges.phoneHash, phoneHash) : undefined,
             ),
           );
-        await tx.delete(verifierDesks).where(eq(verifierDesks.messengerUserId, messengerUserId));
+        if (phoneHash) await tx.delete(smsDailyCounts).where(eq(smsDailyCounts.phoneHash, phoneHash));
         await tx
-          .update(messengerUsers)
-          .set({ firstName: '', lastName: null, username: null })
-          .where(eq(messengerUsers.id, messengerUserId));
+          .delete(outgoingMessages)
+          .where(and(inArray(outgoingMessages.chatId, chats), ne(outgoingMessages.status, 'sent')));
+        await tx.delete(botConversations).where(inArray(botConversations.key, chats.map(String)));
+        await tx.delete(verifierDesks).where(eq(verifierDesks.messengerUserId, messengerUserId));
+        // An admin's block is kept whatever happens (a blocked person cannot unlink anyway).
+        await tx
+          .delete(messengerUsers)
+          .where(and(eq(messengerUsers.id, messengerUserId), isNull(messengerUsers.blockedAt)));
       });
     },
   };
 }
+
+export type PersonalDataRepository = ReturnType<typeof personalDataRepository>;

@@ -9,7 +9,8 @@ export const otpChallenges = pgTable(
     purpose: text('purpose').notNull(),
     /** Whom the code is for within the purpose (a messenger user, a recovery request). */
     subject: text('subject').notNull(),
-    phone: text('phone').notNull(),
+    /** core/otp hashPhone: the number's rows can be found, and the number is not kept. */
+    phoneHash: text('phone_hash').notNull(),
     codeHash: text('code_hash').notNull(),
     wrongAttempts: integer('wrong_attempts').notNull().default(0),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
@@ -21,13 +22,13 @@ export const otpChallenges = pgTable(
   (t) => [uniqueIndex('otp_open_challenge_key').on(t.purpose, t.subject).where(sql`${t.consumedAt} is null`)],
 );
 
-/** SMS sent per number per Moscow day, for SMS_MAX_PER_PHONE_PER_DAY. */
+/** SMS sent per number (hashed, as in otp_challenges) per Moscow day, for SMS_MAX_PER_PHONE_PER_DAY. */
 export const smsDailyCounts = pgTable(
   'sms_daily_counts',
   {
-    phone: text('phone').notNull(),
+    phoneHash: text('phone_hash').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
     sent: integer('sent').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.phone, t.day] })],
+  (t) => [primaryKey({ columns: [t.phoneHash, t.day] })],
 );

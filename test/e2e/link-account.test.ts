@@ -1,8 +1,26 @@
+import { and, arrayContains, count, eq, ne, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveKey } from '../../app/secrets';
+import { hashPhone } from '../../core/otp/otp-codes';
 import { accountRepository } from '../../db/repositories/account.repository';
+import {
+  accountLinks,
+  accounts,
+  auditEvents,
+  botConversations,
+  digitalIdSessions,
+  messengerUsers,
+  otpChallenges,
+  outgoingMessages,
+  smsDailyCounts,
+} from '../../db/schema';
 import { chatWith, latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
+import { openDigitalId } from '../support/digital-id';
+import { linkedPerson } from '../support/linking';
 import { startTestService, type TestService } from '../support/service';
+import { inviteContact } from '../support/trusted-contact';
+import { waitFor } from '../support/wait';
 
 const clock = new TestClock();
 let t: TestService;
@@ -14,6 +32,64 @@ afterAll(async () => {
 });
 
 const linkedAccount = (userId: number) => accountRepository(t.database.db).findLinkedTo(userId);
+
+/**
+ * Every row of db/schema that holds Tatiana (demo-10, +79990000010) or her chat. Not counted: the
+ * trust links and recovery requests naming her account (records of decisions, which the audit
+ * trail refers to), messages already sent (pruned a day after sending), and tables that name no
+ * person (processed updates, token uses of deleted sessions, signing and verifier keys,
+ * broadcasts, admin confirmations); she has no verifier desk or staff role.
+ */
+async function holdings(userId: number) {
+  const accountId = 'demo-10';
+  const phoneHash = hashPhone(deriveKey(t.service.backend!.masterKey, 'phone-hash'), '+79990000010');
+  const db = t.database.db;
+  const rows = async (query: Promise<{ n: number }[]>) => (await query)[0]?.n ?? 0;
+  const n = { n: count() };
+  return {
+    accountLinks: await rows(
+      db
+        .select(n)
+        .from(accountLinks)
+        .where(or(eq(accountLinks.messengerUserId, userId), eq(accountLinks.accountId, accountId))),
+    ),
+    messengerUsers: await rows(db.select(n).from(messengerUsers).where(eq(messengerUsers.id, userId))),
+    digitalIdSessions: await rows(
+      db
+        .select(n)
+        .from(digitalIdSessions)
+        .where(or(eq(digitalIdSessions.messengerUserId, userId), eq(digitalIdSessions.accountId, accountId))),
+    ),
+    otpChallenges: await rows(
+      db
+        .select(n)
+        .from(otpChallenges)
+        .where(or(eq(otpChallenges.subject, String(userId)), eq(otpChallenges.phoneHash, phoneHash))),
+    ),
+    smsDailyCounts: await rows(
+      db.select(n).from(smsDailyCounts).where(eq(smsDailyCounts.phoneHash, phoneHash)),
+    ),
+    unsentMessages: await rows(
+      db
+        .select(n)
+        .from(outgoingMessages)
+        .where(and(eq(outgoingMessages.chatId, userId), ne(outgoingMessages.status, 'sent'))),
+    ),
+    botConversations: await rows(
+      db
+        .select(n)
+        .from(botConversations)
+        .where(eq(botConversations.key, String(userId))),
+    ),
+    accounts: await rows(db.select(n).from(accounts).where(eq(accounts.id, accountId))),
+    auditEvents: await rows(
+      db
+        .select(n)
+        .from(auditEvents)
+        .where(arrayContains(auditEvents.accountIds, [accountId])),
+    ),
+  };
+}
 
 /** A demo person (see db/registry/demo-registry.ts) who starts /link and shares their number. */
 async function startLinking(name: string, phone: string, languageCode = 'ru') {
@@ -102,12 +178,54 @@ describe('linking the Gosuslugi account', () => {
     expect(await linkedAccount(first.person.id)).toBeNull();
   });
 
-  it('unlinks with /unlink', async () => {
-    const { person, chat } = await startLinking('Алексей', '+79990000009');
+  it('unlinks with /unlink, leaving of the person only the registry account and the audit trail', async () => {
+    const phone = '+79990000010';
+    const { person, chat } = await startLinking('Татьяна', phone);
     await chat.shareContact();
-    await chat.say(await latestCode(t.sandbox, '+79990000009'));
+    await chat.say(await latestCode(t.sandbox, phone));
+    await openDigitalId(chat, 'adult');
+    // An invitation to be Ivan's trusted contact that the messenger refused: unsent in the outbox.
+    const ivan = await linkedPerson(t, 'Иван', '+79990000001');
+    await t.sandbox.refuseNextSend(person.id);
+    expect((await inviteContact(ivan.chat, 'Таня', phone)).text).toContain('Приглашение отправлено');
+    await waitFor(async () => (await holdings(person.id)).unsentMessages > 0, 'the refused invitation');
+    // A second /link left half done: an open code, a second SMS counted, the form's state.
+    await chat.say('/link');
+    await chat.shareContact();
+
+    expect(await holdings(person.id)).toEqual({
+      accountLinks: 1,
+      messengerUsers: 1,
+      digitalIdSessions: 1,
+      otpChallenges: 2,
+      smsDailyCounts: 1,
+      unsentMessages: 1,
+      botConversations: 1,
+      accounts: 1,
+      auditEvents: expect.any(Number),
+    });
+    // The codes' tables keep the number only as a keyed hash.
+    const otpTables = JSON.stringify([
+      await t.database.db.select().from(otpChallenges),
+      await t.database.db.select().from(smsDailyCounts),
+    ]);
+    expect(otpTables).not.toContain(phone.slice(2));
+
     expect((await chat.say('/unlink')).text).toContain('отвязана');
     expect(await linkedAccount(person.id)).toBeNull();
+    const after = await holdings(person.id);
+    expect(after).toEqual({
+      accountLinks: 0,
+      messengerUsers: 0,
+      digitalIdSessions: 0,
+      otpChallenges: 0,
+      smsDailyCounts: 0,
+      unsentMessages: 0,
+      botConversations: 0,
+      accounts: 1,
+      auditEvents: expect.any(Number),
+    });
+    expect(after.auditEvents).toBeGreaterThan(0);
     expect((await chat.say('/unlink')).text).toContain('не привязана');
   });
 

@@ -7,6 +7,7 @@ import { createLogger } from '../../app/logger';
 import { startService } from '../../app/service';
 import { demoRegistry } from '../../db/registry/demo-registry';
 import { formatRegistryFile } from '../../db/registry/registry-file';
+import { countAccounts } from '../../db/registry/registry-size';
 import { SandboxClient } from '../../sandbox/client';
 import { startSandbox } from '../../sandbox/server';
 import { createTestDatabase } from '../support/postgres';
@@ -32,16 +33,38 @@ describe('starting the service', () => {
       never: [],
     },
     {
-      what: 'Redis out of reach, and how to get one',
-      env: { REDIS_URL: 'redis://127.0.0.1:1', PGLITE_DIR: 'no-redis', PORT: '0', SANDBOX_PORT: '0' },
-      says: ['Redis is not reachable at redis://127.0.0.1:1', 'apt-get install redis-server'],
-      never: [],
+      what: 'Redis out of reach, and how to get one, without its password',
+      env: {
+        REDIS_URL: 'redis://app:s3cret@127.0.0.1:1',
+        PGLITE_DIR: 'no-redis',
+        PORT: '0',
+        SANDBOX_PORT: '0',
+      },
+      says: ['Redis is not reachable at redis://app:***@127.0.0.1:1', 'apt-get install redis-server'],
+      never: ['s3cret'],
     },
     {
       what: 'PostgreSQL out of reach, without its password',
       env: { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none', PORT: '0', SANDBOX_PORT: '0' },
       says: ['PostgreSQL is not reachable at postgres://nobody:***@127.0.0.1:1/none'],
       never: ['secret'],
+    },
+    {
+      what: 'production settings that would run the sandbox, or talk plain http, naming each variable',
+      env: {
+        NODE_ENV: 'production',
+        KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+        PUBLIC_URL: 'https://id.example.ru',
+        SMS_HTTP_URL: 'http://sms.example.ru/send',
+        WEBHOOK_URL: 'https://bot.example.ru/hook',
+        WEBHOOK_SECRET: 'tooShortSecret',
+      },
+      says: [
+        'BOT_TOKEN: production never runs the sandbox messenger',
+        'WEBHOOK_SECRET must be at least 16 characters',
+        'SMS_HTTP_URL must be an https:// URL',
+      ],
+      never: ['tooShortSecret'],
     },
   ])('refuses to start on $what', async ({ env, says, never }) => {
     // The temporary folder exists only once the suite runs, so the table names a folder inside it.
@@ -175,7 +198,8 @@ describe('starting the service', () => {
   }, 60_000);
 
   it('drives an outside Bot API server when BOT_TOKEN and BOT_API_ROOT are set, starting no sandbox', async () => {
-    const logger = createLogger('silent');
+    const lines: string[] = [];
+    const logger = createLogger('warn', { write: (line: string) => lines.push(line) });
     const outside = await startSandbox({ port: 0, ratePerSecond: 0, logger });
     const database = await createTestDatabase();
     const queue = testQueuePrefix();
@@ -191,6 +215,12 @@ describe('starting the service', () => {
     const service = await startService(config, logger);
     try {
       expect(service.sandbox).toBeNull();
+      // NODE_ENV was left unset with a real token: development, said loudly.
+      expect(lines.map((l) => JSON.parse(l).msg)).toContainEqual(
+        expect.stringMatching(/^WARNING: NODE_ENV is not set/),
+      );
+      // The demo registry comes only with the sandbox.
+      expect(await countAccounts(service.backend!.database.db)).toBe(0);
       const people = new SandboxClient(outside.url);
       const john = await people.createPerson({ name: 'John', languageCode: 'en' });
       await people.sendText(john.id, '/start');

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../core/identity/account';
 import { type DatabaseHandle, openDatabase } from '../../db/client';
@@ -9,9 +9,11 @@ import { formatRegistryFile, parseRegistryFile, RegistryFileError } from '../../
 import { countAccounts } from '../../db/registry/registry-size';
 import { accountRepository } from '../../db/repositories/account.repository';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
+import { otpRepository } from '../../db/repositories/otp.repository';
 import { outgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
 import { processedUpdateRepository } from '../../db/repositories/processed-update.repository';
 import { tokenUseRepository } from '../../db/repositories/token-use.repository';
+import { otpChallenges, smsDailyCounts } from '../../db/schema';
 import { createTestDatabase } from '../support/postgres';
 
 const TODAY = '2026-11-22';
@@ -167,6 +169,52 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await outbox.claim(shortLease, 60_000)).not.toBeNull();
     await outbox.markSent(shortLease, 7);
     expect(await outbox.claim(shortLease, 60_000)).toBeNull();
+  });
+
+  it('forgets sent and failed outbox messages a day on, never one still to be sent', async () => {
+    const outbox = outgoingMessageRepository(handle.db);
+    const [sent, failed, pending] = await Promise.all(
+      ['sent', 'failed', 'pending'].map((k) => outbox.add(`prune-${k}`, 2, { text: k })),
+    );
+    await outbox.claim(sent!.id, 60_000);
+    await outbox.markSent(sent!.id, 1);
+    await outbox.markFailed(failed!.id, 'chat not found');
+    const left = async () =>
+      (await Promise.all([sent, failed, pending].map((r) => outbox.find(r!.id)))).map((r) => r?.status);
+    // A day after now: none of them is that old yet.
+    await outbox.pruneFinishedBefore(new Date(Date.now() - 24 * 3600_000));
+    expect(await left()).toEqual(['sent', 'failed', 'pending']);
+    // Seen from a day later, the sent and the failed one are past their day.
+    await outbox.pruneFinishedBefore(new Date(Date.now() + 60_000));
+    expect(await left()).toEqual([undefined, undefined, 'pending']);
+  });
+
+  it('keeps codes and SMS counts by a hash of the number, and forgets them once past', async () => {
+    const otp = otpRepository(handle.db);
+    const now = new Date();
+    const issued = await otp.issue({
+      purpose: 'prune-test',
+      subject: '1',
+      phoneHash: 'h'.repeat(64),
+      codeHashFor: () => 'c'.repeat(64),
+      now,
+      smsLimit: { day: TODAY, max: 10 },
+    });
+    expect(issued.ok).toBe(true);
+    const stored = async () =>
+      JSON.stringify([
+        await handle.db.select().from(otpChallenges).where(eq(otpChallenges.purpose, 'prune-test')),
+        await handle.db
+          .select()
+          .from(smsDailyCounts)
+          .where(eq(smsDailyCounts.phoneHash, 'h'.repeat(64))),
+      ]);
+    expect(await stored()).toContain('"sent":1');
+    // Before the code's lifetime ends and on its own day, both stay.
+    await otp.prune(now, TODAY);
+    expect(await stored()).toMatch(/"purpose":"prune-test".*"sent":1/);
+    await otp.prune(new Date(now.getTime() + 11 * 60_000), '2026-11-23');
+    expect(await stored()).toBe('[[],[]]');
   });
 });
 

@@ -172,6 +172,18 @@ describe('the sandbox Bot API, driven by grammY', () => {
     expect(statuses).toEqual(['kicked', 'member']);
   });
 
+  it('refuses the next send to a chat when told to, once, for fault tests', async () => {
+    const p = await people.createPerson({ name: 'Refused' });
+    await people.refuseNextSend(p.id);
+    const refused = await telegramError(api.sendMessage(p.id, 'не дойдёт'));
+    expect([refused.error_code, refused.description]).toEqual([
+      400,
+      'Bad Request: the sandbox was told to refuse this send',
+    ]);
+    expect((await api.sendMessage(p.id, 'дойдёт')).text).toBe('дойдёт');
+    expect((await people.chat(p.id)).messages.map((m) => m.text)).toEqual(['дойдёт']);
+  });
+
   it('answers 429 with retry_after above the configured rate', async () => {
     const p = await people.createPerson({ name: 'Flood' });
     await people.setRate(2);

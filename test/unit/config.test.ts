@@ -92,7 +92,6 @@ describe('configuration', () => {
   });
 
   it('checks the shapes that only make sense together', () => {
-    const key = Buffer.alloc(32, 1).toString('base64');
     expect(problems({ ROLES: 'bot,worker', BOT_TOKEN: TOKEN })).toEqual([
       'SMS_HTTP_URL is required unless the sandbox runs in this process (its inbox receives the SMS)',
       'DATABASE_URL is required to run roles in separate processes: the embedded database serves one process',
@@ -100,16 +99,73 @@ describe('configuration', () => {
     expect(problems({ WEBHOOK_URL: 'https://example.org/hook' })).toEqual([
       'WEBHOOK_URL and WEBHOOK_SECRET go together: set both for webhook mode, or neither for long polling',
     ]);
-    expect(problems({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: key })).toEqual([]);
-    expect(problems({ NODE_ENV: 'production' })).toEqual([
-      'KEY_ENCRYPTION_KEY is required in production (32 random bytes, base64)',
-    ]);
     expect(problems({ QR_REFRESH_SECONDS: '60' })).toEqual([
       'QR_REFRESH_SECONDS must be less than TOKEN_TTL_SECONDS, or a QR expires before it is replaced',
     ]);
     expect(problems({ RECOVERY_CALLBACK_URL: 'https://portal.example/cb' })).toEqual([
       'RECOVERY_CALLBACK_SECRET is required when RECOVERY_CALLBACK_URL is set',
     ]);
+  });
+
+  describe('in production', () => {
+    const PRODUCTION = {
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      BOT_TOKEN: TOKEN,
+      SMS_HTTP_URL: 'https://sms.example.ru/send',
+      PUBLIC_URL: 'https://id.example.ru',
+      WEBHOOK_URL: 'https://bot.example.ru/telegram',
+      WEBHOOK_SECRET: 'a-secret-of-sixteen-plus',
+    };
+
+    it('starts with real, https-only edges and a long webhook secret', () => {
+      expect(problems(PRODUCTION)).toEqual([]);
+      expect(problems({ ...PRODUCTION, WEBHOOK_URL: '', WEBHOOK_SECRET: '' })).toEqual([]);
+    });
+
+    it('refuses the sandbox, naming BOT_TOKEN, whether by a missing token or by ROLES', () => {
+      const sandbox =
+        'BOT_TOKEN: production never runs the sandbox messenger; set BOT_TOKEN and leave sandbox out of ROLES';
+      expect(problems({ ...PRODUCTION, BOT_TOKEN: '' })).toEqual([sandbox]);
+      expect(
+        problems({ ...PRODUCTION, ROLES: 'bot,api,worker,sandbox', DATABASE_URL: 'postgres://db/x' }),
+      ).toEqual([sandbox]);
+    });
+
+    it('refuses a short webhook secret, plain-http edges and a missing key, listing them together', () => {
+      expect(
+        problems({
+          ...PRODUCTION,
+          KEY_ENCRYPTION_KEY: '',
+          WEBHOOK_SECRET: 'fifteen-chars-x',
+          SMS_HTTP_URL: 'http://sms.example.ru/send',
+          PUBLIC_URL: 'http://id.example.ru',
+          WEBHOOK_URL: 'http://bot.example.ru/telegram',
+        }),
+      ).toEqual([
+        'KEY_ENCRYPTION_KEY is required in production (32 random bytes, base64)',
+        'WEBHOOK_SECRET must be at least 16 characters in production: it alone proves an update came from the messenger',
+        'SMS_HTTP_URL must be an https:// URL in production',
+        'WEBHOOK_URL must be an https:// URL in production',
+        'PUBLIC_URL must be an https:// URL in production',
+      ]);
+      expect(problems({ ...PRODUCTION, PUBLIC_URL: '' })).toEqual([
+        'PUBLIC_URL is required in production: the https:// base URL put into every QR',
+      ]);
+    });
+
+    it('leaves development alone, but warns when a real bot runs without NODE_ENV', () => {
+      // NODE_ENV left out, as in a shell that never set it.
+      const development = { BOT_TOKEN: TOKEN, SMS_HTTP_URL: 'http://127.0.0.1:9/sms' };
+      expect(
+        problems({ ...development, WEBHOOK_SECRET: 'short', WEBHOOK_URL: 'http://x.local/hook' }),
+      ).toEqual([]);
+      const warned = parseConfig(development);
+      expect(warned.nodeEnv).toBe('development');
+      expect(warned.warnings).toEqual([expect.stringMatching(/^NODE_ENV is not set/)]);
+      expect(parseConfig({ ...development, NODE_ENV: 'development' }).warnings).toEqual([]);
+      expect(parseConfig({}).warnings).toEqual([]);
+    });
   });
 
   it('reads webhook mode, admin ids and separate roles on PostgreSQL', () => {
