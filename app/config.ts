@@ -79,6 +79,7 @@ const env = z.object({
   RECOVERY_MAX_PER_DAY: positiveInt.default(3),
   TRUSTORS_PER_CONTACT: positiveInt.default(5),
   SMS_MAX_PER_PHONE_PER_DAY: positiveInt.default(10),
+  UPDATE_LEASE_SECONDS: positiveInt.default(60),
 });
 
 /** Every variable the service reads: deployment files may set these and nothing else. */
@@ -139,6 +140,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
       trustorsPerContact: e.TRUSTORS_PER_CONTACT,
     },
     smsMaxPerPhonePerDay: e.SMS_MAX_PER_PHONE_PER_DAY,
+    updateLeaseSeconds: e.UPDATE_LEASE_SECONDS,
   };
 }
 
