@@ -88,6 +88,7 @@ export function createBot(deps: BotDeps) {
     leaseSeconds: deps.updateLeaseSeconds,
     logger: deps.logger,
     isOutage: deps.isOutage,
+    stopping: deps.stopping,
   });
   bot.api.config.use(inbox.takeIn);
   bot.use(inbox.middleware);

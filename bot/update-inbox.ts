@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bot, BotError, type MiddlewareFn, type Transformer } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from 'pino';
@@ -18,82 +19,112 @@ export interface UpdateInboxDeps {
   updates: ProcessedUpdateRepository;
   /** The bot's own id (known once it is initialised, before any update). */
   botId(): number;
-  /** How long a process's hold on an update lasts unless renewed: a dead process's updates wait this long. */
+  /** How long this process holds an update unless it renews the hold. */
   leaseSeconds: number;
   logger: Logger;
+  /** Whether an error means the database or Redis is away: the update is then run again. */
   isOutage(err: unknown): boolean;
+  /** Aborted when the process stops: marks not yet written are given up then. */
+  stopping: AbortSignal;
 }
 
 /** Lapsed updates taken over per sweep; the next sweep takes the rest. */
 const TAKE_OVER_BATCH = 100;
+/** Waits between attempts at writing a mark: 1 s, doubling, at most 15 s. */
+const retryDelayMs = (attempt: number) => Math.min(1000 * 2 ** attempt, 15_000);
 
 /**
- * Each update is handled exactly once, even across a process that dies mid-update. An update
- * is marked `handling` by this process, under a lease it renews while it works, and `done`
- * once its handling has an outcome (success, or a bug that would only repeat); an outage
- * leaves it `handling` to be run again. A redelivery of a done update is a duplicate; one
- * held by a live process waits; one whose holder died (its lease lapsed) is taken over.
+ * Each update is handled to its end once, and none is lost with a process that dies
+ * mid-update. An update is marked `handling` by this process, under a lease it renews while
+ * it works, and `done` once its handling has an outcome (success, or a bug that would only
+ * repeat); an outage leaves it `handling`, to be run again. A redelivery of a done update is
+ * a duplicate; one held by a live process waits; one whose holder died is taken over.
  * Long polling: updates are stored with their payload before the messenger is told they
- * arrived, and `takeOverLapsed` runs those a dead process left.
+ * arrived, and `takeOverLapsed` finds those a dead process left.
  */
 export function updateInbox(deps: UpdateInboxDeps) {
   const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const holding = (): Holding => ({ botId: deps.botId(), holder, leaseSeconds: deps.leaseSeconds });
-  /** Update objects whose mark this process holds (taken in, taken over, or held through an outage). */
-  const owned = new WeakSet<Update>();
-  /** Handled, but the mark could not be written: a retry only writes it. */
-  const handled = new WeakSet<Update>();
+  /** Updates this process is handling, or has handled and not yet marked done. */
+  const inHand = new Set<number>();
 
-  async function take(update: Update): Promise<boolean> {
-    const id = update.update_id;
-    if (owned.has(update)) {
-      if ((await deps.updates.renew(holding(), [id])).length === 1) return true;
-      owned.delete(update);
-      deps.logger.info({ updateId: id }, 'update taken over by another process meanwhile');
-      return false;
-    }
+  async function take(id: number): Promise<boolean> {
     const claim = await deps.updates.claim(holding(), id);
     if (claim === 'in_hand') throw new UpdateInHand(id);
-    if (claim === 'done') {
-      deps.logger.info({ updateId: id }, 'duplicate update ignored');
-      return false;
-    }
-    owned.add(update);
-    return true;
+    if (claim === 'done') deps.logger.info({ updateId: id }, 'duplicate update ignored');
+    return claim === 'taken';
   }
 
   /** Renews the lease while the handling lasts, so no other process takes the update meanwhile. */
-  function keepLease(update: Update) {
+  function keepLease(id: number) {
     const timer = setInterval(
-      () => deps.updates.renew(holding(), [update.update_id]).catch(() => {}),
+      () => deps.updates.renew(holding(), [id]).catch(() => {}),
       (deps.leaseSeconds * 1000) / 3,
     );
     timer.unref();
     return () => clearInterval(timer);
   }
 
-  const finish = async (update: Update) => {
-    await deps.updates.finish(holding(), update.update_id);
-    owned.delete(update);
-  };
+  /**
+   * Marks the handled update done. If that fails (the database went away just now), the
+   * handling is not run again for it: the mark is written once the database answers, and a
+   * redelivery meanwhile is told the update is in hand.
+   */
+  async function settle(id: number) {
+    try {
+      await deps.updates.finish(holding(), id);
+      inHand.delete(id);
+    } catch (err) {
+      deps.logger.warn({ err: String(err), updateId: id }, 'could not mark an update done; trying again');
+      void settleLater(id);
+    }
+  }
+
+  async function settleLater(id: number) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await sleep(retryDelayMs(attempt), undefined, { signal: deps.stopping });
+      } catch {
+        deps.logger.warn({ updateId: id }, 'stopping: a handled update was not marked done');
+        return;
+      }
+      try {
+        await deps.updates.finish(holding(), id);
+        inHand.delete(id);
+        return;
+      } catch {
+        // Still away: the next attempt waits longer.
+      }
+    }
+  }
 
   const middleware: MiddlewareFn<BotContext> = async (ctx, next) => {
-    const { update } = ctx;
-    if (!(await take(update))) return;
-    if (handled.has(update)) return finish(update);
-    const stopRenewing = keepLease(update);
+    const id = ctx.update.update_id;
+    // Delivered again while this process still has it (a webhook retry, a sweep).
+    if (inHand.has(id)) throw new UpdateInHand(id);
+    inHand.add(id);
+    let taken = false;
+    try {
+      taken = await take(id);
+    } finally {
+      if (!taken) inHand.delete(id);
+    }
+    if (!taken) return;
+    const stopRenewing = keepLease(id);
+    let handled = false;
     try {
       await next();
+      handled = true;
     } catch (err) {
-      // An outage: the update is run again later, here or (the lease ended) by any process.
-      if (deps.isOutage(err)) await deps.updates.release(holding(), update.update_id).catch(() => {});
-      else await finish(update);
+      // A bug would only repeat: its outcome is final. An outage, though, is run again
+      // (held, or delivered again), by this process or, once the lease lapses, any other.
+      handled = !deps.isOutage(err);
       throw err;
     } finally {
       stopRenewing();
+      if (handled) await settle(id);
+      else inHand.delete(id);
     }
-    handled.add(update);
-    await finish(update);
   };
 
   /**
@@ -105,28 +136,24 @@ export function updateInbox(deps: UpdateInboxDeps) {
     const response = await prev(method, payload, signal);
     if (method !== 'getUpdates' || !response.ok) return response;
     const updates = response.result as Update[];
-    try {
-      const fresh = new Set(
-        await deps.updates.receive(
-          holding(),
-          updates.map((u) => ({ updateId: u.update_id, payload: u })),
-        ),
+    await deps.updates
+      .receive(
+        holding(),
+        updates.map((u) => ({ updateId: u.update_id, payload: u })),
+      )
+      .catch((err) =>
+        deps.logger.warn({ err: String(err) }, 'could not store fetched updates; handling them from memory'),
       );
-      for (const update of updates) if (fresh.has(update.update_id)) owned.add(update);
-    } catch (err) {
-      deps.logger.warn({ err: String(err) }, 'could not store fetched updates; handling them from memory');
-    }
     return response;
   };
 
   return {
     middleware,
     takeIn,
-    /** Takes over the updates dead processes left, with their payload; they are then handled as any update. */
+    /** Takes over the updates dead processes left, with their payload, to be handled as any update. */
     async takeOverLapsed(): Promise<Update[]> {
       const rows = await deps.updates.takeOverLapsed(holding(), TAKE_OVER_BATCH);
       const updates = rows.map((r) => r.payload as Update);
-      for (const update of updates) owned.add(update);
       if (updates.length > 0)
         deps.logger.warn(
           { updateIds: updates.map((u) => u.update_id) },

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../database';
 import { processedUpdates } from '../schema';
 
@@ -42,8 +42,9 @@ export function processedUpdateRepository(db: Executor) {
     },
 
     /**
-     * Takes an update to handle, in one conditional write: a new one, or one left `handling`
-     * by a process whose lease lapsed (it died). Not one that is done or held by a live process.
+     * Takes an update to handle, in one conditional write: a new one, one this holder marked
+     * before (taken in, taken over, or cut short by an outage), or one left `handling` by a
+     * process whose lease lapsed (it died). Not one that is done or held by a live process.
      */
     async claim(h: Holding, updateId: number): Promise<UpdateClaim> {
       const taken = await db
@@ -58,7 +59,7 @@ export function processedUpdateRepository(db: Executor) {
         .onConflictDoUpdate({
           target: [processedUpdates.botId, processedUpdates.updateId],
           set: { holder: h.holder, leaseUntil: leaseEnd(h.leaseSeconds) },
-          setWhere: and(handling, lapsed),
+          setWhere: and(handling, or(lapsed, eq(processedUpdates.holder, h.holder))),
         })
         .returning({ updateId: processedUpdates.updateId });
       if (taken.length === 1) return 'taken';
@@ -84,21 +85,6 @@ export function processedUpdateRepository(db: Executor) {
         )
         .returning({ updateId: processedUpdates.updateId });
       return rows.map((r) => r.updateId);
-    },
-
-    /** Ends the lease now, so the update can be taken at once (its handling met an outage). */
-    async release(h: Holding, updateId: number): Promise<void> {
-      await db
-        .update(processedUpdates)
-        .set({ leaseUntil: sql`now()` })
-        .where(
-          and(
-            eq(processedUpdates.botId, h.botId),
-            eq(processedUpdates.updateId, updateId),
-            eq(processedUpdates.holder, h.holder),
-            handling,
-          ),
-        );
     },
 
     /** The handling has its outcome: a redelivery is a duplicate from now on. */
