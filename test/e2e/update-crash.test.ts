@@ -57,14 +57,13 @@ async function startBot(delivery: 'polling' | 'webhook', databaseUrl: string, le
  * A person sends /start to a bot process whose database stops answering it right after the
  * update's mark is committed: the process is stuck mid-update, as one about to be killed.
  */
-async function stuckMidUpdate(delivery: 'polling' | 'webhook') {
+async function stuckMidUpdate(delivery: 'polling' | 'webhook', leaseSeconds: number) {
   const server = new URL(ADMIN_URL);
   const db = await tcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
   proxy = db;
   const proxied = new URL(t.databaseUrl);
   proxied.port = String(db.port);
-  // A lease longer than a process takes to start, so the next one starts while it holds.
-  const first = await startBot(delivery, proxied.toString(), 10);
+  const first = await startBot(delivery, proxied.toString(), leaseSeconds);
   const person = await t.sandbox.createPerson({ name: 'Анна' });
   const hung = db.hangAfter(MARK);
   const { updateId } = await t.sandbox.sendText(person.id, '/start');
@@ -74,6 +73,15 @@ async function stuckMidUpdate(delivery: 'polling' | 'webhook') {
     'the mark of the update, committed',
   );
   return { first, person, chat: chatWith(t.sandbox, person.id), updateId: updateId as number };
+}
+
+/** How many updates the messenger still keeps for the bot. */
+async function pendingUpdates(): Promise<number> {
+  const sandbox = t.service.sandbox as NonNullable<typeof t.service.sandbox>;
+  const info = (await (await fetch(`${sandbox.url}/bot${sandbox.token}/getWebhookInfo`)).json()) as {
+    result: { pending_update_count: number };
+  };
+  return info.result.pending_update_count;
 }
 
 async function kill(bot: Bot) {
@@ -97,7 +105,9 @@ async function answersOnceDone(chat: Chat, bot: Bot) {
 
 describe('a bot process killed right after it marked an update, before it answered', () => {
   it('long polling: the next process answers it exactly once, though the messenger has forgotten it', async () => {
-    const { first, chat } = await stuckMidUpdate('polling');
+    const { first, chat } = await stuckMidUpdate('polling', 10);
+    // The runner's next poll has confirmed it: the messenger will never deliver it again.
+    await waitFor(async () => (await pendingUpdates()) === 0, 'the messenger to forget the update');
     await kill(first);
     expect(await chat.botMessages()).toEqual([]);
     const second = await startBot('polling', t.databaseUrl, 2);
@@ -105,7 +115,8 @@ describe('a bot process killed right after it marked an update, before it answer
   }, 90_000);
 
   it('webhook: refused while its holder lives, then answered exactly once by the next process', async () => {
-    const { first, person, chat, updateId } = await stuckMidUpdate('webhook');
+    // A lease far longer than a process takes to start: the next one starts while it holds.
+    const { first, person, chat, updateId } = await stuckMidUpdate('webhook', 20);
     const second = await startBot('webhook', t.databaseUrl, 2);
     // The same update delivered to another process while the first holds it: "deliver it again later".
     const again = await fetch(second.url, {
