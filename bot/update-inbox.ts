@@ -28,6 +28,15 @@ export interface UpdateInboxDeps {
   stopping: AbortSignal;
 }
 
+/**
+ * What went wrong, without the failed query's parameters: drizzle puts them in its error's
+ * message, and here they are updates (messages, shared phone numbers).
+ */
+function reasonOf(err: unknown): string {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
 /** Lapsed updates taken over per sweep; the next sweep takes the rest. */
 const TAKE_OVER_BATCH = 100;
 /** Waits between attempts at writing a mark: 1 s, doubling, at most 15 s. */
@@ -75,7 +84,10 @@ export function updateInbox(deps: UpdateInboxDeps) {
       await deps.updates.finish(holding(), id);
       inHand.delete(id);
     } catch (err) {
-      deps.logger.warn({ err: String(err), updateId: id }, 'could not mark an update done; trying again');
+      deps.logger.warn(
+        { reason: reasonOf(err), updateId: id },
+        'could not mark an update done; trying again',
+      );
       void settleLater(id);
     }
   }
@@ -103,13 +115,14 @@ export function updateInbox(deps: UpdateInboxDeps) {
     // Delivered again while this process still has it (a webhook retry, a sweep).
     if (inHand.has(id)) throw new UpdateInHand(id);
     inHand.add(id);
-    let taken = false;
-    try {
-      taken = await take(id);
-    } finally {
-      if (!taken) inHand.delete(id);
+    const taken = await take(id).catch((err) => {
+      inHand.delete(id);
+      throw err;
+    });
+    if (!taken) {
+      inHand.delete(id);
+      return;
     }
-    if (!taken) return;
     const stopRenewing = keepLease(id);
     let handled = false;
     try {
@@ -142,7 +155,10 @@ export function updateInbox(deps: UpdateInboxDeps) {
         updates.map((u) => ({ updateId: u.update_id, payload: u })),
       )
       .catch((err) =>
-        deps.logger.warn({ err: String(err) }, 'could not store fetched updates; handling them from memory'),
+        deps.logger.warn(
+          { reason: reasonOf(err) },
+          'could not store fetched updates; handling them from memory',
+        ),
       );
     return response;
   };
@@ -183,7 +199,10 @@ export function recoverLapsedUpdates(
       .catch((err) =>
         err instanceof BotError
           ? bot.errorHandler(err)
-          : deps.logger.error({ err, updateId: update.update_id }, 'could not handle a recovered update'),
+          : deps.logger.error(
+              { reason: reasonOf(err), updateId: update.update_id },
+              'could not handle a recovered update',
+            ),
       )
       .finally(() => inHand.delete(handling));
     inHand.add(handling);
@@ -192,7 +211,7 @@ export function recoverLapsedUpdates(
     inbox
       .takeOverLapsed()
       .then((updates) => updates.forEach(handle))
-      .catch((err) => deps.logger.warn({ err: String(err) }, 'could not look for unfinished updates'));
+      .catch((err) => deps.logger.warn({ reason: reasonOf(err) }, 'could not look for unfinished updates'));
   void sweep();
   const timer = setInterval(sweep, deps.leaseSeconds * 1000);
   timer.unref();

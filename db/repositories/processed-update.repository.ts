@@ -20,11 +20,11 @@ export function processedUpdateRepository(db: Executor) {
   return {
     /**
      * Takes in updates fetched by long polling, with their payload, before the messenger is
-     * told they arrived. Returns the ids that were new: the others were seen before.
+     * told they arrived. One seen before is left as it is.
      */
-    async receive(h: Holding, updates: Array<{ updateId: number; payload: object }>): Promise<number[]> {
-      if (updates.length === 0) return [];
-      const rows = await db
+    async receive(h: Holding, updates: Array<{ updateId: number; payload: object }>): Promise<void> {
+      if (updates.length === 0) return;
+      await db
         .insert(processedUpdates)
         .values(
           updates.map((u) => ({
@@ -36,9 +36,7 @@ export function processedUpdateRepository(db: Executor) {
             payload: u.payload,
           })),
         )
-        .onConflictDoNothing()
-        .returning({ updateId: processedUpdates.updateId });
-      return rows.map((r) => r.updateId);
+        .onConflictDoNothing();
     },
 
     /**
