@@ -100,6 +100,7 @@ const env = z.object({
   RECOVERY_MAX_PER_DAY: positiveInt.default(3),
   TRUSTORS_PER_CONTACT: positiveInt.default(5),
   SMS_MAX_PER_PHONE_PER_DAY: positiveInt.default(10),
+  UPDATE_LEASE_SECONDS: positiveInt.default(60),
 });
 
 /** Every variable the service reads: deployment files may set these and nothing else. */
@@ -170,6 +171,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
     smsMaxPerPhonePerDay: e.SMS_MAX_PER_PHONE_PER_DAY,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     verifierKeyCacheSeconds: e.VERIFIER_KEY_CACHE_SECONDS,
+    updateLeaseSeconds: e.UPDATE_LEASE_SECONDS,
   };
 }
 

@@ -24,6 +24,7 @@ import { adminCommandMenu, publishCommandMenu } from '../bot/platform/command-me
 import { noticeWriter } from '../bot/platform/notice-writer';
 import { queueNotifier } from '../bot/platform/notifier';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
+import { recoverLapsedUpdates } from '../bot/update-inbox';
 import { verificationWords } from '../bot/verification-words';
 import { type Clock, systemClock } from '../core/clock';
 import { type DigitalIdService, digitalIdService } from '../core/digital-id/digital-id-service';
@@ -538,12 +539,13 @@ async function startBotRole(
   const admins = adminRepository(db);
   // Aborted first on stop, so updates held through an outage do not keep the process alive.
   const stopping = new AbortController();
-  const { bot, guardWebhook } = createBot({
+  const { bot, guardWebhook, inbox } = createBot({
     token: target.token,
     apiRoot: target.apiRoot,
     db,
     i18n,
     processedUpdates: processedUpdateRepository(db),
+    updateLeaseSeconds: config.updateLeaseSeconds,
     users,
     personalData: personalDataRepository(db, deriveKey(backend.masterKey, 'phone-hash')),
     linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp: backend.otp }),
@@ -592,6 +594,12 @@ async function startBotRole(
     await adminCommandMenu(bot.api, i18n, adminId, true).catch((err) =>
       logger.warn({ err: err.message, adminId }, 'could not show the admin menu'),
     );
+  // Updates a process that died left unfinished (stored by long polling) are handled here.
+  const recovery = recoverLapsedUpdates(bot, inbox, { leaseSeconds: config.updateLeaseSeconds, logger });
+  closers.push(async () => {
+    stopping.abort();
+    await recovery.stop();
+  });
   if (config.delivery.kind === 'webhook') {
     const { url, secret } = config.delivery;
     deps.http.post(

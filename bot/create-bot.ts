@@ -31,6 +31,7 @@ import { lateCallbackAnswers } from './platform/late-callback-answers';
 import type { Notifier } from './platform/notifier';
 import { telegramMessenger } from './platform/telegram-messenger';
 import { type UpdateFailureDeps, updateFailures } from './update-failures';
+import { updateInbox } from './update-inbox';
 
 export interface BotDeps {
   token: string;
@@ -38,6 +39,8 @@ export interface BotDeps {
   db: Database;
   i18n: I18n<FormContext>;
   processedUpdates: ProcessedUpdateRepository;
+  /** How long an update waits for its process, should that process die mid-update. */
+  updateLeaseSeconds: number;
   users: MessengerUserRepository;
   /** What unlinking erases. */
   personalData: PersonalDataRepository;
@@ -80,6 +83,17 @@ export function createBot(deps: BotDeps) {
   });
   // Updates of one chat run in order; different chats run concurrently.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  // Each update handled once, and none lost with a process that dies mid-update.
+  const inbox = updateInbox({
+    updates: deps.processedUpdates,
+    botId: () => bot.botInfo.id,
+    leaseSeconds: deps.updateLeaseSeconds,
+    logger: deps.logger,
+    isOutage: deps.isOutage,
+    stopping: deps.stopping,
+  });
+  bot.api.config.use(inbox.takeIn);
+  bot.use(inbox.middleware);
   bot.use(rememberUpdate(deps));
   bot.use(deps.i18n);
   bot.use(blockedGuard({ isAdmin: adminCheck(deps.admin) }));
@@ -131,5 +145,5 @@ export function createBot(deps: BotDeps) {
 
   const failures = updateFailures(bot, deps);
   bot.catch(failures.onError);
-  return { bot, guardWebhook: failures.webhook };
+  return { bot, guardWebhook: failures.webhook, inbox };
 }

@@ -5,6 +5,7 @@ import type { Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { BotContext, FormContext } from './context';
 import { localeFor } from './i18n';
+import { UpdateInHand } from './update-inbox';
 
 export interface UpdateFailureDeps {
   i18n: I18n<FormContext>;
@@ -15,9 +16,6 @@ export interface UpdateFailureDeps {
   /** Aborted when the process stops: held updates are given up then. */
   stopping: AbortSignal;
 }
-
-/** Updates being run again after an outage: their id may already be marked as seen. */
-export const heldUpdates = new WeakSet<Update>();
 
 /** Waits between attempts at a held update: 1 s, doubling, at most 15 s. */
 const holdDelayMs = (attempt: number) => Math.min(1000 * 2 ** attempt, 15_000);
@@ -43,6 +41,12 @@ export function updateFailures(bot: Bot<BotContext>, deps: UpdateFailureDeps) {
   }
 
   async function failed(err: BotError<BotContext>) {
+    // Not a failure: a live process holds the update, and it (or, should it die, whoever
+    // takes over its lapsed lease) handles it.
+    if (err.error instanceof UpdateInHand) {
+      deps.logger.info({ updateId: err.error.updateId }, 'update in hand elsewhere; left to its holder');
+      return;
+    }
     deps.metrics.handlerErrors.inc();
     deps.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, 'update handler failed');
     // The person blocked the bot: there is nobody to tell.
@@ -52,7 +56,6 @@ export function updateFailures(bot: Bot<BotContext>, deps: UpdateFailureDeps) {
 
   /** Runs the held update again until it goes through, fails for another reason, or we stop. */
   async function hold(update: Update) {
-    heldUpdates.add(update);
     for (let attempt = 0; ; attempt++) {
       try {
         await sleep(holdDelayMs(attempt), undefined, { signal: deps.stopping });
@@ -82,8 +85,9 @@ export function updateFailures(bot: Bot<BotContext>, deps: UpdateFailureDeps) {
 
   return {
     /**
-     * Wraps the webhook handler: in an outage it answers 503, so the messenger delivers the
-     * update again later; a bug is answered 200, since delivering it again would not help.
+     * Wraps the webhook handler: in an outage, or while another process holds the update, it
+     * answers 503, so the messenger delivers it again later; a bug is answered 200, since
+     * delivering it again would not help.
      */
     webhook<Req, Reply extends { code(status: number): { send(body?: unknown): unknown } }>(
       handle: (req: Req, reply: Reply) => Promise<unknown>,
@@ -93,6 +97,8 @@ export function updateFailures(bot: Bot<BotContext>, deps: UpdateFailureDeps) {
           return await handle(req, reply);
         } catch (err) {
           if (!(err instanceof BotError)) throw err;
+          // Held by a live process: delivered again later, it is done or that process died.
+          if (err.error instanceof UpdateInHand) return reply.code(503).send({ error: 'in_hand' });
           if (deps.isOutage(err.error)) {
             deps.logger.warn(
               { err: String(err.error), updateId: err.ctx.update.update_id },

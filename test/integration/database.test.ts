@@ -115,11 +115,60 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await countAccounts(handle.db)).toBe(before);
   });
 
-  it('remembers an update id once', async () => {
+  it('lets one process at a time handle an update, and a done one never again', async () => {
     const updates = processedUpdateRepository(handle.db);
-    expect(await updates.markFirstSeen(42, 1001)).toBe(true);
-    expect(await updates.markFirstSeen(42, 1001)).toBe(false);
-    expect(await updates.markFirstSeen(43, 1001)).toBe(true);
+    const a = { botId: 42, holder: 'a', leaseSeconds: 60 };
+    const b = { ...a, holder: 'b' };
+    expect(await updates.claim(a, 1001)).toBe('taken');
+    expect(await updates.claim(b, 1001)).toBe('in_hand');
+    // Its holder may take it again (after an outage cut its handling short).
+    expect(await updates.claim(a, 1001)).toBe('taken');
+    expect(await updates.claim({ ...b, botId: 43 }, 1001)).toBe('taken');
+    expect(await updates.renew(b, [1001])).toEqual([]);
+    expect(await updates.renew(a, [1001])).toEqual([1001]);
+    await updates.finish(a, 1001);
+    expect(await updates.claim(b, 1001)).toBe('done');
+    expect(await updates.renew(a, [1001])).toEqual([]);
+  });
+
+  it("lets another process take over an update whose holder's lease lapsed, once", async () => {
+    const updates = processedUpdateRepository(handle.db);
+    const dead = { botId: 44, holder: 'dead', leaseSeconds: -1 };
+    const live = { ...dead, holder: 'live', leaseSeconds: 60 };
+    expect(await updates.claim(dead, 2001)).toBe('taken');
+    expect(await updates.claim(live, 2001)).toBe('taken');
+    expect(await updates.claim({ ...live, holder: 'third' }, 2001)).toBe('in_hand');
+    // The dead holder's mark is no longer its own: it must not finish it.
+    await updates.finish(dead, 2001);
+    expect(await updates.claim({ ...live, holder: 'third' }, 2001)).toBe('in_hand');
+  });
+
+  it('keeps updates taken in by long polling, and hands those of a dead process to one other', async () => {
+    const updates = processedUpdateRepository(handle.db);
+    const dead = { botId: 45, holder: 'dead', leaseSeconds: -1 };
+    const payload = (id: number, text = '/start') => ({ update_id: id, message: { text } });
+    await updates.receive(dead, [{ updateId: 3002, payload: payload(3002) }]);
+    await updates.receive(dead, [
+      { updateId: 3001, payload: payload(3001) },
+      { updateId: 3002, payload: payload(3002, 'a second copy') },
+    ]);
+    const [first, second] = [
+      { ...dead, holder: 'first', leaseSeconds: 60 },
+      { ...dead, holder: 'second', leaseSeconds: 60 },
+    ];
+    const [taken, again] = await Promise.all([
+      updates.takeOverLapsed(first, 10),
+      updates.takeOverLapsed(second, 10),
+    ]);
+    expect([...taken, ...again].sort((x, y) => x.updateId - y.updateId)).toEqual([
+      { updateId: 3001, payload: payload(3001) },
+      { updateId: 3002, payload: payload(3002) },
+    ]);
+    const holder = taken.some((u) => u.updateId === 3001) ? first : second;
+    await updates.finish(holder, 3001);
+    expect(await updates.claim(dead, 3001)).toBe('done');
+    expect(await updates.claim(dead, 3002)).toBe('in_hand');
+    expect(await updates.takeOverLapsed(first, 10)).toEqual([]);
   });
 
   it('spends a QR once, only while its session is live, and forgets the mark once it expired', async () => {

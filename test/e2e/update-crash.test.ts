@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Chat, chatWith } from '../support/chat';
+import { freePort } from '../support/ports';
+import { ADMIN_URL } from '../support/postgres';
+import { startRoleProcess, startTestService, type TestService } from '../support/service';
+import { tcpProxy } from '../support/tcp-proxy';
+import { waitFor } from '../support/wait';
+
+const KEY = randomBytes(32).toString('base64');
+const SECRET = randomBytes(16).toString('hex');
+/** The statement that records an update as taken in: the crash comes right after it. */
+const MARK = 'insert into "processed_updates"';
+const GREETING = 'Здравствуйте';
+
+let t: TestService;
+let sql: postgres.Sql;
+let proxy: Awaited<ReturnType<typeof tcpProxy>> | undefined;
+/** Processes a test started, killed afterwards if it failed before stopping them. */
+const running = new Set<Bot>();
+beforeAll(async () => {
+  // The sandbox, API and worker here; bot processes of their own, killed and started.
+  t = await startTestService({ ROLES: 'api,worker,sandbox', KEY_ENCRYPTION_KEY: KEY });
+  sql = postgres(t.databaseUrl, { max: 1, onnotice: () => {} });
+});
+afterEach(async () => {
+  for (const bot of running) await kill(bot);
+  await proxy?.close();
+});
+afterAll(async () => {
+  await sql?.end();
+  await t?.stop();
+});
+
+type Bot = Awaited<ReturnType<typeof startBot>>;
+
+/** A bot process taking updates by long polling or by webhook, reaching PostgreSQL at `databaseUrl`. */
+async function startBot(delivery: 'polling' | 'webhook', databaseUrl: string, leaseSeconds: number) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/telegram-webhook`;
+  const started = startRoleProcess(t, {
+    ROLES: 'bot',
+    KEY_ENCRYPTION_KEY: KEY,
+    DATABASE_URL: databaseUrl,
+    UPDATE_LEASE_SECONDS: String(leaseSeconds),
+    PORT: String(port),
+    ...(delivery === 'webhook' ? { WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET } : {}),
+  });
+  const bot = { ...started, url };
+  running.add(bot);
+  await started.ready;
+  return bot;
+}
+
+/**
+ * A person sends /start to a bot process whose database stops answering it right after the
+ * update's mark is committed: the process is stuck mid-update, as one about to be killed.
+ */
+async function stuckMidUpdate(delivery: 'polling' | 'webhook', leaseSeconds: number) {
+  const server = new URL(ADMIN_URL);
+  const db = await tcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  proxy = db;
+  const proxied = new URL(t.databaseUrl);
+  proxied.port = String(db.port);
+  const first = await startBot(delivery, proxied.toString(), leaseSeconds);
+  const person = await t.sandbox.createPerson({ name: 'Анна' });
+  const hung = db.hangAfter(MARK);
+  const { updateId } = await t.sandbox.sendText(person.id, '/start');
+  await hung;
+  await waitFor(
+    async () => (await sql`select 1 from processed_updates where update_id = ${updateId}`).length === 1,
+    'the mark of the update, committed',
+  );
+  return { first, person, chat: chatWith(t.sandbox, person.id), updateId: updateId as number };
+}
+
+/** How many updates the messenger still keeps for the bot. */
+async function pendingUpdates(): Promise<number> {
+  const sandbox = t.service.sandbox as NonNullable<typeof t.service.sandbox>;
+  const info = (await (await fetch(`${sandbox.url}/bot${sandbox.token}/getWebhookInfo`)).json()) as {
+    result: { pending_update_count: number };
+  };
+  return info.result.pending_update_count;
+}
+
+async function kill(bot: Bot) {
+  bot.child.kill('SIGKILL');
+  await bot.exited;
+  running.delete(bot);
+}
+
+/** Waits for the answer, stops the process (whatever it has in hand finishes), and counts the answers. */
+async function answersOnceDone(chat: Chat, bot: Bot) {
+  await waitFor(
+    async () => (await chat.botMessages()).some((m) => m.text?.startsWith(GREETING)),
+    'the answer to /start',
+    45_000,
+  );
+  bot.child.kill('SIGTERM');
+  await bot.exited;
+  running.delete(bot);
+  return (await chat.botMessages()).filter((m) => m.text?.startsWith(GREETING)).length;
+}
+
+describe('a bot process killed right after it marked an update, before it answered', () => {
+  it('long polling: the next process answers it exactly once, though the messenger has forgotten it', async () => {
+    const { first, chat } = await stuckMidUpdate('polling', 10);
+    // The runner's next poll has confirmed it: the messenger will never deliver it again.
+    await waitFor(async () => (await pendingUpdates()) === 0, 'the messenger to forget the update');
+    await kill(first);
+    expect(await chat.botMessages()).toEqual([]);
+    const second = await startBot('polling', t.databaseUrl, 2);
+    expect(await answersOnceDone(chat, second)).toBe(1);
+  }, 90_000);
+
+  it('webhook: refused while its holder lives, then answered exactly once by the next process', async () => {
+    // A lease far longer than a process takes to start: the next one starts while it holds.
+    const { first, person, chat, updateId } = await stuckMidUpdate('webhook', 20);
+    const second = await startBot('webhook', t.databaseUrl, 2);
+    // The same update delivered to another process while the first holds it: "deliver it again later".
+    const again = await fetch(second.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify({
+        update_id: updateId,
+        message: {
+          message_id: 1,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: person.id, type: 'private', first_name: person.firstName },
+          from: { id: person.id, is_bot: false, first_name: person.firstName },
+          text: '/start',
+        },
+      }),
+    });
+    expect(again.status).toBe(503);
+    await kill(first);
+    expect(await chat.botMessages()).toEqual([]);
+    expect(await answersOnceDone(chat, second)).toBe(1);
+  }, 90_000);
+});
