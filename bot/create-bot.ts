@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { withLogContext } from '../app/log-context';
 import type { AccountLinking } from '../core/identity/account-linking';
+import type { PersonLeaves } from '../core/identity/person-leaves';
 import type { TrustedContactService } from '../core/trusted-contact/trusted-contact-service';
 import type { Database } from '../db/database';
 import { conversationStorage } from '../db/repositories/conversation-storage';
@@ -14,7 +15,7 @@ import type { MessengerUserRepository } from '../db/repositories/messenger-user.
 import { personalDataRepository } from '../db/repositories/personal-data.repository';
 import type { ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
 import type { BotContext, FormContext } from './context';
-import { type AdminFeatureDeps, adminCheck, adminFeature } from './features/admin/admin.feature';
+import { type AdminFeatureDeps, adminFeature } from './features/admin/admin.feature';
 import { type BroadcastFeatureDeps, broadcastFeature } from './features/admin/broadcast';
 import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-id/digital-id.feature';
 import { showEndedScreen } from './features/digital-id/qr-screen';
@@ -41,6 +42,8 @@ export interface BotDeps {
   users: MessengerUserRepository;
   linking: AccountLinking;
   trustedContact: TrustedContactService;
+  /** Unlinking and blocking end the same things. */
+  leave: PersonLeaves;
   notifier: Notifier;
   digitalId: Omit<DigitalIdFeatureDeps, 'messenger'>;
   verifier: Omit<VerifierFeatureDeps, 'download'>;
@@ -80,7 +83,7 @@ export function createBot(deps: BotDeps) {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(rememberUpdate(deps));
   bot.use(deps.i18n);
-  bot.use(blockedGuard({ isAdmin: adminCheck(deps.admin) }));
+  bot.use(blockedGuard({ isAdmin: deps.admin.service.isAdmin }));
   bot.use(
     conversations<BotContext, FormContext>({
       storage: { type: 'key', version: 1, adapter: conversationStorage(deps.db) },
@@ -95,9 +98,7 @@ export function createBot(deps: BotDeps) {
       apiPlugins: [conversationApi],
       afterLink: (accountId) => deps.trustedContact.onLinked(accountId),
       afterUnlink: async (accountId, userId) => {
-        await deps.trustedContact.endAllOf(accountId, 'unlinked');
-        const live = await deps.admin.admins.liveSessionOf(userId);
-        const ended = live ? await deps.digitalId.digitalId.revoke(live, 'the account was unlinked') : null;
+        const ended = await deps.leave({ userId, accountId }, 'unlinked');
         if (ended) await showEndedScreen(telegramMessenger(bot.api), deps.digitalId.screen, ended);
         await personalDataRepository(deps.db).forget(userId, deps.admin.clock.now());
       },
@@ -115,7 +116,7 @@ export function createBot(deps: BotDeps) {
       i18n: deps.i18n,
       apiPlugins: [conversationApi],
       clock: deps.admin.clock,
-      isAdmin: adminCheck(deps.admin),
+      isAdmin: deps.admin.service.isAdmin,
     }),
   );
   bot.use(

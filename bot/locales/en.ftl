@@ -387,6 +387,34 @@ admin-whois =
     Roles: { $roles }
     Blocked: { $blocked }
     Live Digital ID: { $session }
+# Admin texts that were hard-coded in the bot: usage lines, the whois account line, key lines,
+# and /block's confirmation naming what blocking ends.
+admin-usage-whois = /whois <phone | id | @username>
+admin-usage-revoke = /revoke <person>
+admin-usage-block = /block <person> <reason>
+admin-usage-unblock = /unblock <person>
+admin-usage-grant = /grant <person> <admin|verifier>
+admin-usage-revoke_role = /revoke_role <person> <admin|verifier>
+admin-usage-audit = /audit [person]
+admin-usage-remove_key = /remove_key <kid>
+admin-whois-account = { $id }, { $phone }, { $confirmed ->
+        [yes] confirmed
+       *[no] not confirmed
+    }, born { $year }
+admin-key-line = kid { $kid } · { $status } · created { $created }{ $retired ->
+        [none] {""}
+       *[other] {" "}· retired { $retired }
+    }
+admin-confirm-block =
+    Block { $who }? Reason: { $reason }.
+    Blocking ends:
+    • the live Digital ID: { $session ->
+        [yes] yes, its QR codes stop confirming at once
+       *[no] none
+    }
+    • trusted-contact relationships: { $relationships }
+    • pending recovery requests on them: { $recoveries } (they are cancelled)
+    The person is refused by every service until unblocked.
 admin-audit-empty = No records.
 admin-button-older = ⬅️ Older
 admin-button-newer = Newer ➡️

@@ -387,6 +387,34 @@ admin-whois =
     Роли: { $roles }
     Блокировка: { $blocked }
     Живой Цифровой ID: { $session }
+# Admin texts that were hard-coded in the bot: usage lines, the whois account line, key lines,
+# and /block's confirmation naming what blocking ends.
+admin-usage-whois = /whois <телефон | id | @username>
+admin-usage-revoke = /revoke <человек>
+admin-usage-block = /block <человек> <причина>
+admin-usage-unblock = /unblock <человек>
+admin-usage-grant = /grant <человек> <admin|verifier>
+admin-usage-revoke_role = /revoke_role <человек> <admin|verifier>
+admin-usage-audit = /audit [человек]
+admin-usage-remove_key = /remove_key <kid>
+admin-whois-account = { $id }, { $phone }, { $confirmed ->
+        [yes] подтверждена
+       *[no] не подтверждена
+    }, { $year } г. р.
+admin-key-line = kid { $kid } · { $status } · создан { $created }{ $retired ->
+        [none] {""}
+       *[other] {" "}· выведен { $retired }
+    }
+admin-confirm-block =
+    Заблокировать { $who }? Причина: { $reason }.
+    Блокировка завершит:
+    • живой Цифровой ID: { $session ->
+        [yes] есть, его QR-коды сразу перестанут подтверждаться
+       *[no] нет
+    }
+    • связи «доверенный контакт»: { $relationships }
+    • ожидающие запросы на восстановление по ним: { $recoveries } (будут отменены)
+    Во всех сервисах человек будет получать отказ, пока его не разблокируют.
 admin-audit-empty = Записей нет.
 admin-button-older = ⬅️ Раньше
 admin-button-newer = Позже ➡️
