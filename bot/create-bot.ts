@@ -112,7 +112,6 @@ export function createBot(deps: BotDeps) {
   bot.use(
     broadcastFeature({
       ...deps.broadcast,
-      db: deps.db,
       i18n: deps.i18n,
       apiPlugins: [conversationApi],
       clock: deps.admin.clock,
