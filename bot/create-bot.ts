@@ -25,6 +25,7 @@ import { menuFeature } from './features/menu';
 import { trustedContactFeature } from './features/trusted-contact/trusted-contact.feature';
 import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/verifier.feature';
 import { blockedGuard } from './middleware/blocked-guard';
+import { privateOnly } from './middleware/private-only';
 import { rememberUpdate } from './middleware/remember-update';
 import { adminCommandMenu } from './platform/command-menu';
 import { fileDownloader } from './platform/file-download';
@@ -83,7 +84,13 @@ export function createBot(deps: BotDeps) {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(rememberUpdate(deps));
   bot.use(deps.i18n);
-  bot.use(blockedGuard({ isAdmin: deps.admin.service.isAdmin }));
+  bot.use(
+    blockedGuard({
+      isAdmin: deps.admin.service.isAdmin,
+      isBlocked: async (userId) => Boolean((await deps.users.findById(userId))?.blockedAt),
+    }),
+  );
+  bot.use(privateOnly());
   bot.use(
     conversations<BotContext, FormContext>({
       storage: { type: 'key', version: 1, adapter: conversationStorage(deps.db) },

@@ -98,6 +98,9 @@ contact-unexpected =
 unsupported-message =
     I do not handle messages like this. Open the menu: /start.
 
+# Groups: personal services work only in a private chat with the bot
+private-only = This is done only in a private chat with me: write to { $bot }.
+
 error-generic =
     The service is temporarily unavailable. Please try again in a minute.
 

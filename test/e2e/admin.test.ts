@@ -149,6 +149,7 @@ describe('admin commands', () => {
     await anna.chat.tap(invitation.entry.messageId, invitation.data);
     await anna.chat.waitForText('вы доверенный контакт для Мария П.');
     expect((await portal(t, 'POST', '', { accountId: 'demo-04' })).status).toBe(202);
+    await buttonOf(anna.chat, 'rc:ok:');
     const photo = await openDigitalId(anna.chat, 'student');
 
     const asked = await boss.ask('/block +79990000002 подозрение на мошенничество', 'Заблокировать');
@@ -181,7 +182,7 @@ describe('admin commands', () => {
       const entry = (await anna.chat.botMessages()).find((m) => m.messageId === photo.messageId);
       return entry?.caption?.includes('Сессия прекращена');
     }, 'the ended screen');
-    await maria.chat.waitForText('Анна');
+    await maria.chat.waitForText('У вас больше нет доверенного контакта');
     expect((await maria.chat.ask('/contact', OVERVIEW)).text).not.toContain('Анна');
     const refusal =
       'Доступ к сервисам для вас приостановлен. Если это ошибка, обратитесь в поддержку Госуслуг.';
