@@ -526,6 +526,10 @@ async function startBotRole(
       queueSummary: backend.queueCounts,
       verificationsToday: () => backend.tally.today(),
     },
+    menu: {
+      qrRefreshSeconds: config.digitalId.qrRefreshSeconds,
+      trustorsPerContact: config.trustedContact.trustorsPerContact,
+    },
     broadcast: {
       broadcasts: broadcastRepository(db),
       start: broadcastJobs({ queue: backend.outgoingQueue, progressEveryMs: BROADCAST_PROGRESS_MS }).start,

@@ -21,7 +21,7 @@ import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-
 import { showEndedScreen } from './features/digital-id/qr-screen';
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
-import { menuFeature } from './features/menu';
+import { type MenuSettings, menuFeature } from './features/menu';
 import { trustedContactFeature } from './features/trusted-contact/trusted-contact.feature';
 import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/verifier.feature';
 import { blockedGuard } from './middleware/blocked-guard';
@@ -50,6 +50,7 @@ export interface BotDeps {
   verifier: Omit<VerifierFeatureDeps, 'download'>;
   admin: Omit<AdminFeatureDeps, 'messenger' | 'adminMenu'>;
   broadcast: Pick<BroadcastFeatureDeps, 'broadcasts' | 'start'>;
+  menu: MenuSettings;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
   isOutage: UpdateFailureDeps['isOutage'];
@@ -96,7 +97,7 @@ export function createBot(deps: BotDeps) {
       storage: { type: 'key', version: 1, adapter: conversationStorage(deps.db) },
     }),
   );
-  bot.use(menuFeature());
+  bot.use(menuFeature(deps.menu));
   bot.use(
     linkAccountFeature({
       linking: deps.linking,
