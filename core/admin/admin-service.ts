@@ -32,7 +32,7 @@ export type Confirmed =
   | { action: 'stale' };
 
 /**
- * The admin's actions (PRODUCT.md §4), whatever chat they come from. Destructive ones are
+ * The admin's actions (PRODUCT.md §4), whatever messenger asks for them. Destructive ones are
  * proposed first and carried out when the proposing admin confirms, once, within
  * CONFIRMATION_SECONDS; every change is written with its audit row in one transaction by the store.
  */
