@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_COMMANDS } from '../../bot/features/admin/admin.feature';
-import { auditEvents } from '../../db/schema';
+import { auditEvents, digitalIdSessions } from '../../db/schema';
 import { buttonOf, type Chat, chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
@@ -202,17 +202,28 @@ describe('admin commands', () => {
 
   it('writes each change with its audit row: when the row cannot be written, the change is undone', async () => {
     const ivan = await linkedPerson(t, 'Иван', '+79990000001');
-    const photo = await openDigitalId(ivan.chat, 'adult');
+    await openDigitalId(ivan.chat, 'adult');
+    expect((await boss.ask('/grant +79990000001 admin', 'Роль')).text).toContain('выдана');
     const kidBefore = await activeKid();
-    const actions = ['grant', 'whois', 'block', 'revoke'].map((a) => `admin.${a}`);
-    const rows = () => Promise.all(actions.map((a) => auditRows(a, undefined, 'demo-01')));
+    const retired = (await t.service.backend!.keys.published()).find((k) => k.status === 'retired')?.kid;
+    clock.advance(120); // the retired key's tokens have all expired: it may be removed
+    const actions = ['grant', 'revoke_role', 'whois', 'block', 'revoke'].map((a) => `admin.${a}`);
+    const rows = async () => [
+      ...(await Promise.all(actions.map((a) => auditRows(a, undefined, 'demo-01')))),
+      await auditRows('admin.remove_key', String(retired)),
+    ];
     const rowsBefore = await rows();
     const failure = 'Сервис временно недоступен. Попробуйте ещё раз через минуту.';
     // The audit trail refuses admin rows, as a full disk or a broken constraint would.
     for (const statement of REFUSE_ADMIN_AUDIT) await t.database.db.execute(sql.raw(statement));
     try {
-      expect((await boss.say('/grant +79990000001 verifier')).text).toBe(failure);
-      expect((await boss.say('/whois +79990000001')).text).toBe(failure);
+      for (const command of [
+        '/grant +79990000001 verifier',
+        '/revoke_role +79990000001 admin',
+        '/whois +79990000001',
+        `/remove_key ${retired}`,
+      ])
+        expect((await boss.say(command)).text).toBe(failure);
       for (const command of ['/block +79990000001 проверка', '/revoke +79990000001', '/rotate_key']) {
         const asked = await boss.ask(command, '?');
         const { data } = await buttonOf(boss, 'adm:ok:');
@@ -222,20 +233,32 @@ describe('admin commands', () => {
       await t.database.db.execute(sql.raw('drop trigger refuse_admin_audit on audit_events'));
     }
     // Nothing changed, and no audit row claims it did.
-    expect(await t.service.backend!.roles.hasRole(ivan.person.id, 'verifier')).toBe(false);
+    const roles = t.service.backend!.roles;
+    expect(await roles.hasRole(ivan.person.id, 'verifier')).toBe(false);
+    expect(await roles.hasRole(ivan.person.id, 'admin')).toBe(true);
     expect((await ivan.chat.say('/start')).text).toContain('Здравствуйте');
-    expect(
-      (await verifyByApi(t, await newVerifierKey(t), { qr: (await qrOf(t, photo)).url, scenario: 'adult' }))
-        .body.result,
-    ).toBe('confirmed');
+    const [session] = await t.database.db
+      .select({ status: digitalIdSessions.status })
+      .from(digitalIdSessions)
+      .where(eq(digitalIdSessions.messengerUserId, ivan.person.id));
+    expect(session?.status).toBe('live');
     expect(await activeKid()).toBe(kidBefore);
+    expect((await t.service.backend!.keys.published()).map((k) => k.kid)).toContain(retired);
     expect(await rows()).toEqual(rowsBefore);
 
     // With the trail writable, each change happens and its row is there.
-    expect((await boss.ask('/grant +79990000001 verifier', 'Роль')).text).toContain('выдана');
+    expect((await boss.ask('/revoke_role +79990000001 admin', 'Роль')).text).toContain('забрана');
     await confirmed('/revoke +79990000001', 'отвечают «отозван»');
-    const [grants, , , revokes] = rowsBefore as number[];
-    expect(await rows()).toEqual([(grants ?? 0) + 1, rowsBefore[1], rowsBefore[2], (revokes ?? 0) + 1]);
+    expect((await boss.ask(`/remove_key ${retired}`, 'Ключ')).text).toContain('снят с публикации');
+    const [grants, revokedRoles, whois, blocks, revokes, removals] = rowsBefore;
+    expect(await rows()).toEqual([
+      grants,
+      Number(revokedRoles) + 1,
+      whois,
+      blocks,
+      Number(revokes) + 1,
+      Number(removals) + 1,
+    ]);
   });
 
   it('shows every admin action in /audit, paged with buttons', async () => {
@@ -256,7 +279,16 @@ describe('admin commands', () => {
       }, 'the older page');
     }
     expect([...seen].sort()).toEqual(
-      ['block', 'grant', 'revoke', 'revoke_role', 'rotate_key', 'unblock', 'verifier_key'].sort(),
+      [
+        'block',
+        'grant',
+        'remove_key',
+        'revoke',
+        'revoke_role',
+        'rotate_key',
+        'unblock',
+        'verifier_key',
+      ].sort(),
     );
   });
 
