@@ -16,9 +16,6 @@ export interface AdminDeps {
   timing: { tokenTtlSeconds: number; skewSeconds: number };
 }
 
-/** How long a confirmation button works. */
-export const CONFIRMATION_SECONDS = 300;
-
 type Fail<C extends string> = { ok: false; code: C };
 const fail = <C extends string>(code: C): Fail<C> => ({ ok: false, code });
 
@@ -39,11 +36,8 @@ export type Confirmed =
 export function adminService(deps: AdminDeps) {
   const { store } = deps;
   const act = (adminUserId: number): AdminAct => ({ adminUserId, at: deps.clock.now() });
-  const propose = (adminUserId: number, action: string, payload: Record<string, string | number>) => {
-    const at = deps.clock.now();
-    const expiresAt = new Date(at.getTime() + CONFIRMATION_SECONDS * 1000);
-    return store.propose(adminUserId, action, payload, at, expiresAt);
-  };
+  const propose = (adminUserId: number, action: string, payload: Record<string, string | number>) =>
+    store.propose(adminUserId, action, payload, deps.clock.now());
   const isBootstrap = (user: MessengerUser | null) => user !== null && deps.bootstrapAdmins.includes(user.id);
 
   return {

@@ -62,6 +62,9 @@ export interface AuditLine {
 
 export type ConfirmationPayload = Record<string, string | number>;
 
+/** How long a confirmation button works, unless the proposal says otherwise. */
+export const CONFIRMATION_SECONDS = 300;
+
 /**
  * What admins read and change. Every change is one transaction that writes its audit row with
  * it: the row exists exactly when the change happened, and a change that fails leaves neither.
@@ -77,12 +80,13 @@ export interface AdminStore {
   /** Messenger users whose linked account holds the role. */
   usersWithRole(role: StaffRole): Promise<number[]>;
 
+  /** A destructive action waiting for its confirmation, for `ttlSeconds` [CONFIRMATION_SECONDS]. */
   propose(
     adminUserId: number,
     action: string,
     payload: ConfirmationPayload,
     at: Date,
-    expiresAt: Date,
+    ttlSeconds?: number,
   ): Promise<string>;
   /** The confirmation, used up: only by the admin who asked, once, before it expires. */
   confirm(

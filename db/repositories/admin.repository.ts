@@ -1,5 +1,10 @@
 import { and, count, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { AdminAct, AdminStore, Person } from '../../core/admin/admin-store';
+import {
+  type AdminAct,
+  type AdminStore,
+  CONFIRMATION_SECONDS,
+  type Person,
+} from '../../core/admin/admin-store';
 import type { PersonRef } from '../../core/admin/person-ref';
 import type { Database, Executor } from '../database';
 import { loadAccounts } from '../registry/import-registry';
@@ -206,7 +211,8 @@ export function adminRepository(deps: { db: Database; keys: SigningKeyRepository
       return rows.map((r) => r.userId);
     },
 
-    async propose(adminUserId, action, payload, at, expiresAt) {
+    async propose(adminUserId, action, payload, at, ttlSeconds = CONFIRMATION_SECONDS) {
+      const expiresAt = new Date(at.getTime() + ttlSeconds * 1000);
       const [row] = await db
         .insert(adminConfirmations)
         .values({ adminUserId, action, payload, createdAt: at, expiresAt })
@@ -341,3 +347,5 @@ export function adminRepository(deps: { db: Database; keys: SigningKeyRepository
     },
   };
 }
+
+export type AdminRepository = ReturnType<typeof adminRepository>;
