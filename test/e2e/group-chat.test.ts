@@ -24,6 +24,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** The tables whose content differs between two states. */
+const changedTables = (before: Record<string, string>, after: Record<string, string>) =>
+  Object.keys({ ...before, ...after }).filter((name) => before[name] !== after[name]);
+
 /**
  * Everything the service keeps, as one digest per table. The update-id marks change with
  * every update by design; anything else changing is a personal flow that ran.
@@ -45,6 +49,14 @@ async function serviceState(): Promise<Record<string, string>> {
   return state;
 }
 
+/**
+ * Waits until what each chat's last update wrote is written: a form's state is saved after its
+ * last answer, and a chat's updates run one after another, so the answer to one more shows it.
+ */
+async function settled(...chats: Chat[]) {
+  for (const chat of chats) await chat.say('/help');
+}
+
 describe('in a group chat', () => {
   it('answers each personal command and button with one line, sends no SMS and changes nothing', async () => {
     const ivan = await linkedPerson(t, 'Иван', '+79990000001');
@@ -55,6 +67,7 @@ describe('in a group chat', () => {
       members: [ivan.person.id, newcomer.id],
     });
     const chat = groupChatWith(t.sandbox, group.id);
+    await settled(ivan.chat);
     const smsBefore = (await t.sandbox.sms()).length;
     const stateBefore = await serviceState();
 
@@ -80,7 +93,7 @@ describe('in a group chat', () => {
     expect((await chat.botMessages()).length).toBe(answered + 1);
 
     expect((await t.sandbox.sms()).length).toBe(smsBefore);
-    expect(await serviceState()).toEqual(stateBefore);
+    expect(changedTables(stateBefore, await serviceState())).toEqual([]);
     expect((await t.sandbox.chat(newcomer.id)).messages).toEqual([]);
     // Ivan is still linked: in private, /id offers his Digital ID.
     expect((await ivan.chat.say('/id')).text).toContain('Выберите');
@@ -97,6 +110,7 @@ describe('in a group chat', () => {
     await boss.waitForText('Заблокирован:');
     const refusal =
       'Доступ к сервисам для вас приостановлен. Если это ошибка, обратитесь в поддержку Госуслуг.';
+    await settled(ivan.chat, boss, anna.chat);
     const stateBefore = await serviceState();
 
     const privately = (await anna.chat.botMessages()).length;
@@ -118,6 +132,6 @@ describe('in a group chat', () => {
     await t.sandbox.sendGroupText(group.id, anna.person.id, 'привет');
     await chat.say(ivan.person.id, '/help');
     expect((await anna.chat.botMessages()).length).toBe(privately + 1);
-    expect(await serviceState()).toEqual(stateBefore);
+    expect(changedTables(stateBefore, await serviceState())).toEqual([]);
   });
 });
