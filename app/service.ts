@@ -26,11 +26,13 @@ import { queueNotifier } from '../bot/platform/notifier';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
 import { recoverLapsedUpdates } from '../bot/update-inbox';
 import { verificationWords } from '../bot/verification-words';
+import { adminService } from '../core/admin/admin-service';
 import { type Clock, systemClock } from '../core/clock';
 import { type DigitalIdService, digitalIdService } from '../core/digital-id/digital-id-service';
 import { nodeEd25519 } from '../core/digital-id/ed25519';
 import { accountLinking } from '../core/identity/account-linking';
 import { moscowDate } from '../core/identity/calendar';
+import { personLeaves } from '../core/identity/person-leaves';
 import { type OtpService, otpService } from '../core/otp/otp-service';
 import {
   type TrustedContactService,
@@ -536,7 +538,23 @@ async function startBotRole(
   const { db } = backend.database;
   const { i18n } = backend;
   const users = messengerUserRepository(db);
-  const admins = adminRepository(db);
+  const admins = adminRepository({ db, keys: backend.keys });
+  const leave = personLeaves({
+    liveSessionOf: admins.liveSessionOf,
+    revokeSession: backend.digitalId.revoke,
+    endRelationships: backend.trustedContact.endAllOf,
+  });
+  const admin = adminService({
+    store: admins,
+    bootstrapAdmins: config.adminIds,
+    hasAdminRole: (userId) => backend.roles.hasRole(userId, 'admin'),
+    leave,
+    clock: deps.clock,
+    timing: {
+      tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
+      skewSeconds: config.digitalId.verifyClockSkewSeconds,
+    },
+  });
   // Aborted first on stop, so updates held through an outage do not keep the process alive.
   const stopping = new AbortController();
   const { bot, guardWebhook, inbox } = createBot({
@@ -550,26 +568,23 @@ async function startBotRole(
     personalData: personalDataRepository(db, deriveKey(backend.masterKey, 'phone-hash')),
     linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp: backend.otp }),
     trustedContact: backend.trustedContact,
+    leave,
     notifier: queueNotifier({ users, outgoing: backend.outgoing, i18n }),
     digitalId: { digitalId: backend.digitalId, screen: backend.screen, scheduler: backend.scheduler },
     admin: {
+      service: admin,
       db,
       admins,
-      roles: backend.roles,
-      bootstrapAdmins: config.adminIds,
-      digitalId: backend.digitalId,
-      trustedContact: backend.trustedContact,
-      keys: backend.keys,
       verifierKeys: backend.verifierKeys,
       screen: backend.screen,
       clock: deps.clock,
-      timing: {
-        tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
-        skewSeconds: config.digitalId.verifyClockSkewSeconds,
-      },
       queueSummary: backend.queueCounts,
       verificationsToday: () => backend.tally.today('verifications'),
       pageViewsToday: () => backend.tally.today('page-views'),
+    },
+    menu: {
+      qrRefreshSeconds: config.digitalId.qrRefreshSeconds,
+      trustorsPerContact: config.trustedContact.trustorsPerContact,
     },
     broadcast: {
       broadcasts: broadcastRepository(db),
@@ -590,7 +605,7 @@ async function startBotRole(
   });
   await bot.init();
   await publishCommandMenu(bot.api, i18n);
-  for (const adminId of new Set([...config.adminIds, ...(await admins.usersWithRole('admin'))]))
+  for (const adminId of await admin.adminUsers())
     await adminCommandMenu(bot.api, i18n, adminId, true).catch((err) =>
       logger.warn({ err: err.message, adminId }, 'could not show the admin menu'),
     );

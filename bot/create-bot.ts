@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { withLogContext } from '../app/log-context';
 import type { AccountLinking } from '../core/identity/account-linking';
+import type { PersonLeaves } from '../core/identity/person-leaves';
 import type { TrustedContactService } from '../core/trusted-contact/trusted-contact-service';
 import type { Database } from '../db/database';
 import { conversationStorage } from '../db/repositories/conversation-storage';
@@ -14,16 +15,17 @@ import type { MessengerUserRepository } from '../db/repositories/messenger-user.
 import type { PersonalDataRepository } from '../db/repositories/personal-data.repository';
 import type { ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
 import type { BotContext, FormContext } from './context';
-import { type AdminFeatureDeps, adminCheck, adminFeature } from './features/admin/admin.feature';
+import { type AdminFeatureDeps, adminFeature } from './features/admin/admin.feature';
 import { type BroadcastFeatureDeps, broadcastFeature } from './features/admin/broadcast';
 import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-id/digital-id.feature';
 import { showEndedScreen } from './features/digital-id/qr-screen';
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
-import { menuFeature } from './features/menu';
+import { type MenuSettings, menuFeature } from './features/menu';
 import { trustedContactFeature } from './features/trusted-contact/trusted-contact.feature';
 import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/verifier.feature';
 import { blockedGuard } from './middleware/blocked-guard';
+import { privateOnly } from './middleware/private-only';
 import { rememberUpdate } from './middleware/remember-update';
 import { adminCommandMenu } from './platform/command-menu';
 import { fileDownloader } from './platform/file-download';
@@ -46,11 +48,14 @@ export interface BotDeps {
   personalData: PersonalDataRepository;
   linking: AccountLinking;
   trustedContact: TrustedContactService;
+  /** Unlinking and blocking end the same things. */
+  leave: PersonLeaves;
   notifier: Notifier;
   digitalId: Omit<DigitalIdFeatureDeps, 'messenger'>;
   verifier: Omit<VerifierFeatureDeps, 'download'>;
   admin: Omit<AdminFeatureDeps, 'messenger' | 'adminMenu'>;
   broadcast: Pick<BroadcastFeatureDeps, 'broadcasts' | 'start'>;
+  menu: MenuSettings;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
   isOutage: UpdateFailureDeps['isOutage'];
@@ -96,13 +101,19 @@ export function createBot(deps: BotDeps) {
   bot.use(inbox.middleware);
   bot.use(rememberUpdate(deps));
   bot.use(deps.i18n);
-  bot.use(blockedGuard({ isAdmin: adminCheck(deps.admin) }));
+  bot.use(
+    blockedGuard({
+      isAdmin: deps.admin.service.isAdmin,
+      isBlocked: async (userId) => Boolean((await deps.users.findById(userId))?.blockedAt),
+    }),
+  );
+  bot.use(privateOnly());
   bot.use(
     conversations<BotContext, FormContext>({
       storage: { type: 'key', version: 1, adapter: conversationStorage(deps.db) },
     }),
   );
-  bot.use(menuFeature());
+  bot.use(menuFeature(deps.menu));
   bot.use(
     linkAccountFeature({
       linking: deps.linking,
@@ -111,9 +122,7 @@ export function createBot(deps: BotDeps) {
       apiPlugins: [conversationApi],
       afterLink: (accountId) => deps.trustedContact.onLinked(accountId),
       afterUnlink: async (accountId, userId) => {
-        await deps.trustedContact.endAllOf(accountId, 'unlinked');
-        const live = await deps.admin.admins.liveSessionOf(userId);
-        const ended = live ? await deps.digitalId.digitalId.revoke(live, 'the account was unlinked') : null;
+        const ended = await deps.leave({ userId, accountId }, 'unlinked');
         if (ended) await showEndedScreen(telegramMessenger(bot.api), deps.digitalId.screen, ended);
         await deps.personalData.forget({ messengerUserId: userId, accountId });
       },
@@ -127,11 +136,10 @@ export function createBot(deps: BotDeps) {
   bot.use(
     broadcastFeature({
       ...deps.broadcast,
-      db: deps.db,
       i18n: deps.i18n,
       apiPlugins: [conversationApi],
       clock: deps.admin.clock,
-      isAdmin: adminCheck(deps.admin),
+      isAdmin: deps.admin.service.isAdmin,
     }),
   );
   bot.use(

@@ -134,7 +134,7 @@ const messageRef = { chat_id: chatId, message_id: int };
 export const methods: Record<string, Method> = {
   getMe: (_p, ctx) => ({
     ...ctx.world.bot,
-    can_join_groups: false,
+    can_join_groups: true,
     can_read_all_group_messages: false,
     supports_inline_queries: false,
   }),

@@ -1,4 +1,4 @@
-import type { CallbackAnswer, ChatEntry, Person, SmsMessage } from './world';
+import type { CallbackAnswer, ChatEntry, Group, Person, SmsMessage } from './world';
 
 export interface Transcript {
   person: Person;
@@ -6,6 +6,12 @@ export interface Transcript {
   replyKeyboard: { keyboard: unknown[][] } | null;
   callbackAnswers: CallbackAnswer[];
   commands: { command: string; description: string }[];
+}
+
+export interface GroupTranscript {
+  group: Group;
+  messages: ChatEntry[];
+  callbackAnswers: CallbackAnswer[];
 }
 
 /** The people API from the outside, for tests, benchmarks and scripts (see docs/sandbox.md). */
@@ -82,6 +88,42 @@ export class SandboxClient {
 
   chat(personId: number) {
     return this.call<Transcript>('GET', `/people/${personId}/chat`);
+  }
+
+  async createGroup(input: {
+    title: string;
+    type?: 'group' | 'supergroup';
+    members: number[];
+  }): Promise<Group> {
+    return (await this.call<{ group: Group }>('POST', '/groups', input)).group;
+  }
+
+  groupChat(groupId: number) {
+    return this.call<GroupTranscript>('GET', `/groups/${groupId}/chat`);
+  }
+
+  /** A member writes in the group. */
+  sendGroupText(groupId: number, from: number, text: string) {
+    return this.call<{ messageId: number; updateId: number }>('POST', `/groups/${groupId}/messages`, {
+      from,
+      text,
+    });
+  }
+
+  /** A member taps a button on a bot message in the group. */
+  tapInGroup(
+    groupId: number,
+    from: number,
+    messageId: number,
+    data: string,
+    options: { forge?: boolean } = {},
+  ) {
+    return this.call<{ callbackQueryId: string; updateId: number }>('POST', `/groups/${groupId}/callbacks`, {
+      from,
+      messageId,
+      data,
+      ...options,
+    });
   }
 
   redeliver(updateId: number) {

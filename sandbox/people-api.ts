@@ -6,7 +6,16 @@ import { commandsFor, newCallbackQueryId } from './bot-api-methods';
 import type { FileStore } from './files';
 import type { SandboxRateLimiter } from './rate-limiter';
 import type { UpdateQueue } from './update-queue';
-import { type Chat, type ChatEntry, nowSeconds, type Person, personUser, type World } from './world';
+import {
+  type Chat,
+  type ChatEntry,
+  type GroupChat,
+  nowSeconds,
+  type Person,
+  personUser,
+  telegramChat,
+  type World,
+} from './world';
 
 export interface PeopleApiDeps {
   world: World;
@@ -51,7 +60,8 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
   /** What the person sends becomes an update for the bot; a blocked bot hears nothing. */
   const personSays = (chat: Chat, entry: Omit<ChatEntry, 'messageId' | 'date' | 'edits'>, photo?: string) => {
     const sent = world.append(chat, entry);
-    if (chat.person.blockedBot) return { messageId: sent.messageId, updateId: null };
+    if (chat.kind === 'private' && chat.person.blockedBot)
+      return { messageId: sent.messageId, updateId: null };
     const sizes = photo ? deps.files.photoSizes(deps.files.get(photo)) : undefined;
     const update = updates.push((update_id) => ({ update_id, message: world.toTelegram(chat, sent, sizes) }));
     return { messageId: sent.messageId, updateId: update.update_id };
@@ -167,20 +177,17 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
     return reply.code(201).send(result);
   });
 
-  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/callbacks', async (req, reply) => {
-    const found = withPerson(req.params.id, reply);
-    if (!found) return reply;
-    const body = z
-      .object({
-        messageId: z.number().int().positive(),
-        data: z.string().min(1).max(64),
-        /** Sends data no button carries, as a tampered client could. */
-        forge: z.boolean().default(false),
-      })
-      .safeParse(req.body ?? {});
-    if (!body.success) return invalid(reply, body.error);
-    const { messageId, data, forge } = body.data;
-    const entry = found.chat.messages.get(messageId);
+  const callbackInput = z.object({
+    messageId: z.number().int().positive(),
+    data: z.string().min(1).max(64),
+    /** Sends data no button carries, as a tampered client could. */
+    forge: z.boolean().default(false),
+  });
+
+  /** A person taps an inline button of a bot message in a chat: a real `callback_query`. */
+  const press = (chat: Chat, presser: Person, input: z.infer<typeof callbackInput>, reply: FastifyReply) => {
+    const { messageId, data, forge } = input;
+    const entry = chat.messages.get(messageId);
     if (entry?.from !== 'bot')
       return reply.code(404).send({ error: `no bot message ${messageId} in this chat` });
     const hasButton = entry.inlineKeyboard
@@ -188,21 +195,30 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
       .some((b) => 'callback_data' in b && b.callback_data === data);
     if (!hasButton && !forge)
       return reply.code(400).send({ error: `message ${messageId} has no button with that data` });
-    if (found.person.blockedBot) return reply.code(409).send({ error: 'this person blocked the bot' });
+    if (chat.kind === 'private' && presser.blockedBot)
+      return reply.code(409).send({ error: 'this person blocked the bot' });
     const callbackQueryId = newCallbackQueryId();
-    world.openCallback(found.chat, { callbackQueryId, messageId, data, answered: false });
+    world.openCallback(chat, { callbackQueryId, messageId, data, answered: false });
     const photo = entry.photo ? deps.files.photoSizes(deps.files.get(entry.photo.fileId)) : undefined;
     const update = updates.push((update_id) => ({
       update_id,
       callback_query: {
         id: callbackQueryId,
-        from: personUser(found.person),
-        message: world.toTelegram(found.chat, entry, photo),
-        chat_instance: String(found.person.id),
+        from: personUser(presser),
+        message: world.toTelegram(chat, entry, photo),
+        chat_instance: String(chat.id),
         data,
       },
     }));
     return reply.code(201).send({ callbackQueryId, updateId: update.update_id });
+  };
+
+  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/callbacks', async (req, reply) => {
+    const found = withPerson(req.params.id, reply);
+    if (!found) return reply;
+    const body = callbackInput.safeParse(req.body ?? {});
+    if (!body.success) return invalid(reply, body.error);
+    return press(found.chat, found.person, body.data, reply);
   });
 
   app.delete<{ Params: { id: string; messageId: string } }>(
@@ -254,6 +270,82 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
       return { person: found.person };
     });
   }
+
+  /** The group and the member acting in it, or a 4xx reply saying why not. */
+  const withMember = (groupId: string, personId: number, reply: FastifyReply) => {
+    const chat = world.groupChat(Number(groupId));
+    if (!chat) {
+      void reply.code(404).send({ error: `no group with id ${groupId}` });
+      return null;
+    }
+    const person = world.person(personId);
+    if (!person || !chat.group.members.includes(person.id)) {
+      void reply.code(403).send({ error: `person ${personId} is not a member of this group` });
+      return null;
+    }
+    return { chat, person };
+  };
+
+  app.post('/sandbox/api/groups', async (req, reply) => {
+    const body = z
+      .object({
+        title: z.string().trim().min(1).max(128),
+        type: z.enum(['group', 'supergroup']).default('group'),
+        members: z.array(z.number().int().positive()).min(1).max(200),
+      })
+      .safeParse(req.body ?? {});
+    if (!body.success) return invalid(reply, body.error);
+    const unknown = body.data.members.filter((id) => !world.person(id));
+    if (unknown.length > 0) return reply.code(404).send({ error: `no person with id ${unknown.join(', ')}` });
+    const group = world.addGroup(body.data);
+    const chat = world.groupChat(group.id) as GroupChat;
+    // The first member added the bot, which Telegram tells the bot with my_chat_member.
+    const adder = world.person(group.members[0] as number) as Person;
+    updates.push(
+      (update_id) =>
+        ({
+          update_id,
+          my_chat_member: {
+            chat: telegramChat(chat),
+            from: personUser(adder),
+            date: nowSeconds(),
+            old_chat_member: { status: 'left', user: world.bot },
+            new_chat_member: { status: 'member', user: world.bot },
+          },
+        }) as Update,
+    );
+    return reply.code(201).send({ group });
+  });
+
+  app.get<{ Params: { id: string } }>('/sandbox/api/groups/:id/chat', async (req, reply) => {
+    if (!world.groupChat(Number(req.params.id)))
+      return reply.code(404).send({ error: `no group with id ${req.params.id}` });
+    return world.groupTranscript(Number(req.params.id));
+  });
+
+  app.post<{ Params: { id: string } }>('/sandbox/api/groups/:id/messages', async (req, reply) => {
+    const body = z
+      .object({ from: z.number().int().positive(), text: z.string().min(1).max(4096) })
+      .safeParse(req.body ?? {});
+    if (!body.success) return invalid(reply, body.error);
+    const found = withMember(req.params.id, body.data.from, reply);
+    if (!found) return reply;
+    const result = personSays(found.chat, {
+      from: 'person',
+      senderId: found.person.id,
+      text: body.data.text,
+      protectContent: false,
+    });
+    return reply.code(201).send(result);
+  });
+
+  app.post<{ Params: { id: string } }>('/sandbox/api/groups/:id/callbacks', async (req, reply) => {
+    const body = callbackInput.extend({ from: z.number().int().positive() }).safeParse(req.body ?? {});
+    if (!body.success) return invalid(reply, body.error);
+    const found = withMember(req.params.id, body.data.from, reply);
+    if (!found) return reply;
+    return press(found.chat, found.person, body.data, reply);
+  });
 
   app.post<{ Params: { updateId: string } }>(
     '/sandbox/api/updates/:updateId/redeliver',

@@ -24,10 +24,21 @@ export interface Person {
   blockedBot: boolean;
 }
 
-/** One message in a private chat, in the sandbox's own terms (what the web page shows). */
+/** A group chat the bot is a member of, as Telegram's `group` or `supergroup`. */
+export interface Group {
+  id: number;
+  type: 'group' | 'supergroup';
+  title: string;
+  /** The people in it besides the bot. */
+  members: number[];
+}
+
+/** One message in a chat, in the sandbox's own terms (what the web page shows). */
 export interface ChatEntry {
   messageId: number;
   from: 'bot' | 'person';
+  /** Who wrote it, in a group (in a private chat it is the chat's person). */
+  senderId?: number;
   date: number;
   text?: string;
   caption?: string;
@@ -69,8 +80,8 @@ export type WorldEvent =
   /** The portal panel has something new (a request started, a callback received). */
   | { type: 'portal' };
 
-interface Chat {
-  person: Person;
+interface ChatBase {
+  id: number;
   nextMessageId: number;
   messages: Map<number, ChatEntry>;
   replyKeyboard: ReplyKeyboardMarkup | null;
@@ -78,8 +89,30 @@ interface Chat {
   /** How many of the bot's next sending calls to this chat fail (a test's fault on purpose). */
   refusals: number;
 }
+interface PrivateChat extends ChatBase {
+  kind: 'private';
+  person: Person;
+}
+interface GroupChat extends ChatBase {
+  kind: 'group';
+  group: Group;
+}
+type Chat = PrivateChat | GroupChat;
 
-/** People, their private chats with the bot, and the SMS inbox. Everything lives in memory. */
+const emptyChat = (id: number) => ({
+  id,
+  nextMessageId: 1,
+  messages: new Map<number, ChatEntry>(),
+  replyKeyboard: null,
+  callbacks: new Map<string, CallbackAnswer>(),
+  refusals: 0,
+});
+
+/**
+ * People, their private chats with the bot, group chats with the bot in them, and the SMS
+ * inbox. Everything lives in memory. Chats are keyed by id: a private chat's id is its
+ * person's, a group's is negative, as on Telegram.
+ */
 export class World {
   readonly events = new EventEmitter();
   private readonly chats = new Map<number, Chat>();
@@ -99,24 +132,39 @@ export class World {
     let id = wantedId ?? randomInt(1_000_000_000, 2 ** 40);
     while (wantedId === undefined && this.chats.has(id)) id = randomInt(1_000_000_000, 2 ** 40);
     const person: Person = { ...input, id, blockedBot: false };
-    this.chats.set(id, {
-      person,
-      nextMessageId: 1,
-      messages: new Map(),
-      replyKeyboard: null,
-      callbacks: new Map(),
-      refusals: 0,
-    });
+    this.chats.set(id, { ...emptyChat(id), kind: 'private', person });
     this.emit({ type: 'person', person });
     return person;
   }
 
   people(): Person[] {
-    return [...this.chats.values()].map((c) => c.person);
+    return [...this.chats.values()].flatMap((c) => (c.kind === 'private' ? [c.person] : []));
   }
 
   person(id: number): Person | undefined {
-    return this.chats.get(id)?.person;
+    const chat = this.chats.get(id);
+    return chat?.kind === 'private' ? chat.person : undefined;
+  }
+
+  /**
+   * A group with the bot and these people in it. Ids are negative as on Telegram: a basic
+   * group's has up to 12 digits, a supergroup's reads -100 followed by 10 digits.
+   */
+  addGroup(input: Omit<Group, 'id'>): Group {
+    const newId = () =>
+      input.type === 'supergroup'
+        ? -(1_000_000_000_000 + randomInt(1_000_000_000, 9_999_999_999))
+        : -randomInt(100_000_000, 999_999_999);
+    let id = newId();
+    while (this.chats.has(id)) id = newId();
+    const group: Group = { ...input, id, members: [...new Set(input.members)] };
+    this.chats.set(id, { ...emptyChat(id), kind: 'group', group });
+    return group;
+  }
+
+  groupChat(id: number): GroupChat | undefined {
+    const chat = this.chats.get(id);
+    return chat?.kind === 'group' ? chat : undefined;
   }
 
   /** The chat as the Bot API addresses it; unknown ids answer "chat not found". */
@@ -129,7 +177,7 @@ export class World {
   /** Sending to a person who blocked the bot fails as Telegram fails it. */
   writableChat(chatId: number | string): Chat {
     const chat = this.chatForBot(chatId);
-    if (chat.person.blockedBot) throw forbidden('bot was blocked by the user');
+    if (chat.kind === 'private' && chat.person.blockedBot) throw forbidden('bot was blocked by the user');
     if (chat.refusals > 0) {
       chat.refusals -= 1;
       throw badRequest('the sandbox was told to refuse this send');
@@ -137,28 +185,29 @@ export class World {
     return chat;
   }
 
-  chatOf(personId: number): Chat {
+  /** A person's private chat with the bot. */
+  chatOf(personId: number): PrivateChat {
     const chat = this.chats.get(personId);
-    if (!chat) throw new Error(`no person ${personId}`);
+    if (chat?.kind !== 'private') throw new Error(`no person ${personId}`);
     return chat;
   }
 
   append(chat: Chat, entry: Omit<ChatEntry, 'messageId' | 'date' | 'edits'>): ChatEntry {
     const full: ChatEntry = { ...entry, messageId: chat.nextMessageId++, date: nowSeconds(), edits: 0 };
     chat.messages.set(full.messageId, full);
-    this.emit({ type: 'message', chatId: chat.person.id, entry: full });
+    this.emit({ type: 'message', chatId: chat.id, entry: full });
     return full;
   }
 
   edited(chat: Chat, entry: ChatEntry): void {
     entry.edits += 1;
     entry.editDate = nowSeconds();
-    this.emit({ type: 'edit', chatId: chat.person.id, entry });
+    this.emit({ type: 'edit', chatId: chat.id, entry });
   }
 
   remove(chat: Chat, messageId: number): boolean {
     if (!chat.messages.delete(messageId)) return false;
-    this.emit({ type: 'delete', chatId: chat.person.id, messageId });
+    this.emit({ type: 'delete', chatId: chat.id, messageId });
     return true;
   }
 
@@ -167,20 +216,20 @@ export class World {
     if ('keyboard' in markup) chat.replyKeyboard = markup;
     else if ('remove_keyboard' in markup) chat.replyKeyboard = null;
     else return;
-    this.emit({ type: 'keyboard', chatId: chat.person.id, keyboard: chat.replyKeyboard });
+    this.emit({ type: 'keyboard', chatId: chat.id, keyboard: chat.replyKeyboard });
   }
 
   /** A one-time keyboard hides once a person used one of its buttons. */
   usedReplyKeyboard(chat: Chat): void {
     if (chat.replyKeyboard?.one_time_keyboard) {
       chat.replyKeyboard = null;
-      this.emit({ type: 'keyboard', chatId: chat.person.id, keyboard: null });
+      this.emit({ type: 'keyboard', chatId: chat.id, keyboard: null });
     }
   }
 
   openCallback(chat: Chat, callback: CallbackAnswer): void {
     chat.callbacks.set(callback.callbackQueryId, callback);
-    this.callbackChats.set(callback.callbackQueryId, chat.person.id);
+    this.callbackChats.set(callback.callbackQueryId, chat.id);
   }
 
   answerCallback(callbackQueryId: string, text: string | undefined, showAlert: boolean): void {
@@ -206,6 +255,16 @@ export class World {
     };
   }
 
+  groupTranscript(groupId: number) {
+    const chat = this.groupChat(groupId);
+    if (!chat) throw new Error(`no group ${groupId}`);
+    return {
+      group: chat.group,
+      messages: [...chat.messages.values()],
+      callbackAnswers: [...chat.callbacks.values()],
+    };
+  }
+
   receiveSms(to: string, text: string): SmsMessage {
     const sms: SmsMessage = { id: this.sms.length + 1, to, text, receivedAt: new Date().toISOString() };
     this.sms.push(sms);
@@ -219,8 +278,8 @@ export class World {
 
   /** The Telegram `Message` a bot receives or gets back for an entry. */
   toTelegram(chat: Chat, entry: ChatEntry, photo?: PhotoSize[]): Message & Update.NonChannel {
-    const person = chat.person;
-    const from = entry.from === 'bot' ? this.bot : personUser(person);
+    const sender = chat.kind === 'private' ? chat.person : this.person(entry.senderId ?? 0);
+    const from = entry.from === 'bot' || !sender ? this.bot : personUser(sender);
     const contact: Contact | undefined = entry.contact && {
       phone_number: entry.contact.phoneNumber,
       first_name: entry.contact.firstName,
@@ -230,13 +289,7 @@ export class World {
     const message = {
       message_id: entry.messageId,
       from,
-      chat: {
-        id: person.id,
-        type: 'private' as const,
-        first_name: person.firstName,
-        ...(person.lastName ? { last_name: person.lastName } : {}),
-        ...(person.username ? { username: person.username } : {}),
-      },
+      chat: telegramChat(chat),
       date: entry.date,
       ...(entry.editDate ? { edit_date: entry.editDate } : {}),
       ...(entry.text !== undefined ? { text: entry.text, ...commandEntities(entry.text) } : {}),
@@ -252,6 +305,19 @@ export class World {
   emit(event: WorldEvent): void {
     this.events.emit('event', event);
   }
+}
+
+/** The `chat` object of a message, as Telegram describes each kind. */
+export function telegramChat(chat: Chat) {
+  if (chat.kind === 'group') return { id: chat.id, type: chat.group.type, title: chat.group.title };
+  const { person } = chat;
+  return {
+    id: person.id,
+    type: 'private' as const,
+    first_name: person.firstName,
+    ...(person.lastName ? { last_name: person.lastName } : {}),
+    ...(person.username ? { username: person.username } : {}),
+  };
 }
 
 export function personUser(person: Person): User {
@@ -275,4 +341,4 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-export type { Chat };
+export type { Chat, GroupChat, PrivateChat };

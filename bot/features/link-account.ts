@@ -3,6 +3,7 @@ import type { I18n } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, Keyboard, type MiddlewareFn } from 'grammy';
 import type { AccountLinking } from '../../core/identity/account-linking';
 import { maskPhone, normalizeRussianPhone } from '../../core/identity/phone';
+import { OTP_POLICY } from '../../core/otp/otp-policy';
 import type { BotContext, FormContext } from '../context';
 import type { Notifier } from '../platform/notifier';
 import { type Form, isCancel, waitForStep } from './form-steps';
@@ -91,9 +92,12 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
   const codeButtons = new InlineKeyboard()
     .text(ctx.t('button-resend'), 'link:resend')
     .text(ctx.t('button-cancel'), 'link:cancel');
-  await ctx.reply(ctx.t('link-code-sent', { phone: maskPhone(phone as string) }), {
-    reply_markup: codeButtons,
-  });
+  await ctx.reply(
+    ctx.t('link-code-sent', { phone: maskPhone(phone as string), minutes: OTP_POLICY.ttlSeconds / 60 }),
+    {
+      reply_markup: codeButtons,
+    },
+  );
 
   for (;;) {
     const c = await form.wait();

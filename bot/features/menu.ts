@@ -21,17 +21,31 @@ export function mainMenu(ctx: BotContext): InlineKeyboard {
 
 const backButton = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('button-back'), 'menu:home');
 
+/** The configured figures the information pages state. */
+export interface MenuSettings {
+  /** QR_REFRESH_SECONDS */
+  qrRefreshSeconds: number;
+  /** TRUSTORS_PER_CONTACT */
+  trustorsPerContact: number;
+}
+
 /**
  * /start, /help, /safety and the menu of information pages. Pages open in place of the menu
  * (one message edited), so the chat does not fill with repeated menus.
  */
-export function menuFeature(): Composer<BotContext> {
+export function menuFeature(settings: MenuSettings): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const greeting = (ctx: BotContext) => ctx.t('start-greeting', { name: ctx.from?.first_name ?? '' });
+  const figures = {
+    refreshSeconds: settings.qrRefreshSeconds,
+    trustorsPerContact: settings.trustorsPerContact,
+  };
 
   feature.command('start', (ctx) => ctx.reply(greeting(ctx), { reply_markup: mainMenu(ctx) }));
   feature.command('help', (ctx) => ctx.reply(ctx.t('help'), { reply_markup: backButton(ctx) }));
-  feature.command('safety', (ctx) => ctx.reply(ctx.t('info-safety'), { reply_markup: backButton(ctx) }));
+  feature.command('safety', (ctx) =>
+    ctx.reply(ctx.t('info-safety', figures), { reply_markup: backButton(ctx) }),
+  );
 
   feature.callbackQuery(/^info:(.+)$/, async (ctx) => {
     const page = ctx.match[1] as Page;
@@ -45,7 +59,7 @@ export function menuFeature(): Composer<BotContext> {
             .row()
             .text(ctx.t('button-back'), 'menu:home')
         : backButton(ctx);
-    await showInPlace(ctx, ctx.t(`info-${page}`), keyboard);
+    await showInPlace(ctx, ctx.t(`info-${page}`, figures), keyboard);
   });
   feature.callbackQuery('menu:home', async (ctx) => {
     await ctx.answerCallbackQuery();

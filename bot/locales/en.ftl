@@ -50,7 +50,10 @@ info-digital-id =
     How to connect.
     1. Link the bot to your Gosuslugi account: share your phone number and enter the code from the SMS.
     2. Pick the status you need to confirm.
-    3. Show the QR code to the cashier or the self-service checkout. It refreshes every 30 seconds.
+    3. Show the QR code to the cashier or the self-service checkout. It refreshes every { $refreshSeconds ->
+        [one] { $refreshSeconds } second
+       *[other] { $refreshSeconds } seconds
+    }.
 
     What the checker sees. Only "confirmed" or "not confirmed" for the chosen scenario. Your name, date of birth and phone are not passed to organisations.
 
@@ -63,7 +66,10 @@ info-trusted-contact =
 
     Who can connect it. A Russian citizen aged 14 or more with a confirmed Gosuslugi account and a current phone number.
 
-    Who can be a trusted contact. A Russian citizen over 18 with a confirmed account and a current phone number. You can have one trusted contact; one person can be the trusted contact of at most five people. They get no access to your account — they only approve or deny a password recovery.
+    Who can be a trusted contact. A Russian citizen over 18 with a confirmed account and a current phone number. You can have one trusted contact; one person can be the trusted contact of at most { $trustorsPerContact } { $trustorsPerContact ->
+        [one] person
+       *[other] people
+    }. They get no access to your account — they only approve or deny a password recovery.
 
     How to connect.
     1. Give the name and the mobile number confirmed on your contact's account.
@@ -98,6 +104,9 @@ contact-unexpected =
 unsupported-message =
     I do not handle messages like this. Open the menu: /start.
 
+# Groups: personal services work only in a private chat with the bot
+private-only = This is done only in a private chat with me: write to { $bot }.
+
 error-generic =
     The service is temporarily unavailable. Please try again in a minute.
 
@@ -122,7 +131,10 @@ link-no-account =
 
     You can confirm an account at a public services centre (MFC), in online banking, or with the code from a registered Russian Post letter. If your account has another number, change it in your Gosuslugi profile and try again: /link
 link-code-sent =
-    We sent an SMS with a 6-digit code to { $phone }. Type the code here. It is valid for 10 minutes.
+    We sent an SMS with a 6-digit code to { $phone }. Type the code here. It is valid for { $minutes } { $minutes ->
+        [one] minute
+       *[other] minutes
+    }.
 
     Never tell anyone this code.
 link-code-resent = A new code is on its way. The previous one no longer works.
@@ -406,6 +418,34 @@ admin-whois =
     Roles: { $roles }
     Blocked: { $blocked }
     Live Digital ID: { $session }
+# Admin texts that were hard-coded in the bot: usage lines, the whois account line, key lines,
+# and /block's confirmation naming what blocking ends.
+admin-usage-whois = /whois <phone | id | @username>
+admin-usage-revoke = /revoke <person>
+admin-usage-block = /block <person> <reason>
+admin-usage-unblock = /unblock <person>
+admin-usage-grant = /grant <person> <admin|verifier>
+admin-usage-revoke_role = /revoke_role <person> <admin|verifier>
+admin-usage-audit = /audit [person]
+admin-usage-remove_key = /remove_key <kid>
+admin-whois-account = { $id }, { $phone }, { $confirmed ->
+        [yes] confirmed
+       *[no] not confirmed
+    }, born { $year }
+admin-key-line = kid { $kid } · { $status } · created { $created }{ $retired ->
+        [none] {""}
+       *[other] {" "}· retired { $retired }
+    }
+admin-confirm-block =
+    Block { $who }? Reason: { $reason }.
+    Blocking ends:
+    • the live Digital ID: { $session ->
+        [yes] yes, its QR codes stop confirming at once
+       *[no] none
+    }
+    • trusted-contact relationships: { $relationships }
+    • pending recovery requests on them: { $recoveries } (they are cancelled)
+    The person is refused by every service until unblocked.
 admin-audit-empty = No records.
 admin-button-older = ⬅️ Older
 admin-button-newer = Newer ➡️

@@ -1,7 +1,12 @@
-import { and, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import {
+  type AdminAct,
+  type AdminStore,
+  CONFIRMATION_SECONDS,
+  type Person,
+} from '../../core/admin/admin-store';
 import type { PersonRef } from '../../core/admin/person-ref';
-import type { Account } from '../../core/identity/account';
-import type { Database } from '../database';
+import type { Database, Executor } from '../database';
 import { loadAccounts } from '../registry/import-registry';
 import {
   accountLinks,
@@ -15,16 +20,43 @@ import {
   signingKeys,
   trustLinks,
 } from '../schema';
+import { type AuditEntry, recordAudit } from './audit.repository';
+import { digitalIdSessionRepository } from './digital-id-session.repository';
+import { roleRepository } from './role.repository';
+import type { SigningKeyRepository } from './signing-key.repository';
 
 type UserRow = typeof messengerUsers.$inferSelect;
 
-export interface Person {
-  user: UserRow | null;
-  account: Account | null;
-}
+const audited = (
+  act: AdminAct,
+  action: string,
+  subject: { type: string; id: string },
+  accountIds: string[],
+  details?: AuditEntry['details'],
+): AuditEntry => ({
+  at: act.at,
+  actor: `admin:${act.adminUserId}`,
+  action: `admin.${action}`,
+  subjectType: subject.type,
+  subjectId: subject.id,
+  accountIds,
+  ...(details ? { details } : {}),
+});
 
-/** What admins read and change about people; every change here is audited by the caller. */
-export function adminRepository(db: Database) {
+const liveSessionOf = async (db: Executor, userId: number) => {
+  const [row] = await db
+    .select({ id: digitalIdSessions.id })
+    .from(digitalIdSessions)
+    .where(and(eq(digitalIdSessions.messengerUserId, userId), eq(digitalIdSessions.status, 'live')));
+  return row?.id ?? null;
+};
+
+/**
+ * What admins read and change about people and keys (core/admin/admin-store.ts). Each change is
+ * one transaction with its audit row: a failure anywhere in it leaves neither.
+ */
+export function adminRepository(deps: { db: Database; keys: SigningKeyRepository }): AdminStore {
+  const { db } = deps;
   async function withLinks(users: UserRow[], accountIds: string[]): Promise<Person[]> {
     const links = await db
       .select()
@@ -63,7 +95,6 @@ export function adminRepository(db: Database) {
   }
 
   return {
-    /** Everyone the reference may mean: none, one, or (a number that is both an id and an account) two. */
     async resolve(ref: PersonRef): Promise<Person[]> {
       switch (ref.kind) {
         case 'username':
@@ -105,56 +136,6 @@ export function adminRepository(db: Database) {
       }
     },
 
-    async rolesOf(accountId: string): Promise<string[]> {
-      const rows = await db
-        .select({ role: accountRoles.role })
-        .from(accountRoles)
-        .where(eq(accountRoles.accountId, accountId));
-      return rows.map((r) => r.role).sort();
-    },
-
-    async revokeRole(accountId: string, role: string): Promise<boolean> {
-      const rows = await db
-        .delete(accountRoles)
-        .where(and(eq(accountRoles.accountId, accountId), eq(accountRoles.role, role)))
-        .returning({ role: accountRoles.role });
-      return rows.length > 0;
-    },
-
-    /** Messenger users whose linked account holds the role (their chats get the admin menu). */
-    async usersWithRole(role: string): Promise<number[]> {
-      const rows = await db
-        .select({ userId: accountLinks.messengerUserId })
-        .from(accountRoles)
-        .innerJoin(accountLinks, eq(accountLinks.accountId, accountRoles.accountId))
-        .where(eq(accountRoles.role, role));
-      return rows.map((r) => r.userId);
-    },
-
-    async setBlocked(userId: number, block: { reason: string; at: Date } | null): Promise<boolean> {
-      const rows = await db
-        .update(messengerUsers)
-        .set(
-          block ? { blockedAt: block.at, blockReason: block.reason } : { blockedAt: null, blockReason: null },
-        )
-        .where(
-          and(
-            eq(messengerUsers.id, userId),
-            block ? isNull(messengerUsers.blockedAt) : sql`${messengerUsers.blockedAt} is not null`,
-          ),
-        )
-        .returning({ id: messengerUsers.id });
-      return rows.length > 0;
-    },
-
-    async liveSessionOf(userId: number): Promise<string | null> {
-      const [row] = await db
-        .select({ id: digitalIdSessions.id })
-        .from(digitalIdSessions)
-        .where(and(eq(digitalIdSessions.messengerUserId, userId), eq(digitalIdSessions.status, 'live')));
-      return row?.id ?? null;
-    },
-
     async stats() {
       const [[linked], [live], [relationships], recoveries, [activeKey]] = await Promise.all([
         db.select({ n: count() }).from(accountLinks),
@@ -175,28 +156,71 @@ export function adminRepository(db: Database) {
       };
     },
 
-    async propose(
-      adminUserId: number,
-      action: string,
-      payload: Record<string, string | number>,
-      at: Date,
-      ttlSeconds = 300,
-    ) {
+    keys: () => deps.keys.list(),
+
+    liveSessionOf: (userId) => liveSessionOf(db, userId),
+
+    async ties(userId, accountId) {
+      const session = await liveSessionOf(db, userId);
+      if (!accountId) return { liveSession: session !== null, relationships: 0, pendingRecoveries: 0 };
+      const [[relationships], [pending]] = await Promise.all([
+        db
+          .select({ n: count() })
+          .from(trustLinks)
+          .where(
+            and(
+              eq(trustLinks.status, 'active'),
+              or(eq(trustLinks.trustorAccountId, accountId), eq(trustLinks.contactAccountId, accountId)),
+            ),
+          ),
+        db
+          .select({ n: count() })
+          .from(recoveryRequests)
+          .innerJoin(trustLinks, eq(trustLinks.id, recoveryRequests.trustLinkId))
+          .where(
+            and(
+              eq(recoveryRequests.status, 'pending'),
+              eq(trustLinks.status, 'active'),
+              or(eq(trustLinks.trustorAccountId, accountId), eq(trustLinks.contactAccountId, accountId)),
+            ),
+          ),
+      ]);
+      return {
+        liveSession: session !== null,
+        relationships: relationships?.n ?? 0,
+        pendingRecoveries: pending?.n ?? 0,
+      };
+    },
+
+    async auditPage(options) {
+      return db
+        .select()
+        .from(auditEvents)
+        .where(options.accountId ? sql`${options.accountId} = any(${auditEvents.accountIds})` : undefined)
+        .orderBy(desc(auditEvents.at))
+        .offset(options.offset)
+        .limit(options.limit);
+    },
+
+    async usersWithRole(role) {
+      const rows = await db
+        .select({ userId: accountLinks.messengerUserId })
+        .from(accountRoles)
+        .innerJoin(accountLinks, eq(accountLinks.accountId, accountRoles.accountId))
+        .where(eq(accountRoles.role, role));
+      return rows.map((r) => r.userId);
+    },
+
+    async propose(adminUserId, action, payload, at, ttlSeconds = CONFIRMATION_SECONDS) {
+      const expiresAt = new Date(at.getTime() + ttlSeconds * 1000);
       const [row] = await db
         .insert(adminConfirmations)
-        .values({
-          adminUserId,
-          action,
-          payload,
-          createdAt: at,
-          expiresAt: new Date(at.getTime() + ttlSeconds * 1000),
-        })
+        .values({ adminUserId, action, payload, createdAt: at, expiresAt })
         .returning({ id: adminConfirmations.id });
       return row?.id as string;
     },
 
-    /** The confirmation, used up: only by the admin who asked, once, before it expires. */
-    async confirm(id: string, adminUserId: number, at: Date) {
+    async confirm(id, adminUserId, at) {
       const [row] = await db
         .update(adminConfirmations)
         .set({ usedAt: at })
@@ -212,14 +236,114 @@ export function adminRepository(db: Database) {
       return row ? { action: row.action, payload: row.payload } : null;
     },
 
-    async audit(options: { accountId?: string; offset: number; limit: number }) {
-      return db
-        .select()
-        .from(auditEvents)
-        .where(options.accountId ? sql`${options.accountId} = any(${auditEvents.accountIds})` : undefined)
-        .orderBy(desc(auditEvents.at))
-        .offset(options.offset)
-        .limit(options.limit);
+    lookUp(person, act) {
+      return db.transaction(async (tx) => {
+        const roles = person.account
+          ? (
+              await tx
+                .select({ role: accountRoles.role })
+                .from(accountRoles)
+                .where(eq(accountRoles.accountId, person.account.id))
+            )
+              .map((r) => r.role)
+              .sort()
+          : [];
+        const liveSession = person.user ? await liveSessionOf(tx, person.user.id) : null;
+        await recordAudit(
+          tx,
+          audited(
+            act,
+            'whois',
+            { type: 'person', id: person.account?.id ?? String(person.user?.id) },
+            person.account ? [person.account.id] : [],
+          ),
+        );
+        return { roles, liveSession };
+      });
+    },
+
+    setBlocked(who, block, act) {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .update(messengerUsers)
+          .set(
+            block ? { blockedAt: act.at, blockReason: block.reason } : { blockedAt: null, blockReason: null },
+          )
+          .where(
+            and(
+              eq(messengerUsers.id, who.userId),
+              block ? isNull(messengerUsers.blockedAt) : sql`${messengerUsers.blockedAt} is not null`,
+            ),
+          )
+          .returning({ id: messengerUsers.id });
+        if (rows.length === 0) return false;
+        await recordAudit(
+          tx,
+          audited(
+            act,
+            block ? 'block' : 'unblock',
+            { type: 'messenger_user', id: String(who.userId) },
+            who.accountId ? [who.accountId] : [],
+            block ? { reason: block.reason } : undefined,
+          ),
+        );
+        return true;
+      });
+    },
+
+    setRole(accountId, role, granted, act) {
+      return db.transaction(async (tx) => {
+        const changed = granted
+          ? await roleRepository(tx).grant(accountId, role, `admin:${act.adminUserId}`)
+          : (
+              await tx
+                .delete(accountRoles)
+                .where(and(eq(accountRoles.accountId, accountId), eq(accountRoles.role, role)))
+                .returning({ role: accountRoles.role })
+            ).length > 0;
+        if (changed)
+          await recordAudit(
+            tx,
+            audited(act, granted ? 'grant' : 'revoke_role', { type: 'account', id: accountId }, [accountId], {
+              role,
+            }),
+          );
+        return changed;
+      });
+    },
+
+    revokeSession(sessionId, reason, act) {
+      return db.transaction(async (tx) => {
+        const ended = await digitalIdSessionRepository(tx).end(sessionId, 'revoked', reason, act.at);
+        if (ended)
+          await recordAudit(
+            tx,
+            audited(act, 'revoke', { type: 'digital_id_session', id: sessionId }, [ended.accountId]),
+          );
+        return ended;
+      });
+    },
+
+    rotateKey(act) {
+      return db.transaction(async (tx) => {
+        const rotated = await deps.keys.within(tx).rotate(act.at);
+        await recordAudit(
+          tx,
+          audited(act, 'rotate_key', { type: 'signing_key', id: String(rotated.active) }, [], {
+            retired: rotated.retired,
+          }),
+        );
+        return rotated;
+      });
+    },
+
+    removeKey(kid, retiredBefore, act) {
+      return db.transaction(async (tx) => {
+        const outcome = await deps.keys.within(tx).remove(kid, act.at, retiredBefore);
+        if (outcome === 'removed')
+          await recordAudit(tx, audited(act, 'remove_key', { type: 'signing_key', id: String(kid) }, []));
+        return outcome;
+      });
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   outgoingMessages,
   trustLinks,
 } from '../schema';
+import { recordAudit } from './audit.repository';
 import { outgoingMessageRepository } from './outgoing-message.repository';
 
 export type BroadcastRow = typeof broadcasts.$inferSelect;
@@ -37,18 +38,31 @@ export function broadcastRepository(db: Database) {
       .innerJoin(messengerUsers, eq(messengerUsers.id, accountLinks.messengerUserId));
 
   return {
-    async create(input: {
+    /** A new running broadcast, audited as the admin's in the same transaction. */
+    create(input: {
       adminUserId: number;
       adminChatId: number;
       text: string;
       audience: BroadcastAudience;
       at: Date;
     }) {
-      const [row] = await db
-        .insert(broadcasts)
-        .values({ ...input, createdAt: input.at })
-        .returning();
-      return row as BroadcastRow;
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(broadcasts)
+          .values({ ...input, createdAt: input.at })
+          .returning();
+        const created = row as BroadcastRow;
+        await recordAudit(tx, {
+          at: input.at,
+          actor: `admin:${input.adminUserId}`,
+          action: 'admin.broadcast',
+          subjectType: 'broadcast',
+          subjectId: created.id,
+          accountIds: [],
+          details: { audience: input.audience, length: input.text.length },
+        });
+        return created;
+      });
     },
 
     async find(id: string): Promise<BroadcastRow | null> {
@@ -129,8 +143,8 @@ export function broadcastRepository(db: Database) {
       };
     },
 
-    /** Stops a running broadcast: messages not yet sent will not be. False if it had ended. */
-    cancel(id: string, at: Date): Promise<boolean> {
+    /** An admin stops a running broadcast: messages not yet sent will not be. False if it had ended. */
+    cancel(id: string, at: Date, adminUserId: number): Promise<boolean> {
       return db.transaction(async (tx) => {
         const [row] = await tx
           .update(broadcasts)
@@ -142,6 +156,14 @@ export function broadcastRepository(db: Database) {
           .update(outgoingMessages)
           .set({ status: 'failed', lastError: 'cancelled' })
           .where(and(eq(outgoingMessages.broadcastId, id), eq(outgoingMessages.status, 'pending')));
+        await recordAudit(tx, {
+          at,
+          actor: `admin:${adminUserId}`,
+          action: 'admin.broadcast_stop',
+          subjectType: 'broadcast',
+          subjectId: id,
+          accountIds: [],
+        });
         return true;
       });
     },

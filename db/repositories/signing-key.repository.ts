@@ -35,6 +35,9 @@ async function insertActive(tx: Executor, deps: SigningKeyDeps): Promise<number 
 export function signingKeyRepository(deps: SigningKeyDeps) {
   const { db } = deps;
   return {
+    /** The same repository inside a caller's transaction (an admin's change and its audit row). */
+    within: (tx: Database) => signingKeyRepository({ ...deps, db: tx }),
+
     /** Creates the first key if there is none; safe when several processes start at once. */
     async ensureActive(): Promise<void> {
       const [active] = await db

@@ -1,10 +1,13 @@
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_COMMANDS } from '../../bot/features/admin/admin.feature';
+import { auditEvents, digitalIdSessions } from '../../db/schema';
 import { buttonOf, type Chat, chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
 import { startTestService, type TestService } from '../support/service';
+import { inviteContact, OVERVIEW, portal } from '../support/trusted-contact';
 import { newVerifierKey, verifyByApi } from '../support/verify-api';
 import { waitFor } from '../support/wait';
 
@@ -20,6 +23,35 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
 });
+
+/** Audit rows of an action, about a subject or naming an account. */
+async function auditRows(action: string, subjectId?: string, accountId?: string): Promise<number> {
+  const rows = await t.database.db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.action, action),
+        subjectId ? eq(auditEvents.subjectId, subjectId) : undefined,
+        accountId ? sql`${accountId} = any(${auditEvents.accountIds})` : undefined,
+      ),
+    );
+  return rows.length;
+}
+
+const activeKid = async () =>
+  (await t.service.backend!.keys.published()).find((k) => k.status === 'active')?.kid;
+
+/** A trigger that fails every insert of an admin audit row (dropped again by the test). */
+const REFUSE_ADMIN_AUDIT = [
+  `create or replace function refuse_admin_audit() returns trigger language plpgsql as $$
+   begin
+     if new.action like 'admin.%' then raise exception 'the audit trail refuses admin rows'; end if;
+     return new;
+   end $$`,
+  `create trigger refuse_admin_audit before insert on audit_events
+     for each row execute function refuse_admin_audit()`,
+];
 
 /** Sends a destructive admin command, presses its confirmation button, waits for `done`. */
 async function confirmed(command: string, done: string) {
@@ -108,25 +140,125 @@ describe('admin commands', () => {
     );
   });
 
-  it('/block refuses the person everywhere and ends their session; /unblock lets them back', async () => {
+  it('/block asks first, naming what it ends; only the confirmation blocks, and only once', async () => {
     const anna = await linkedPerson(t, 'Анна', '+79990000002');
+    // Anna is Maria's trusted contact, and a recovery of Maria's account waits on her.
+    const maria = await linkedPerson(t, 'Мария', '+79990000004');
+    await inviteContact(maria.chat, 'Анна', '+79990000002');
+    const invitation = await buttonOf(anna.chat, 'tc:acc:');
+    await anna.chat.tap(invitation.entry.messageId, invitation.data);
+    await anna.chat.waitForText('вы доверенный контакт для Мария П.');
+    expect((await portal(t, 'POST', '', { accountId: 'demo-04' })).status).toBe(202);
+    await buttonOf(anna.chat, 'rc:ok:');
     const photo = await openDigitalId(anna.chat, 'student');
-    expect(
-      (await boss.ask('/block +79990000002 подозрение на мошенничество', 'Заблокирован')).text,
-    ).toContain('Заблокирован');
+
+    const asked = await boss.ask('/block +79990000002 подозрение на мошенничество', 'Заблокировать');
+    expect(asked.text).toBe(
+      [
+        `Заблокировать Анна С. (demo-02), id ${anna.person.id}? Причина: подозрение на мошенничество.`,
+        'Блокировка завершит:',
+        '• живой Цифровой ID: есть, его QR-коды сразу перестанут подтверждаться',
+        '• связи «доверенный контакт»: 1',
+        '• ожидающие запросы на восстановление по ним: 1 (будут отменены)',
+        'Во всех сервисах человек будет получать отказ, пока его не разблокируют.',
+      ].join('\n'),
+    );
+    // Asking changed nothing: she is served, her QR is live, the relationship stands, no audit row.
+    expect((await anna.chat.say('/start')).text).toContain('Здравствуйте');
+    const qr = await qrOf(t, photo);
+    const key = await newVerifierKey(t);
+    expect((await verifyByApi(t, key, { qr: qr.url, scenario: 'student' })).body.result).toBe('confirmed');
+    expect((await maria.chat.ask('/contact', OVERVIEW)).text).toContain('Анна');
+    expect(await auditRows('admin.block', String(anna.person.id))).toBe(0);
+
+    const { data } = await buttonOf(boss, 'adm:ok:');
+    const before = (await boss.botMessages()).length;
+    await boss.tap(asked.messageId, data);
+    await waitFor(
+      async () => (await boss.botMessages()).slice(before).find((m) => m.text?.includes('Заблокирован:')),
+      'the block done',
+    );
     await waitFor(async () => {
       const entry = (await anna.chat.botMessages()).find((m) => m.messageId === photo.messageId);
       return entry?.caption?.includes('Сессия прекращена');
     }, 'the ended screen');
+    await maria.chat.waitForText('У вас больше нет доверенного контакта');
+    expect((await maria.chat.ask('/contact', OVERVIEW)).text).not.toContain('Анна');
     const refusal =
       'Доступ к сервисам для вас приостановлен. Если это ошибка, обратитесь в поддержку Госуслуг.';
     expect((await anna.chat.say('/start')).text).toBe(refusal);
     expect((await anna.chat.say('/id')).text).toBe(refusal);
+    // The confirmation works once: a stale client pressing it again changes nothing.
+    expect(await boss.tapForNotice(asked.messageId, data, { forge: true })).toBe(
+      'Подтверждение уже использовано или истекло. Повторите команду.',
+    );
+    expect(await auditRows('admin.block', String(anna.person.id))).toBe(1);
     expect((await boss.ask('/block +79990000002 ещё раз', 'заблокирован')).text).toBe(
       'Этот человек уже заблокирован.',
     );
     expect((await boss.ask('/unblock +79990000002', 'Разблокирован')).text).toContain('Разблокирован');
     expect((await anna.chat.say('/start')).text).toContain('Здравствуйте');
+  });
+
+  it('writes each change with its audit row: when the row cannot be written, the change is undone', async () => {
+    const ivan = await linkedPerson(t, 'Иван', '+79990000001');
+    await openDigitalId(ivan.chat, 'adult');
+    expect((await boss.ask('/grant +79990000001 admin', 'Роль')).text).toContain('выдана');
+    const kidBefore = await activeKid();
+    const retired = (await t.service.backend!.keys.published()).find((k) => k.status === 'retired')?.kid;
+    clock.advance(120); // the retired key's tokens have all expired: it may be removed
+    const actions = ['grant', 'revoke_role', 'whois', 'block', 'revoke'].map((a) => `admin.${a}`);
+    const rows = async () => [
+      ...(await Promise.all(actions.map((a) => auditRows(a, undefined, 'demo-01')))),
+      await auditRows('admin.remove_key', String(retired)),
+    ];
+    const rowsBefore = await rows();
+    const failure = 'Сервис временно недоступен. Попробуйте ещё раз через минуту.';
+    // The audit trail refuses admin rows, as a full disk or a broken constraint would.
+    for (const statement of REFUSE_ADMIN_AUDIT) await t.database.db.execute(sql.raw(statement));
+    try {
+      for (const command of [
+        '/grant +79990000001 verifier',
+        '/revoke_role +79990000001 admin',
+        '/whois +79990000001',
+        `/remove_key ${retired}`,
+      ])
+        expect((await boss.say(command)).text).toBe(failure);
+      for (const command of ['/block +79990000001 проверка', '/revoke +79990000001', '/rotate_key']) {
+        const asked = await boss.ask(command, '?');
+        const { data } = await buttonOf(boss, 'adm:ok:');
+        expect(await boss.tapForNotice(asked.messageId, data)).toBe(failure);
+      }
+    } finally {
+      await t.database.db.execute(sql.raw('drop trigger refuse_admin_audit on audit_events'));
+    }
+    // Nothing changed, and no audit row claims it did.
+    const roles = t.service.backend!.roles;
+    expect(await roles.hasRole(ivan.person.id, 'verifier')).toBe(false);
+    expect(await roles.hasRole(ivan.person.id, 'admin')).toBe(true);
+    expect((await ivan.chat.say('/start')).text).toContain('Здравствуйте');
+    const [session] = await t.database.db
+      .select({ status: digitalIdSessions.status })
+      .from(digitalIdSessions)
+      .where(eq(digitalIdSessions.messengerUserId, ivan.person.id));
+    expect(session?.status).toBe('live');
+    expect(await activeKid()).toBe(kidBefore);
+    expect((await t.service.backend!.keys.published()).map((k) => k.kid)).toContain(retired);
+    expect(await rows()).toEqual(rowsBefore);
+
+    // With the trail writable, each change happens and its row is there.
+    expect((await boss.ask('/revoke_role +79990000001 admin', 'Роль')).text).toContain('забрана');
+    await confirmed('/revoke +79990000001', 'отвечают «отозван»');
+    expect((await boss.ask(`/remove_key ${retired}`, 'Ключ')).text).toContain('снят с публикации');
+    const [grants, revokedRoles, whois, blocks, revokes, removals] = rowsBefore;
+    expect(await rows()).toEqual([
+      grants,
+      Number(revokedRoles) + 1,
+      whois,
+      blocks,
+      Number(revokes) + 1,
+      Number(removals) + 1,
+    ]);
   });
 
   it('shows every admin action in /audit, paged with buttons', async () => {
@@ -147,13 +279,20 @@ describe('admin commands', () => {
       }, 'the older page');
     }
     expect([...seen].sort()).toEqual(
-      ['block', 'grant', 'revoke', 'revoke_role', 'rotate_key', 'unblock', 'verifier_key'].sort(),
+      [
+        'block',
+        'grant',
+        'remove_key',
+        'revoke',
+        'revoke_role',
+        'rotate_key',
+        'unblock',
+        'verifier_key',
+      ].sort(),
     );
   });
 
   it('does nothing for a confirmation pressed after five minutes', async () => {
-    const activeKid = async () =>
-      (await t.service.backend!.keys.published()).find((k) => k.status === 'active')?.kid;
     const before = await activeKid();
     const asked = await boss.ask('/rotate_key', '?');
     const { data } = await buttonOf(boss, 'adm:ok:');

@@ -5,7 +5,8 @@ import { waitFor } from '../support/wait';
 
 let t: TestService;
 beforeAll(async () => {
-  t = await startTestService();
+  // Figures the information pages state come from the configuration, not from the texts.
+  t = await startTestService({ TRUSTORS_PER_CONTACT: '3', QR_REFRESH_SECONDS: '20' });
 });
 afterAll(async () => {
   await t?.stop();
@@ -68,7 +69,7 @@ describe('the bot in the sandbox', () => {
     }, 'the menu message to become the page');
     expect(page.text).toContain('от 14 лет');
     expect(page.text).toContain('старше 18 лет');
-    expect(page.text).toContain('не более чем для пяти');
+    expect(page.text).toContain('не более чем для 3 человек.');
     expect(await botMessages(olga.id)).toHaveLength(1);
     const { callbackAnswers } = await t.sandbox.chat(olga.id);
     expect(callbackAnswers.find((a) => a.callbackQueryId === callbackQueryId)?.answered).toBe(true);
@@ -92,6 +93,7 @@ describe('the bot in the sandbox', () => {
     expect(page.text).toContain('загранпаспорту нового образца');
     expect(page.text).toContain('в банке');
     expect(page.text).toContain('не передаются');
+    expect(page.text).toContain('Код обновляется каждые 20 секунд.');
   });
 
   it('handles an update delivered twice only once', async () => {

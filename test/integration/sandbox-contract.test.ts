@@ -247,6 +247,61 @@ describe('the sandbox Bot API, driven by grammY', () => {
     expect((await drainUpdates())[0]?.callback_query?.id).toBe(forged.callbackQueryId);
   });
 
+  it('has group chats: members write in them, the bot answers there, and any member taps its buttons', async () => {
+    await drainUpdates();
+    const anna = await people.createPerson({ name: 'Анна' });
+    const boris = await people.createPerson({ name: 'Борис' });
+    const outsider = await people.createPerson({ name: 'Чужой' });
+    const group = await people.createGroup({ title: 'Соседи', members: [anna.id, boris.id] });
+    const supergroup = await people.createGroup({ title: 'Дом', type: 'supergroup', members: [anna.id] });
+    expect(group.id).toBeLessThan(0);
+    expect(String(supergroup.id)).toMatch(/^-100\d{10}$/);
+    // Being added to a group reaches the bot as my_chat_member, as on Telegram.
+    const added = await drainUpdates();
+    expect(added.map((u) => u.my_chat_member?.chat)).toEqual([
+      { id: group.id, type: 'group', title: 'Соседи' },
+      { id: supergroup.id, type: 'supergroup', title: 'Дом' },
+    ]);
+    expect(added[0]?.my_chat_member?.new_chat_member.status).toBe('member');
+
+    await people.sendGroupText(group.id, anna.id, '/id');
+    await people.sendGroupText(supergroup.id, anna.id, 'привет');
+    const [command, greeting] = await drainUpdates();
+    expect(command?.message).toMatchObject({
+      chat: { id: group.id, type: 'group', title: 'Соседи' },
+      from: { id: anna.id, first_name: 'Анна' },
+      text: '/id',
+      entities: [{ type: 'bot_command', offset: 0, length: 3 }],
+    });
+    expect(greeting?.message?.chat).toEqual({ id: supergroup.id, type: 'supergroup', title: 'Дом' });
+    await expect(people.sendGroupText(group.id, outsider.id, 'hi')).rejects.toThrow(/403.*not a member/);
+
+    const answer = await api.sendMessage(group.id, 'Всем', {
+      reply_markup: { inline_keyboard: [[{ text: 'Нажать', callback_data: 'press' }]] },
+    });
+    expect(answer.chat).toEqual({ id: group.id, type: 'group', title: 'Соседи' });
+    const { callbackQueryId } = await people.tapInGroup(group.id, boris.id, answer.message_id, 'press');
+    const [tap] = await drainUpdates();
+    expect(tap?.callback_query).toMatchObject({
+      id: callbackQueryId,
+      from: { id: boris.id },
+      data: 'press',
+      message: { message_id: answer.message_id, chat: { id: group.id, type: 'group' } },
+    });
+    await api.answerCallbackQuery(callbackQueryId, { text: 'Только вам' });
+    const transcript = await people.groupChat(group.id);
+    expect(transcript.group).toEqual(group);
+    expect(transcript.messages.map((m) => [m.from, m.senderId, m.text])).toEqual([
+      ['person', anna.id, '/id'],
+      ['bot', undefined, 'Всем'],
+    ]);
+    expect(transcript.callbackAnswers).toMatchObject([
+      { callbackQueryId, answered: true, text: 'Только вам' },
+    ]);
+    // The group is not anyone's private chat.
+    expect((await people.chat(anna.id)).messages).toEqual([]);
+  });
+
   it('shows a reply keyboard with a contact button, and shares the number as Telegram clients do', async () => {
     await drainUpdates();
     const p = await people.createPerson({ name: 'Анна', lastName: 'Смирнова', phone: '+79990000002' });

@@ -76,6 +76,33 @@ export function chatWith(sandbox: SandboxClient, personId: number) {
 
 export type Chat = ReturnType<typeof chatWith>;
 
+/** A group chat with the bot in it, as its members see it. */
+export function groupChatWith(sandbox: SandboxClient, groupId: number) {
+  const botMessages = async (): Promise<ChatEntry[]> =>
+    (await sandbox.groupChat(groupId)).messages.filter((m) => m.from === 'bot');
+  return {
+    id: groupId,
+    botMessages,
+    /** A member writes and waits for the next bot message in the group. */
+    async say(from: number, text: string): Promise<ChatEntry> {
+      const before = (await botMessages()).length;
+      await sandbox.sendGroupText(groupId, from, text);
+      return waitFor(async () => (await botMessages())[before], `the bot's answer to "${text}" in the group`);
+    },
+    /** A member taps a button in the group and returns the notice the bot answered with. */
+    async tapForNotice(from: number, messageId: number, data: string, options: { forge?: boolean } = {}) {
+      const { callbackQueryId } = await sandbox.tapInGroup(groupId, from, messageId, data, options);
+      const answer = await waitFor(async () => {
+        const found = (await sandbox.groupChat(groupId)).callbackAnswers.find(
+          (a) => a.callbackQueryId === callbackQueryId,
+        );
+        return found?.answered ? found : undefined;
+      }, `the answer to tapping ${data} in the group`);
+      return answer.text;
+    },
+  };
+}
+
 /** The newest six-digit code the SMS inbox holds for a number. */
 export async function latestCode(sandbox: SandboxClient, phone: string, after = 0): Promise<string> {
   return waitFor(async () => {

@@ -1,22 +1,15 @@
 import { Composer, type Context, InlineKeyboard } from 'grammy';
-import { type PersonRef, parsePersonRef } from '../../../core/admin/person-ref';
+import type { AdminService } from '../../../core/admin/admin-service';
+import type { Person } from '../../../core/admin/admin-store';
 import type { Clock } from '../../../core/clock';
-import type { DigitalIdService } from '../../../core/digital-id/digital-id-service';
-import { removableIfRetiredBefore } from '../../../core/digital-id/keyring';
 import { cleanDisplayName } from '../../../core/identity/display-name';
 import { maskPhone } from '../../../core/identity/phone';
-import { isStaffRole } from '../../../core/identity/roles';
 import type { Messenger } from '../../../core/messaging/messenger';
-import type { TrustedContactService } from '../../../core/trusted-contact/trusted-contact-service';
 import type { VerifierKeys } from '../../../core/verification/verifier-keys';
 import type { Database } from '../../../db/database';
-import type { AdminRepository, Person } from '../../../db/repositories/admin.repository';
-import { recordAudit } from '../../../db/repositories/audit.repository';
-import type { RoleRepository } from '../../../db/repositories/role.repository';
-import type { SigningKeyRepository } from '../../../db/repositories/signing-key.repository';
 import type { BotContext } from '../../context';
 import { type QrScreen, showEndedScreen } from '../digital-id/qr-screen';
-import { VERIFIER_KEY_COMMANDS, verifierKeyAdmin } from './verifier-keys';
+import { VERIFIER_KEY_COMMANDS, type VerifierKeyAdminDeps, verifierKeyAdmin } from './verifier-keys';
 
 export const ADMIN_COMMANDS = [
   'admin',
@@ -36,19 +29,14 @@ export const ADMIN_COMMANDS = [
 ] as const;
 
 export interface AdminFeatureDeps {
+  service: AdminService;
+  /** For the verifier-key commands (./verifier-keys.ts). */
   db: Database;
-  admins: AdminRepository;
-  roles: RoleRepository;
-  /** ADMIN_IDS: admins by configuration, whatever the database says. */
-  bootstrapAdmins: number[];
-  digitalId: DigitalIdService;
-  trustedContact: TrustedContactService;
-  keys: SigningKeyRepository;
+  admins: VerifierKeyAdminDeps['admins'];
   verifierKeys: VerifierKeys;
+  clock: Clock;
   messenger: Messenger;
   screen: QrScreen;
-  clock: Clock;
-  timing: { tokenTtlSeconds: number; skewSeconds: number };
   /** Jobs per state, per queue. */
   queueSummary(): Promise<Record<string, Record<string, number>>>;
   /** Today's verifications (Moscow time) per result, from every process. */
@@ -59,49 +47,44 @@ export interface AdminFeatureDeps {
   adminMenu(chatId: number, shown: boolean): Promise<void>;
 }
 
-/** Admins: those in ADMIN_IDS, and people whose linked account holds the admin role. */
-export const adminCheck =
-  (deps: Pick<AdminFeatureDeps, 'bootstrapAdmins' | 'roles'>) =>
-  async (userId: number): Promise<boolean> =>
-    deps.bootstrapAdmins.includes(userId) || deps.roles.hasRole(userId, 'admin');
-
 const AUDIT_PAGE = 8;
 const UUID = '([0-9a-f-]{36})';
 
+/** Answers for the admin service's refusals. */
+const REFUSALS: Record<string, string> = {
+  'ADMIN.UNKNOWN_PERSON': 'admin-unknown-person',
+  'ADMIN.AMBIGUOUS_PERSON': 'admin-ambiguous-person',
+  'ADMIN.NO_LIVE_SESSION': 'admin-no-live-session',
+  'ADMIN.ALREADY_BLOCKED': 'admin-already-blocked',
+  'ADMIN.NOT_BLOCKED': 'admin-not-blocked',
+  'ADMIN.UNKNOWN_ROLE': 'admin-unknown-role',
+  'ADMIN.NOT_LINKED': 'admin-not-linked',
+  'ADMIN.BOOTSTRAP_ADMIN': 'admin-bootstrap-admin',
+};
+
 /**
- * Admin commands. To anyone who is not an admin they do not exist: the update goes on to the
- * rest of the bot, which answers as for any unknown command. Destructive ones ask for a
- * confirmation that only the asking admin can press, once, within five minutes. Every action
- * is written to the audit trail.
+ * Admin commands: this feature parses, asks and answers; core/admin/admin-service.ts decides
+ * and the store writes each change with its audit row. To anyone who is not an admin the
+ * commands do not exist: the update goes on to the rest of the bot, which answers as for any
+ * unknown command. Destructive ones ask for a confirmation that only the asking admin can
+ * press, once, within five minutes.
  */
 export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  const isAdmin = adminCheck(deps);
+  const { service } = deps;
   // Only admin commands and admin buttons ask the database who is an admin.
   const adminUpdate = (ctx: BotContext) =>
     ctx.callbackQuery?.data?.startsWith('adm:') === true ||
     ADMIN_COMMANDS.some((c) => new RegExp(`^/${c}(@\\w+)?(\\s|$)`).test(ctx.message?.text ?? ''));
   const admin = feature
     .chatType('private')
-    .filter(async (ctx) => adminUpdate(ctx) && (await isAdmin(ctx.from.id)));
+    .filter(async (ctx) => adminUpdate(ctx) && (await service.isAdmin(ctx.from.id)));
   const now = () => deps.clock.now();
-  const audit = (
-    ctx: BotContext,
-    action: string,
-    subject: { type: string; id: string },
-    accountIds: string[],
-    details?: Record<string, string | number | boolean | null>,
-  ) =>
-    recordAudit(deps.db, {
-      at: now(),
-      actor: `admin:${ctx.from?.id}`,
-      action: `admin.${action}`,
-      subjectType: subject.type,
-      subjectId: subject.id,
-      accountIds,
-      ...(details ? { details } : {}),
-    });
   const args = (ctx: BotContext) => (typeof ctx.match === 'string' ? ctx.match.trim() : '');
+  const refuse = (ctx: BotContext, code: string) =>
+    ctx.reply(ctx.t(REFUSALS[code] ?? 'admin-unknown-person'));
+  const usage = (ctx: BotContext, command: string) =>
+    ctx.reply(ctx.t('admin-usage', { usage: ctx.t(`admin-usage-${command}`) }));
   const describe = (p: Person) =>
     [
       p.account ? `${p.account.firstName} ${[...p.account.lastName][0] ?? ''}. (${p.account.id})` : null,
@@ -111,15 +94,10 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
       .join(', ');
 
   /** The one person an argument names, or a reply saying why not. */
-  async function person(ctx: BotContext, text: string, usage: string): Promise<Person | null> {
-    const ref: PersonRef | null = parsePersonRef(text);
-    if (!ref) {
-      await ctx.reply(ctx.t('admin-usage', { usage }));
-      return null;
-    }
-    const found = await deps.admins.resolve(ref);
-    if (found.length === 1) return found[0] as Person;
-    await ctx.reply(ctx.t(found.length === 0 ? 'admin-unknown-person' : 'admin-ambiguous-person'));
+  async function person(ctx: BotContext, text: string, command: string): Promise<Person | null> {
+    const found = await service.find(text);
+    if (found.ok) return found.person;
+    await (found.code === 'ADMIN.USAGE' ? usage(ctx, command) : refuse(ctx, found.code));
     return null;
   }
 
@@ -134,7 +112,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
 
   admin.command('stats', async (ctx) => {
     const [stats, queues, verifications, pageViews] = await Promise.all([
-      deps.admins.stats(),
+      service.stats(),
       deps.queueSummary(),
       deps.verificationsToday().catch(() => null),
       deps.pageViewsToday().catch(() => null),
@@ -156,16 +134,9 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   });
 
   admin.command('whois', async (ctx) => {
-    const p = await person(ctx, args(ctx), '/whois <телефон | id | @username>');
+    const p = await person(ctx, args(ctx), 'whois');
     if (!p) return;
-    const roles = p.account ? await deps.admins.rolesOf(p.account.id) : [];
-    const session = p.user ? await deps.admins.liveSessionOf(p.user.id) : null;
-    await audit(
-      ctx,
-      'whois',
-      { type: 'person', id: p.account?.id ?? String(p.user?.id) },
-      p.account ? [p.account.id] : [],
-    );
+    const { roles, liveSession } = await service.whois(ctx.from.id, p);
     return ctx.reply(
       ctx.t('admin-whois', {
         who: describe(p),
@@ -173,62 +144,57 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
           ? `${p.user.id} ${p.user.username ? `@${p.user.username}` : ''} ${p.user.firstName}`.trim()
           : '—',
         account: p.account
-          ? `${p.account.id}, ${maskPhone(p.account.phone)}, ${p.account.confirmed ? 'подтверждена' : 'не подтверждена'}, ${p.account.birthDate.slice(0, 4)} г. р.`
+          ? ctx.t('admin-whois-account', {
+              id: p.account.id,
+              phone: maskPhone(p.account.phone),
+              confirmed: p.account.confirmed ? 'yes' : 'no',
+              year: p.account.birthDate.slice(0, 4),
+            })
           : '—',
-        roles:
-          [
-            ...roles,
-            ...(p.user && deps.bootstrapAdmins.includes(p.user.id) ? ['admin (ADMIN_IDS)'] : []),
-          ].join(', ') || '—',
+        roles: roles.join(', ') || '—',
         blocked: p.user?.blockedAt ? `${p.user.blockedAt.toISOString()} (${p.user.blockReason ?? ''})` : '—',
-        session: session ?? '—',
+        session: liveSession ?? '—',
       }),
     );
   });
 
   admin.command('revoke', async (ctx) => {
-    const p = await person(ctx, args(ctx), '/revoke <человек>');
+    const p = await person(ctx, args(ctx), 'revoke');
     if (!p) return;
-    const sessionId = p.user ? await deps.admins.liveSessionOf(p.user.id) : null;
-    if (!sessionId) return ctx.reply(ctx.t('admin-no-live-session'));
-    const id = await deps.admins.propose(ctx.from.id, 'revoke', { sessionId, who: describe(p) }, now());
+    const asked = await service.askRevoke(ctx.from.id, p, describe(p));
+    if (!asked.ok) return refuse(ctx, asked.code);
     return ctx.reply(ctx.t('admin-confirm-revoke', { who: describe(p) }), {
-      reply_markup: confirmButton(ctx, id),
+      reply_markup: confirmButton(ctx, asked.confirmationId),
     });
   });
 
   admin.command('keys', async (ctx) => {
-    const keys = await deps.keys.list();
+    const keys = await service.keys();
     return ctx.reply(
       keys
         .map((k) =>
-          [
-            `kid ${k.kid}`,
-            k.status,
-            `created ${k.createdAt.toISOString()}`,
-            k.retiredAt && `retired ${k.retiredAt.toISOString()}`,
-          ]
-            .filter(Boolean)
-            .join(' · '),
+          ctx.t('admin-key-line', {
+            kid: String(k.kid),
+            status: k.status,
+            created: k.createdAt.toISOString(),
+            retired: k.retiredAt?.toISOString() ?? 'none',
+          }),
         )
         .join('\n'),
     );
   });
 
   admin.command('rotate_key', async (ctx) => {
-    const active = (await deps.keys.list()).find((k) => k.status === 'active');
-    const id = await deps.admins.propose(ctx.from.id, 'rotate_key', {}, now());
-    return ctx.reply(ctx.t('admin-confirm-rotate', { kid: active?.kid ?? '—' }), {
-      reply_markup: confirmButton(ctx, id),
+    const asked = await service.askRotate(ctx.from.id);
+    return ctx.reply(ctx.t('admin-confirm-rotate', { kid: asked.activeKid ?? '—' }), {
+      reply_markup: confirmButton(ctx, asked.confirmationId),
     });
   });
 
   admin.command('remove_key', async (ctx) => {
     const kid = Number(args(ctx));
-    if (!Number.isInteger(kid) || kid <= 0)
-      return ctx.reply(ctx.t('admin-usage', { usage: '/remove_key <kid>' }));
-    const outcome = await deps.keys.remove(kid, now(), removableIfRetiredBefore(now(), deps.timing));
-    await audit(ctx, 'remove_key', { type: 'signing_key', id: String(kid) }, [], { outcome });
+    if (!Number.isInteger(kid) || kid <= 0) return usage(ctx, 'remove_key');
+    const outcome = await service.removeKey(ctx.from.id, kid);
     if (outcome === 'removed') return ctx.reply(ctx.t('admin-key-removed', { kid }));
     return ctx.reply(ctx.t('admin-key-not-removed', { kid, why: ctx.t(`admin-key-why-${outcome}`) }));
   });
@@ -236,37 +202,28 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   admin.command('block', async (ctx) => {
     const [target = '', ...reasonWords] = args(ctx).split(/\s+/);
     const reason = cleanDisplayName(reasonWords.join(' '), 200);
-    const usage = '/block <человек> <причина>';
-    if (!reason.ok) return ctx.reply(ctx.t('admin-usage', { usage }));
-    const p = await person(ctx, target, usage);
+    if (!reason.ok) return usage(ctx, 'block');
+    const p = await person(ctx, target, 'block');
     if (!p) return;
-    if (!p.user) return ctx.reply(ctx.t('admin-unknown-person'));
-    if (!(await deps.admins.setBlocked(p.user.id, { reason: reason.name, at: now() })))
-      return ctx.reply(ctx.t('admin-already-blocked'));
-    await audit(
-      ctx,
-      'block',
-      { type: 'messenger_user', id: String(p.user.id) },
-      p.account ? [p.account.id] : [],
-      {
+    const asked = await service.askBlock(ctx.from.id, p, reason.name, describe(p));
+    if (!asked.ok) return refuse(ctx, asked.code);
+    return ctx.reply(
+      ctx.t('admin-confirm-block', {
+        who: describe(p),
         reason: reason.name,
-      },
+        session: asked.ties.liveSession ? 'yes' : 'no',
+        relationships: asked.ties.relationships,
+        recoveries: asked.ties.pendingRecoveries,
+      }),
+      { reply_markup: confirmButton(ctx, asked.confirmationId) },
     );
-    await revokeLiveSession(p.user.id, 'blocked by an admin');
-    if (p.account) await deps.trustedContact.endAllOf(p.account.id, 'blocked');
-    return ctx.reply(ctx.t('admin-blocked', { who: describe(p) }));
   });
 
   admin.command('unblock', async (ctx) => {
-    const p = await person(ctx, args(ctx), '/unblock <человек>');
-    if (!p?.user) return p ? ctx.reply(ctx.t('admin-unknown-person')) : undefined;
-    if (!(await deps.admins.setBlocked(p.user.id, null))) return ctx.reply(ctx.t('admin-not-blocked'));
-    await audit(
-      ctx,
-      'unblock',
-      { type: 'messenger_user', id: String(p.user.id) },
-      p.account ? [p.account.id] : [],
-    );
+    const p = await person(ctx, args(ctx), 'unblock');
+    if (!p) return;
+    const unblocked = await service.unblock(ctx.from.id, p);
+    if (!unblocked.ok) return refuse(ctx, unblocked.code);
     return ctx.reply(ctx.t('admin-unblocked', { who: describe(p) }));
   });
 
@@ -276,33 +233,21 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   ] as const) {
     admin.command(command, async (ctx) => {
       const [target = '', role = '', ...rest] = args(ctx).split(/\s+/);
-      const usage = `/${command} <человек> <admin|verifier>`;
-      if (!target || !role || rest.length > 0) return ctx.reply(ctx.t('admin-usage', { usage }));
-      if (!isStaffRole(role)) return ctx.reply(ctx.t('admin-unknown-role'));
-      const p = await person(ctx, target, usage);
+      if (!target || !role || rest.length > 0) return usage(ctx, command);
+      const p = await person(ctx, target, command);
       if (!p) return;
-      if (!p.account || !p.user) return ctx.reply(ctx.t('admin-not-linked'));
-      if (!grant && role === 'admin' && deps.bootstrapAdmins.includes(p.user.id))
-        return ctx.reply(ctx.t('admin-bootstrap-admin'));
-      const changed = grant
-        ? await deps.roles.grant(p.account.id, role, `admin:${ctx.from.id}`)
-        : await deps.admins.revokeRole(p.account.id, role);
-      if (!changed) return ctx.reply(ctx.t(grant ? 'admin-already-has-role' : 'admin-has-no-role', { role }));
-      await audit(
-        ctx,
-        grant ? 'grant' : 'revoke_role',
-        { type: 'account', id: p.account.id },
-        [p.account.id],
-        { role },
-      );
-      if (role === 'admin') await deps.adminMenu(p.user.chatId, grant);
+      const changed = await service.setRole(ctx.from.id, p, role, grant);
+      if (!changed.ok && changed.code === 'ADMIN.UNCHANGED')
+        return ctx.reply(ctx.t(grant ? 'admin-already-has-role' : 'admin-has-no-role', { role }));
+      if (!changed.ok) return refuse(ctx, changed.code);
+      if (changed.role === 'admin') await deps.adminMenu(changed.chatId, grant);
       return ctx.reply(ctx.t(grant ? 'admin-granted' : 'admin-role-revoked', { role, who: describe(p) }));
     });
   }
 
   admin.command('audit', async (ctx) => {
     const text = args(ctx);
-    const p = text ? await person(ctx, text, '/audit [человек]') : null;
+    const p = text ? await person(ctx, text, 'audit') : null;
     if (text && !p) return;
     return showAudit(ctx, p?.account?.id ?? '*', 0, false);
   });
@@ -312,38 +257,28 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   });
 
   admin.callbackQuery(new RegExp(`^adm:ok:${UUID}$`), async (ctx) => {
-    const confirmed = await deps.admins.confirm(ctx.match[1] ?? '', ctx.from.id, now());
-    if (!confirmed) return ctx.answerCallbackQuery({ text: ctx.t('admin-confirmation-stale') });
+    const done = await service.confirm(ctx.from.id, ctx.match[1] ?? '');
+    if (done.action === 'stale') return ctx.answerCallbackQuery({ text: ctx.t('admin-confirmation-stale') });
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup();
-    if (confirmed.action === 'revoke') {
-      const sessionId = String(confirmed.payload.sessionId);
-      const ended = await deps.digitalId.revoke(sessionId, 'revoked by an admin');
-      await audit(
-        ctx,
-        'revoke',
-        { type: 'digital_id_session', id: sessionId },
-        ended ? [ended.accountId] : [],
-      );
-      if (!ended) return ctx.reply(ctx.t('admin-no-live-session'));
-      await showEndedScreen(deps.messenger, deps.screen, ended);
-      return ctx.reply(ctx.t('admin-revoked'));
+    switch (done.action) {
+      case 'revoke':
+        if (!done.ended) return ctx.reply(ctx.t('admin-no-live-session'));
+        await showEndedScreen(deps.messenger, deps.screen, done.ended);
+        return ctx.reply(ctx.t('admin-revoked'));
+      case 'block':
+        if (!done.blocked) return ctx.reply(ctx.t('admin-already-blocked'));
+        if (done.ended) await showEndedScreen(deps.messenger, deps.screen, done.ended);
+        return ctx.reply(ctx.t('admin-blocked', { who: done.who }));
+      case 'rotate_key':
+        return ctx.reply(ctx.t('admin-rotated', { active: done.active, retired: done.retired ?? '—' }));
     }
-    const { retired, active } = await deps.keys.rotate(now());
-    await audit(ctx, 'rotate_key', { type: 'signing_key', id: String(active) }, [], { retired });
-    return ctx.reply(ctx.t('admin-rotated', { active, retired: retired ?? '—' }));
   });
 
   return feature;
 
-  async function revokeLiveSession(userId: number, reason: string) {
-    const sessionId = await deps.admins.liveSessionOf(userId);
-    const ended = sessionId ? await deps.digitalId.revoke(sessionId, reason) : null;
-    if (ended) await showEndedScreen(deps.messenger, deps.screen, ended);
-  }
-
   async function showAudit(ctx: BotContext, accountId: string, offset: number, inPlace: boolean) {
-    const rows = await deps.admins.audit({
+    const rows = await service.auditPage({
       ...(accountId === '*' ? {} : { accountId }),
       offset,
       limit: AUDIT_PAGE + 1,

@@ -3,8 +3,6 @@ import type { I18n } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, type MiddlewareFn } from 'grammy';
 import type { Clock } from '../../../core/clock';
 import type { OutgoingMessage } from '../../../core/messaging/outgoing-message';
-import type { Database } from '../../../db/database';
-import { recordAudit } from '../../../db/repositories/audit.repository';
 import type { BroadcastRepository, BroadcastRow } from '../../../db/repositories/broadcast.repository';
 import type { BroadcastAudience } from '../../../db/schema';
 import type { BroadcastProgress } from '../../../workers/broadcast/broadcast.processor';
@@ -18,7 +16,6 @@ const CANCEL = 'adm:bc-form-cancel';
 const UUID = '([0-9a-f-]{36})';
 
 export interface BroadcastFeatureDeps {
-  db: Database;
   broadcasts: BroadcastRepository;
   i18n: I18n<FormContext>;
   apiPlugins: MiddlewareFn<FormContext>[];
@@ -62,16 +59,7 @@ export function broadcastFeature(deps: BroadcastFeatureDeps): Composer<BotContex
   admin.command('broadcast', (ctx) => ctx.conversation.enter(FORM));
   admin.callbackQuery(new RegExp(`^adm:bc-stop:${UUID}$`), async (ctx) => {
     const id = ctx.match[1] ?? '';
-    const stopped = await deps.broadcasts.cancel(id, deps.clock.now());
-    if (stopped)
-      await recordAudit(deps.db, {
-        at: deps.clock.now(),
-        actor: `admin:${ctx.from.id}`,
-        action: 'admin.broadcast_stop',
-        subjectType: 'broadcast',
-        subjectId: id,
-        accountIds: [],
-      });
+    const stopped = await deps.broadcasts.cancel(id, deps.clock.now(), ctx.from.id);
     await ctx.answerCallbackQuery({
       text: ctx.t(stopped ? 'admin-broadcast-stopped' : 'admin-confirmation-stale'),
     });
@@ -163,15 +151,6 @@ async function broadcastForm(form: Form, ctx: FormContext, deps: BroadcastFeatur
       }),
     );
     await deps.broadcasts.setStatusMessage(broadcast.id, status.message_id);
-    await recordAudit(deps.db, {
-      at,
-      actor: `admin:${admin.id}`,
-      action: 'admin.broadcast',
-      subjectType: 'broadcast',
-      subjectId: broadcast.id,
-      accountIds: [],
-      details: { audience, length: message.length },
-    });
     await deps.start(broadcast.id);
   });
 }
