@@ -119,13 +119,13 @@ export function trustedContactService(deps: TrustedContactDeps) {
   /** The relationship's end committed: its messages go out, and the portal hears of the requests it ended. */
   async function settled<T extends (Effects & EndedRecoveries) | null>(result: T): Promise<T> {
     await done(result);
-    for (const request of result?.cancelled ?? []) await deps.jobs.finished(request);
+    for (const request of result?.endedRequests ?? []) await deps.jobs.finished(request);
     return result;
   }
 
   async function endLink(link: TrustLink, actor: Actor, reason: string, by: Account | null) {
     const trustor = await accounts.findById(link.trustorAccountId);
-    const ended = await store.close(link.id, 'active', 'ended', now(), actor, reason, (l, cancelled) => {
+    const ended = await store.close(link.id, 'active', 'ended', now(), actor, reason, (l, endedRequests) => {
       const notices: Notice[] = [];
       for (const accountId of [l.trustorAccountId, l.contactAccountId]) {
         if (!accountId || accountId === by?.id) continue;
@@ -136,7 +136,7 @@ export function trustedContactService(deps: TrustedContactDeps) {
           vars: { reason },
         });
       }
-      return [...notices, ...recoveryNotices.ended(cancelled, trustor)];
+      return [...notices, ...recoveryNotices.ended(endedRequests, trustor)];
     });
     return settled(ended);
   }
@@ -347,7 +347,7 @@ export function trustedContactService(deps: TrustedContactDeps) {
         contact.id,
         now(),
         settings.trustorsPerContact,
-        (l, replaced, cancelled) => [
+        (l, replaced, endedRequests) => [
           told('tc-invitation-accepted'),
           ...(replaced?.contactAccountId
             ? [
@@ -365,7 +365,7 @@ export function trustedContactService(deps: TrustedContactDeps) {
             text: 'tc-now-contact',
             vars: { trustor: shortName(trustor) },
           },
-          ...recoveryNotices.ended(cancelled, trustor),
+          ...recoveryNotices.ended(endedRequests, trustor),
         ],
       );
       if (accepted.outcome !== 'accepted')

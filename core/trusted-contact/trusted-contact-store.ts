@@ -54,7 +54,7 @@ export interface Effects {
  * ex-contact can never decide it. Their callbacks are queued once it committed.
  */
 export interface EndedRecoveries {
-  cancelled: RecoveryRequest[];
+  endedRequests: RecoveryRequest[];
 }
 
 /**
@@ -85,7 +85,7 @@ export interface TrustedContactStore {
     contactAccountId: string,
     now: Date,
     cap: number,
-    notices: (link: TrustLink, replaced: TrustLink | null, cancelled: RecoveryRequest[]) => Notices,
+    notices: (link: TrustLink, replaced: TrustLink | null, endedRequests: RecoveryRequest[]) => Notices,
   ): Promise<
     | ({ outcome: 'accepted'; link: TrustLink } & EndedRecoveries & Effects)
     | { outcome: 'not_pending' | 'contact_full' }
@@ -101,7 +101,7 @@ export interface TrustedContactStore {
     at: Date,
     actor: Actor,
     reason: string,
-    notices: (link: TrustLink, cancelled: RecoveryRequest[]) => Notices,
+    notices: (link: TrustLink, endedRequests: RecoveryRequest[]) => Notices,
   ): Promise<({ link: TrustLink } & EndedRecoveries & Effects) | null>;
   /** The trustor's open invitation gets a new lifetime and goes out again. */
   resend(

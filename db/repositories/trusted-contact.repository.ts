@@ -214,7 +214,7 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
             toState: 'replaced',
             accountIds: linkAccounts(replaced),
           });
-        const cancelled = replaced
+        const endedRequests = replaced
           ? await endRecoveriesOf(tx, replaced, now, actor, 'the trustor chose another contact')
           : [];
         const [row] = await tx
@@ -233,8 +233,8 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
           toState: 'active',
           accountIds: linkAccounts(link),
         });
-        const outboxIds = await writeNotices(tx, await notices(link, replaced, cancelled));
-        return { outcome: 'accepted' as const, link, cancelled, outboxIds };
+        const outboxIds = await writeNotices(tx, await notices(link, replaced, endedRequests));
+        return { outcome: 'accepted' as const, link, endedRequests, outboxIds };
       });
     },
 
@@ -264,8 +264,8 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
           accountIds: linkAccounts(link),
           details: { reason },
         });
-        const cancelled = from === 'active' ? await endRecoveriesOf(tx, link, at, actor, reason) : [];
-        return { link, cancelled, outboxIds: await writeNotices(tx, await notices(link, cancelled)) };
+        const endedRequests = from === 'active' ? await endRecoveriesOf(tx, link, at, actor, reason) : [];
+        return { link, endedRequests, outboxIds: await writeNotices(tx, await notices(link, endedRequests)) };
       });
     },
 

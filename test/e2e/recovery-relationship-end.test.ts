@@ -27,7 +27,8 @@ let people: Person[];
 beforeAll(async () => {
   t = await startTestService({ ADMIN_IDS: String(ADMIN_ID), RECOVERY_TTL_SECONDS: '600' }, { clock });
   admin = chatWith(t.sandbox, (await t.sandbox.createPerson({ id: ADMIN_ID, name: 'Админ' })).id);
-  people = await freshPeople(t, 17, 'ends', 0);
+  // A pair for each ending and one more, and the newcomer who replaces a contact.
+  people = await freshPeople(t, 2 * (endings.length + 1) + 1, 'ends', 0);
 });
 afterAll(async () => {
   await t?.stop();

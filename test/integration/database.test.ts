@@ -200,7 +200,7 @@ describe.each(drivers)('the database on $name', (driver) => {
     const ended = await link('end-1');
     const pending = await ask('end-1');
     const closed = await store.close(ended.id, 'active', 'ended', now, 'system', 'unlinked', () => []);
-    expect(closed?.cancelled.map((r) => [r.id, r.status])).toEqual([[pending.id, 'cancelled']]);
+    expect(closed?.endedRequests.map((r) => [r.id, r.status])).toEqual([[pending.id, 'cancelled']]);
     expect((await store.findRecovery(pending.id))?.status).toBe('cancelled');
 
     const cut = await link('end-2');
