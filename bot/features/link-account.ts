@@ -36,10 +36,16 @@ export function linkAccountFeature(deps: LinkAccountDeps): Composer<BotContext> 
       maxMillisecondsToWait: FORM_MINUTES * 60_000,
     }),
   );
-  feature.command('link', (ctx) => ctx.conversation.enter(CONVERSATION));
+  // Linking starts over whatever form was left open: this command is handled before the other
+  // features' forms see it, so an approval still waiting for its code would block the link form.
+  const startLinking = async (ctx: BotContext) => {
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(CONVERSATION);
+  };
+  feature.command('link', startLinking);
   feature.callbackQuery('link:start', async (ctx) => {
     await ctx.answerCallbackQuery();
-    await ctx.conversation.enter(CONVERSATION);
+    await startLinking(ctx);
   });
   feature.command('unlink', async (ctx) => {
     const userId = ctx.from?.id;

@@ -326,6 +326,10 @@ rc-final-contact-approved = The password recovery is approved.
 rc-final-contact-denied = The password recovery request is denied.
 rc-final-contact-cancelled = The account's owner cancelled the password recovery request: nothing more to confirm.
 rc-final-contact-expired = The password recovery request has expired.
+# A pending recovery cancelled because its relationship ended (removed by either side,
+# replaced, unlinked, blocked, no longer eligible): each side is told this once, instead of rc-final-*-cancelled.
+rc-final-trustor-link-ended = The password recovery request is cancelled: the relationship with your trusted contact ended, so nobody can confirm it. If you still need the recovery, ask for it on Gosuslugi again.
+rc-final-contact-link-ended = The password recovery request for { $trustor } is cancelled: you are no longer their trusted contact, so there is nothing to confirm.
 sms-recovery-code = Code to confirm a password recovery: { $code }. Do not tell it to anyone, not even Gosuslugi staff.
 tc-confirm-nudge = Press "Send the invitation" or "Cancel".
 tc-button-open = 👥 My trusted contact

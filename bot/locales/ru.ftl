@@ -328,6 +328,10 @@ rc-final-contact-approved = Восстановление пароля подтв
 rc-final-contact-denied = Запрос на восстановление пароля отклонён.
 rc-final-contact-cancelled = Запрос на восстановление пароля отменён владельцем учётной записи — подтверждать больше ничего не нужно.
 rc-final-contact-expired = Запрос на восстановление пароля истёк.
+# A pending recovery cancelled because its relationship ended (removed by either side,
+# replaced, unlinked, blocked, no longer eligible): each side is told this once, instead of rc-final-*-cancelled.
+rc-final-trustor-link-ended = Запрос на восстановление пароля отменён: связь с доверенным контактом прекращена, и подтвердить его некому. Если восстановление ещё нужно, запросите его на Госуслугах снова.
+rc-final-contact-link-ended = Запрос на восстановление пароля для { $trustor } отменён: вы больше не доверенный контакт этого человека, подтверждать ничего не нужно.
 sms-recovery-code = Код для подтверждения восстановления пароля: { $code }. Никому его не сообщайте, даже сотрудникам Госуслуг.
 tc-confirm-nudge = Нажмите «Отправить приглашение» или «Отмена».
 tc-button-open = 👥 Мой доверенный контакт

@@ -10,6 +10,7 @@ import { canBeContact, shortName, type TrustorRefusal, trustorRefusal } from './
 import type {
   Actor,
   Effects,
+  EndedRecoveries,
   FinalRecoveryStatus,
   RecoveryRequest,
   TrustedContactStore,
@@ -115,8 +116,16 @@ export function trustedContactService(deps: TrustedContactDeps) {
       : { ok: true as const, account: account as Account };
   }
 
+  /** The relationship's end committed: its messages go out, and the portal hears of the requests it ended. */
+  async function settled<T extends (Effects & EndedRecoveries) | null>(result: T): Promise<T> {
+    await done(result);
+    for (const request of result?.endedRequests ?? []) await deps.jobs.finished(request);
+    return result;
+  }
+
   async function endLink(link: TrustLink, actor: Actor, reason: string, by: Account | null) {
-    const ended = await store.close(link.id, 'active', 'ended', now(), actor, reason, (l) => {
+    const trustor = await accounts.findById(link.trustorAccountId);
+    const ended = await store.close(link.id, 'active', 'ended', now(), actor, reason, (l, endedRequests) => {
       const notices: Notice[] = [];
       for (const accountId of [l.trustorAccountId, l.contactAccountId]) {
         if (!accountId || accountId === by?.id) continue;
@@ -127,9 +136,9 @@ export function trustedContactService(deps: TrustedContactDeps) {
           vars: { reason },
         });
       }
-      return notices;
+      return [...notices, ...recoveryNotices.ended(endedRequests, trustor)];
     });
-    return done(ended);
+    return settled(ended);
   }
 
   const recoveryNotices = {
@@ -153,23 +162,30 @@ export function trustedContactService(deps: TrustedContactDeps) {
         buttons: [[{ text: 'rc-button-not-me', data: TC_DATA.notMe(r.id) }]],
       },
     ],
-    final: (r: RecoveryRequest): Notice[] => [
+    /** Each side is told once (one key each), in words for why: a decision, or `why` the request ended. */
+    final: (r: RecoveryRequest, why: string = r.status, trustor?: Account | null): Notice[] => [
       {
         accountId: r.trustorAccountId,
         key: `rc:${r.id}:final:trustor`,
-        text: `rc-final-trustor-${r.status}`,
+        text: `rc-final-trustor-${why}`,
       },
       {
         accountId: r.contactAccountId,
         key: `rc:${r.id}:final:contact`,
-        text: `rc-final-contact-${r.status}`,
+        text: `rc-final-contact-${why}`,
+        vars: { trustor: trustor ? shortName(trustor) : '—' },
       },
     ],
+    /** Requests their relationship's end closed: cancelled because of it, or expired already. */
+    ended: (requests: RecoveryRequest[], trustor: Account | null): Notice[] =>
+      requests.flatMap((r) =>
+        recoveryNotices.final(r, r.status === 'cancelled' ? 'link-ended' : r.status, trustor),
+      ),
   };
 
   async function decide(requestId: string, to: FinalRecoveryStatus, actor: Actor) {
     const decided = await done(
-      await store.decideRecovery(requestId, to, now(), actor, recoveryNotices.final),
+      await store.decideRecovery(requestId, to, now(), actor, (r) => recoveryNotices.final(r)),
     );
     if (decided) await deps.jobs.finished(decided.request);
     return decided;
@@ -189,7 +205,11 @@ export function trustedContactService(deps: TrustedContactDeps) {
     const own = role === 'contact' ? request?.contactAccountId : request?.trustorAccountId;
     if (!account || !request || own !== account.id)
       return { ok: false as const, code: 'TC.NOT_YOURS' as const };
-    if (request.status !== 'pending') return { ok: false as const, code: 'TC.NOT_PENDING' as const };
+    // An ex-contact never decides: the request ended with the relationship (the store checks again).
+    const decidable =
+      request.status === 'pending' &&
+      (role === 'trustor' || (await store.findLink(request.trustLinkId))?.status === 'active');
+    if (!decidable) return { ok: false as const, code: 'TC.NOT_PENDING' as const };
     return { ok: true as const, account, request };
   }
 
@@ -327,7 +347,7 @@ export function trustedContactService(deps: TrustedContactDeps) {
         contact.id,
         now(),
         settings.trustorsPerContact,
-        (l, replaced) => [
+        (l, replaced, endedRequests) => [
           told('tc-invitation-accepted'),
           ...(replaced?.contactAccountId
             ? [
@@ -345,6 +365,7 @@ export function trustedContactService(deps: TrustedContactDeps) {
             text: 'tc-now-contact',
             vars: { trustor: shortName(trustor) },
           },
+          ...recoveryNotices.ended(endedRequests, trustor),
         ],
       );
       if (accepted.outcome !== 'accepted')
@@ -352,7 +373,7 @@ export function trustedContactService(deps: TrustedContactDeps) {
           ok: false,
           code: accepted.outcome === 'contact_full' ? 'TC.CONTACT_FULL' : 'TC.NOT_PENDING',
         };
-      await done(accepted);
+      await settled(accepted);
       return { ok: true, trustor: shortName(trustor) };
     },
 

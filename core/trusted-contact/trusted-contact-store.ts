@@ -49,6 +49,15 @@ export interface Effects {
 }
 
 /**
+ * A relationship that stops being active takes its pending recoveries with it, in the same
+ * transaction: each is cancelled (or expired, if already past its time) and audited, so an
+ * ex-contact can never decide it. Their callbacks are queued once it committed.
+ */
+export interface EndedRecoveries {
+  endedRequests: RecoveryRequest[];
+}
+
+/**
  * Trusted contacts and recoveries in the database. Every method is one transaction: the
  * conditional state change, its audit record and its notices commit together or not at all,
  * so a retried job or a second tap finds the state already changed and does nothing.
@@ -67,17 +76,24 @@ export interface TrustedContactStore {
     actor: Actor,
     notices: (link: TrustLink) => Notices,
   ): Promise<{ link: TrustLink } & Effects>;
-  /** invited → active, if the contact still has room (`cap`); the trustor's previous contact is replaced. */
+  /**
+   * invited → active, if the contact still has room (`cap`); the trustor's previous contact is
+   * replaced, and the requests pending with them end with it.
+   */
   accept(
     id: string,
     contactAccountId: string,
     now: Date,
     cap: number,
-    notices: (link: TrustLink, replaced: TrustLink | null) => Notices,
+    notices: (link: TrustLink, replaced: TrustLink | null, endedRequests: RecoveryRequest[]) => Notices,
   ): Promise<
-    ({ outcome: 'accepted'; link: TrustLink } & Effects) | { outcome: 'not_pending' | 'contact_full' }
+    | ({ outcome: 'accepted'; link: TrustLink } & EndedRecoveries & Effects)
+    | { outcome: 'not_pending' | 'contact_full' }
   >;
-  /** `from` → `to` if the link is still in `from` (an invitation only while unexpired, unless expiring). */
+  /**
+   * `from` → `to` if the link is still in `from` (an invitation only while unexpired, unless
+   * expiring). An active link's pending requests end with it.
+   */
   close(
     id: string,
     from: 'invited' | 'active',
@@ -85,8 +101,8 @@ export interface TrustedContactStore {
     at: Date,
     actor: Actor,
     reason: string,
-    notices: (link: TrustLink) => Notices,
-  ): Promise<({ link: TrustLink } & Effects) | null>;
+    notices: (link: TrustLink, endedRequests: RecoveryRequest[]) => Notices,
+  ): Promise<({ link: TrustLink } & EndedRecoveries & Effects) | null>;
   /** The trustor's open invitation gets a new lifetime and goes out again. */
   resend(
     id: string,
@@ -122,7 +138,8 @@ export interface TrustedContactStore {
   findRecovery(id: string): Promise<RecoveryRequest | null>;
   /**
    * pending → `to`, the first final decision only: a decision while unexpired, `expired` only
-   * once the time is up. Null when another decision got there first.
+   * once the time is up, and the contact's (`approved`, `denied`) only while the request's
+   * relationship is active. Null when another decision or the relationship's end got there first.
    */
   decideRecovery(
     id: string,

@@ -1,6 +1,8 @@
-import { and, count, eq, gt, gte, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, count, eq, exists, gt, gte, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Notice } from '../../core/messaging/notice';
 import type {
+  Actor,
+  FinalRecoveryStatus,
   RecoveryRequest,
   TrustedContactStore,
   TrustLink,
@@ -48,6 +50,44 @@ const linkAccounts = (l: TrustLink) => [
 /** Serialises changes about one key (a contact's slots, a trustor's requests) inside a transaction. */
 const lockKey = (tx: Executor, key: string) =>
   tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+
+/**
+ * The link's pending requests end with it, in the caller's transaction: cancelled, or expired if
+ * already past their time (a decision never lands after `expiresAt`), each audited with why.
+ */
+async function endRecoveriesOf(
+  tx: Executor,
+  link: TrustLink,
+  at: Date,
+  actor: Actor,
+  reason: string,
+): Promise<RecoveryRequest[]> {
+  const rows = await tx
+    .update(recoveryRequests)
+    .set({
+      status: sql`case when ${lte(recoveryRequests.expiresAt, at)} then 'expired' else 'cancelled' end`,
+      decidedAt: at,
+    })
+    .where(and(eq(recoveryRequests.trustLinkId, link.id), eq(recoveryRequests.status, 'pending')))
+    .returning();
+  const ended = rows.map(toRequest);
+  for (const request of ended)
+    await recordAudit(tx, {
+      at,
+      actor,
+      action: `recovery.${request.status}`,
+      subjectType: 'recovery_request',
+      subjectId: request.id,
+      fromState: 'pending',
+      toState: request.status,
+      accountIds: [request.trustorAccountId, request.contactAccountId],
+      details: { reason: `the relationship ended: ${reason}`, trustLinkId: link.id },
+    });
+  return ended;
+}
+
+/** The decisions only the contact makes: they need the relationship still active. */
+const byContact = (to: FinalRecoveryStatus) => to === 'approved' || to === 'denied';
 
 export function trustedContactRepository(db: Database, writeNotices: NoticeWriter): TrustedContactStore {
   return {
@@ -162,10 +202,11 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
           )
           .returning();
         const replaced = replacedRow ? toLink(replacedRow) : null;
+        const actor = { account: contactAccountId };
         if (replaced)
           await recordAudit(tx, {
             at: now,
-            actor: { account: contactAccountId },
+            actor,
             action: 'trust_link.replace',
             subjectType: 'trust_link',
             subjectId: replaced.id,
@@ -173,6 +214,9 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
             toState: 'replaced',
             accountIds: linkAccounts(replaced),
           });
+        const endedRequests = replaced
+          ? await endRecoveriesOf(tx, replaced, now, actor, 'the trustor chose another contact')
+          : [];
         const [row] = await tx
           .update(trustLinks)
           .set({ status: 'active', acceptedAt: now })
@@ -181,7 +225,7 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
         const link = toLink(row as LinkRow);
         await recordAudit(tx, {
           at: now,
-          actor: { account: contactAccountId },
+          actor,
           action: 'trust_link.accept',
           subjectType: 'trust_link',
           subjectId: id,
@@ -189,8 +233,8 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
           toState: 'active',
           accountIds: linkAccounts(link),
         });
-        const outboxIds = await writeNotices(tx, await notices(link, replaced));
-        return { outcome: 'accepted' as const, link, outboxIds };
+        const outboxIds = await writeNotices(tx, await notices(link, replaced, endedRequests));
+        return { outcome: 'accepted' as const, link, endedRequests, outboxIds };
       });
     },
 
@@ -220,7 +264,8 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
           accountIds: linkAccounts(link),
           details: { reason },
         });
-        return { link, outboxIds: await writeNotices(tx, await notices(link)) };
+        const endedRequests = from === 'active' ? await endRecoveriesOf(tx, link, at, actor, reason) : [];
+        return { link, endedRequests, outboxIds: await writeNotices(tx, await notices(link, endedRequests)) };
       });
     },
 
@@ -303,7 +348,8 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
         // Two POSTs for one account queue up here; the read below then takes its snapshot after
         // the other committed (a row lock taken by that read would not refresh its subqueries).
         await lockKey(tx, `recovery:${input.trustorAccountId}`);
-        // The trustor's contact, with the pending request and today's count beside it.
+        // The trustor's contact, with the pending request and today's count beside it. The link
+        // is share-locked: its end waits for this request to commit and then cancels it too.
         const [state] = await tx
           .select({
             link: trustLinks,
@@ -318,7 +364,8 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
           .from(trustLinks)
           .where(
             and(eq(trustLinks.trustorAccountId, input.trustorAccountId), eq(trustLinks.status, 'active')),
-          );
+          )
+          .for('share');
         const pendingId = state
           ? state.pendingId
           : (await tx.select({ id: recoveryRequests.id }).from(recoveryRequests).where(pendingOf))[0]?.id;
@@ -375,6 +422,16 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
               eq(recoveryRequests.id, id),
               eq(recoveryRequests.status, 'pending'),
               to === 'expired' ? lte(recoveryRequests.expiresAt, at) : gt(recoveryRequests.expiresAt, at),
+              byContact(to)
+                ? exists(
+                    tx
+                      .select({ id: trustLinks.id })
+                      .from(trustLinks)
+                      .where(
+                        and(eq(trustLinks.id, recoveryRequests.trustLinkId), eq(trustLinks.status, 'active')),
+                      ),
+                  )
+                : undefined,
             ),
           )
           .returning();

@@ -1,8 +1,12 @@
 import { and, eq, like } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrustedContactService } from '../../core/trusted-contact/trusted-contact-service';
-import { auditEvents, outgoingMessages, trustLinks } from '../../db/schema';
+import {
+  type TrustedContactService,
+  trustedContactService,
+} from '../../core/trusted-contact/trusted-contact-service';
+import type { RecoveryStatus, TrustedContactStore } from '../../core/trusted-contact/trusted-contact-store';
+import { auditEvents, outgoingMessages } from '../../db/schema';
 import { latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { linkedPerson } from '../support/linking';
@@ -23,100 +27,262 @@ beforeAll(async () => {
   service = t.service.backend!.trustedContact;
   trustor.userId = (await linkedPerson(t, 'Елена', '+79990000006')).person.id;
   contact.userId = (await linkedPerson(t, 'Алексей', contact.phone)).person.id;
-  await service.invite(trustor.userId, 'Алексей', contact.phone);
-  const [link] = await t.database.db
-    .select()
-    .from(trustLinks)
-    .where(eq(trustLinks.trustorAccountId, trustor.account));
-  await service.answerInvitation(contact.userId, link!.id, true);
 });
 afterAll(async () => {
   await t?.stop();
 });
 
-type Status = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
 interface Model {
-  status: Status;
+  status: RecoveryStatus;
   overdue: boolean;
 }
 interface Real {
   id: string;
+  linkId: string;
+  /** The service whose store calls the run goes through (in the concurrent test: scheduled ones). */
+  service: TrustedContactService;
+}
+/** What an action leaves: the state, and whether it is the one that decided the request. */
+type Step = Model & { won: boolean };
+
+/** The request as anyone reading it finds it: one past its time is expired. */
+const lapse = (m: Model): RecoveryStatus => (m.status === 'pending' && m.overdue ? 'expired' : m.status);
+const reads = (m: Model): Step => ({ ...m, status: lapse(m), won: false });
+const decides =
+  (to: RecoveryStatus) =>
+  (m: Model): Step =>
+    lapse(m) === 'pending' ? { ...m, status: to, won: true } : reads(m);
+
+/**
+ * Something a person, the portal or a job can do, and what the model says it does. `act`
+ * answers whether the person was told their decision took effect.
+ */
+interface Action {
+  label: string;
+  act(real: Real): Promise<boolean>;
+  model(m: Model): Step;
 }
 
-/** An action by a person or a job reads the request first, which expires it if its time is up. */
-const lapse = (m: Model): Status => (m.status === 'pending' && m.overdue ? 'expired' : m.status);
-const decides =
-  (to: Status) =>
-  (m: Model): Status =>
-    lapse(m) === 'pending' ? to : lapse(m);
+const ACTIONS = {
+  approve: {
+    label: 'approve with the right code',
+    async act({ id, service }) {
+      const before = (await t.sandbox.sms(contact.phone)).length;
+      const started = await service.startApproval(contact.userId, id);
+      if (!started.ok) return false;
+      const code = await latestCode(t.sandbox, contact.phone, before);
+      return (await service.approveWithCode(contact.userId, id, started.challengeId, code)).ok;
+    },
+    model: decides('approved'),
+  },
+  deny: {
+    label: 'deny',
+    act: async ({ id, service }) => (await service.deny(contact.userId, id)).ok,
+    model: decides('denied'),
+  },
+  notMe: {
+    label: 'it was not me',
+    act: async ({ id, service }) => (await service.cancelByTrustor(trustor.userId, id)).ok,
+    model: decides('cancelled'),
+  },
+  denyByTrustor: {
+    label: 'deny pressed by the trustor',
+    act: async ({ id, service }) => (await service.deny(trustor.userId, id)).ok,
+    model: reads,
+  },
+  expiryJob: {
+    label: 'expiry job',
+    async act({ id, service }) {
+      await service.expire(id);
+      return false;
+    },
+    model: reads,
+  },
+  reminderJob: {
+    label: 'reminder job',
+    async act({ id, service }) {
+      await service.remind(id);
+      return false;
+    },
+    model: reads,
+  },
+  timeRunsOut: {
+    label: 'the time runs out',
+    async act() {
+      clock.advance(TTL + 1);
+      return false;
+    },
+    model: (m) => ({ ...m, overdue: true, won: false }),
+  },
+  relationshipEnds: {
+    label: 'the trustor removes the contact',
+    async act({ linkId, service }) {
+      await service.endRelationship(trustor.userId, linkId);
+      return false;
+    },
+    // The request ends with its relationship: cancelled, unless it was past its time already.
+    model: decides('cancelled'),
+  },
+} satisfies Record<string, Action>;
+type Name = keyof typeof ACTIONS;
+const NAMES = Object.keys(ACTIONS) as Name[];
+/** The actions whose person is told whether their decision took effect. */
+const TOLD: Name[] = ['approve', 'deny', 'notMe'];
 
-/** Something a person, the portal or a job can do; the model says what state must follow. */
-const step = (name: string, act: (real: Real) => Promise<unknown>, expected: (m: Model) => Status) =>
-  fc.constant<fc.AsyncCommand<Model, Real>>({
-    check: () => true,
-    async run(model, real) {
-      await act(real);
-      model.status = expected(model);
-      const row = await t.service.backend!.trustedContactStore.findRecovery(real.id);
-      expect(row?.status).toBe(model.status);
-    },
-    toString: () => name,
-  });
+/** The request's real state, read as the portal reads it (which expires it if overdue). */
+async function observed(id: string) {
+  const request = await service.current(id);
+  const { db } = t.database;
+  const decisions = await db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.subjectId, id), eq(auditEvents.fromState, 'pending')));
+  const notices = await db
+    .select({ key: outgoingMessages.dedupeKey })
+    .from(outgoingMessages)
+    .where(like(outgoingMessages.dedupeKey, `rc:${id}:final:%`));
+  return { status: request?.status as RecoveryStatus, decisions, notices: notices.map((n) => n.key) };
+}
 
-const steps = [
-  step(
-    'approve with the right code',
-    async (real) => {
-      const started = await service.startApproval(contact.userId, real.id);
-      if (!started.ok) return;
-      await service.approveWithCode(
-        contact.userId,
-        real.id,
-        started.challengeId,
-        await latestCode(t.sandbox, contact.phone),
-      );
-    },
-    decides('approved'),
-  ),
-  step('deny', (real) => service.deny(contact.userId, real.id), decides('denied')),
-  step('it was not me', (real) => service.cancelByTrustor(trustor.userId, real.id), decides('cancelled')),
-  step('deny pressed by the trustor', (real) => service.deny(trustor.userId, real.id), lapse),
-  step('expiry job', (real) => service.expire(real.id), lapse),
-  step('reminder job', (real) => service.remind(real.id), lapse),
-  step(
-    'the time runs out',
-    async () => clock.advance(TTL + 1),
-    (m) => {
-      m.overdue = true;
-      return m.status;
-    },
-  ),
-];
+/** Which action decided, as the audit trail tells it; none for expiry. */
+function winnerOf(decision: {
+  toState: string | null;
+  details: Record<string, unknown> | null;
+}): Name | null {
+  const byEnd = String(decision.details?.reason ?? '').startsWith('the relationship ended');
+  const winners: Record<string, Name | null> = {
+    approved: 'approve',
+    denied: 'deny',
+    cancelled: byEnd ? 'relationshipEnds' : 'notMe',
+    expired: null,
+  };
+  return winners[decision.toState ?? ''] ?? null;
+}
+
+/** A fresh pending request, with a relationship made again if the last run ended it. */
+async function freshRequest(svc: TrustedContactService): Promise<Real> {
+  const store = t.service.backend!.trustedContactStore;
+  let { active } = await store.trustorView(trustor.account, clock.now());
+  if (!active) {
+    await service.invite(trustor.userId, 'Алексей', contact.phone);
+    const { invitation } = await store.trustorView(trustor.account, clock.now());
+    await service.answerInvitation(contact.userId, invitation!.id, true);
+    active = (await store.trustorView(trustor.account, clock.now())).active;
+  }
+  const opened = await service.openRecovery(trustor.account);
+  if (opened.outcome !== 'created') throw new Error(`no fresh request: ${opened.outcome}`);
+  return { id: opened.request.id, linkId: active!.id, service: svc };
+}
+
+/** Once decided, decided once: one audit record, one notice to each side; nothing left pending. */
+async function checkOnce(real: Real) {
+  const seen = await observed(real.id);
+  expect(seen.decisions.map((d) => d.toState)).toEqual(seen.status === 'pending' ? [] : [seen.status]);
+  expect(seen.notices.sort()).toEqual(
+    seen.status === 'pending' ? [] : [`rc:${real.id}:final:contact`, `rc:${real.id}:final:trustor`],
+  );
+  if (seen.status === 'pending') await service.cancelByTrustor(trustor.userId, real.id);
+  return seen;
+}
 
 describe('the recovery state machine against a model (fast-check, real PostgreSQL)', () => {
-  it('always has the first final decision, once: one audit record, one notice to each side', async () => {
+  it('in sequence: every step leaves the state the model says', async () => {
+    const steps = NAMES.map((name) =>
+      fc.constant<fc.AsyncCommand<Model, Real>>({
+        check: () => true,
+        async run(model, real) {
+          const told = await ACTIONS[name].act(real);
+          const next = ACTIONS[name].model(model);
+          Object.assign(model, { status: next.status, overdue: next.overdue });
+          expect(told).toBe(next.won && TOLD.includes(name));
+          expect((await observed(real.id)).status).toBe(lapse(model));
+        },
+        toString: () => ACTIONS[name].label,
+      }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.commands(steps, { maxCommands: 6 }), async (commands) => {
-        const opened = await service.openRecovery(trustor.account);
-        if (opened.outcome !== 'created') throw new Error(`no fresh request: ${opened.outcome}`);
-        const real = { id: opened.request.id };
+        const real = await freshRequest(service);
         const model: Model = { status: 'pending', overdue: false };
         await fc.asyncModelRun(() => ({ model, real }), commands);
-        const { db } = t.database;
-        const finals = await db
-          .select()
-          .from(auditEvents)
-          .where(and(eq(auditEvents.subjectId, real.id), eq(auditEvents.fromState, 'pending')));
-        const notices = await db
-          .select()
-          .from(outgoingMessages)
-          .where(like(outgoingMessages.dedupeKey, `rc:${real.id}:final:%`));
-        expect(finals).toHaveLength(model.status === 'pending' ? 0 : 1);
-        expect(notices).toHaveLength(model.status === 'pending' ? 0 : 2);
-        // Leave no pending request behind for the next run.
-        if (model.status === 'pending') await service.deny(contact.userId, real.id);
+        await checkOnce(real);
       }),
       { numRuns: 40 },
     );
   });
+
+  it('at once: whatever order fast-check’s scheduler gives the store calls, the outcome is one some sequence of the same actions gives', async () => {
+    const backend = t.service.backend!;
+    /** The same service, but each store call starts only when the scheduler says so. */
+    const scheduled = (s: fc.Scheduler) =>
+      trustedContactService({
+        store: scheduledStore(backend.trustedContactStore, s),
+        accounts: backend.accounts,
+        otp: backend.otp,
+        clock,
+        settings: t.config.trustedContact,
+        jobs: backend.recoveryJobs,
+        dispatch: ({ outboxIds }) => backend.outgoing.enqueue(outboxIds),
+        smsText: (code) => backend.i18n.t('ru', 'sms-recovery-code', { code }),
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.uniqueArray(fc.constantFrom(...NAMES), { minLength: 2, maxLength: 5 }),
+        async (s, names) => {
+          const real = await freshRequest(scheduled(s));
+          const told = await s.waitFor(
+            Promise.all(
+              names.map(async (name) => {
+                // The clock is no store call: its move is scheduled on its own.
+                if (name === 'timeRunsOut') await s.schedule(Promise.resolve(), 'the time runs out');
+                return ACTIONS[name].act(real);
+              }),
+            ),
+          );
+          const seen = await checkOnce(real);
+          const winner = seen.decisions[0] ? winnerOf(seen.decisions[0]) : null;
+          // The outcome and who was told they decided: what running the actions one by one, in
+          // some order, gives (the runs are linearizable).
+          const possible = orders(names).map((order) => sequentially(order));
+          expect(possible).toContainEqual({ status: seen.status, winner });
+          for (const [k, name] of names.entries())
+            expect(told[k]).toBe(name === winner && TOLD.includes(name));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });
+
+/** What running the actions in this order gives: the final status, and who decided it. */
+function sequentially(order: Name[]) {
+  let m: Model = { status: 'pending', overdue: false };
+  let winner: Name | null = null;
+  for (const name of order) {
+    const step = ACTIONS[name].model(m);
+    if (step.won) winner = name;
+    m = { status: step.status, overdue: step.overdue };
+  }
+  return { status: lapse(m), winner: lapse(m) === 'expired' ? null : winner };
+}
+
+function orders<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) =>
+    orders([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+/** Every method of the store waits for the scheduler before it runs (and then runs for real). */
+function scheduledStore(store: TrustedContactStore, s: fc.Scheduler): TrustedContactStore {
+  return Object.fromEntries(
+    Object.entries(store).map(([name, call]: [string, (...args: unknown[]) => Promise<unknown>]) => [
+      name,
+      async (...args: unknown[]) => {
+        await s.schedule(Promise.resolve(), name);
+        return call(...args);
+      },
+    ]),
+  ) as unknown as TrustedContactStore;
+}

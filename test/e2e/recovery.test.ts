@@ -1,18 +1,15 @@
 import { Job, Queue } from 'bullmq';
-import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moscowDate } from '../../core/identity/calendar';
 import { demoRegistry } from '../../db/registry/demo-registry';
 import { importRegistry } from '../../db/registry/import-registry';
-import { auditEvents, outgoingMessages } from '../../db/schema';
 import { QUEUES } from '../../workers/queues';
-import { buttonOf, type Chat, latestCode } from '../support/chat';
+import { type Chat, latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { linkedPerson } from '../support/linking';
 import { REDIS_URL } from '../support/redis';
 import { startTestService, type TestService } from '../support/service';
-import { callbacksFor, inviteContact, portal } from '../support/trusted-contact';
-import { waitFor } from '../support/wait';
+import { askRecovery, befriend, portal, recoveryStatus, theCallback } from '../support/trusted-contact';
 
 const clock = new TestClock();
 let t: TestService;
@@ -43,10 +40,7 @@ async function pair(
 ): Promise<Pair> {
   const trustor = await linkedPerson(t, trustorName, phoneOf(trustorN));
   const contact = await linkedPerson(t, contactName, phoneOf(contactN));
-  await inviteContact(trustor.chat, contactName, phoneOf(contactN));
-  const { entry, data } = await buttonOf(contact.chat, 'tc:acc:');
-  await contact.chat.tap(entry.messageId, data);
-  await trustor.chat.waitForText('принял(а) приглашение');
+  await befriend(trustor.chat, contact.chat, contactName, phoneOf(contactN));
   return {
     trustor: trustor.chat,
     contact: contact.chat,
@@ -57,30 +51,8 @@ async function pair(
   };
 }
 
-/** The portal asks for a recovery; the contact's prompt and the trustor's notice arrive. */
-async function recovery(p: Pair) {
-  const opened = await portal(t, 'POST', '', { accountId: p.trustorAccount });
-  expect(opened.status).toBe(202);
-  expect(opened.body.status).toBe('pending');
-  const id = opened.body.id as string;
-  const prompt = await waitFor(
-    async () =>
-      (await p.contact.botMessages()).find((m) =>
-        m.inlineKeyboard?.flat().some((b) => 'callback_data' in b && b.callback_data === `rc:ok:${id}`),
-      ),
-    'the prompt to the contact',
-  );
-  const told = await waitFor(
-    async () =>
-      (await p.trustor.botMessages()).find((m) =>
-        m.inlineKeyboard?.flat().some((b) => 'callback_data' in b && b.callback_data === `rc:notme:${id}`),
-      ),
-    'the notice to the trustor',
-  );
-  return { id, prompt, told };
-}
-
-const statusOf = async (id: string) => (await portal(t, 'GET', `/${id}`)).body.status;
+const recovery = (p: Pair) => askRecovery(t, p);
+const statusOf = (id: string) => recoveryStatus(t, id);
 
 let mariaIvan: Pair;
 let elenaAlexey: Pair;
@@ -104,10 +76,7 @@ describe('assisted password recovery', () => {
     expect((await p.contact.ask(code, 'подтвердили')).text).toBe('✅ Вы подтвердили восстановление пароля.');
     expect(await statusOf(id)).toBe('approved');
     await p.trustor.waitForText('Ваш доверенный контакт подтвердил восстановление пароля');
-    const [callback] = await waitFor(async () => {
-      const received = await callbacksFor(t, id);
-      return received.length > 0 ? received : undefined;
-    }, 'the portal callback');
+    const callback = await theCallback(t, id);
     expect(callback).toMatchObject({ id, status: 'approved', signatureValid: true });
     expect(callback).toHaveProperty('decidedAt');
   });
@@ -179,48 +148,6 @@ describe('assisted password recovery', () => {
     }
     expect(await statusOf(id)).toBe('pending');
     await t.service.backend!.trustedContact.cancelByTrustor(p.trustorUserId, id);
-  });
-});
-
-describe('one outcome, whatever races', () => {
-  it('lets exactly one of approve, deny, cancel and expiry win, with one notice to each side and one audit record', async () => {
-    const p = olgaSergey;
-    const service = t.service.backend!.trustedContact;
-    const { id } = await recovery(p);
-    const started = await service.startApproval(p.contactUserId, id);
-    if (!started.ok) throw new Error('no code sent');
-    const code = await latestCode(t.sandbox, p.contactPhone);
-    const results = await Promise.all([
-      service.approveWithCode(p.contactUserId, id, started.challengeId, code),
-      service.deny(p.contactUserId, id),
-      service.deny(p.contactUserId, id),
-      service.cancelByTrustor(p.trustorUserId, id),
-      service.expire(id),
-      service.expire(id),
-    ]);
-    const wins = results.slice(0, 4).filter((r) => r && 'ok' in r && r.ok);
-    expect(wins).toHaveLength(1);
-    const final = await statusOf(id);
-    expect(['approved', 'denied', 'cancelled']).toContain(final);
-    const { db } = t.database;
-    const notices = await db
-      .select()
-      .from(outgoingMessages)
-      .where(like(outgoingMessages.dedupeKey, `rc:${id}:final:%`));
-    expect(notices.map((n) => n.dedupeKey).sort()).toEqual([
-      `rc:${id}:final:contact`,
-      `rc:${id}:final:trustor`,
-    ]);
-    const decisions = await db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.subjectId, id), eq(auditEvents.fromState, 'pending')));
-    expect(decisions).toHaveLength(1);
-    expect(decisions[0]?.toState).toBe(final);
-    // The callback job, run again, posts nothing more.
-    await waitFor(async () => (await callbacksFor(t, id)).length === 1, 'the callback');
-    await t.service.backend!.trustedContact.expire(id);
-    expect(await callbacksFor(t, id)).toHaveLength(1);
   });
 });
 

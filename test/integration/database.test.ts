@@ -13,6 +13,7 @@ import { otpRepository } from '../../db/repositories/otp.repository';
 import { outgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
 import { processedUpdateRepository } from '../../db/repositories/processed-update.repository';
 import { tokenUseRepository } from '../../db/repositories/token-use.repository';
+import { trustedContactRepository } from '../../db/repositories/trusted-contact.repository';
 import { otpChallenges, smsDailyCounts } from '../../db/schema';
 import { createTestDatabase } from '../support/postgres';
 
@@ -264,6 +265,47 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await stored()).toMatch(/"purpose":"prune-test".*"sent":1/);
     await otp.prune(new Date(now.getTime() + 11 * 60_000), '2026-11-23');
     expect(await stored()).toBe('[[],[]]');
+  });
+
+  it('ends a pending recovery with its relationship, and takes no decision of a contact after that', async () => {
+    const store = trustedContactRepository(handle.db, async () => []);
+    const now = new Date();
+    const link = async (trustor: string) => {
+      const { link } = await store.invite(
+        {
+          trustorAccountId: trustor,
+          contactAccountId: `${trustor}-contact`,
+          contactName: 'C',
+          contactPhoneMasked: '+7*******0000',
+          invitedAt: now,
+          expiresAt: new Date(now.getTime() + 60_000),
+        },
+        'system',
+        () => [],
+      );
+      await store.accept(link.id, `${trustor}-contact`, now, 5, () => []);
+      return link;
+    };
+    const ask = async (trustor: string) => {
+      const opened = await store.openRecovery(
+        { trustorAccountId: trustor, now, ttlSeconds: 600, maxPerDay: 10, dayStart: now },
+        () => [],
+      );
+      if (opened.outcome !== 'created') throw new Error(opened.outcome);
+      return opened.request;
+    };
+    const ended = await link('end-1');
+    const pending = await ask('end-1');
+    const closed = await store.close(ended.id, 'active', 'ended', now, 'system', 'unlinked', () => []);
+    expect(closed?.endedRequests.map((r) => [r.id, r.status])).toEqual([[pending.id, 'cancelled']]);
+    expect((await store.findRecovery(pending.id))?.status).toBe('cancelled');
+
+    const cut = await link('end-2');
+    const orphan = await ask('end-2');
+    await handle.db.execute(sql`update trust_links set status = 'ended' where id = ${cut.id}`);
+    const contact = { account: 'end-2-contact' };
+    expect(await store.decideRecovery(orphan.id, 'approved', now, contact, () => [])).toBeNull();
+    expect(await store.decideRecovery(orphan.id, 'cancelled', now, 'system', () => [])).not.toBeNull();
   });
 });
 

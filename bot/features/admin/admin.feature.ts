@@ -79,7 +79,6 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   const admin = feature
     .chatType('private')
     .filter(async (ctx) => adminUpdate(ctx) && (await service.isAdmin(ctx.from.id)));
-  const now = () => deps.clock.now();
   const args = (ctx: BotContext) => (typeof ctx.match === 'string' ? ctx.match.trim() : '');
   const refuse = (ctx: BotContext, code: string) =>
     ctx.reply(ctx.t(REFUSALS[code] ?? 'admin-unknown-person'));
