@@ -74,6 +74,7 @@ const env = z.object({
   VERIFY_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   VERIFY_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   OUTGOING_RATE_PER_SECOND: positiveInt.default(25),
+  USER_RATE_LIMIT_PER_10_SECONDS: positiveInt.default(20),
   INVITATION_TTL_SECONDS: positiveInt.default(259_200),
   RECOVERY_TTL_SECONDS: positiveInt.default(3600),
   RECOVERY_MAX_PER_DAY: positiveInt.default(3),
@@ -132,6 +133,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[]) {
       verifyRatePerMinute: e.VERIFY_RATE_LIMIT_PER_MINUTE,
     },
     outgoingRatePerSecond: e.OUTGOING_RATE_PER_SECOND,
+    userRateLimitPer10Seconds: e.USER_RATE_LIMIT_PER_10_SECONDS,
     trustedContact: {
       invitationTtlSeconds: e.INVITATION_TTL_SECONDS,
       recoveryTtlSeconds: e.RECOVERY_TTL_SECONDS,

@@ -62,6 +62,7 @@ import { isDatabaseUnavailable } from '../db/unavailable';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { httpSmsGateway } from '../sms/http-sms-gateway';
 import { broadcastJobs, broadcastProcessor } from '../workers/broadcast/broadcast.processor';
+import { type ChatPace, chatPace } from '../workers/outgoing/chat-pace';
 import { outgoingProcessor } from '../workers/outgoing/outgoing.processor';
 import {
   type OutgoingProducer,
@@ -119,6 +120,9 @@ interface Backend {
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
+  /** The producers' Redis connection, and the per-chat pace kept on it. */
+  redis: Redis;
+  pace: ChatPace;
   /** Runs `listener` each time Redis answers again after an outage. */
   onRedisBack(listener: () => void): void;
   /** The verification, counted in the metrics and the day's tally as coming from `channel`. */
@@ -245,6 +249,7 @@ async function startBackend(
   });
   const queue: OutgoingQueue = producerQueue(QUEUES.outgoing.name, producerRedis, config, closers);
   const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(db), queue });
+  const pace = chatPace({ redis: producerRedis, prefix: config.queuePrefix });
   const accounts = accountRepository(db);
   const keyring = cachedKeyring(keys, () => clock.now().getTime());
   const digitalId = digitalIdService({
@@ -372,7 +377,9 @@ async function startBackend(
     outgoingQueue: queue,
     i18n,
     screen: qrScreen(i18n),
-    scheduler: qrRefreshScheduler({ queue, clock }),
+    scheduler: qrRefreshScheduler({ queue, clock, pace }),
+    redis: producerRedis,
+    pace,
     onRedisBack: (listener) => redisBack.push(listener),
     measured,
     tally,
@@ -398,6 +405,7 @@ async function startWorkerRole(
     connection: trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers),
     prefix: config.queuePrefix,
     ratePerSecond: config.outgoingRatePerSecond,
+    pace: backend.pace,
     outbox,
     logger,
     send: outgoingProcessor({ outbox, users: messengerUserRepository(db), messenger, logger, metrics }),
@@ -415,6 +423,7 @@ async function startWorkerRole(
       messenger,
       screen: backend.screen,
       scheduler: backend.scheduler,
+      pace: backend.pace,
       clock,
       logger,
       metrics,
@@ -493,6 +502,12 @@ async function startBotRole(
     db,
     i18n,
     processedUpdates: processedUpdateRepository(db),
+    rateLimit: {
+      redis: backend.redis,
+      prefix: config.queuePrefix,
+      limit: config.userRateLimitPer10Seconds,
+      windowMs: 10_000,
+    },
     users,
     linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp: backend.otp }),
     trustedContact: backend.trustedContact,

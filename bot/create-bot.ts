@@ -24,6 +24,7 @@ import { menuFeature } from './features/menu';
 import { trustedContactFeature } from './features/trusted-contact/trusted-contact.feature';
 import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/verifier.feature';
 import { blockedGuard } from './middleware/blocked-guard';
+import { type RateLimitDeps, rateLimit } from './middleware/rate-limit';
 import { rememberUpdate } from './middleware/remember-update';
 import { adminCommandMenu } from './platform/command-menu';
 import { fileDownloader } from './platform/file-download';
@@ -38,6 +39,7 @@ export interface BotDeps {
   db: Database;
   i18n: I18n<FormContext>;
   processedUpdates: ProcessedUpdateRepository;
+  rateLimit: Omit<RateLimitDeps, 'i18n'>;
   users: MessengerUserRepository;
   linking: AccountLinking;
   trustedContact: TrustedContactService;
@@ -79,6 +81,7 @@ export function createBot(deps: BotDeps) {
   // Updates of one chat run in order; different chats run concurrently.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(rememberUpdate(deps));
+  bot.use(rateLimit({ ...deps.rateLimit, i18n: deps.i18n }));
   bot.use(deps.i18n);
   bot.use(blockedGuard({ isAdmin: adminCheck(deps.admin) }));
   bot.use(
