@@ -6,7 +6,15 @@ import { commandsFor, newCallbackQueryId } from './bot-api-methods';
 import type { FileStore } from './files';
 import type { SandboxRateLimiter } from './rate-limiter';
 import type { UpdateQueue } from './update-queue';
-import { type Chat, type ChatEntry, nowSeconds, type Person, personUser, type World } from './world';
+import {
+  type Chat,
+  type ChatEntry,
+  nowSeconds,
+  type Person,
+  personUser,
+  type Stamped,
+  type World,
+} from './world';
 
 export interface PeopleApiDeps {
   world: World;
@@ -49,7 +57,7 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
   };
 
   /** What the person sends becomes an update for the bot; a blocked bot hears nothing. */
-  const personSays = (chat: Chat, entry: Omit<ChatEntry, 'messageId' | 'date' | 'edits'>, photo?: string) => {
+  const personSays = (chat: Chat, entry: Omit<ChatEntry, Stamped>, photo?: string) => {
     const sent = world.append(chat, entry);
     if (chat.person.blockedBot) return { messageId: sent.messageId, updateId: null };
     const sizes = photo ? deps.files.photoSizes(deps.files.get(photo)) : undefined;
