@@ -62,7 +62,6 @@ import { isDatabaseUnavailable } from '../db/unavailable';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { httpSmsGateway } from '../sms/http-sms-gateway';
 import { broadcastJobs, broadcastProcessor } from '../workers/broadcast/broadcast.processor';
-import { type ChatPace, chatPace } from '../workers/outgoing/chat-pace';
 import { outgoingProcessor } from '../workers/outgoing/outgoing.processor';
 import {
   type OutgoingProducer,
@@ -70,6 +69,7 @@ import {
   outgoingProducer,
 } from '../workers/outgoing/outgoing.producer';
 import { startOutgoingWorker } from '../workers/outgoing/outgoing.worker';
+import { pacedMessenger, type SendPace, sendPace } from '../workers/outgoing/send-pace';
 import { qrRefreshProcessor } from '../workers/qr-refresh/qr-refresh.processor';
 import { type QrRefreshScheduler, qrRefreshScheduler } from '../workers/qr-refresh/qr-refresh.scheduler';
 import { QUEUES } from '../workers/queues';
@@ -122,7 +122,7 @@ interface Backend {
   scheduler: QrRefreshScheduler;
   /** The producers' Redis connection, and the per-chat pace kept on it. */
   redis: Redis;
-  pace: ChatPace;
+  pace: SendPace;
   /** Runs `listener` each time Redis answers again after an outage. */
   onRedisBack(listener: () => void): void;
   /** The verification, counted in the metrics and the day's tally as coming from `channel`. */
@@ -249,7 +249,11 @@ async function startBackend(
   });
   const queue: OutgoingQueue = producerQueue(QUEUES.outgoing.name, producerRedis, config, closers);
   const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(db), queue });
-  const pace = chatPace({ redis: producerRedis, prefix: config.queuePrefix });
+  const pace = sendPace({
+    redis: producerRedis,
+    prefix: config.queuePrefix,
+    ratePerSecond: config.outgoingRatePerSecond,
+  });
   const accounts = accountRepository(db);
   const keyring = cachedKeyring(keys, () => clock.now().getTime());
   const digitalId = digitalIdService({
@@ -398,8 +402,9 @@ async function startWorkerRole(
   const { db } = backend.database;
   const outbox = outgoingMessageRepository(db);
   // No auto-retry here: a 429 must pause the queue, not hold a worker slot while it waits.
-  const messenger = telegramMessenger(
-    new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {}),
+  const messenger = pacedMessenger(
+    telegramMessenger(new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {})),
+    backend.pace,
   );
   const worker = startOutgoingWorker({
     connection: trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers),

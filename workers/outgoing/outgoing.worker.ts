@@ -6,8 +6,8 @@ import type { OutgoingMessageRepository } from '../../db/repositories/outgoing-m
 import type { broadcastProcessor } from '../broadcast/broadcast.processor';
 import type { qrRefreshProcessor } from '../qr-refresh/qr-refresh.processor';
 import { QUEUES } from '../queues';
-import type { ChatPace } from './chat-pace';
 import type { outgoingProcessor, SendControl } from './outgoing.processor';
+import type { SendPace } from './send-pace';
 
 export interface OutgoingWorkerDeps {
   connection: Redis;
@@ -15,7 +15,7 @@ export interface OutgoingWorkerDeps {
   /** The service's own cap on messenger calls per second, across every worker process. */
   ratePerSecond: number;
   /** The per-chat pace, shared by every process through Redis. */
-  pace: Pick<ChatPace, 'turn'>;
+  pace: Pick<SendPace, 'turn'>;
   concurrency?: number;
   send: ReturnType<typeof outgoingProcessor>;
   qrRefresh: ReturnType<typeof qrRefreshProcessor>;

@@ -5,8 +5,8 @@ import { type QrScreen, showEndedScreen } from '../../bot/features/digital-id/qr
 import type { Clock } from '../../core/clock';
 import type { DigitalIdService } from '../../core/digital-id/digital-id-service';
 import type { Messenger } from '../../core/messaging/messenger';
-import type { ChatPace } from '../outgoing/chat-pace';
 import type { SendControl } from '../outgoing/outgoing.processor';
+import type { SendPace } from '../outgoing/send-pace';
 import { QUEUES } from '../queues';
 import type { QrRefreshScheduler } from './qr-refresh.scheduler';
 
@@ -15,7 +15,7 @@ export interface QrRefreshDeps {
   messenger: Messenger;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
-  pace: Pick<ChatPace, 'qrEdited'>;
+  pace: Pick<SendPace, 'qrEdited'>;
   clock: Clock;
   logger: Logger;
   metrics: { refreshLateness: Histogram };

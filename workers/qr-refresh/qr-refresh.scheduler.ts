@@ -1,7 +1,7 @@
 import { Job } from 'bullmq';
 import type { Clock } from '../../core/clock';
-import type { ChatPace } from '../outgoing/chat-pace';
 import type { OutgoingQueue } from '../outgoing/outgoing.producer';
+import type { SendPace } from '../outgoing/send-pace';
 import { DEFAULT_JOB_OPTIONS, PRIORITY } from '../queues';
 
 /** One job id per session and seq: a duplicate add, from a retry or a restart, is the same job. */
@@ -14,7 +14,7 @@ const jobId = (sessionId: string, seq: number) => `qr-${sessionId}-${seq}`;
 export function qrRefreshScheduler(deps: {
   queue: OutgoingQueue;
   clock: Clock;
-  pace: Pick<ChatPace, 'grantQrEdit'>;
+  pace: Pick<SendPace, 'grantQrEdit'>;
 }) {
   const step = (sessionId: string, seq: number, at: Date) => ({
     name: 'qr-refresh' as const,

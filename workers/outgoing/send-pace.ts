@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import type { Messenger } from '../../core/messaging/messenger';
 
 /** About one message a second to one chat: Telegram's documented per-chat pace. */
 export const CHAT_GAP_MS = 1000;
@@ -38,13 +40,23 @@ if ARGV[4] == '1' then redis.call('SET', KEYS[2], 'edit', 'PX', ARGV[3]) end
 return 0
 `;
 
+/** The next free slot of the whole bot, taken now: how long to wait for it. */
+const SLOT = `
+local now = tonumber(ARGV[1])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local free = slot + tonumber(ARGV[2])
+redis.call('SET', KEYS[1], free, 'PX', math.ceil(free - now))
+return slot - now
+`;
+
 /**
- * The per-chat pace of the outgoing pipeline, kept in Redis so that every worker process
- * and every bot process sees the same chat state. Enforced before sending, never learned
- * from 429s (which pause the whole queue for everyone).
+ * The pace of the outgoing pipeline, kept in Redis so that every worker process and every
+ * bot process sees the same state: per chat, and for the whole bot (OUTGOING_RATE_PER_SECOND).
+ * Enforced before sending, never learned from 429s (which pause the whole queue for everyone).
  */
-export function chatPace(deps: { redis: Redis; prefix: string; now?: () => number }) {
+export function sendPace(deps: { redis: Redis; prefix: string; ratePerSecond: number; now?: () => number }) {
   const now = deps.now ?? Date.now;
+  const intervalMs = 1000 / deps.ratePerSecond;
   // The chat id as a hash tag keeps one chat's keys together on a Redis Cluster.
   const key = (chatId: number, part: string) => `${deps.prefix}:pace:{${chatId}}:${part}`;
   return {
@@ -82,7 +94,34 @@ export function chatPace(deps: { redis: Redis; prefix: string; now?: () => numbe
     async grantQrEdit(chatId: number): Promise<boolean> {
       return (await deps.redis.set(key(chatId, 'qr'), 'press', 'PX', QR_EDIT_GAP_MS, 'NX')) === 'OK';
     },
+
+    /** How long this call must wait for the bot's next slot, which it now holds. */
+    async slot(): Promise<number> {
+      return Number(await deps.redis.eval(SLOT, 1, `${deps.prefix}:pace:bot`, now(), intervalMs));
+    },
   };
 }
 
-export type ChatPace = ReturnType<typeof chatPace>;
+/**
+ * Every messenger call waits for the bot's next slot, right before it is made: the queue's
+ * limiter spaces job starts, but the work between a start and its call (database, Redis)
+ * varies, and starts spaced evenly could otherwise reach the messenger in a burst.
+ */
+export function pacedMessenger(messenger: Messenger, pace: Pick<SendPace, 'slot'>): Messenger {
+  const paced =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const wait = await pace.slot();
+      if (wait > 0) await sleep(wait);
+      return call(...args);
+    };
+  return {
+    sendMessage: paced(messenger.sendMessage),
+    sendPhoto: paced(messenger.sendPhoto),
+    editPhoto: paced(messenger.editPhoto),
+    editCaption: paced(messenger.editCaption),
+    editText: paced(messenger.editText),
+  };
+}
+
+export type SendPace = ReturnType<typeof sendPace>;
