@@ -32,7 +32,11 @@ function processorByHand() {
   });
 }
 // Run by hand, as a retry or a duplicate would be: no queue to pause, every chat's turn.
-const byHand = { rateLimit: async () => {}, turn: async () => true };
+const byHand = {
+  rateLimit: async () => {},
+  turn: async () => ({ go: true }) as const,
+  waitUntil: async () => {},
+};
 
 describe('the outgoing queue', () => {
   it('delivers a pushed message, with its buttons, to the person', async () => {

@@ -5,6 +5,7 @@ import type { Messenger } from '../../core/messaging/messenger';
 import type { MessengerUserRepository } from '../../db/repositories/messenger-user.repository';
 import type { OutgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
 import { QUEUES } from '../queues';
+import type { Turn } from './send-pace';
 
 export interface OutgoingProcessorDeps {
   outbox: OutgoingMessageRepository;
@@ -18,11 +19,13 @@ export interface OutgoingProcessorDeps {
 
 export type OutgoingResult = 'sent' | 'already-sent' | 'already-failed' | 'abandoned' | 'blocked';
 
-/** What the worker lends a processor: the queue's pause on a 429, and the chat's turn. */
+/** What the worker lends a processor: the queue's pause on a 429, and the chat's pace. */
 export interface SendControl {
   rateLimit(ms: number): Promise<void>;
-  /** True if the chat may get a message now; false once the job has been moved to wait for its turn. */
-  turn(chatId: number, kind: 'message' | 'qr'): Promise<boolean>;
+  /** Whether the chat may get a message (or a QR edit) now, or from when. */
+  turn(chatId: number, kind: 'message' | 'qr'): Promise<Turn>;
+  /** Moves the job to wait until `at`; the processor then throws DelayedError. */
+  waitUntil(at: number): Promise<void>;
 }
 
 /**
@@ -45,7 +48,11 @@ export function outgoingProcessor(deps: OutgoingProcessorDeps) {
     const before = await found();
     if (before.done) return before.done;
     // The chat's turn is taken before the claim, so waiting for it leaves the row untouched.
-    if (!(await control.turn(before.current.chatId, 'message'))) throw new DelayedError();
+    const turn = await control.turn(before.current.chatId, 'message');
+    if (!turn.go) {
+      await control.waitUntil(turn.at);
+      throw new DelayedError();
+    }
     const row = await deps.outbox.claim(outboxId, leaseMs);
     if (!row) {
       const { current, done } = await found();

@@ -32,13 +32,10 @@ export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
       withLogContext({ jobId: job.id ?? '', job: job.name }, async () => {
         const control: SendControl = {
           rateLimit: (ms) => worker.rateLimit(ms),
+          turn: (chatId, kind) => deps.pace.turn(chatId, job.id ?? '', kind),
           // Not this chat's turn yet: the job waits in the delayed set (keeping its priority),
           // holding no worker slot, while other chats' jobs go ahead.
-          async turn(chatId, kind) {
-            const turn = await deps.pace.turn(chatId, job.id ?? '', kind);
-            if (!turn.go) await job.moveToDelayed(turn.at, token);
-            return turn.go;
-          },
+          waitUntil: (at) => job.moveToDelayed(at, token),
         };
         if (job.name === 'qr-refresh') {
           return deps.qrRefresh(job.data, { ...control, dueAt: job.timestamp + (job.opts.delay ?? 0) });

@@ -54,8 +54,11 @@ export function qrRefreshProcessor(deps: QrRefreshDeps) {
       throw new Error('the Digital ID message is not sent yet');
     }
     // Too soon after this chat's last edit (or a press): the seq waits, unseen, for the chat's turn.
-    if (!(await control.turn(session.chatId, 'qr'))) {
+    const turn = await control.turn(session.chatId, 'qr');
+    if (!turn.go) {
+      // Given back before the job can run again, so the seq is claimed afresh then.
       await deps.digitalId.releaseSeq(session.id, seq);
+      await control.waitUntil(turn.at);
       throw new DelayedError();
     }
     const result = await deps.messenger.editPhoto(session.chatId, session.messageId, deps.screen.live(frame));
