@@ -53,10 +53,10 @@ export function qrRefreshProcessor(deps: QrRefreshDeps) {
       await deps.digitalId.releaseSeq(session.id, seq);
       throw new Error('the Digital ID message is not sent yet');
     }
-    // Too soon after this chat's last edit (or a press): the seq waits, unseen, for the chat's turn.
+    // Too soon after this chat's last QR edit or message: the seq is given back, unseen, before
+    // the job is put to wait, so it is claimed afresh when the chat's turn comes.
     const turn = await control.turn(session.chatId, 'qr');
     if (!turn.go) {
-      // Given back before the job can run again, so the seq is claimed afresh then.
       await deps.digitalId.releaseSeq(session.id, seq);
       await control.waitUntil(turn.at);
       throw new DelayedError();
