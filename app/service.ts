@@ -120,7 +120,7 @@ interface Backend {
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
-  /** The producers' Redis connection, and the per-chat pace kept on it. */
+  /** The producers' Redis connection, and the send pace (per chat, for the bot) kept on it. */
   redis: Redis;
   pace: SendPace;
   /** Runs `listener` each time Redis answers again after an outage. */
