@@ -95,6 +95,7 @@ const env = z.object({
   VERIFIER_KEY_CACHE_SECONDS: positiveInt.max(3600).default(5),
   AUTH_FAILURES_PER_MINUTE: positiveInt.default(10),
   OUTGOING_RATE_PER_SECOND: positiveInt.default(25),
+  USER_RATE_LIMIT_PER_10_SECONDS: positiveInt.default(20),
   INVITATION_TTL_SECONDS: positiveInt.default(259_200),
   RECOVERY_TTL_SECONDS: positiveInt.default(3600),
   RECOVERY_MAX_PER_DAY: positiveInt.default(3),
@@ -162,6 +163,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
       pageRatePerMinute: e.VERIFY_PAGE_RATE_PER_MINUTE,
     },
     outgoingRatePerSecond: e.OUTGOING_RATE_PER_SECOND,
+    userRateLimitPer10Seconds: e.USER_RATE_LIMIT_PER_10_SECONDS,
     trustedContact: {
       invitationTtlSeconds: e.INVITATION_TTL_SECONDS,
       recoveryTtlSeconds: e.RECOVERY_TTL_SECONDS,

@@ -74,6 +74,7 @@ import {
   outgoingProducer,
 } from '../workers/outgoing/outgoing.producer';
 import { startOutgoingWorker } from '../workers/outgoing/outgoing.worker';
+import { pacedMessenger, type SendPace, sendPace } from '../workers/outgoing/send-pace';
 import { qrRefreshProcessor } from '../workers/qr-refresh/qr-refresh.processor';
 import { type QrRefreshScheduler, qrRefreshScheduler } from '../workers/qr-refresh/qr-refresh.scheduler';
 import { QUEUES } from '../workers/queues';
@@ -128,6 +129,9 @@ interface Backend {
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
+  /** The producers' Redis connection, and the send pace (per chat, for the bot) kept on it. */
+  redis: Redis;
+  pace: SendPace;
   /** Runs `listener` each time Redis answers again after an outage. */
   onRedisBack(listener: () => void): void;
   /** The verification, counted in the metrics and the day's tally as coming from `channel`. */
@@ -269,6 +273,11 @@ async function startBackend(
   });
   const queue: OutgoingQueue = producerQueue(QUEUES.outgoing.name, producerRedis, config, closers);
   const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(db), queue });
+  const pace = sendPace({
+    redis: producerRedis,
+    prefix: config.queuePrefix,
+    ratePerSecond: config.outgoingRatePerSecond,
+  });
   const accounts = accountRepository(db);
   const keyring = cachedKeyring(keys, () => clock.now().getTime());
   const digitalId = digitalIdService({
@@ -420,7 +429,9 @@ async function startBackend(
     outgoingQueue: queue,
     i18n,
     screen: qrScreen(i18n),
-    scheduler: qrRefreshScheduler({ queue, clock }),
+    scheduler: qrRefreshScheduler({ queue, clock, pace }),
+    redis: producerRedis,
+    pace,
     onRedisBack: (listener) => redisBack.push(listener),
     measured,
     tally,
@@ -440,13 +451,15 @@ async function startWorkerRole(
   const { db } = backend.database;
   const outbox = outgoingMessageRepository(db);
   // No auto-retry here: a 429 must pause the queue, not hold a worker slot while it waits.
-  const messenger = telegramMessenger(
-    new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {}),
+  const messenger = pacedMessenger(
+    telegramMessenger(new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {})),
+    backend.pace,
   );
   const worker = startOutgoingWorker({
     connection: trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers),
     prefix: config.queuePrefix,
     ratePerSecond: config.outgoingRatePerSecond,
+    pace: backend.pace,
     outbox,
     logger,
     send: outgoingProcessor({ outbox, users: messengerUserRepository(db), messenger, logger, metrics }),
@@ -464,6 +477,7 @@ async function startWorkerRole(
       messenger,
       screen: backend.screen,
       scheduler: backend.scheduler,
+      pace: backend.pace,
       clock,
       logger,
       metrics,
@@ -564,6 +578,12 @@ async function startBotRole(
     i18n,
     processedUpdates: processedUpdateRepository(db),
     updateLeaseSeconds: config.updateLeaseSeconds,
+    rateLimit: {
+      redis: backend.redis,
+      prefix: config.queuePrefix,
+      limit: config.userRateLimitPer10Seconds,
+      windowMs: 10_000,
+    },
     users,
     personalData: personalDataRepository(db, deriveKey(backend.masterKey, 'phone-hash')),
     linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp: backend.otp }),

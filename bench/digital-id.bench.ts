@@ -8,7 +8,7 @@ import { nobleEd25519, nodeEd25519 } from '../core/digital-id/ed25519';
 import { issueToken, verifierUrl } from '../core/digital-id/issue-token';
 import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
 import { REDIS_URL } from '../test/support/redis';
-import { startTestService } from '../test/support/service';
+import { startTestService, type TestService } from '../test/support/service';
 import { waitFor } from '../test/support/wait';
 import { QUEUES } from '../workers/queues';
 import { type Figure, percentile, round } from './results';
@@ -93,9 +93,7 @@ export async function digitalIdLoadBench(): Promise<Record<string, Figure>> {
     prefix: t.config.queuePrefix,
   });
   try {
-    const backend = t.service.backend!;
-    const sandbox = t.service.sandbox!;
-    const world = sandbox.world;
+    const world = t.service.sandbox!.world;
     const people = [
       ...(
         await seedLinkedPeople(
@@ -107,23 +105,7 @@ export async function digitalIdLoadBench(): Promise<Record<string, Figure>> {
     ].map((id) => ({ id }));
     const rssBefore = process.memoryUsage().rss;
     const started = Date.now();
-    const gap = (REFRESH_SECONDS * 1000) / SESSIONS;
-    const messenger = telegramMessenger(new Api(sandbox.token, { apiRoot: sandbox.url }));
-    for (const [i, person] of people.entries()) {
-      const wait = started + i * gap - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const opened = await backend.digitalId.open({
-        messengerUserId: person.id,
-        chatId: person.id,
-        scenario: 'adult',
-        locale: 'ru',
-      });
-      if (!opened.ok) throw new Error(`could not open a session: ${opened.code}`);
-      const sent = await messenger.sendPhoto(person.id, backend.screen.live(opened.frame));
-      if (!sent.ok) throw new Error(`could not send the photo: ${sent.failure.code}`);
-      await backend.digitalId.attachMessage(opened.frame.session.id, sent.value.messageId);
-      await backend.scheduler.schedule(opened.frame.session.id, 1, opened.frame.nextAt);
-    }
+    await openLiveSessions(t, people, REFRESH_SECONDS * 1000);
     let peakRss = 0;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -153,4 +135,35 @@ export async function digitalIdLoadBench(): Promise<Record<string, Figure>> {
     await queue.close();
     await t.stop();
   }
+}
+
+/**
+ * Opens a live Digital ID for each person, as the bot opens them (session, photo, first step
+ * of the refresh chain), spread evenly over `spreadMs` as people arrive. Returns each session,
+ * with its photo's message id, in the order given.
+ */
+export async function openLiveSessions(t: TestService, people: { id: number }[], spreadMs: number) {
+  const backend = t.service.backend!;
+  const sandbox = t.service.sandbox!;
+  const messenger = telegramMessenger(new Api(sandbox.token, { apiRoot: sandbox.url }));
+  const started = Date.now();
+  const gap = spreadMs / people.length;
+  const opened: { sessionId: string; messageId: number }[] = [];
+  for (const [i, person] of people.entries()) {
+    const wait = started + i * gap - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const open = await backend.digitalId.open({
+      messengerUserId: person.id,
+      chatId: person.id,
+      scenario: 'adult',
+      locale: 'ru',
+    });
+    if (!open.ok) throw new Error(`could not open a session: ${open.code}`);
+    const sent = await messenger.sendPhoto(person.id, backend.screen.live(open.frame));
+    if (!sent.ok) throw new Error(`could not send the photo: ${sent.failure.code}`);
+    await backend.digitalId.attachMessage(open.frame.session.id, sent.value.messageId);
+    await backend.scheduler.schedule(open.frame.session.id, 1, open.frame.nextAt);
+    opened.push({ sessionId: open.frame.session.id, messageId: sent.value.messageId });
+  }
+  return opened;
 }

@@ -1,6 +1,7 @@
 import { broadcastBench } from './broadcast.bench';
 import { digitalIdCpuBench, digitalIdLoadBench } from './digital-id.bench';
 import { foundationBench } from './foundation.bench';
+import { refreshStormBench } from './refresh-storm.bench';
 import { report } from './results';
 import { trustedContactBench } from './trusted-contact.bench';
 import { verifyApiBench, verifyOfflineBench } from './verification.bench';
@@ -8,8 +9,9 @@ import { verifyApiBench, verifyOfflineBench } from './verification.bench';
 /**
  * `npm run bench [-- NAME…]`: every figure the issues ask for, printed beside its target and
  * written to .bench/results.json. Needs the local PostgreSQL and Redis the tests use.
- * Names: foundation, digital-id-cpu, digital-id-load, verify-cpu, verify-api, trusted-contact,
- * broadcast (all by default; the load run takes ~3 min, the others about a minute each).
+ * Names: foundation, digital-id-cpu, digital-id-load, refresh-storm, verify-cpu, verify-api,
+ * trusted-contact, broadcast (all by default; the load run takes ~3 min, the others about a
+ * minute or two each).
  */
 const BENCHES: Record<string, { title: string; run: () => unknown }> = {
   foundation: { title: 'Foundation: outbox → BullMQ → sandbox, and bot replies', run: foundationBench },
@@ -17,6 +19,10 @@ const BENCHES: Record<string, { title: string; run: () => unknown }> = {
   'digital-id-load': {
     title: 'Digital ID: 1,000 live sessions for 2 minutes (caps raised, see the source)',
     run: digitalIdLoadBench,
+  },
+  'refresh-storm': {
+    title: 'Refresh-now storm: one person presses 20/s for 10 s among 1,000 live sessions',
+    run: refreshStormBench,
   },
   'verify-cpu': { title: 'Verification on one core: the core function', run: verifyOfflineBench },
   'verify-api': {

@@ -26,6 +26,7 @@ import { trustedContactFeature } from './features/trusted-contact/trusted-contac
 import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/verifier.feature';
 import { blockedGuard } from './middleware/blocked-guard';
 import { privateOnly } from './middleware/private-only';
+import { type RateLimitDeps, rateLimit } from './middleware/rate-limit';
 import { rememberUpdate } from './middleware/remember-update';
 import { adminCommandMenu } from './platform/command-menu';
 import { fileDownloader } from './platform/file-download';
@@ -43,6 +44,7 @@ export interface BotDeps {
   processedUpdates: ProcessedUpdateRepository;
   /** How long an update waits for its process, should that process die mid-update. */
   updateLeaseSeconds: number;
+  rateLimit: Omit<RateLimitDeps, 'i18n'>;
   users: MessengerUserRepository;
   /** What unlinking erases. */
   personalData: PersonalDataRepository;
@@ -100,6 +102,7 @@ export function createBot(deps: BotDeps) {
   bot.api.config.use(inbox.takeIn);
   bot.use(inbox.middleware);
   bot.use(rememberUpdate(deps));
+  bot.use(rateLimit({ ...deps.rateLimit, i18n: deps.i18n }));
   bot.use(deps.i18n);
   bot.use(
     blockedGuard({

@@ -13,6 +13,7 @@ import {
   nowSeconds,
   type Person,
   personUser,
+  type Stamped,
   telegramChat,
   type World,
 } from './world';
@@ -58,7 +59,7 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
   };
 
   /** What the person sends becomes an update for the bot; a blocked bot hears nothing. */
-  const personSays = (chat: Chat, entry: Omit<ChatEntry, 'messageId' | 'date' | 'edits'>, photo?: string) => {
+  const personSays = (chat: Chat, entry: Omit<ChatEntry, Stamped>, photo?: string) => {
     const sent = world.append(chat, entry);
     if (chat.kind === 'private' && chat.person.blockedBot)
       return { messageId: sent.messageId, updateId: null };

@@ -49,7 +49,19 @@ export interface ChatEntry {
   editDate?: number;
   /** How many times the bot edited it: a refreshed QR is the same message with a higher count. */
   edits: number;
+  /**
+   * When it was sent, then each edit, in ms since the epoch, with the photo each showed: Telegram's
+   * dates are whole seconds, too coarse to check a pace; the sandbox keeps the record.
+   */
+  timeline: { at: number; fileId?: string }[];
 }
+
+type Stamped = 'messageId' | 'date' | 'edits' | 'timeline';
+
+const stamp = (entry: Pick<ChatEntry, 'photo'>) => ({
+  at: Date.now(),
+  ...(entry.photo ? { fileId: entry.photo.fileId } : {}),
+});
 
 export interface CallbackAnswer {
   callbackQueryId: string;
@@ -192,8 +204,14 @@ export class World {
     return chat;
   }
 
-  append(chat: Chat, entry: Omit<ChatEntry, 'messageId' | 'date' | 'edits'>): ChatEntry {
-    const full: ChatEntry = { ...entry, messageId: chat.nextMessageId++, date: nowSeconds(), edits: 0 };
+  append(chat: Chat, entry: Omit<ChatEntry, Stamped>): ChatEntry {
+    const full: ChatEntry = {
+      ...entry,
+      messageId: chat.nextMessageId++,
+      date: nowSeconds(),
+      edits: 0,
+      timeline: [stamp(entry)],
+    };
     chat.messages.set(full.messageId, full);
     this.emit({ type: 'message', chatId: chat.id, entry: full });
     return full;
@@ -202,6 +220,7 @@ export class World {
   edited(chat: Chat, entry: ChatEntry): void {
     entry.edits += 1;
     entry.editDate = nowSeconds();
+    entry.timeline.push(stamp(entry));
     this.emit({ type: 'edit', chatId: chat.id, entry });
   }
 
@@ -341,4 +360,4 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-export type { Chat, GroupChat, PrivateChat };
+export type { Chat, GroupChat, PrivateChat, Stamped };

@@ -7,6 +7,8 @@ button-help = ❓ Help
 command-start = Main menu
 command-help = What this bot can do
 command-safety = Safety advice
+# Answered once per window when a person sends commands or presses buttons too fast
+too-many-requests = Too many actions in a row. Wait a few seconds and try again.
 
 start-greeting =
     Hello, { $name }!
@@ -200,6 +202,8 @@ did-scenario-not-held = This status is not confirmed on Gosuslugi right now. Pic
 did-not-yours = This button does not belong to your Digital ID.
 did-not-live = This session has already ended.
 did-refreshing = Refreshing the QR code…
+# At most one QR edit per chat every 2 seconds, whatever the person presses
+did-refresh-too-soon = The QR code was just refreshed. You can get the next one in a couple of seconds.
 did-superseded =
     🪪 Digital ID: { $scenario }
     A new Digital ID was opened; this QR code no longer works.
@@ -271,7 +275,9 @@ tc-confirm = Name { $name } ({ $phone }) as your trusted contact? They get an in
 tc-button-send-invite = ✅ Send the invitation
 tc-form-cancelled = All right, nothing changes.
 tc-invite-sent = The invitation is sent. If the number belongs to someone over 18 with a confirmed Gosuslugi account, they get it here when they open the bot. It is valid for { $days } days.
-tc-invite-resent = The invitation was sent again.
+# At most three resent invitations an hour: each is shown as a resend
+tc-invite-resent = The invitation was sent again ({ $count } of { $max } this hour).
+tc-invite-resend-limit = An invitation can be sent again at most { $max } times an hour. Please try later.
 tc-invite-cancelled = The invitation is cancelled.
 tc-invitation =
     👥 { $trustor } asks you to be their trusted contact on Gosuslugi.

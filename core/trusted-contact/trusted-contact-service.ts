@@ -278,7 +278,9 @@ export function trustedContactService(deps: TrustedContactDeps) {
       return { ok: true };
     },
 
+    /** At most three resends an hour (PRODUCT.md §3): one person must not flood another. */
     async resendInvitation(userId: number, linkId: string) {
+      const max = 3;
       const trustor = await trustorOf(userId);
       if (!trustor.ok) return trustor;
       const at = now();
@@ -287,13 +289,18 @@ export function trustedContactService(deps: TrustedContactDeps) {
         trustor.account.id,
         at,
         new Date(at.getTime() + settings.invitationTtlSeconds * MS),
+        max,
         (link) =>
           link.contactAccountId
             ? [invitationNotice(link, trustor.account, `tc-invite:${link.id}:${at.getTime()}`)]
             : [],
       );
+      if (resent.outcome !== 'resent')
+        return resent.outcome === 'limited'
+          ? { ok: false as const, code: 'TC.RESEND_LIMIT' as const, max }
+          : { ok: false as const, code: 'TC.NOT_PENDING' as const };
       await done(resent);
-      return resent ? { ok: true as const } : { ok: false as const, code: 'TC.NOT_PENDING' as const };
+      return { ok: true as const, count: resent.count, max };
     },
 
     async cancelInvitation(userId: number, linkId: string) {

@@ -103,14 +103,22 @@ export interface TrustedContactStore {
     reason: string,
     notices: (link: TrustLink, endedRequests: RecoveryRequest[]) => Notices,
   ): Promise<({ link: TrustLink } & EndedRecoveries & Effects) | null>;
-  /** The trustor's open invitation gets a new lifetime and goes out again. */
+  /**
+   * The trustor's open invitation gets a new lifetime and goes out again, unless the trustor
+   * already resent `maxPerHour` in the hour before `now` (counted from the audit trail, with
+   * the invitation locked, so concurrent presses and restarts cannot exceed it). `count` is
+   * this resend's number within that hour.
+   */
   resend(
     id: string,
     trustorAccountId: string,
     now: Date,
     expiresAt: Date,
+    maxPerHour: number,
     notices: (link: TrustLink) => Notices,
-  ): Promise<({ link: TrustLink } & Effects) | null>;
+  ): Promise<
+    ({ outcome: 'resent'; link: TrustLink; count: number } & Effects) | { outcome: 'not_pending' | 'limited' }
+  >;
   /** Notices that change no state (a reminder), each still written once per key. */
   announce(notices: Notice[]): Promise<Effects>;
   /** Invitations waiting for this contact to link the bot, marked delivered with their notices. */

@@ -8,8 +8,8 @@ import type {
   TrustLink,
 } from '../../core/trusted-contact/trusted-contact-store';
 import type { Database, Executor } from '../database';
-import { recoveryRequests, trustLinks } from '../schema';
-import { recordAudit } from './audit.repository';
+import { auditEvents, recoveryRequests, trustLinks } from '../schema';
+import { actorName, recordAudit } from './audit.repository';
 
 /** Writes notices to the outbox inside the caller's transaction; returns the outbox row ids. */
 export type NoticeWriter = (tx: Executor, notices: Notice[]) => Promise<string[]>;
@@ -269,21 +269,32 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
       });
     },
 
-    resend(id, trustorAccountId, now, expiresAt, notices) {
+    resend(id, trustorAccountId, now, expiresAt, maxPerHour, notices) {
       return db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(trustLinks)
-          .set({ expiresAt })
+        const open = and(
+          eq(trustLinks.id, id),
+          eq(trustLinks.trustorAccountId, trustorAccountId),
+          eq(trustLinks.status, 'invited'),
+          gt(trustLinks.expiresAt, now),
+        );
+        // Locked first, counted after in a statement of its own: a concurrent resend has then
+        // committed its audit row, and this count sees it.
+        const [locked] = await tx.select({ id: trustLinks.id }).from(trustLinks).where(open).for('update');
+        if (!locked) return { outcome: 'not_pending' as const };
+        const [recent] = await tx
+          .select({ n: count() })
+          .from(auditEvents)
           .where(
             and(
-              eq(trustLinks.id, id),
-              eq(trustLinks.trustorAccountId, trustorAccountId),
-              eq(trustLinks.status, 'invited'),
-              gt(trustLinks.expiresAt, now),
+              eq(auditEvents.action, 'trust_link.resend'),
+              eq(auditEvents.actor, actorName({ account: trustorAccountId })),
+              gt(auditEvents.at, new Date(now.getTime() - 3600_000)),
             ),
-          )
-          .returning();
-        if (!row) return null;
+          );
+        const before = recent?.n ?? 0;
+        if (before >= maxPerHour) return { outcome: 'limited' as const };
+        const [row] = await tx.update(trustLinks).set({ expiresAt }).where(open).returning();
+        if (!row) return { outcome: 'not_pending' as const };
         const link = toLink(row);
         const outboxIds = await writeNotices(tx, await notices(link));
         if (outboxIds.length > 0)
@@ -298,7 +309,7 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
           toState: 'invited',
           accountIds: linkAccounts(link),
         });
-        return { link, outboxIds };
+        return { outcome: 'resent' as const, link, count: before + 1, outboxIds };
       });
     },
 

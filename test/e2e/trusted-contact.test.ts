@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trustLinks } from '../../db/schema';
+import { auditEvents, trustLinks } from '../../db/schema';
 import type { Chat } from '../support/chat';
 import { buttonOf } from '../support/chat';
 import { TestClock } from '../support/clock';
@@ -140,8 +140,15 @@ describe('the invitation form and its management', () => {
     const managed = await svetlana.ask('/contact', OVERVIEW);
     expect(managed.text).toContain('Приглашение для Иван Петрович (+*******0001) ждёт ответа');
     const { data: resend } = await buttonOf(svetlana, 'tc:resend:');
-    expect(await svetlana.tapForNotice(managed.messageId, resend)).toBe('Приглашение отправлено ещё раз.');
-    await waitFor(async () => (await invitations()).length === 2, 'the invitation again');
+    for (const n of [1, 2, 3]) {
+      expect(await svetlana.tapForNotice(managed.messageId, resend)).toBe(
+        `Приглашение отправлено повторно (${n} из 3 за час).`,
+      );
+    }
+    expect(await svetlana.tapForNotice(managed.messageId, resend)).toBe(
+      'Повторно отправить приглашение можно не больше 3 раз за час. Попробуйте позже.',
+    );
+    await waitFor(async () => (await invitations()).length === 4, 'the invitation and three resends');
     const { data: cancel } = await buttonOf(svetlana, 'tc:cancel:');
     expect(await svetlana.tapForNotice(managed.messageId, cancel)).toBe('Приглашение отменено.');
     const [latest] = (await invitations()).reverse();
@@ -210,5 +217,33 @@ describe('who may be whose trusted contact', () => {
       .where(and(eq(trustLinks.trustorAccountId, 'demo-08'), eq(trustLinks.status, 'invited')));
     expect(link?.contactAccountId).toBeNull();
     expect((await ivan.botMessages()).some((m) => m.text?.includes('Ольга Л. просит вас'))).toBe(false);
+  });
+});
+
+describe('resending an invitation', () => {
+  it('resends at most three times an hour however many presses arrive at once', async () => {
+    const petr = await person(3, 'Пётр');
+    const sergey = await person(9, 'Сергей');
+    await inviteContact(petr, 'Сергей', '+79990000009');
+    const [link] = await t.database.db
+      .select()
+      .from(trustLinks)
+      .where(and(eq(trustLinks.trustorAccountId, 'demo-03'), eq(trustLinks.status, 'invited')));
+    // Concurrent transactions, as presses handled by several bot processes would be.
+    const service = t.service.backend!.trustedContact;
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () => service.resendInvitation(petr.id, link!.id)),
+    );
+    expect(outcomes.flatMap((o) => (o.ok ? [o.count] : [])).sort()).toEqual([1, 2, 3]);
+    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.code)).toEqual(
+      Array(3).fill('TC.RESEND_LIMIT'),
+    );
+    // Durable: the trail holds exactly the three, and a restarted or second process counts them.
+    const resends = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, link!.id), eq(auditEvents.action, 'trust_link.resend')));
+    expect(resends).toHaveLength(3);
+    await sergey.waitForText('Пётр К. просит вас');
   });
 });

@@ -7,6 +7,12 @@ import { REDIS_URL, testQueuePrefix } from './redis';
 import { startScript } from './run-process';
 import { waitFor } from './wait';
 
+/**
+ * Tests drive the bot far faster than any person could; the per-person cap is lifted unless a
+ * test sets it (test/e2e/throttle.test.ts checks the real one).
+ */
+const TEST_PACE = { USER_RATE_LIMIT_PER_10_SECONDS: '10000' };
+
 export interface TestService {
   service: Service;
   database: NonNullable<Service['backend']>['database'];
@@ -39,6 +45,7 @@ export async function startTestService(
     PORT: '0',
     SANDBOX_PORT: '0',
     SANDBOX_RATE_PER_SECOND: '0',
+    ...TEST_PACE,
     ...env,
   });
   const logger = options.logLines
@@ -88,6 +95,7 @@ export function startRoleProcess(t: TestService, env: Record<string, string>) {
       SMS_HTTP_URL: sandbox.smsUrl,
       PORT: '0',
       LOG_LEVEL: 'info',
+      ...TEST_PACE,
       ...env,
     },
     /HTTP server listening on http:\/\/[0-9.:]+/,

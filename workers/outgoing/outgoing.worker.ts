@@ -6,13 +6,16 @@ import type { OutgoingMessageRepository } from '../../db/repositories/outgoing-m
 import type { broadcastProcessor } from '../broadcast/broadcast.processor';
 import type { qrRefreshProcessor } from '../qr-refresh/qr-refresh.processor';
 import { QUEUES } from '../queues';
-import type { outgoingProcessor } from './outgoing.processor';
+import type { outgoingProcessor, SendControl } from './outgoing.processor';
+import type { SendPace } from './send-pace';
 
 export interface OutgoingWorkerDeps {
   connection: Redis;
   prefix: string;
   /** The service's own cap on messenger calls per second, across every worker process. */
   ratePerSecond: number;
+  /** The per-chat pace, shared by every process through Redis. */
+  pace: Pick<SendPace, 'turn'>;
   concurrency?: number;
   send: ReturnType<typeof outgoingProcessor>;
   qrRefresh: ReturnType<typeof qrRefreshProcessor>;
@@ -25,15 +28,21 @@ export interface OutgoingWorkerDeps {
 export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
   const worker: Worker = new Worker(
     QUEUES.outgoing.name,
-    (job) =>
+    (job, token) =>
       withLogContext({ jobId: job.id ?? '', job: job.name }, async () => {
-        const rateLimit = (ms: number) => worker.rateLimit(ms);
+        const control: SendControl = {
+          rateLimit: (ms) => worker.rateLimit(ms),
+          turn: (chatId, kind) => deps.pace.turn(chatId, job.id ?? '', kind),
+          // Not this chat's turn yet: the job waits in the delayed set (keeping its priority),
+          // holding no worker slot, while other chats' jobs go ahead.
+          waitUntil: (at) => job.moveToDelayed(at, token),
+        };
         if (job.name === 'qr-refresh') {
-          return deps.qrRefresh(job.data, { rateLimit, dueAt: job.timestamp + (job.opts.delay ?? 0) });
+          return deps.qrRefresh(job.data, { ...control, dueAt: job.timestamp + (job.opts.delay ?? 0) });
         }
         if (job.name === 'broadcast-expand' || job.name === 'broadcast-progress')
           return deps.broadcast(job.name, job.data);
-        return deps.send(job.data, { rateLimit });
+        return deps.send(job.data, control);
       }),
     {
       connection: deps.connection,

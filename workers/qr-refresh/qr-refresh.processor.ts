@@ -1,10 +1,12 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Histogram } from 'prom-client';
 import { type QrScreen, showEndedScreen } from '../../bot/features/digital-id/qr-screen';
 import type { Clock } from '../../core/clock';
 import type { DigitalIdService } from '../../core/digital-id/digital-id-service';
 import type { Messenger } from '../../core/messaging/messenger';
+import type { SendControl } from '../outgoing/outgoing.processor';
+import type { SendPace } from '../outgoing/send-pace';
 import { QUEUES } from '../queues';
 import type { QrRefreshScheduler } from './qr-refresh.scheduler';
 
@@ -13,6 +15,7 @@ export interface QrRefreshDeps {
   messenger: Messenger;
   screen: QrScreen;
   scheduler: QrRefreshScheduler;
+  pace: Pick<SendPace, 'qrEdited'>;
   clock: Clock;
   logger: Logger;
   metrics: { refreshLateness: Histogram };
@@ -26,10 +29,7 @@ export type QrRefreshResult = 'shown' | 'ended' | 'skipped' | 'stale' | 'gone';
  * shown at most once; a 429 gives it back, and an edit that never happened is never seen.
  */
 export function qrRefreshProcessor(deps: QrRefreshDeps) {
-  return async (
-    data: unknown,
-    control: { rateLimit(ms: number): Promise<void>; dueAt: number },
-  ): Promise<QrRefreshResult> => {
+  return async (data: unknown, control: SendControl & { dueAt: number }): Promise<QrRefreshResult> => {
     const parsed = QUEUES.outgoing.jobs['qr-refresh'].safeParse(data);
     if (!parsed.success) throw new UnrecoverableError(`bad qr-refresh payload: ${parsed.error.message}`);
     const { sessionId, seq } = parsed.data;
@@ -53,8 +53,17 @@ export function qrRefreshProcessor(deps: QrRefreshDeps) {
       await deps.digitalId.releaseSeq(session.id, seq);
       throw new Error('the Digital ID message is not sent yet');
     }
+    // Too soon after this chat's last QR edit or message: the seq is given back, unseen, before
+    // the job is put to wait, so it is claimed afresh when the chat's turn comes.
+    const turn = await control.turn(session.chatId, 'qr');
+    if (!turn.go) {
+      await deps.digitalId.releaseSeq(session.id, seq);
+      await control.waitUntil(turn.at);
+      throw new DelayedError();
+    }
     const result = await deps.messenger.editPhoto(session.chatId, session.messageId, deps.screen.live(frame));
     if (result.ok || result.failure.code === 'NOT_MODIFIED') {
+      await deps.pace.qrEdited(session.chatId);
       deps.metrics.refreshLateness.observe(Math.max(0, deps.clock.now().getTime() - control.dueAt) / 1000);
       await deps.scheduler.schedule(session.id, seq + 1, frame.nextAt);
       return 'shown';

@@ -1,6 +1,7 @@
 import { Job } from 'bullmq';
 import type { Clock } from '../../core/clock';
 import type { OutgoingQueue } from '../outgoing/outgoing.producer';
+import type { SendPace } from '../outgoing/send-pace';
 import { DEFAULT_JOB_OPTIONS, PRIORITY } from '../queues';
 
 /** One job id per session and seq: a duplicate add, from a retry or a restart, is the same job. */
@@ -10,7 +11,11 @@ const jobId = (sessionId: string, seq: number) => `qr-${sessionId}-${seq}`;
  * The refresh loop is a chain of delayed jobs, each scheduling the next; the state lives in
  * the database, so a restarted worker picks up the chain where Redis kept it.
  */
-export function qrRefreshScheduler(deps: { queue: OutgoingQueue; clock: Clock }) {
+export function qrRefreshScheduler(deps: {
+  queue: OutgoingQueue;
+  clock: Clock;
+  pace: Pick<SendPace, 'grantQrEdit'>;
+}) {
   const step = (sessionId: string, seq: number, at: Date) => ({
     name: 'qr-refresh' as const,
     data: { sessionId, seq },
@@ -32,11 +37,16 @@ export function qrRefreshScheduler(deps: { queue: OutgoingQueue; clock: Clock })
       for (let i = 0; i < chains.length; i += 500)
         await deps.queue.addBulk(chains.slice(i, i + 500).map((c) => step(c.sessionId, c.nextSeq, now)));
     },
-    /** "Refresh now": the waiting job for the next seq runs at once. */
-    async runNow(sessionId: string, seq: number): Promise<void> {
+    /**
+     * "Refresh now": the waiting job for the next seq runs at once, unless the chat's QR was
+     * edited (or a press granted) within the QR window: then false, and nothing is queued.
+     */
+    async runNow(sessionId: string, seq: number, chatId: number): Promise<boolean> {
+      if (!(await deps.pace.grantQrEdit(chatId))) return false;
       const job = await Job.fromId(deps.queue, jobId(sessionId, seq));
       if (job && (await job.isDelayed())) await job.promote();
       else if (!job) await this.schedule(sessionId, seq, deps.clock.now());
+      return true;
     },
   };
 }

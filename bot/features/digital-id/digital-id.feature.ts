@@ -77,8 +77,8 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
       return ctx.answerCallbackQuery({
         text: ctx.t(own.code === 'DIGITAL_ID.NOT_YOURS' ? 'did-not-yours' : 'did-not-live'),
       });
-    await deps.scheduler.runNow(own.session.id, own.session.seq + 1);
-    return ctx.answerCallbackQuery({ text: ctx.t('did-refreshing') });
+    const granted = await deps.scheduler.runNow(own.session.id, own.session.seq + 1, own.session.chatId);
+    return ctx.answerCallbackQuery({ text: ctx.t(granted ? 'did-refreshing' : 'did-refresh-too-soon') });
   });
 
   async function open(ctx: BotContext & { from: { id: number }; chat: { id: number } }, scenario: Scenario) {

@@ -77,13 +77,17 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
       await ctx.answerCallbackQuery({ text: ctx.t(outcome.ok ? done : pressRefusal(outcome.code)) });
     });
 
-  // A resend refused for any reason (the trustor's own eligibility included) is simply no longer current.
-  pressed(
-    'tc:resend',
-    async (userId, id) =>
-      (await service.resendInvitation(userId, id)).ok ? { ok: true } : { ok: false, code: 'TC.NOT_PENDING' },
-    'tc-invite-resent',
-  );
+  // Each resend is shown as one, with how many of the hour's allowance it used. A resend refused
+  // for another reason (the trustor's own eligibility included) is simply no longer current.
+  privateChat.callbackQuery(new RegExp(`^tc:resend:${UUID}$`), async (ctx) => {
+    const resent = await service.resendInvitation(ctx.from.id, ctx.match[1] ?? '');
+    const text = resent.ok
+      ? ctx.t('tc-invite-resent', { count: String(resent.count), max: String(resent.max) })
+      : resent.code === 'TC.RESEND_LIMIT'
+        ? ctx.t('tc-invite-resend-limit', { max: String(resent.max) })
+        : ctx.t(pressRefusal('TC.NOT_PENDING'));
+    await ctx.answerCallbackQuery({ text });
+  });
   pressed('tc:cancel', (userId, id) => service.cancelInvitation(userId, id), 'tc-invite-cancelled');
   pressed('tc:end', (userId, id) => service.endRelationship(userId, id), 'tc-ended');
   pressed('rc:no', (userId, id) => service.deny(userId, id), 'rc-denied');
