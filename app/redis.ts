@@ -44,6 +44,24 @@ export function isRedisUnavailable(err: unknown): boolean {
 
 /** Checks at start-up that Redis answers and is new enough for BullMQ, with a plain message if not. */
 export async function checkRedis(url: string): Promise<void> {
+  await withOneShotRedis(url, async (redis) => {
+    const info = await redis.info('server');
+    const version = /redis_version:(\d+)\.(\d+)/.exec(info);
+    const [major, minor] = [Number(version?.[1] ?? 0), Number(version?.[2] ?? 0)];
+    if (major < 6 || (major === 6 && minor < 2)) {
+      throw new RedisUnreachableError(url, `version ${major}.${minor} is too old`);
+    }
+  }).catch((err) => {
+    if (err instanceof RedisUnreachableError) throw err;
+    throw new RedisUnreachableError(url, err instanceof Error ? err.message : String(err));
+  });
+}
+
+/**
+ * One connection for one piece of work (a start-up check, a command-line tool's message): it
+ * fails at once instead of retrying, and is closed afterwards whatever happens.
+ */
+export async function withOneShotRedis<T>(url: string, work: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
@@ -53,15 +71,7 @@ export async function checkRedis(url: string): Promise<void> {
   redis.on('error', () => {});
   try {
     await redis.connect();
-    const info = await redis.info('server');
-    const version = /redis_version:(\d+)\.(\d+)/.exec(info);
-    const [major, minor] = [Number(version?.[1] ?? 0), Number(version?.[2] ?? 0)];
-    if (major < 6 || (major === 6 && minor < 2)) {
-      throw new RedisUnreachableError(url, `version ${major}.${minor} is too old`);
-    }
-  } catch (err) {
-    if (err instanceof RedisUnreachableError) throw err;
-    throw new RedisUnreachableError(url, err instanceof Error ? err.message : String(err));
+    return await work(redis);
   } finally {
     redis.disconnect();
   }

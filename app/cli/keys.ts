@@ -1,9 +1,14 @@
 import { nodeEd25519 } from '../../core/digital-id/ed25519';
 import { removableIfRetiredBefore } from '../../core/digital-id/keyring';
-import { signingKeyRepository } from '../../db/repositories/signing-key.repository';
+import { recordAudit } from '../../db/repositories/audit.repository';
+import {
+  type SigningKeyRepository,
+  signingKeyRepository,
+} from '../../db/repositories/signing-key.repository';
 import { createLogger } from '../logger';
 import { deriveKey, resolveMasterKey } from '../secrets';
 import { cliConfig, openCliDatabase, runCli } from './open-cli-database';
+import { CLI_ACTOR } from './verifier-keys-cli';
 
 const USAGE =
   'Usage: npm run keys -- list | rotate | remove KID | rekey (with NEW_KEY_ENCRYPTION_KEY set to the new key)';
@@ -37,8 +42,32 @@ await runCli(async () => {
     });
     await keys.ensureActive();
     const now = new Date();
+    /** A change to the keys and its audit row, in one transaction (an operator's act is audited). */
+    const audited = <T>(
+      action: string,
+      change: (within: SigningKeyRepository) => Promise<T>,
+      row: (result: T) => { subjectId: string; details?: Record<string, string | number | null> } | null,
+    ) =>
+      database.db.transaction(async (tx) => {
+        const result = await change(keys.within(tx));
+        const entry = row(result);
+        if (entry)
+          await recordAudit(tx, {
+            at: now,
+            actor: CLI_ACTOR,
+            action: `cli.${action}`,
+            subjectType: 'signing_key',
+            accountIds: [],
+            ...entry,
+          });
+        return result;
+      });
     if (command === 'rotate') {
-      const { retired, active } = await keys.rotate(now);
+      const { retired, active } = await audited(
+        'rotate_key',
+        (k) => k.rotate(now),
+        (r) => ({ subjectId: String(r.active), details: { retired: r.retired } }),
+      );
       process.stdout.write(
         `Key ${active} is now active${retired === null ? '' : `; key ${retired} is retired and still published`}.\n`,
       );
@@ -46,7 +75,11 @@ await runCli(async () => {
     if (command === 'rekey') {
       const next = Buffer.from(process.env.NEW_KEY_ENCRYPTION_KEY ?? '', 'base64');
       if (next.length !== 32) throw new Error('NEW_KEY_ENCRYPTION_KEY must be 32 bytes, base64-encoded.');
-      const count = await keys.reseal(deriveKey(next, 'signing-key-encryption'));
+      const count = await audited(
+        'rekey',
+        (k) => k.reseal(deriveKey(next, 'signing-key-encryption')),
+        (n) => ({ subjectId: '*', details: { keys: n } }),
+      );
       process.stdout.write(
         `${count} signing key(s) are now sealed with the new key. Set KEY_ENCRYPTION_KEY to it in every process and restart them.\n`,
       );
@@ -56,7 +89,11 @@ await runCli(async () => {
         tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
         skewSeconds: config.digitalId.verifyClockSkewSeconds,
       });
-      const outcome = await keys.remove(kid, now, cutoff);
+      const outcome = await audited(
+        'remove_key',
+        (k) => k.remove(kid, now, cutoff),
+        (o) => (o === 'removed' ? { subjectId: String(kid) } : null),
+      );
       if (outcome !== 'removed') throw new Error(`Key ${kid} was not removed: ${REMOVAL_REFUSALS[outcome]}.`);
       process.stdout.write(`Key ${kid} is removed: its tokens now answer unknown_key.\n`);
     }

@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { systemClock } from '../../core/clock';
 import { type VerifierKeys, verifierKeys } from '../../core/verification/verifier-keys';
 import { verifierKeyRepository } from '../../db/repositories/verifier-key.repository';
+import { withOneShotRedis } from '../redis';
 import { announceRevocation } from '../verifier-key-revocations';
 import { cliConfig, openCliDatabase } from './open-cli-database';
 
@@ -31,19 +31,5 @@ export async function withVerifierKeys(work: (keys: VerifierKeys) => Promise<voi
 }
 
 async function announceOnce(url: string, prefix: string, verifierId: string): Promise<boolean> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 3000,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return await announceRevocation(redis, prefix, verifierId);
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
+  return withOneShotRedis(url, (redis) => announceRevocation(redis, prefix, verifierId)).catch(() => false);
 }

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_COMMANDS } from '../../bot/features/admin/admin.feature';
 import { auditEvents, digitalIdSessions } from '../../db/schema';
-import { buttonOf, type Chat, chatWith } from '../support/chat';
+import { buttonOf, type Chat, chatWith, confirmQuestion } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
@@ -171,13 +171,7 @@ describe('admin commands', () => {
     expect((await maria.chat.ask('/contact', OVERVIEW)).text).toContain('Анна');
     expect(await auditRows('admin.block', String(anna.person.id))).toBe(0);
 
-    const { data } = await buttonOf(boss, 'adm:ok:');
-    const before = (await boss.botMessages()).length;
-    await boss.tap(asked.messageId, data);
-    await waitFor(
-      async () => (await boss.botMessages()).slice(before).find((m) => m.text?.includes('Заблокирован:')),
-      'the block done',
-    );
+    const data = await confirmQuestion(boss, asked, 'adm:ok:', 'Заблокирован:');
     await waitFor(async () => {
       const entry = (await anna.chat.botMessages()).find((m) => m.messageId === photo.messageId);
       return entry?.caption?.includes('Сессия прекращена');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortName } from '../../core/trusted-contact/eligibility';
 import { importRegistry } from '../../db/registry/import-registry';
 import { auditEvents, trustLinks } from '../../db/schema';
-import { buttonOf, type Chat, chatWith, latestCode } from '../support/chat';
+import { buttonOf, type Chat, chatWith, confirmQuestion, latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { startTestService, type TestService } from '../support/service';
 import {
@@ -15,7 +15,6 @@ import {
   recoveryStatus,
   theCallback,
 } from '../support/trusted-contact';
-import { waitFor } from '../support/wait';
 
 const ADMIN_ID = 515_151;
 const NOT_PENDING = 'Это уже неактуально.';
@@ -35,17 +34,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** An admin blocks a person: the one place to change if /block asks for more (a confirmation). */
-/** /block asks first; the admin confirms with the button on that question. */
+/** An admin blocks a person: /block asks first, and the admin confirms. */
 async function adminBlocks(target: Person) {
   const asked = await admin.ask(`/block ${target.account.phone} проверка`, 'Заблокировать');
-  const { data } = await buttonOf(admin, 'adm:ok:');
-  const before = (await admin.botMessages()).length;
-  await admin.tap(asked.messageId, data);
-  await waitFor(
-    async () => (await admin.botMessages()).slice(before).find((m) => m.text?.includes('Заблокирован:')),
-    'the block done',
-  );
+  await confirmQuestion(admin, asked, 'adm:ok:', 'Заблокирован:');
 }
 async function adminUnblocks(target: Person) {
   await admin.ask(`/unblock ${target.account.phone}`, 'Разблокирован');

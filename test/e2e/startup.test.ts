@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
@@ -192,10 +193,22 @@ describe('starting the service', () => {
       expect((await runScript('app/cli/keys.ts', ['bogus'], keyEnv)).stderr).toContain(
         'Usage: npm run keys -- list | rotate | remove KID',
       );
+      // Each change an operator made is in the audit trail; the refused ones left no row.
+      const sql = postgres(database.url, { max: 1 });
+      try {
+        const rows = await sql`select action, subject_id from audit_events where actor = 'cli' order by at`;
+        expect(rows.map((r) => `${r.action} ${r.subject_id}`)).toEqual([
+          'cli.rotate_key 2',
+          'cli.rekey *',
+          'cli.rotate_key 3',
+        ]);
+      } finally {
+        await sql.end();
+      }
     } finally {
       await database.drop();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('drives an outside Bot API server when BOT_TOKEN and BOT_API_ROOT are set, starting no sandbox', async () => {
     const lines: string[] = [];

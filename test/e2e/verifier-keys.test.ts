@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../db/schema';
-import { buttonOf, type Chat, chatWith } from '../support/chat';
+import { type Chat, chatWith, confirmQuestion } from '../support/chat';
 import { requestFrom, verifyFrom } from '../support/http-from';
 import { linkedPerson } from '../support/linking';
 import { REDIS_URL } from '../support/redis';
@@ -136,13 +136,7 @@ describe('verifier keys', () => {
     // Asking changes nothing yet.
     expect(await statuses(key)).toEqual([200, 200]);
 
-    const { data } = await buttonOf(boss, 'adm:vk:');
-    const before = (await boss.botMessages()).length;
-    await boss.tap(asked.messageId, data);
-    await waitFor(
-      async () => (await boss.botMessages()).slice(before).find((m) => m.text?.includes('отозван')),
-      'the revocation',
-    );
+    const data = await confirmQuestion(boss, asked, 'adm:vk:', 'отозван');
     expect(await statuses(key)).toEqual([401, 401]);
 
     expect(await boss.tapForNotice(asked.messageId, data, { forge: true })).toBe(

@@ -124,3 +124,23 @@ export async function buttonOf(chat: Chat, prefix: string): Promise<{ entry: Cha
     return undefined;
   }, `a button ${prefix}…`);
 }
+
+/**
+ * Presses the confirmation button (data starting with `prefix`) under an admin's question and
+ * waits for the bot's next message containing `fragment`; returns the button's data.
+ */
+export async function confirmQuestion(
+  chat: Chat,
+  question: ChatEntry,
+  prefix: string,
+  fragment: string,
+): Promise<string> {
+  const { data } = await buttonOf(chat, prefix);
+  const before = (await chat.botMessages()).length;
+  await chat.tap(question.messageId, data);
+  await waitFor(
+    async () => (await chat.botMessages()).slice(before).find((m) => m.text?.includes(fragment)),
+    `"${fragment}" after confirming`,
+  );
+  return data;
+}
