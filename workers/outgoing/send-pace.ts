@@ -7,6 +7,9 @@ export const CHAT_GAP_MS = 1000;
 /** At most one QR edit per chat in this long, whatever the person presses (PRODUCT.md §3). */
 export const QR_EDIT_GAP_MS = 2000;
 
+/** How much wider than 1000 / OUTGOING_RATE_PER_SECOND the bot's send slots are. */
+const SLOT_MARGIN = 1.05;
+
 /** What a send may do now: go, or try again at `at` (ms since the epoch). */
 export type Turn = { go: true } | { go: false; at: number };
 
@@ -56,7 +59,9 @@ return slot - now
  */
 export function sendPace(deps: { redis: Redis; prefix: string; ratePerSecond: number; now?: () => number }) {
   const now = deps.now ?? Date.now;
-  const intervalMs = 1000 / deps.ratePerSecond;
+  // Slots 5 % wider than the rate: a send that reaches the messenger up to 50 ms late still
+  // cannot make rate + 1 arrivals in one of the messenger's seconds.
+  const intervalMs = (1000 / deps.ratePerSecond) * SLOT_MARGIN;
   // The chat id as a hash tag keeps one chat's keys together on a Redis Cluster.
   const key = (chatId: number, part: string) => `${deps.prefix}:pace:{${chatId}}:${part}`;
   return {
