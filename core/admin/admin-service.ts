@@ -21,6 +21,9 @@ const fail = <C extends string>(code: C): Fail<C> => ({ ok: false, code });
 
 export type Asked = { ok: true; confirmationId: string };
 
+/** The destructive actions this service proposes and carries out on confirmation. */
+const CONFIRMED_HERE = ['revoke', 'rotate_key', 'block'] as const;
+
 /** What a pressed confirmation did. */
 export type Confirmed =
   | { action: 'revoke'; ended: DigitalIdSession | null }
@@ -94,19 +97,23 @@ export function adminService(deps: AdminDeps) {
     ): Promise<(Asked & { ties: Ties }) | Fail<'ADMIN.UNKNOWN_PERSON' | 'ADMIN.ALREADY_BLOCKED'>> {
       const { user } = person;
       if (!user) return fail('ADMIN.UNKNOWN_PERSON');
-      if (user.blockedAt) return fail('ADMIN.ALREADY_BLOCKED');
       const ties = await store.ties(user.id, person.account?.id ?? null);
+      // A block whose follow-up was cut short (a crash, an outage) left something live: asking
+      // again finishes it.
+      const leftovers = ties.liveSession || ties.relationships > 0 || ties.pendingRecoveries > 0;
+      if (user.blockedAt && !leftovers) return fail('ADMIN.ALREADY_BLOCKED');
       const confirmationId = await propose(adminUserId, 'block', {
         userId: user.id,
         reason,
         who,
         ...(person.account ? { accountId: person.account.id } : {}),
+        ...(user.blockedAt ? { finish: 1 } : {}),
       });
       return { ok: true, confirmationId, ties };
     },
 
     async confirm(adminUserId: number, confirmationId: string): Promise<Confirmed> {
-      const confirmed = await store.confirm(confirmationId, adminUserId, deps.clock.now());
+      const confirmed = await store.confirm(confirmationId, adminUserId, deps.clock.now(), CONFIRMED_HERE);
       if (!confirmed) return { action: 'stale' };
       const { payload } = confirmed;
       switch (confirmed.action) {
@@ -172,9 +179,11 @@ export function adminService(deps: AdminDeps) {
       { reason: String(payload.reason) },
       act(adminUserId),
     );
-    // Blocked first, so nothing more runs for them; then what they had ends.
-    const ended = blocked ? await deps.leave({ userId, accountId }, 'blocked') : null;
-    return { action: 'block', who: String(payload.who), blocked, ended };
+    // Blocked first, so nothing more runs for them; then what they had ends. Each step ends only
+    // what is still live, so a block already made is finished, never done twice.
+    const finishing = payload.finish === 1;
+    const ended = blocked || finishing ? await deps.leave({ userId, accountId }, 'blocked') : null;
+    return { action: 'block', who: String(payload.who), blocked: blocked || finishing, ended };
   }
 }
 

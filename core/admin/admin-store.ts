@@ -88,11 +88,15 @@ export interface AdminStore {
     at: Date,
     ttlSeconds?: number,
   ): Promise<string>;
-  /** The confirmation, used up: only by the admin who asked, once, before it expires. */
+  /**
+   * The confirmation, used up: only by the admin who asked, once, before it expires, and only
+   * through a button that carries out one of `actions` (another button leaves it unused).
+   */
   confirm(
     id: string,
     adminUserId: number,
     at: Date,
+    actions: readonly string[],
   ): Promise<{ action: string; payload: ConfirmationPayload } | null>;
 
   /** A look-up is audited too: who read what about whom. */

@@ -220,7 +220,7 @@ export function adminRepository(deps: { db: Database; keys: SigningKeyRepository
       return row?.id as string;
     },
 
-    async confirm(id, adminUserId, at) {
+    async confirm(id, adminUserId, at, actions) {
       const [row] = await db
         .update(adminConfirmations)
         .set({ usedAt: at })
@@ -228,6 +228,7 @@ export function adminRepository(deps: { db: Database; keys: SigningKeyRepository
           and(
             eq(adminConfirmations.id, id),
             eq(adminConfirmations.adminUserId, adminUserId),
+            inArray(adminConfirmations.action, [...actions]),
             isNull(adminConfirmations.usedAt),
             gt(adminConfirmations.expiresAt, at),
           ),

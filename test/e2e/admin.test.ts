@@ -194,6 +194,40 @@ describe('admin commands', () => {
     expect((await anna.chat.say('/start')).text).toContain('Здравствуйте');
   });
 
+  it('/block finishes a block whose follow-up was cut short; a confirmation is spent only by its own button', async () => {
+    const elena = await linkedPerson(t, 'Елена', '+79990000006');
+    const alexei = await linkedPerson(t, 'Алексей', '+79990000007');
+    await inviteContact(elena.chat, 'Алексей', '+79990000007');
+    const invitation = await buttonOf(alexei.chat, 'tc:acc:');
+    await alexei.chat.tap(invitation.entry.messageId, invitation.data);
+    await alexei.chat.waitForText('вы доверенный контакт для Елена М.');
+    const photo = await openDigitalId(alexei.chat, 'large_family');
+    // The process died right after the block committed: he is blocked, but what he had is live.
+    await t.database.db.execute(
+      sql`update messenger_users set blocked_at = now(), block_reason = 'cut short' where id = ${alexei.person.id}`,
+    );
+    const asked = await boss.ask('/block +79990000007 повторно', 'Заблокировать');
+    expect(asked.text).toContain('• живой Цифровой ID: есть');
+    expect(asked.text).toContain('• связи «доверенный контакт»: 1');
+    // The button of another kind of confirmation does nothing, and leaves this one usable.
+    const { data } = await buttonOf(boss, 'adm:ok:');
+    const forged = data.replace('adm:ok:', 'adm:vk:');
+    expect(await boss.tapForNotice(asked.messageId, forged, { forge: true })).toBe(
+      'Подтверждение уже использовано или истекло. Повторите команду.',
+    );
+    await confirmQuestion(boss, asked, 'adm:ok:', 'Заблокирован:');
+    await elena.chat.waitForText('У вас больше нет доверенного контакта');
+    await waitFor(async () => {
+      const entry = (await alexei.chat.botMessages()).find((m) => m.messageId === photo.messageId);
+      return entry?.caption?.includes('Сессия прекращена');
+    }, 'the ended screen');
+    // Nothing is left: asking again is "already blocked".
+    expect((await boss.ask('/block +79990000007 ещё раз', 'заблокирован')).text).toBe(
+      'Этот человек уже заблокирован.',
+    );
+    expect((await boss.ask('/unblock +79990000007', 'Разблокирован')).text).toContain('Разблокирован');
+  });
+
   it('writes each change with its audit row: when the row cannot be written, the change is undone', async () => {
     const ivan = await linkedPerson(t, 'Иван', '+79990000001');
     await openDigitalId(ivan.chat, 'adult');

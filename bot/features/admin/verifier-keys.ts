@@ -85,7 +85,7 @@ export function verifierKeyAdmin(deps: VerifierKeyAdminDeps): Composer<BotContex
   });
 
   admin.callbackQuery(new RegExp(`^adm:vk:${UUID}$`), async (ctx) => {
-    const confirmed = await deps.admins.confirm(ctx.match[1] ?? '', ctx.from.id, deps.clock.now());
+    const confirmed = await deps.admins.confirm(ctx.match[1] ?? '', ctx.from.id, deps.clock.now(), [REVOKE]);
     // The button carries only the confirmation's id; what it confirms is read from the row.
     if (confirmed?.action !== REVOKE)
       return ctx.answerCallbackQuery({ text: ctx.t('admin-confirmation-stale') });
