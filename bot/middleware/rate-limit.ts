@@ -40,7 +40,9 @@ export function rateLimit(deps: RateLimitDeps): MiddlewareFn<BotContext> {
     if (count <= deps.limit) return next();
     if (count > deps.limit + 1) return;
     const text = deps.i18n.t(localeFor(ctx.from?.language_code), 'too-many-requests');
+    // A button's notice is the presser's alone; in a group a reply would answer their chatter
+    // in front of everyone, so there the rest is silence.
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text });
-    else if (ctx.chat) await ctx.reply(text);
+    else if (ctx.chat?.type === 'private') await ctx.reply(text);
   };
 }
