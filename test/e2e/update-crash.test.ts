@@ -116,7 +116,7 @@ describe('a bot process killed right after it marked an update, before it answer
 
   it('webhook: refused while its holder lives, then answered exactly once by the next process', async () => {
     // A lease far longer than a process takes to start: the next one starts while it holds.
-    const { first, person, chat, updateId } = await stuckMidUpdate('webhook', 20);
+    const { first, person, chat, updateId } = await stuckMidUpdate('webhook', 30);
     const second = await startBot('webhook', t.databaseUrl, 2);
     // The same update delivered to another process while the first holds it: "deliver it again later".
     const again = await fetch(second.url, {
