@@ -279,6 +279,8 @@ tc-invite-sent = The invitation is sent. If the number belongs to someone over 1
 tc-invite-resent = The invitation was sent again ({ $count } of { $max } this hour).
 tc-invite-resend-limit = An invitation can be sent again at most { $max } times an hour. Please try later.
 tc-invite-cancelled = The invitation is cancelled.
+# At most three new invitations an hour, as for resends: one answer, whatever number was typed
+tc-invite-limit = At most { $max } new invitations can be sent an hour. You can send the next one after { $at } (Moscow time). An open invitation can be sent again: /contact
 tc-invitation =
     👥 { $trustor } asks you to be their trusted contact on Gosuslugi.
 

@@ -35,6 +35,12 @@ export interface RecoveryJobs {
   readonly callbacks: boolean;
 }
 
+/**
+ * New invitations and resends a trustor may send an hour, each (PRODUCT.md §3): every one is a
+ * message to another person, so one person must not flood another, nor fill their chat's pace.
+ */
+export const INVITATIONS_PER_HOUR = 3;
+
 /** How long the sweeper keeps re-queueing a callback the portal has not acknowledged. */
 const CALLBACK_RETRY_HOURS = 24;
 
@@ -237,14 +243,29 @@ export function trustedContactService(deps: TrustedContactDeps) {
     },
 
     /**
-     * The trustor names a contact. Whatever the number, the answer is the same "sent": an
-     * invitation to a number that is no eligible person's is kept, never delivered, and expires.
+     * When this person may send a new invitation, if not now: the form says so before asking
+     * for anything, and `invite` checks again with the trustor locked.
+     */
+    async invitationLimit(userId: number): Promise<{ retryAt: Date; max: number } | null> {
+      const account = await accounts.findLinkedTo(userId);
+      const retryAt = account && (await store.nextInvitationAt(account.id, now(), INVITATIONS_PER_HOUR));
+      return retryAt ? { retryAt, max: INVITATIONS_PER_HOUR } : null;
+    },
+
+    /**
+     * The trustor names a contact. Whatever the number, the answer is the same "sent" (or, past
+     * the hour's invitations, the same refusal): an invitation to a number that is no eligible
+     * person's is kept, never delivered, and expires.
      */
     async invite(
       userId: number,
       nameInput: string,
       phoneInput: string,
-    ): Promise<{ ok: true } | { ok: false; code: InviteRefusal }> {
+    ): Promise<
+      | { ok: true }
+      | { ok: false; code: InviteRefusal }
+      | { ok: false; code: 'TC.INVITE_LIMIT'; retryAt: Date; max: number }
+    > {
       const trustor = await trustorOf(userId);
       if (!trustor.ok) return trustor;
       const name = cleanDisplayName(nameInput);
@@ -270,17 +291,18 @@ export function trustedContactService(deps: TrustedContactDeps) {
           invitedAt,
           expiresAt: new Date(invitedAt.getTime() + settings.invitationTtlSeconds * MS),
         },
-        { account: trustor.account.id },
+        INVITATIONS_PER_HOUR,
         (link) =>
           link.contactAccountId ? [invitationNotice(link, trustor.account, `tc-invite:${link.id}`)] : [],
       );
+      if (created.outcome === 'limited')
+        return { ok: false, code: 'TC.INVITE_LIMIT', retryAt: created.retryAt, max: INVITATIONS_PER_HOUR };
       await done(created);
       return { ok: true };
     },
 
-    /** At most three resends an hour (PRODUCT.md §3): one person must not flood another. */
     async resendInvitation(userId: number, linkId: string) {
-      const max = 3;
+      const max = INVITATIONS_PER_HOUR;
       const trustor = await trustorOf(userId);
       if (!trustor.ok) return trustor;
       const at = now();

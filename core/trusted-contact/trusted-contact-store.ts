@@ -70,12 +70,21 @@ export interface TrustedContactStore {
   contactView(contactAccountId: string): Promise<TrustLink[]>;
   findLink(id: string): Promise<TrustLink | null>;
 
-  /** Adds an invitation, cancelling the trustor's previous open one. */
+  /**
+   * When the trustor may send a new invitation: null if now, else when the oldest of the
+   * `maxPerHour` they sent in the hour before `now` leaves that hour.
+   */
+  nextInvitationAt(trustorAccountId: string, now: Date, maxPerHour: number): Promise<Date | null>;
+  /**
+   * The trustor's invitation, cancelling their previous open one, unless they already sent
+   * `maxPerHour` in the hour before `invitedAt` (counted from the audit trail under the
+   * trustor's lock, so concurrent forms and restarts cannot exceed it): then nothing changes.
+   */
   invite(
     input: Omit<TrustLink, 'id' | 'status' | 'delivered' | 'acceptedAt'>,
-    actor: Actor,
+    maxPerHour: number,
     notices: (link: TrustLink) => Notices,
-  ): Promise<{ link: TrustLink } & Effects>;
+  ): Promise<({ outcome: 'invited'; link: TrustLink } & Effects) | { outcome: 'limited'; retryAt: Date }>;
   /**
    * invited → active, if the contact still has room (`cap`); the trustor's previous contact is
    * replaced, and the requests pending with them end with it.

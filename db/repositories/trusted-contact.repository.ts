@@ -1,4 +1,4 @@
-import { and, count, eq, exists, gt, gte, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, exists, gt, gte, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Notice } from '../../core/messaging/notice';
 import type {
   Actor,
@@ -50,6 +50,30 @@ const linkAccounts = (l: TrustLink) => [
 /** Serialises changes about one key (a contact's slots, a trustor's requests) inside a transaction. */
 const lockKey = (tx: Executor, key: string) =>
   tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * How many of `max` the trustor used in the hour before `now` (their `action` audit rows), and,
+ * once all are used, when the oldest of the last `max` leaves the hour. Read in the caller's
+ * transaction after its lock, so a concurrent change has committed its row and is counted.
+ */
+async function hourlyUse(q: Executor, action: string, trustorAccountId: string, now: Date, max: number) {
+  const recent = await q
+    .select({ at: auditEvents.at })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.action, action),
+        eq(auditEvents.actor, actorName({ account: trustorAccountId })),
+        gt(auditEvents.at, new Date(now.getTime() - HOUR_MS)),
+      ),
+    )
+    .orderBy(desc(auditEvents.at))
+    .limit(max);
+  const oldest = recent.length >= max ? recent[max - 1] : undefined;
+  return { used: recent.length, retryAt: oldest ? new Date(oldest.at.getTime() + HOUR_MS) : null };
+}
 
 /**
  * The link's pending requests end with it, in the caller's transaction: cancelled, or expired if
@@ -124,9 +148,22 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
       return row ? toLink(row) : null;
     },
 
-    invite(input, actor, notices) {
+    async nextInvitationAt(trustorAccountId, now, maxPerHour) {
+      return (await hourlyUse(db, 'trust_link.invite', trustorAccountId, now, maxPerHour)).retryAt;
+    },
+
+    invite(input, maxPerHour, notices) {
       return db.transaction(async (tx) => {
         await lockKey(tx, `trustor:${input.trustorAccountId}`);
+        const { retryAt } = await hourlyUse(
+          tx,
+          'trust_link.invite',
+          input.trustorAccountId,
+          input.invitedAt,
+          maxPerHour,
+        );
+        if (retryAt) return { outcome: 'limited' as const, retryAt };
+        const actor = { account: input.trustorAccountId };
         const previous = await tx
           .update(trustLinks)
           .set({
@@ -168,7 +205,7 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
           accountIds: linkAccounts(link),
           details: { deliverable: link.contactAccountId !== null, phone: link.contactPhoneMasked },
         });
-        return { link, outboxIds };
+        return { outcome: 'invited' as const, link, outboxIds };
       });
     },
 
@@ -281,18 +318,14 @@ export function trustedContactRepository(db: Database, writeNotices: NoticeWrite
         // committed its audit row, and this count sees it.
         const [locked] = await tx.select({ id: trustLinks.id }).from(trustLinks).where(open).for('update');
         if (!locked) return { outcome: 'not_pending' as const };
-        const [recent] = await tx
-          .select({ n: count() })
-          .from(auditEvents)
-          .where(
-            and(
-              eq(auditEvents.action, 'trust_link.resend'),
-              eq(auditEvents.actor, actorName({ account: trustorAccountId })),
-              gt(auditEvents.at, new Date(now.getTime() - 3600_000)),
-            ),
-          );
-        const before = recent?.n ?? 0;
-        if (before >= maxPerHour) return { outcome: 'limited' as const };
+        const { used: before, retryAt } = await hourlyUse(
+          tx,
+          'trust_link.resend',
+          trustorAccountId,
+          now,
+          maxPerHour,
+        );
+        if (retryAt) return { outcome: 'limited' as const };
         const [row] = await tx.update(trustLinks).set({ expiresAt }).where(open).returning();
         if (!row) return { outcome: 'not_pending' as const };
         const link = toLink(row);

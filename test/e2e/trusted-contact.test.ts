@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, trustLinks } from '../../db/schema';
 import type { Chat } from '../support/chat';
@@ -6,7 +6,7 @@ import { buttonOf } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { linkedPerson } from '../support/linking';
 import { startTestService, type TestService } from '../support/service';
-import { inviteContact, OVERVIEW } from '../support/trusted-contact';
+import { freshPeople, inviteContact, OVERVIEW, type Person } from '../support/trusted-contact';
 import { waitFor } from '../support/wait';
 
 const clock = new TestClock();
@@ -177,6 +177,8 @@ describe('who may be whose trusted contact', () => {
     const anna = await person(2, 'Анна');
     const eligible = await inviteContact(anna, 'Иван', '+79990000001');
     const texts = [eligible.text];
+    // Three new invitations an hour: the probes below go in the next hour.
+    clock.advance(3601);
     for (const [who, phone] of [
       ['Пётр', '+79990000003'],
       ['Николай', '+79990000011'],
@@ -245,5 +247,94 @@ describe('resending an invitation', () => {
       .where(and(eq(auditEvents.subjectId, link!.id), eq(auditEvents.action, 'trust_link.resend')));
     expect(resends).toHaveLength(3);
     await sergey.waitForText('Пётр К. просит вас');
+  });
+});
+
+describe('new invitations: at most three an hour', () => {
+  /** The refusal, naming when the oldest of the hour's three leaves it (Moscow time). */
+  const limitText = async (trustorAccountId: string) => {
+    const [oldest] = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.actor, `account:${trustorAccountId}`),
+          eq(auditEvents.action, 'trust_link.invite'),
+        ),
+      )
+      .orderBy(desc(auditEvents.at))
+      .offset(2)
+      .limit(1);
+    const at = new Intl.DateTimeFormat('ru-RU', {
+      timeZone: 'Europe/Moscow',
+      dateStyle: 'short',
+      timeStyle: 'short',
+    }).format(new Date(oldest!.at.getTime() + 3_600_000));
+    return `За час можно отправить не больше 3 новых приглашений. Следующее — после ${at} (МСК). Действующее приглашение можно отправить ещё раз: /contact`;
+  };
+  const invitationsTo = async (contact: Chat) =>
+    (await contact.botMessages()).filter((m) => m.text?.includes('просит вас')).length;
+  const invitesOf = async (trustorAccountId: string) =>
+    t.database.db.select().from(trustLinks).where(eq(trustLinks.trustorAccountId, trustorAccountId));
+
+  it('sends three in an hour; the fourth is refused before the form, saying when, and reaches nobody; after the hour it works again', async () => {
+    const [trustor, contact] = (await freshPeople(t, 2, 'pace', 500)) as [Person, Person];
+    for (const n of [1, 2, 3]) {
+      expect((await inviteContact(trustor.chat, `Контакт ${n}`, contact.account.phone)).text).toContain(
+        'Приглашение отправлено',
+      );
+      await waitFor(async () => (await invitationsTo(contact.chat)) === n, `invitation ${n}`);
+    }
+
+    const overview = await trustor.chat.ask('/contact', OVERVIEW);
+    const before = (await trustor.chat.botMessages()).length;
+    await trustor.chat.tap(overview.messageId, 'tc:add');
+    const refusal = await waitFor(
+      async () => (await trustor.chat.botMessages())[before],
+      'the answer to "add contact"',
+    );
+    expect(refusal.text).toBe(await limitText(trustor.account.id));
+    expect(await invitesOf(trustor.account.id)).toHaveLength(3);
+
+    clock.advance(3601);
+    expect((await inviteContact(trustor.chat, 'Контакт 4', contact.account.phone)).text).toContain(
+      'Приглашение отправлено',
+    );
+    // The refused attempt never went out: the contact got this one, and three before it.
+    await waitFor(async () => (await invitationsTo(contact.chat)) === 4, 'the invitation after the hour');
+    expect(await invitationsTo(contact.chat)).toBe(4);
+    expect(await invitesOf(trustor.account.id)).toHaveLength(4);
+  });
+
+  it('lets no number of concurrent attempts past three, refuses them alike whatever the number, and re-checks an open form at its end', async () => {
+    const [trustor, contact] = (await freshPeople(t, 2, 'race-invite', 510)) as [Person, Person];
+    // A form opened while the hour still had room.
+    const overview = await trustor.chat.ask('/contact', OVERVIEW);
+    await trustor.chat.tap(overview.messageId, 'tc:add');
+    await trustor.chat.waitForText('Как зовут');
+    await trustor.chat.ask('Контакт', 'мобильный номер');
+    const confirm = await trustor.chat.ask(contact.account.phone, 'доверенным контактом?');
+
+    // Concurrent transactions, as forms finished in several bot processes would be.
+    const service = t.service.backend!.trustedContact;
+    const phones = [contact.account.phone, '+79995554433'];
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => service.invite(trustor.userId, 'Кто-то', phones[i % 2]!)),
+    );
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
+    const refused = outcomes.filter((o) => !o.ok);
+    expect(refused).toHaveLength(5);
+    for (const o of refused) expect(o).toEqual(refused[0]);
+    expect(refused[0]).toMatchObject({ ok: false, code: 'TC.INVITE_LIMIT', max: 3 });
+
+    const sent = (await trustor.chat.botMessages()).length;
+    await trustor.chat.tap(confirm.messageId, 'tc:form-send');
+    const answer = await waitFor(async () => (await trustor.chat.botMessages())[sent], 'the answer to send');
+    expect(answer.text).toBe(await limitText(trustor.account.id));
+
+    const links = await invitesOf(trustor.account.id);
+    expect(links).toHaveLength(3);
+    const delivered = links.filter((l) => l.contactAccountId === contact.account.id).length;
+    await waitFor(async () => (await invitationsTo(contact.chat)) === delivered, 'the delivered invitations');
   });
 });

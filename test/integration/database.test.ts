@@ -271,7 +271,7 @@ describe.each(drivers)('the database on $name', (driver) => {
     const store = trustedContactRepository(handle.db, async () => []);
     const now = new Date();
     const link = async (trustor: string) => {
-      const { link } = await store.invite(
+      const invited = await store.invite(
         {
           trustorAccountId: trustor,
           contactAccountId: `${trustor}-contact`,
@@ -280,9 +280,11 @@ describe.each(drivers)('the database on $name', (driver) => {
           invitedAt: now,
           expiresAt: new Date(now.getTime() + 60_000),
         },
-        'system',
+        1,
         () => [],
       );
+      if (invited.outcome !== 'invited') throw new Error(invited.outcome);
+      const { link } = invited;
       await store.accept(link.id, `${trustor}-contact`, now, 5, () => []);
       return link;
     };

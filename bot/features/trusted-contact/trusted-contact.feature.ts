@@ -31,6 +31,13 @@ const moscowDateTime = (locale: string, at: Date) =>
     timeStyle: 'short',
   }).format(at);
 
+/** Past the hour's new invitations: when the next may go, whatever number was typed. */
+const invitationLimitText = (ctx: FormContext, limit: { retryAt: Date; max: number }) =>
+  ctx.t('tc-invite-limit', {
+    max: String(limit.max),
+    at: moscowDateTime(localeFor(ctx.from?.language_code), limit.retryAt),
+  });
+
 /**
  * /contact: the trustor names, replaces or removes their trusted contact and manages the
  * invitation; the contact answers invitations and recovery prompts. Every button carries an
@@ -63,7 +70,9 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
   });
   privateChat.callbackQuery('tc:add', async (ctx) => {
     await ctx.answerCallbackQuery();
-    await ctx.conversation.enter(INVITE_FORM);
+    const limit = await service.invitationLimit(ctx.from.id);
+    if (limit) await ctx.reply(invitationLimitText(ctx, limit));
+    else await ctx.conversation.enter(INVITE_FORM);
   });
 
   /** A button whose action either happens (and says so) or is politely refused. */
@@ -208,7 +217,7 @@ async function inviteForm(form: Form, ctx: FormContext, service: TrustedContactS
   const [invitedName, invitedPhone] = [name, phone];
   const sent = await form.external(() => service.invite(userId, invitedName, invitedPhone));
   if (!sent.ok) {
-    await ctx.reply(ctx.t(refusal(sent.code)));
+    await ctx.reply('retryAt' in sent ? invitationLimitText(ctx, sent) : ctx.t(refusal(sent.code)));
     return;
   }
   await ctx.reply(
