@@ -6,10 +6,10 @@ import type { Verifier, VerifierKeys } from '../core/verification/verifier-keys'
 const MARK_USED_EVERY_MS = 60_000;
 
 /**
- * Known keys are remembered for a few seconds so a busy checkout costs no query per scan;
- * unknown ones are not, so random keys cannot fill the memory. A revocation reaches every
- * process at once through `forget` (announced over Redis); the short lifetime only covers an
- * announcement that was lost.
+ * Known keys are remembered for a while so a busy checkout costs no query per scan (and passes
+ * even while its address is over the limit of failures); unknown ones are not, so random keys
+ * cannot fill the memory. A revocation reaches every process at once through `forget`
+ * (announced over Redis); the lifetime only covers an announcement that was lost.
  */
 export function cachedVerifierAuthentication(deps: {
   keys: Pick<VerifierKeys, 'authenticate' | 'markUsed'>;
@@ -22,6 +22,8 @@ export function cachedVerifierAuthentication(deps: {
   const maxEntries = deps.maxEntries ?? 10_000;
   const known = new Map<string, { verifier: Verifier; at: number }>();
   const marked = new Map<string, number>();
+  // Bumped by every forgetting: a lookup that a revocation overtook must not cache its answer.
+  let generation = 0;
   const now = () => deps.clock.now().getTime();
 
   const used = (verifier: Verifier) => {
@@ -48,8 +50,10 @@ export function cachedVerifierAuthentication(deps: {
     async authenticate(key: string): Promise<Verifier | null> {
       const hit = remembered(key);
       if (hit) return hit;
+      const startedIn = generation;
       const verifier = await deps.keys.authenticate(key);
       if (!verifier) return null;
+      if (generation !== startedIn) return used(verifier);
       if (known.size >= maxEntries) known.clear();
       known.set(key, { verifier, at: now() });
       return used(verifier);
@@ -57,11 +61,13 @@ export function cachedVerifierAuthentication(deps: {
 
     /** A key was revoked (in any process). */
     forget(verifierId: string): void {
+      generation += 1;
       for (const [key, entry] of known) if (entry.verifier.id === verifierId) known.delete(key);
     },
 
     /** Revocations may have been missed (the announcements' connection was down). */
     forgetAll(): void {
+      generation += 1;
       known.clear();
     },
   };
