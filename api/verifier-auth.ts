@@ -36,7 +36,7 @@ export function cachedVerifierAuthentication(deps: {
     return verifier;
   };
 
-  /** The verifier of a key this process checked moments ago: no query, no Redis. */
+  /** The verifier of a key this process checked within the cache lifetime: no query, no Redis. */
   const remembered = (key: string): Verifier | null => {
     const hit = known.get(key);
     if (hit && now() - hit.at <= ttlMs) return used(hit.verifier);
