@@ -22,7 +22,8 @@ export function cachedVerifierAuthentication(deps: {
   const maxEntries = deps.maxEntries ?? 10_000;
   const known = new Map<string, { verifier: Verifier; at: number }>();
   const marked = new Map<string, number>();
-  // Bumped by every forgetting: a lookup that a revocation overtook must not cache its answer.
+  // Bumped by every forgetting: a lookup that a revocation overtook must not cache its answer
+  // (the request itself, read before the revocation, may still pass).
   let generation = 0;
   const now = () => deps.clock.now().getTime();
 
@@ -53,9 +54,10 @@ export function cachedVerifierAuthentication(deps: {
       const startedIn = generation;
       const verifier = await deps.keys.authenticate(key);
       if (!verifier) return null;
-      if (generation !== startedIn) return used(verifier);
-      if (known.size >= maxEntries) known.clear();
-      known.set(key, { verifier, at: now() });
+      if (generation === startedIn) {
+        if (known.size >= maxEntries) known.clear();
+        known.set(key, { verifier, at: now() });
+      }
       return used(verifier);
     },
 
