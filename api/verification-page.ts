@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../core/clock';
 import type { DigitalIdVerification, VerificationAnswer } from '../core/verification/verification';
+import { limitedAddress } from './client-address';
 
 type Locale = 'ru' | 'en';
 
@@ -25,7 +26,10 @@ export interface VerificationPageDeps {
     locale: Locale,
     key: 'verify-page-title' | 'verify-no-personal-data' | 'verify-page-not-spent' | 'verify-page-too-many',
   ): string;
-  /** Views per client address and minute, counted in Redis so the limit holds across processes. */
+  /**
+   * Views per client address (an IPv6 client by its /64) and minute, counted in Redis so the
+   * limit holds across processes.
+   */
   rate: { perMinute: number; redis: Redis; redisPrefix: string };
 }
 
@@ -47,6 +51,7 @@ export async function registerVerificationPage(
       timeWindow: 60_000,
       redis: deps.rate.redis,
       nameSpace: `${deps.rate.redisPrefix}:page-rate:`,
+      keyGenerator: (req) => limitedAddress(req.ip),
       skipOnError: true,
       errorResponseBuilder: () => Object.assign(new Error('rate limited'), { statusCode: 429 }),
     });

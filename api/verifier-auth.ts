@@ -6,10 +6,10 @@ import type { Verifier, VerifierKeys } from '../core/verification/verifier-keys'
 const MARK_USED_EVERY_MS = 60_000;
 
 /**
- * Known keys are remembered for a few seconds so a busy checkout costs no query per scan;
- * unknown ones are not, so random keys cannot fill the memory. A revocation reaches every
- * process at once through `forget` (announced over Redis); the short lifetime only covers an
- * announcement that was lost.
+ * Known keys are remembered for a while so a busy checkout costs no query per scan (and passes
+ * even while its address is over the limit of failures); unknown ones are not, so random keys
+ * cannot fill the memory. A revocation reaches every process at once through `forget`
+ * (announced over Redis); the lifetime only covers an announcement that was lost.
  */
 export function cachedVerifierAuthentication(deps: {
   keys: Pick<VerifierKeys, 'authenticate' | 'markUsed'>;
@@ -22,6 +22,9 @@ export function cachedVerifierAuthentication(deps: {
   const maxEntries = deps.maxEntries ?? 10_000;
   const known = new Map<string, { verifier: Verifier; at: number }>();
   const marked = new Map<string, number>();
+  // Bumped by every forgetting: a lookup that a revocation overtook must not cache its answer
+  // (the request itself, read before the revocation, may still pass).
+  let generation = 0;
   const now = () => deps.clock.now().getTime();
 
   const used = (verifier: Verifier) => {
@@ -34,7 +37,7 @@ export function cachedVerifierAuthentication(deps: {
     return verifier;
   };
 
-  /** The verifier of a key this process checked moments ago: no query, no Redis. */
+  /** The verifier of a key this process checked within the cache lifetime: no query, no Redis. */
   const remembered = (key: string): Verifier | null => {
     const hit = known.get(key);
     if (hit && now() - hit.at <= ttlMs) return used(hit.verifier);
@@ -48,20 +51,25 @@ export function cachedVerifierAuthentication(deps: {
     async authenticate(key: string): Promise<Verifier | null> {
       const hit = remembered(key);
       if (hit) return hit;
+      const startedIn = generation;
       const verifier = await deps.keys.authenticate(key);
       if (!verifier) return null;
-      if (known.size >= maxEntries) known.clear();
-      known.set(key, { verifier, at: now() });
+      if (generation === startedIn) {
+        if (known.size >= maxEntries) known.clear();
+        known.set(key, { verifier, at: now() });
+      }
       return used(verifier);
     },
 
     /** A key was revoked (in any process). */
     forget(verifierId: string): void {
+      generation += 1;
       for (const [key, entry] of known) if (entry.verifier.id === verifierId) known.delete(key);
     },
 
     /** Revocations may have been missed (the announcements' connection was down). */
     forgetAll(): void {
+      generation += 1;
       known.clear();
     },
   };

@@ -51,7 +51,7 @@ export async function registerVerifyRoute(app: FastifyInstance, deps: VerifyRout
     });
     scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
 
-    // A key this process checked moments ago passes from memory. Any other is looked up only
+    // A key this process checked recently passes from memory. Any other is looked up only
     // for an address under its limit of failures: a stream of wrong keys never reaches the
     // database, and a checkout already at work is not held up by a neighbour's mistakes.
     scope.addHook('onRequest', async (req, reply) => {

@@ -92,7 +92,7 @@ const env = z.object({
   VERIFY_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   VERIFY_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   VERIFY_PAGE_RATE_PER_MINUTE: positiveInt.default(60),
-  VERIFIER_KEY_CACHE_SECONDS: positiveInt.max(3600).default(5),
+  VERIFIER_KEY_CACHE_SECONDS: positiveInt.max(3600).default(60),
   AUTH_FAILURES_PER_MINUTE: positiveInt.default(10),
   OUTGOING_RATE_PER_SECOND: positiveInt.default(25),
   USER_RATE_LIMIT_PER_10_SECONDS: positiveInt.default(20),
@@ -249,13 +249,20 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     .map((s) => s.trim())
     .filter(Boolean)
     .map(Number);
-  const warnings =
-    !source.NODE_ENV?.trim() && e.BOT_TOKEN
-      ? [
-          'NODE_ENV is not set, so this runs as development against a real bot: set NODE_ENV=production ' +
-            'to have the production checks (sandbox, https, secrets) enforced',
-        ]
-      : [];
+  const warnings: string[] = [];
+  if (!source.NODE_ENV?.trim() && e.BOT_TOKEN) {
+    warnings.push(
+      'NODE_ENV is not set, so this runs as development against a real bot: set NODE_ENV=production ' +
+        'to have the production checks (sandbox, https, secrets) enforced',
+    );
+  }
+  // Production's https PUBLIC_URL means a TLS proxy in front, whose address every client would share.
+  if (e.NODE_ENV === 'production' && roles.has('api') && !e.TRUST_PROXY) {
+    warnings.push(
+      "TRUST_PROXY is not set: behind a proxy every client has the proxy's address, so the per-address " +
+        "limits hold for all clients together; set TRUST_PROXY to the proxies' addresses",
+    );
+  }
   return shape(e, roles, adminIds, warnings);
 }
 
@@ -273,6 +280,12 @@ function productionProblems(e: z.infer<typeof env>, roles: Set<Role>): string[] 
   if (e.WEBHOOK_SECRET && e.WEBHOOK_SECRET.length < 16) {
     problems.push(
       'WEBHOOK_SECRET must be at least 16 characters in production: it alone proves an update came from the messenger',
+    );
+  }
+  // fastify then takes the left-most X-Forwarded-For entry, which the client itself writes.
+  if (e.TRUST_PROXY === 'true') {
+    problems.push(
+      "TRUST_PROXY=true is refused in production: it believes whatever client address a request names, so anyone escapes the per-address limits or spends another's; list the proxies' addresses (CIDR allowed)",
     );
   }
   const urls = { SMS_HTTP_URL: e.SMS_HTTP_URL, WEBHOOK_URL: e.WEBHOOK_URL, PUBLIC_URL: e.PUBLIC_URL };

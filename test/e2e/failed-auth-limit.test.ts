@@ -25,6 +25,8 @@ beforeAll(async () => {
       VERIFY_PAGE_RATE_PER_MINUTE: String(PAGE_VIEWS_PER_MINUTE),
       PORTAL_API_TOKEN: 'portal-token-of-the-test',
       ADMIN_IDS: String(ADMIN_ID),
+      // 127.0.0.1 stands for the TLS proxy in front, naming the client; other addresses are clients.
+      TRUST_PROXY: '127.0.0.1',
     },
     { databasePort: proxy.port, clock },
   );
@@ -92,6 +94,61 @@ describe('failed authentication', () => {
     // The next minute starts afresh.
     clock.advance(60);
     expect((await verifyFrom('127.0.0.5', api, wrongKey())).status).toBe(401);
+  });
+});
+
+/** A request as the trusted proxy forwards it, for the client it names. */
+const forwarded = (client: string, headers: Record<string, string> = {}) => ({
+  ...headers,
+  'x-forwarded-for': client,
+});
+const verifyForwarded = (client: string, key: string) =>
+  requestFrom('127.0.0.1', `${t.service.httpUrl}/api/v1/verify`, {
+    method: 'POST',
+    headers: forwarded(client, { 'content-type': 'application/json', authorization: `Bearer ${key}` }),
+    body: JSON.stringify({ qr: 'https://shop.example/not-a-qr', scenario: 'adult' }),
+  });
+
+describe('clients named by the trusted proxy', () => {
+  it('share one budget of failures per IPv6 /64, and an IPv4 address however it is written', async () => {
+    const failures = [];
+    for (let i = 1; i <= FAILURES_PER_MINUTE; i++)
+      failures.push((await verifyForwarded(`2001:db8:5:6::${i}`, wrongKey())).status);
+    expect(failures).toEqual(Array(FAILURES_PER_MINUTE).fill(401));
+    // Another address of the same /64 is the same subscriber: held back.
+    expect((await verifyForwarded('2001:db8:5:6:abcd:1:2:3', wrongKey())).status).toBe(429);
+    // The next /64 is someone else.
+    expect((await verifyForwarded('2001:db8:5:7::1', wrongKey())).status).toBe(401);
+
+    for (let i = 0; i < FAILURES_PER_MINUTE; i++)
+      expect((await verifyForwarded('::ffff:198.51.100.7', wrongKey())).status).toBe(401);
+    expect((await verifyForwarded('198.51.100.7', wrongKey())).status).toBe(429);
+  });
+
+  it('are named only by the trusted proxy: anyone else is counted by its own address', async () => {
+    const api = t.service.httpUrl;
+    for (let i = 0; i < FAILURES_PER_MINUTE; i++) {
+      const status = (
+        await requestFrom('127.0.0.12', `${api}/api/v1/verify`, {
+          method: 'POST',
+          headers: forwarded(`203.0.113.${i}`, { authorization: `Bearer ${wrongKey()}` }),
+        })
+      ).status;
+      expect(status).toBe(401);
+    }
+    expect((await verifyFrom('127.0.0.12', api, wrongKey())).status).toBe(429);
+  });
+
+  it('share one budget of /v/ views per IPv6 /64', async () => {
+    const view = (client: string) =>
+      requestFrom('127.0.0.1', `${t.service.httpUrl}/v/not-a-token`, {
+        headers: forwarded(client, { 'accept-language': 'ru' }),
+      });
+    const seen = [];
+    for (let i = 1; i <= PAGE_VIEWS_PER_MINUTE; i++) seen.push((await view(`2001:db8:9:9::${i}`)).status);
+    expect(seen).toEqual(Array(PAGE_VIEWS_PER_MINUTE).fill(200));
+    expect((await view('2001:db8:9:9:ffff::1')).status).toBe(429);
+    expect((await view('2001:db8:9:a::1')).status).toBe(200);
   });
 });
 

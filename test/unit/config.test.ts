@@ -80,7 +80,7 @@ describe('configuration', () => {
   it('reads where /metrics goes, which proxies name the client, and the abuse limits', () => {
     const defaults = parseConfig({});
     expect([defaults.metricsPort, defaults.trustProxy]).toEqual([null, false]);
-    expect([defaults.authFailuresPerMinute, defaults.verifierKeyCacheSeconds]).toEqual([10, 5]);
+    expect([defaults.authFailuresPerMinute, defaults.verifierKeyCacheSeconds]).toEqual([10, 60]);
     expect(parseConfig({ PORT: '8080', METRICS_PORT: '8080' }).metricsPort).toBeNull();
     expect(parseConfig({ METRICS_PORT: '9100' }).metricsPort).toBe(9100);
     expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
@@ -152,6 +152,19 @@ describe('configuration', () => {
       expect(problems({ ...PRODUCTION, PUBLIC_URL: '' })).toEqual([
         'PUBLIC_URL is required in production: the https:// base URL put into every QR',
       ]);
+    });
+
+    it('refuses TRUST_PROXY=true, and warns when the API names no proxy', () => {
+      expect(problems({ ...PRODUCTION, TRUST_PROXY: 'true' })).toEqual([
+        "TRUST_PROXY=true is refused in production: it believes whatever client address a request names, so anyone escapes the per-address limits or spends another's; list the proxies' addresses (CIDR allowed)",
+      ]);
+      expect(parseConfig({ ...PRODUCTION, TRUST_PROXY: '10.0.0.0/8' }).warnings).toEqual([]);
+      expect(parseConfig(PRODUCTION).warnings).toEqual([expect.stringMatching(/^TRUST_PROXY is not set/)]);
+      expect(
+        parseConfig({ ...PRODUCTION, ROLES: 'bot,worker', DATABASE_URL: 'postgres://db/x' }).warnings,
+      ).toEqual([]);
+      // Elsewhere `true` stays accepted, for a developer's proxy.
+      expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     });
 
     it('leaves development alone, but warns when a real bot runs without NODE_ENV', () => {

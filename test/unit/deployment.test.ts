@@ -44,6 +44,12 @@ describe('docker-compose.yml', async () => {
     expect(roles.map((r) => compose.services[r]?.environment?.ROLES)).toEqual(roles);
   });
 
+  it('lets the operator name the proxy in front of the api, and give /metrics a port', () => {
+    const api = compose.services.api?.environment ?? {};
+    expect(api.TRUST_PROXY).toMatch(/^\$\{TRUST_PROXY:-\}$/);
+    expect(api.METRICS_PORT).toMatch(/^\$\{METRICS_PORT:-\}$/);
+  });
+
   it.each(['bot', 'api', 'worker', 'migrate'])(
     'sets for %s only variables the configuration knows, enough to start',
     (name) => {
