@@ -7,7 +7,7 @@ import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
 import { startTestService, type TestService } from '../support/service';
-import { inviteContact, OVERVIEW, portal } from '../support/trusted-contact';
+import { befriend, OVERVIEW, portal } from '../support/trusted-contact';
 import { newVerifierKey, verifyByApi } from '../support/verify-api';
 import { waitFor } from '../support/wait';
 
@@ -144,10 +144,7 @@ describe('admin commands', () => {
     const anna = await linkedPerson(t, 'Анна', '+79990000002');
     // Anna is Maria's trusted contact, and a recovery of Maria's account waits on her.
     const maria = await linkedPerson(t, 'Мария', '+79990000004');
-    await inviteContact(maria.chat, 'Анна', '+79990000002');
-    const invitation = await buttonOf(anna.chat, 'tc:acc:');
-    await anna.chat.tap(invitation.entry.messageId, invitation.data);
-    await anna.chat.waitForText('вы доверенный контакт для Мария П.');
+    await befriend(maria.chat, anna.chat, 'Анна', '+79990000002');
     expect((await portal(t, 'POST', '', { accountId: 'demo-04' })).status).toBe(202);
     await buttonOf(anna.chat, 'rc:ok:');
     const photo = await openDigitalId(anna.chat, 'student');
@@ -197,10 +194,7 @@ describe('admin commands', () => {
   it('/block finishes a block whose follow-up was cut short; a confirmation is spent only by its own button', async () => {
     const elena = await linkedPerson(t, 'Елена', '+79990000006');
     const alexei = await linkedPerson(t, 'Алексей', '+79990000007');
-    await inviteContact(elena.chat, 'Алексей', '+79990000007');
-    const invitation = await buttonOf(alexei.chat, 'tc:acc:');
-    await alexei.chat.tap(invitation.entry.messageId, invitation.data);
-    await alexei.chat.waitForText('вы доверенный контакт для Елена М.');
+    await befriend(elena.chat, alexei.chat, 'Алексей', '+79990000007');
     const photo = await openDigitalId(alexei.chat, 'large_family');
     // The process died right after the block committed: he is blocked, but what he had is live.
     await t.database.db.execute(
