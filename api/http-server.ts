@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createFastify } from '../app/fastify';
-import type { Metrics } from '../app/metrics';
+import { createFastify } from '../infra/fastify';
+import type { Metrics } from '../infra/metrics';
 
 /** The process's one HTTP server (PORT): health for all, plus whatever routes its roles add. */
 export function createHttpServer(

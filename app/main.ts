@@ -1,5 +1,5 @@
+import { createLogger } from '../infra/logger';
 import { ConfigError, parseConfig } from './config';
-import { createLogger } from './logger';
 import { startService } from './service';
 
 /** `npm start`: parse the environment, start the configured roles, stop cleanly on SIGTERM/SIGINT. */

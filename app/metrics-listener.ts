@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerMetricsRoute } from '../api/metrics-route';
+import { createFastify } from '../infra/fastify';
+import type { Metrics } from '../infra/metrics';
 import type { Config } from './config';
-import { createFastify } from './fastify';
-import type { Metrics } from './metrics';
 
 /**
  * Where /metrics is served (docs/operations.md, "Metrics"):

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { run } from '@grammyjs/runner';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Api, webhookCallback } from 'grammy';
 import type { Redis } from 'ioredis';
@@ -64,6 +64,16 @@ import { trustedContactRepository } from '../db/repositories/trusted-contact.rep
 import { verifierDeskRepository } from '../db/repositories/verifier-desk.repository';
 import { verifierKeyRepository } from '../db/repositories/verifier-key.repository';
 import { isDatabaseUnavailable } from '../db/unavailable';
+import type { Closers } from '../infra/closers';
+import {
+  createMetrics,
+  type Metrics,
+  measuredVerification,
+  type VerificationChannel,
+} from '../infra/metrics';
+import { producerQueue } from '../infra/queue';
+import { checkRedis, createRedis, isRedisUnavailable, trackRedis } from '../infra/redis';
+import { type VerificationTally, verificationTally } from '../infra/verification-tally';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { httpSmsGateway } from '../sms/http-sms-gateway';
 import { broadcastJobs, broadcastProcessor } from '../workers/broadcast/broadcast.processor';
@@ -81,11 +91,8 @@ import { QUEUES } from '../workers/queues';
 import { type RecoveryQueue, recoveryJobs } from '../workers/recovery/recovery.jobs';
 import { startRecoveryWorker } from '../workers/recovery/recovery.worker';
 import type { Config } from './config';
-import { createMetrics, type Metrics, measuredVerification, type VerificationChannel } from './metrics';
 import { serveMetrics } from './metrics-listener';
-import { checkRedis, createRedis, isRedisUnavailable } from './redis';
 import { deriveKey, resolveMasterKey } from './secrets';
-import { type VerificationTally, verificationTally } from './verification-tally';
 import { announceRevocation, listenForRevocations } from './verifier-key-revocations';
 
 export interface Service {
@@ -140,8 +147,6 @@ interface Backend {
   /** Checkouts' API keys; a revocation is announced to every API process. */
   verifierKeys: VerifierKeys;
 }
-
-type Closers = Array<() => Promise<unknown>>;
 
 /** A broadcast's status message is edited at most this often. */
 const BROADCAST_PROGRESS_MS = 3000;
@@ -271,7 +276,12 @@ async function startBackend(
   const producerRedis = trackRedis(createRedis(config.redisUrl, 'producer'), logger, closers, () => {
     for (const listener of redisBack) listener();
   });
-  const queue: OutgoingQueue = producerQueue(QUEUES.outgoing.name, producerRedis, config, closers);
+  const queue: OutgoingQueue = producerQueue(
+    QUEUES.outgoing.name,
+    producerRedis,
+    config.queuePrefix,
+    closers,
+  );
   const outgoing = outgoingProducer({ outbox: outgoingMessageRepository(db), queue });
   const pace = sendPace({
     redis: producerRedis,
@@ -312,7 +322,12 @@ async function startBackend(
     phoneKey: deriveKey(masterKey, 'phone-hash'),
     smsMaxPerPhonePerDay: config.smsMaxPerPhonePerDay,
   });
-  const recoveryQueue: RecoveryQueue = producerQueue(QUEUES.recovery.name, producerRedis, config, closers);
+  const recoveryQueue: RecoveryQueue = producerQueue(
+    QUEUES.recovery.name,
+    producerRedis,
+    config.queuePrefix,
+    closers,
+  );
   // With the sandbox, its portal stands in for the identity portal: a token and a callback
   // inbox of its own, unless the real ones are configured.
   const portalToken = config.portal.apiToken ?? (demo ? randomBytes(24).toString('base64url') : undefined);
@@ -674,38 +689,4 @@ async function listen(
   const httpUrl = `http://127.0.0.1:${port}`;
   logger.info({ url: httpUrl, roles: [...config.roles] }, `HTTP server listening on ${httpUrl}`);
   return httpUrl;
-}
-
-/** A queue to add jobs to, on the producers' connection. */
-function producerQueue<Q extends Queue>(name: string, redis: Redis, config: Config, closers: Closers): Q {
-  const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix });
-  // BullMQ prints a queue's connection errors unless someone listens; trackRedis reports them.
-  queue.on('error', () => {});
-  closers.push(() => queue.close());
-  return queue as Q;
-}
-
-/** Reports an outage once, when it starts and when it ends; `onBack` runs when it ends. */
-function trackRedis(redis: Redis, logger: Logger, closers: Closers, onBack?: () => void): Redis {
-  let down = false;
-  let reported = false;
-  redis.on('error', (err) => {
-    if (!reported) logger.error({ err: err.message }, 'Redis connection error; reconnecting');
-    reported = true;
-  });
-  // A lost connection is an outage even when reconnecting succeeds at once, without an error.
-  redis.on('close', () => {
-    down = true;
-  });
-  redis.on('ready', () => {
-    reported = false;
-    if (!down) return;
-    down = false;
-    logger.info('Redis is back');
-    onBack?.();
-  });
-  closers.push(async () => {
-    await redis.quit().catch(() => redis.disconnect());
-  });
-  return redis;
 }

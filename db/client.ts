@@ -6,6 +6,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { redactUrl } from '../core/redact-url';
 import type { Database } from './database';
 import { lockEmbeddedDatabase } from './pglite-lock';
 import * as schema from './schema';
@@ -38,17 +39,6 @@ export class DatabaseUnreachableError extends Error {
         'leave DATABASE_URL unset to use the embedded database.',
     );
     this.name = 'DatabaseUnreachableError';
-  }
-}
-
-/** The URL with any password replaced, fit for logs and error messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
   }
 }
 

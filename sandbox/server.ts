@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { BotCommand } from 'grammy/types';
 import type { Logger } from 'pino';
-import { createFastify } from '../app/fastify';
+import { createFastify } from '../infra/fastify';
 import { registerBotApi } from './bot-api';
 import { FileStore } from './files';
 import { registerPeopleApi } from './people-api';

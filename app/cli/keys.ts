@@ -5,7 +5,7 @@ import {
   type SigningKeyRepository,
   signingKeyRepository,
 } from '../../db/repositories/signing-key.repository';
-import { createLogger } from '../logger';
+import { createLogger } from '../../infra/logger';
 import { deriveKey, resolveMasterKey } from '../secrets';
 import { cliConfig, openCliDatabase, runCli } from './open-cli-database';
 import { CLI_ACTOR } from './verifier-keys-cli';

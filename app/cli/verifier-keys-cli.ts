@@ -1,7 +1,7 @@
 import { systemClock } from '../../core/clock';
 import { type VerifierKeys, verifierKeys } from '../../core/verification/verifier-keys';
 import { verifierKeyRepository } from '../../db/repositories/verifier-key.repository';
-import { withOneShotRedis } from '../redis';
+import { withOneShotRedis } from '../../infra/redis';
 import { announceRevocation } from '../verifier-key-revocations';
 import { cliConfig, openCliDatabase } from './open-cli-database';
 

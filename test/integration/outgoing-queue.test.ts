@@ -1,9 +1,9 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../app/logger';
 import { telegramMessenger } from '../../bot/platform/telegram-messenger';
 import { messengerUserRepository } from '../../db/repositories/messenger-user.repository';
 import { outgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
+import { createLogger } from '../../infra/logger';
 import { outgoingProcessor } from '../../workers/outgoing/outgoing.processor';
 import { startTestService, type TestService } from '../support/service';
 import { waitFor } from '../support/wait';

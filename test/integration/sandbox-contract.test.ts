@@ -4,7 +4,7 @@ import { Api, GrammyError, InputFile } from 'grammy';
 import type { Message, Update } from 'grammy/types';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../infra/logger';
 import { SandboxClient } from '../../sandbox/client';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { waitFor } from '../support/wait';

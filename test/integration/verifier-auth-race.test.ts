@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedVerifierAuthentication } from '../../api/verifier-auth';
-import { createLogger } from '../../app/logger';
 import { announceRevocation, listenForRevocations } from '../../app/verifier-key-revocations';
 import { type Verifier, verifierKeys } from '../../core/verification/verifier-keys';
 import { type DatabaseHandle, openDatabase } from '../../db/client';
 import { verifierKeyRepository } from '../../db/repositories/verifier-key.repository';
+import { createLogger } from '../../infra/logger';
 import { TestClock } from '../support/clock';
 import { createTestDatabase } from '../support/postgres';
 import { REDIS_URL, testQueuePrefix } from '../support/redis';

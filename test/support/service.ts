@@ -1,6 +1,6 @@
 import { type Config, parseConfig } from '../../app/config';
-import { createLogger } from '../../app/logger';
 import { type Service, type ServiceOptions, startService } from '../../app/service';
+import { createLogger } from '../../infra/logger';
 import { SandboxClient } from '../../sandbox/client';
 import { createTestDatabase } from './postgres';
 import { REDIS_URL, testQueuePrefix } from './redis';

@@ -1,7 +1,7 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../infra/logger';
 
 const PHONE = '+79990000001';
 const KEY = 'vk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG';

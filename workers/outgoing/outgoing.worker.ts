@@ -1,8 +1,8 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { withLogContext } from '../../app/log-context';
 import type { OutgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
+import { withLogContext } from '../../infra/log-context';
 import type { broadcastProcessor } from '../broadcast/broadcast.processor';
 import type { qrRefreshProcessor } from '../qr-refresh/qr-refresh.processor';
 import { QUEUES } from '../queues';

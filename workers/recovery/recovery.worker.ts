@@ -1,10 +1,10 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { withLogContext } from '../../app/log-context';
 import type { Clock } from '../../core/clock';
 import type { TrustedContactService } from '../../core/trusted-contact/trusted-contact-service';
 import type { TrustedContactStore } from '../../core/trusted-contact/trusted-contact-store';
+import { withLogContext } from '../../infra/log-context';
 import { QUEUES, type RecoveryJobName, type RecoveryPayload } from '../queues';
 import { deliverCallback } from './portal-callback';
 

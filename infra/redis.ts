@@ -1,5 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { redactUrl } from '../db/client';
+import type { Logger } from 'pino';
+import { redactUrl } from '../core/redact-url';
+import type { Closers } from './closers';
 
 export class RedisUnreachableError extends Error {
   /** REDIS_URL without its password: this error is printed. */
@@ -75,4 +77,29 @@ export async function withOneShotRedis<T>(url: string, work: (redis: Redis) => P
   } finally {
     redis.disconnect();
   }
+}
+
+/** Reports an outage once, when it starts and when it ends; `onBack` runs when it ends. */
+export function trackRedis(redis: Redis, logger: Logger, closers: Closers, onBack?: () => void): Redis {
+  let down = false;
+  let reported = false;
+  redis.on('error', (err) => {
+    if (!reported) logger.error({ err: err.message }, 'Redis connection error; reconnecting');
+    reported = true;
+  });
+  // A lost connection is an outage even when reconnecting succeeds at once, without an error.
+  redis.on('close', () => {
+    down = true;
+  });
+  redis.on('ready', () => {
+    reported = false;
+    if (!down) return;
+    down = false;
+    logger.info('Redis is back');
+    onBack?.();
+  });
+  closers.push(async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  return redis;
 }
