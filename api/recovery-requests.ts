@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { recoveryView } from '../core/trusted-contact/recovery-view';
 import type { TrustedContactService } from '../core/trusted-contact/trusted-contact-service';
-import { recoveryView } from '../workers/recovery/portal-callback';
 import { bearerToken, sameSecret } from './credentials';
 import type { FailedAuthLimit } from './failed-auth-limit';
 

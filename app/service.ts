@@ -20,16 +20,17 @@ import { broadcastStatus } from '../bot/features/admin/broadcast';
 import { type QrScreen, qrScreen } from '../bot/features/digital-id/qr-screen';
 import { type QrReader, qrReader } from '../bot/features/verifier/qr-reader';
 import { createI18n } from '../bot/i18n';
+import { recoverLapsedUpdates } from '../bot/middleware/update-inbox';
 import { adminCommandMenu, publishCommandMenu } from '../bot/platform/command-menu';
 import { noticeWriter } from '../bot/platform/notice-writer';
 import { queueNotifier } from '../bot/platform/notifier';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
-import { recoverLapsedUpdates } from '../bot/update-inbox';
 import { verificationWords } from '../bot/verification-words';
 import { adminService } from '../core/admin/admin-service';
 import { type Clock, systemClock } from '../core/clock';
 import { type DigitalIdService, digitalIdService } from '../core/digital-id/digital-id-service';
 import { nodeEd25519 } from '../core/digital-id/ed25519';
+import type { RefreshScheduler } from '../core/digital-id/refresh-scheduler';
 import { accountLinking } from '../core/identity/account-linking';
 import { moscowDate } from '../core/identity/calendar';
 import { personLeaves } from '../core/identity/person-leaves';
@@ -86,7 +87,7 @@ import {
 import { startOutgoingWorker } from '../workers/outgoing/outgoing.worker';
 import { pacedMessenger, type SendPace, sendPace } from '../workers/outgoing/send-pace';
 import { qrRefreshProcessor } from '../workers/qr-refresh/qr-refresh.processor';
-import { type QrRefreshScheduler, qrRefreshScheduler } from '../workers/qr-refresh/qr-refresh.scheduler';
+import { qrRefreshScheduler } from '../workers/qr-refresh/qr-refresh.scheduler';
 import { QUEUES } from '../workers/queues';
 import { type RecoveryQueue, recoveryJobs } from '../workers/recovery/recovery.jobs';
 import { startRecoveryWorker } from '../workers/recovery/recovery.worker';
@@ -135,7 +136,7 @@ interface Backend {
   outgoingQueue: OutgoingQueue;
   i18n: ReturnType<typeof createI18n>;
   screen: QrScreen;
-  scheduler: QrRefreshScheduler;
+  scheduler: RefreshScheduler;
   /** The producers' Redis connection, and the send pace (per chat, for the bot) kept on it. */
   redis: Redis;
   pace: SendPace;

@@ -5,7 +5,7 @@ import type { Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { BotContext, FormContext } from './context';
 import { localeFor } from './i18n';
-import { UpdateInHand } from './update-inbox';
+import { UpdateInHand } from './middleware/update-inbox';
 
 export interface UpdateFailureDeps {
   i18n: I18n<FormContext>;

@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { isScenario, type Scenario } from '../../core/digital-id/scenarios';
+import { isScenario } from '../../core/digital-id/scenarios';
+import type { VerifierDesks } from '../../core/verification/verifier-desks';
 import type { Database } from '../database';
 import { verifierDesks } from '../schema';
 
-/** The scenario each verifier in the bot is checking, kept across restarts like a till's mode. */
-export function verifierDeskRepository(db: Database) {
+export function verifierDeskRepository(db: Database): VerifierDesks {
   return {
-    async choose(messengerUserId: number, scenario: Scenario): Promise<void> {
+    async choose(messengerUserId, scenario) {
       await db
         .insert(verifierDesks)
         .values({ messengerUserId, scenario })
@@ -15,7 +15,7 @@ export function verifierDeskRepository(db: Database) {
           set: { scenario, chosenAt: new Date() },
         });
     },
-    async scenarioOf(messengerUserId: number): Promise<Scenario | null> {
+    async scenarioOf(messengerUserId) {
       const [row] = await db
         .select({ scenario: verifierDesks.scenario })
         .from(verifierDesks)
@@ -24,5 +24,3 @@ export function verifierDeskRepository(db: Database) {
     },
   };
 }
-
-export type VerifierDeskRepository = ReturnType<typeof verifierDeskRepository>;

@@ -1,20 +1,20 @@
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Histogram } from 'prom-client';
-import { type QrScreen, showEndedScreen } from '../../bot/features/digital-id/qr-screen';
 import type { Clock } from '../../core/clock';
 import type { DigitalIdService } from '../../core/digital-id/digital-id-service';
+import type { RefreshScheduler } from '../../core/digital-id/refresh-scheduler';
+import { type DigitalIdScreen, showEndedScreen } from '../../core/digital-id/screen';
 import type { Messenger } from '../../core/messaging/messenger';
 import type { SendControl } from '../outgoing/outgoing.processor';
 import type { SendPace } from '../outgoing/send-pace';
 import { QUEUES } from '../queues';
-import type { QrRefreshScheduler } from './qr-refresh.scheduler';
 
 export interface QrRefreshDeps {
   digitalId: DigitalIdService;
   messenger: Messenger;
-  screen: QrScreen;
-  scheduler: QrRefreshScheduler;
+  screen: DigitalIdScreen;
+  scheduler: RefreshScheduler;
   pace: Pick<SendPace, 'qrEdited'>;
   clock: Clock;
   logger: Logger;

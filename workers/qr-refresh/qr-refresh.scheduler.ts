@@ -1,5 +1,6 @@
 import { Job } from 'bullmq';
 import type { Clock } from '../../core/clock';
+import type { RefreshScheduler } from '../../core/digital-id/refresh-scheduler';
 import type { OutgoingQueue } from '../outgoing/outgoing.producer';
 import type { SendPace } from '../outgoing/send-pace';
 import { DEFAULT_JOB_OPTIONS, PRIORITY } from '../queues';
@@ -15,7 +16,7 @@ export function qrRefreshScheduler(deps: {
   queue: OutgoingQueue;
   clock: Clock;
   pace: Pick<SendPace, 'grantQrEdit'>;
-}) {
+}): RefreshScheduler {
   const step = (sessionId: string, seq: number, at: Date) => ({
     name: 'qr-refresh' as const,
     data: { sessionId, seq },
@@ -26,29 +27,25 @@ export function qrRefreshScheduler(deps: {
       delay: Math.max(0, at.getTime() - deps.clock.now().getTime()),
     },
   });
-  return {
-    async schedule(sessionId: string, seq: number, at: Date): Promise<void> {
+  const scheduler: RefreshScheduler = {
+    async schedule(sessionId, seq, at) {
       const { name, data, opts } = step(sessionId, seq, at);
       await deps.queue.add(name, data, opts);
     },
-    /** Each chain's next step, due now, in batches; a step already queued stays as it is. */
-    async resume(chains: { sessionId: string; nextSeq: number }[]): Promise<void> {
+    /** In batches; a step already queued stays as it is. */
+    async resume(chains) {
       const now = deps.clock.now();
       for (let i = 0; i < chains.length; i += 500)
         await deps.queue.addBulk(chains.slice(i, i + 500).map((c) => step(c.sessionId, c.nextSeq, now)));
     },
-    /**
-     * "Refresh now": the waiting job for the next seq runs at once, unless the chat's QR was
-     * edited (or a press granted) within the QR window: then false, and nothing is queued.
-     */
-    async runNow(sessionId: string, seq: number, chatId: number): Promise<boolean> {
+    /** The waiting job for the step is promoted, or added due now if Redis lost it. */
+    async runNow(sessionId, seq, chatId) {
       if (!(await deps.pace.grantQrEdit(chatId))) return false;
       const job = await Job.fromId(deps.queue, jobId(sessionId, seq));
       if (job && (await job.isDelayed())) await job.promote();
-      else if (!job) await this.schedule(sessionId, seq, deps.clock.now());
+      else if (!job) await scheduler.schedule(sessionId, seq, deps.clock.now());
       return true;
     },
   };
+  return scheduler;
 }
-
-export type QrRefreshScheduler = ReturnType<typeof qrRefreshScheduler>;

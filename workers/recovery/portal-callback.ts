@@ -1,15 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { recoveryView } from '../../core/trusted-contact/recovery-view';
 import type { RecoveryRequest } from '../../core/trusted-contact/trusted-contact-store';
-
-/** The request as the portal sees it (PRODUCT.md §5): the same JSON as GET returns. */
-export function recoveryView(request: RecoveryRequest) {
-  return {
-    id: request.id,
-    status: request.status,
-    expiresAt: request.expiresAt.toISOString(),
-    ...(request.decidedAt ? { decidedAt: request.decidedAt.toISOString() } : {}),
-  };
-}
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>` */
 export function signCallback(secret: string, body: string, at: Date): string {

@@ -2,13 +2,13 @@ import { Composer, type Context, InlineKeyboard } from 'grammy';
 import type { AdminService } from '../../../core/admin/admin-service';
 import type { Person } from '../../../core/admin/admin-store';
 import type { Clock } from '../../../core/clock';
+import { type DigitalIdScreen, showEndedScreen } from '../../../core/digital-id/screen';
 import { cleanDisplayName } from '../../../core/identity/display-name';
 import { maskPhone } from '../../../core/identity/phone';
 import type { Messenger } from '../../../core/messaging/messenger';
 import type { VerifierKeys } from '../../../core/verification/verifier-keys';
 import type { Database } from '../../../db/database';
 import type { BotContext } from '../../context';
-import { type QrScreen, showEndedScreen } from '../digital-id/qr-screen';
 import { VERIFIER_KEY_COMMANDS, type VerifierKeyAdminDeps, verifierKeyAdmin } from './verifier-keys';
 
 export const ADMIN_COMMANDS = [
@@ -36,7 +36,7 @@ export interface AdminFeatureDeps {
   verifierKeys: VerifierKeys;
   clock: Clock;
   messenger: Messenger;
-  screen: QrScreen;
+  screen: DigitalIdScreen;
   /** Jobs per state, per queue. */
   queueSummary(): Promise<Record<string, Record<string, number>>>;
   /** Today's verifications (Moscow time) per result, from every process. */

@@ -1,18 +1,19 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { DigitalIdService, OpenRefusal } from '../../../core/digital-id/digital-id-service';
+import type { RefreshScheduler } from '../../../core/digital-id/refresh-scheduler';
 import { isScenario, type Scenario } from '../../../core/digital-id/scenarios';
+import { showEndedScreen } from '../../../core/digital-id/screen';
 import type { Messenger } from '../../../core/messaging/messenger';
-import type { QrRefreshScheduler } from '../../../workers/qr-refresh/qr-refresh.scheduler';
 import type { BotContext } from '../../context';
 import { localeFor } from '../../i18n';
-import { DID_DATA, type QrScreen, showEndedScreen } from './qr-screen';
+import { DID_DATA, type QrScreen } from './qr-screen';
 
 export interface DigitalIdFeatureDeps {
   digitalId: DigitalIdService;
   /** The bot's own Api behind the Messenger port, so the bot and the worker draw screens alike. */
   messenger: Messenger;
   screen: QrScreen;
-  scheduler: QrRefreshScheduler;
+  scheduler: RefreshScheduler;
 }
 
 const REFUSALS: Record<OpenRefusal, string> = {

@@ -1,7 +1,8 @@
 import type { I18n } from '@grammyjs/i18n';
 import type { QrFrame } from '../../../core/digital-id/digital-id-service';
+import type { DigitalIdScreen } from '../../../core/digital-id/screen';
 import type { DigitalIdSession } from '../../../core/digital-id/session';
-import type { Messenger, PhotoMessage } from '../../../core/messaging/messenger';
+import type { PhotoMessage } from '../../../core/messaging/messenger';
 import type { InlineButton } from '../../../core/messaging/outgoing-message';
 import type { FormContext } from '../../context';
 import { renderQrPng } from '../../platform/qr-image';
@@ -35,7 +36,9 @@ const moscowTime = (date: Date, withSeconds: boolean) =>
  * How a Digital ID looks in the chat, the same whether the bot opens it or a worker
  * refreshes it: the QR, a caption in the person's language, and the buttons.
  */
-export function qrScreen(i18n: I18n<FormContext>) {
+export function qrScreen(
+  i18n: I18n<FormContext>,
+): DigitalIdScreen & { scenarioName(locale: string, scenario: string): string } {
   const t = (locale: string, key: string, vars?: Record<string, string | number>) =>
     i18n.t(locale, key, vars);
   const scenarioName = (locale: string, scenario: string) => t(locale, `scenario-${scenario}`);
@@ -73,20 +76,3 @@ export function qrScreen(i18n: I18n<FormContext>) {
 }
 
 export type QrScreen = ReturnType<typeof qrScreen>;
-
-/**
- * Turns a session's message into its "ended" form. Whatever the messenger answers (already
- * edited, deleted by the person), the session is over either way, so the outcome is not needed.
- */
-export async function showEndedScreen(
-  messenger: Messenger,
-  screen: QrScreen,
-  session: DigitalIdSession,
-): Promise<void> {
-  if (session.messageId === null) return;
-  const ended = screen.ended(session);
-  await messenger.editCaption(session.chatId, session.messageId, {
-    text: ended.text,
-    buttons: ended.buttons,
-  });
-}

@@ -4,7 +4,7 @@ import type { Clock } from '../../../core/clock';
 import { isScenario, SCENARIOS, type Scenario } from '../../../core/digital-id/scenarios';
 import type { StaffRole } from '../../../core/identity/roles';
 import type { DigitalIdVerification } from '../../../core/verification/verification';
-import type { VerifierDeskRepository } from '../../../db/repositories/verifier-desk.repository';
+import type { VerifierDesks } from '../../../core/verification/verifier-desks';
 import type { BotContext } from '../../context';
 import { type Locale, localeFor } from '../../i18n';
 import type { FileDownloader } from '../../platform/file-download';
@@ -13,7 +13,7 @@ import type { QrReader, QrReading } from './qr-reader';
 
 export interface VerifierFeatureDeps {
   roles: { hasRole(messengerUserId: number, role: StaffRole): Promise<boolean> };
-  desks: VerifierDeskRepository;
+  desks: VerifierDesks;
   verification: Pick<DigitalIdVerification, 'verify'>;
   reader: QrReader;
   download: FileDownloader;

@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bot, BotError, type MiddlewareFn, type Transformer } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { Holding, ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
-import type { BotContext } from './context';
+import type { Holding, ProcessedUpdateRepository } from '../../db/repositories/processed-update.repository';
+import type { BotContext } from '../context';
 
 /** The update is being handled by another live process: a webhook asks for it again later. */
 export class UpdateInHand extends Error {
