@@ -22,7 +22,7 @@ import { type QrReader, qrReader } from '../bot/features/verifier/qr-reader';
 import { createI18n } from '../bot/i18n';
 import { recoverLapsedUpdates } from '../bot/middleware/update-inbox';
 import { adminCommandMenu, publishCommandMenu } from '../bot/platform/command-menu';
-import { noticeWriter } from '../bot/platform/notice-writer';
+import { noticeRenderer } from '../bot/platform/notice-renderer';
 import { queueNotifier } from '../bot/platform/notifier';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
 import { verificationWords } from '../bot/verification-words';
@@ -50,6 +50,7 @@ import { adminRepository } from '../db/repositories/admin.repository';
 import { broadcastRepository } from '../db/repositories/broadcast.repository';
 import { digitalIdSessionRepository } from '../db/repositories/digital-id-session.repository';
 import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
+import { noticeWriter } from '../db/repositories/notice-writer';
 import { otpRepository } from '../db/repositories/otp.repository';
 import { outgoingMessageRepository } from '../db/repositories/outgoing-message.repository';
 import { personalDataRepository } from '../db/repositories/personal-data.repository';
@@ -343,7 +344,7 @@ async function startBackend(
         : null;
 
   const recovery = recoveryJobs(recoveryQueue, clock, { callbacks: portalCallback !== null, logger });
-  const trustedContactStore = trustedContactRepository(db, noticeWriter(i18n));
+  const trustedContactStore = trustedContactRepository(db, noticeWriter(noticeRenderer(i18n)));
   const trustedContact = trustedContactService({
     store: trustedContactStore,
     accounts,

@@ -1,7 +1,5 @@
 import type { I18n, TranslationVariables } from '@grammyjs/i18n';
-import type { InlineButton } from '../../core/messaging/outgoing-message';
-import type { MessengerUserRepository } from '../../db/repositories/messenger-user.repository';
-import type { OutgoingProducer } from '../../workers/outgoing/outgoing.producer';
+import type { InlineButton, OutgoingMessage } from '../../core/messaging/outgoing-message';
 import type { FormContext } from '../context';
 import { localeFor } from '../i18n';
 
@@ -17,8 +15,9 @@ export interface Notifier {
 }
 
 export function queueNotifier(deps: {
-  users: MessengerUserRepository;
-  outgoing: OutgoingProducer;
+  users: { findById(id: number): Promise<{ chatId: number; languageCode: string | null } | null> };
+  /** The outbox: one message per key, however often asked. */
+  outgoing: { send(dedupeKey: string, chatId: number, message: OutgoingMessage): Promise<unknown> };
   i18n: I18n<FormContext>;
 }): Notifier {
   return {

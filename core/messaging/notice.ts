@@ -1,3 +1,5 @@
+import type { OutgoingMessage } from './outgoing-message';
+
 /**
  * Something the service tells a person, decided by the domain and written to the outbox in the
  * same transaction as the state change that caused it. The adapter finds the chat the account
@@ -13,3 +15,6 @@ export interface Notice {
   /** Inline buttons: the text is a message key, the data is checked again when pressed. */
   buttons?: { text: string; data: string }[][];
 }
+
+/** A notice in the words of a person whose messenger speaks `languageCode` (the bot's locales). */
+export type NoticeRenderer = (notice: Notice, languageCode: string | null) => OutgoingMessage;

@@ -1,5 +1,4 @@
 import { and, count, desc, eq, exists, gt, gte, isNull, lte, ne, or, sql } from 'drizzle-orm';
-import type { Notice } from '../../core/messaging/notice';
 import type {
   Actor,
   FinalRecoveryStatus,
@@ -10,9 +9,7 @@ import type {
 import type { Database, Executor } from '../database';
 import { auditEvents, recoveryRequests, trustLinks } from '../schema';
 import { actorName, recordAudit } from './audit.repository';
-
-/** Writes notices to the outbox inside the caller's transaction; returns the outbox row ids. */
-export type NoticeWriter = (tx: Executor, notices: Notice[]) => Promise<string[]>;
+import type { NoticeWriter } from './notice-writer';
 
 type LinkRow = typeof trustLinks.$inferSelect;
 type RequestRow = typeof recoveryRequests.$inferSelect;
