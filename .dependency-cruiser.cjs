@@ -1,7 +1,6 @@
 /**
- * The layer rule (issue 13): each folder may import only the folders below it. Known offences
- * are listed in .dependency-cruiser-known-violations.json, to be emptied as the tree is fixed;
- * a new offence fails `npm run lint` and test/unit/architecture.test.ts.
+ * The layer rule: each folder may import only the folders below it, and no module imports
+ * itself round a cycle. An offence fails `npm run lint` and test/unit/architecture.test.ts.
  */
 const ours = '^(core|db|infra|workers|bot|api|sandbox|sms|app)/';
 

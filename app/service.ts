@@ -48,6 +48,7 @@ import { countAccounts } from '../db/registry/registry-size';
 import { accountRepository } from '../db/repositories/account.repository';
 import { adminRepository } from '../db/repositories/admin.repository';
 import { broadcastRepository } from '../db/repositories/broadcast.repository';
+import { conversationStorage } from '../db/repositories/conversation-storage';
 import { digitalIdSessionRepository } from '../db/repositories/digital-id-session.repository';
 import { messengerUserRepository } from '../db/repositories/messenger-user.repository';
 import { noticeWriter } from '../db/repositories/notice-writer';
@@ -591,7 +592,7 @@ async function startBotRole(
   const { bot, guardWebhook, inbox } = createBot({
     token: target.token,
     apiRoot: target.apiRoot,
-    db,
+    conversationStates: () => conversationStorage(db),
     i18n,
     processedUpdates: processedUpdateRepository(db),
     updateLeaseSeconds: config.updateLeaseSeconds,
@@ -610,7 +611,6 @@ async function startBotRole(
     digitalId: { digitalId: backend.digitalId, screen: backend.screen, scheduler: backend.scheduler },
     admin: {
       service: admin,
-      db,
       admins,
       verifierKeys: backend.verifierKeys,
       screen: backend.screen,

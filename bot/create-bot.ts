@@ -2,18 +2,13 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
 import type { I18n } from '@grammyjs/i18n';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type MiddlewareFn } from 'grammy';
+import { Bot, type MiddlewareFn, type StorageAdapter } from 'grammy';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { showEndedScreen } from '../core/digital-id/screen';
 import type { AccountLinking } from '../core/identity/account-linking';
 import type { PersonLeaves } from '../core/identity/person-leaves';
 import type { TrustedContactService } from '../core/trusted-contact/trusted-contact-service';
-import type { Database } from '../db/database';
-import { conversationStorage } from '../db/repositories/conversation-storage';
-import type { MessengerUserRepository } from '../db/repositories/messenger-user.repository';
-import type { PersonalDataRepository } from '../db/repositories/personal-data.repository';
-import type { ProcessedUpdateRepository } from '../db/repositories/processed-update.repository';
 import { withLogContext } from '../infra/log-context';
 import type { BotContext, FormContext } from './context';
 import { type AdminFeatureDeps, adminFeature } from './features/admin/admin.feature';
@@ -27,8 +22,8 @@ import { type VerifierFeatureDeps, verifierFeature } from './features/verifier/v
 import { blockedGuard } from './middleware/blocked-guard';
 import { privateOnly } from './middleware/private-only';
 import { type RateLimitDeps, rateLimit } from './middleware/rate-limit';
-import { rememberUpdate } from './middleware/remember-update';
-import { updateInbox } from './middleware/update-inbox';
+import { type RememberUpdateDeps, rememberUpdate } from './middleware/remember-update';
+import { type UpdateInboxDeps, updateInbox } from './middleware/update-inbox';
 import { adminCommandMenu } from './platform/command-menu';
 import { fileDownloader } from './platform/file-download';
 import { lateCallbackAnswers } from './platform/late-callback-answers';
@@ -39,15 +34,16 @@ import { type UpdateFailureDeps, updateFailures } from './update-failures';
 export interface BotDeps {
   token: string;
   apiRoot: string | undefined;
-  db: Database;
+  /** Where the short forms (conversations) keep their state between updates. */
+  conversationStates<S>(): StorageAdapter<S>;
   i18n: I18n<FormContext>;
-  processedUpdates: ProcessedUpdateRepository;
+  processedUpdates: UpdateInboxDeps['updates'];
   /** How long an update waits for its process, should that process die mid-update. */
   updateLeaseSeconds: number;
   rateLimit: Omit<RateLimitDeps, 'i18n'>;
-  users: MessengerUserRepository;
+  users: RememberUpdateDeps['users'];
   /** What unlinking erases. */
-  personalData: PersonalDataRepository;
+  personalData: { forget(person: { messengerUserId: number; accountId: string }): Promise<void> };
   linking: AccountLinking;
   trustedContact: TrustedContactService;
   /** Unlinking and blocking end the same things. */
@@ -113,7 +109,7 @@ export function createBot(deps: BotDeps) {
   bot.use(privateOnly());
   bot.use(
     conversations<BotContext, FormContext>({
-      storage: { type: 'key', version: 1, adapter: conversationStorage(deps.db) },
+      storage: { type: 'key', version: 1, adapter: deps.conversationStates() },
     }),
   );
   bot.use(menuFeature(deps.menu));

@@ -9,7 +9,11 @@ export const blockedUpdates = new WeakSet<object>();
  * Remembers who wrote, in which language, and that they are reachable again. Runs after the
  * update inbox (bot/update-inbox.ts), so once per update.
  */
-export function rememberUpdate(deps: { users: MessengerUserRepository }): MiddlewareFn<BotContext> {
+export interface RememberUpdateDeps {
+  users: MessengerUserRepository;
+}
+
+export function rememberUpdate(deps: RememberUpdateDeps): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const from = ctx.from;
     if (from && ctx.chat?.type === 'private' && !ctx.myChatMember) {

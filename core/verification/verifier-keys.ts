@@ -27,7 +27,8 @@ export interface ChangedBy {
 export interface VerifierKeyStore {
   create(name: string, keyHash: string, by: ChangedBy, at: Date): Promise<Verifier>;
   findActiveByHash(keyHash: string): Promise<Verifier | null>;
-  list(): Promise<VerifierKeyRecord[]>;
+  /** Every key; a look-up `by` someone is audited in the read's transaction. */
+  list(by?: ChangedBy, at?: Date): Promise<VerifierKeyRecord[]>;
   /** Revokes an active key and audits it, in one transaction; null if there is no such key. */
   revoke(
     target: { id: string } | { keyHash: string },
@@ -77,7 +78,8 @@ export function verifierKeys(store: VerifierKeyStore, deps: VerifierKeysDeps) {
       return store.findActiveByHash(hashVerifierKey(key));
     },
 
-    list: () => store.list(),
+    /** An admin's look-up is audited (`by`); the operator's tool reads without a row. */
+    list: (by?: ChangedBy) => (by ? store.list(by, deps.clock.now()) : store.list()),
 
     /** By the id from the list, or by the key itself (a leaked key is revoked as it was found). */
     async revoke(idOrKey: string, by: ChangedBy): Promise<Revocation> {

@@ -1,22 +1,14 @@
 import { and, count, eq, gt, isNull, max, notExists, sql } from 'drizzle-orm';
+import type { Broadcast, BroadcastStore } from '../../core/broadcast/broadcast-store';
 import type { OutgoingMessage } from '../../core/messaging/outgoing-message';
 import type { Database } from '../database';
-import {
-  accountLinks,
-  type BroadcastAudience,
-  broadcasts,
-  messengerUsers,
-  outgoingMessages,
-  trustLinks,
-} from '../schema';
+import { accountLinks, broadcasts, messengerUsers, outgoingMessages, trustLinks } from '../schema';
 import { recordAudit } from './audit.repository';
 import { outgoingMessageRepository } from './outgoing-message.repository';
 
-export type BroadcastRow = typeof broadcasts.$inferSelect;
-
-export function broadcastRepository(db: Database) {
+export function broadcastRepository(db: Database): BroadcastStore {
   /** Linked people who can be reached (not blocked by us, not blocking the bot), by audience. */
-  const audienceWhere = (audience: BroadcastAudience) =>
+  const audienceWhere = (audience: Broadcast['audience']) =>
     and(
       isNull(messengerUsers.unreachableSince),
       isNull(messengerUsers.blockedAt),
@@ -43,7 +35,7 @@ export function broadcastRepository(db: Database) {
       adminUserId: number;
       adminChatId: number;
       text: string;
-      audience: BroadcastAudience;
+      audience: Broadcast['audience'];
       at: Date;
     }) {
       return db.transaction(async (tx) => {
@@ -51,7 +43,7 @@ export function broadcastRepository(db: Database) {
           .insert(broadcasts)
           .values({ ...input, createdAt: input.at })
           .returning();
-        const created = row as BroadcastRow;
+        const created = row as Broadcast;
         await recordAudit(tx, {
           at: input.at,
           actor: `admin:${input.adminUserId}`,
@@ -65,7 +57,7 @@ export function broadcastRepository(db: Database) {
       });
     },
 
-    async find(id: string): Promise<BroadcastRow | null> {
+    async find(id: string): Promise<Broadcast | null> {
       const [row] = await db.select().from(broadcasts).where(eq(broadcasts.id, id));
       return row ?? null;
     },
@@ -74,7 +66,7 @@ export function broadcastRepository(db: Database) {
       await db.update(broadcasts).set({ statusMessageId: messageId }).where(eq(broadcasts.id, id));
     },
 
-    async audienceSize(audience: BroadcastAudience): Promise<number> {
+    async audienceSize(audience: Broadcast['audience']): Promise<number> {
       const [row] = await db
         .select({ n: count() })
         .from(accountLinks)
@@ -87,7 +79,7 @@ export function broadcastRepository(db: Database) {
      * Writes the next `limit` recipients to the outbox, after the last chat already written, so
      * a run interrupted half-way resumes where it stopped; the keys keep anyone from getting two.
      */
-    async writeNextBatch(broadcast: BroadcastRow, limit: number): Promise<string[]> {
+    async writeNextBatch(broadcast: Broadcast, limit: number): Promise<string[]> {
       return db.transaction(async (tx) => {
         const [cursor] = await tx
           .select({ last: max(outgoingMessages.chatId) })
@@ -178,5 +170,3 @@ export function broadcastRepository(db: Database) {
     },
   };
 }
-
-export type BroadcastRepository = ReturnType<typeof broadcastRepository>;

@@ -36,16 +36,28 @@ export function verifierKeyRepository(db: Database): VerifierKeyStore {
       return row ?? null;
     },
 
-    async list() {
-      return db
-        .select({
-          ...verifier,
-          createdAt: verifierKeys.createdAt,
-          lastUsedAt: verifierKeys.lastUsedAt,
-          revokedAt: verifierKeys.revokedAt,
-        })
-        .from(verifierKeys)
-        .orderBy(asc(verifierKeys.createdAt), asc(verifierKeys.id));
+    list(by, at) {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .select({
+            ...verifier,
+            createdAt: verifierKeys.createdAt,
+            lastUsedAt: verifierKeys.lastUsedAt,
+            revokedAt: verifierKeys.revokedAt,
+          })
+          .from(verifierKeys)
+          .orderBy(asc(verifierKeys.createdAt), asc(verifierKeys.id));
+        if (by && at)
+          await recordAudit(tx, {
+            at,
+            actor: by.actor,
+            action: by.action,
+            subjectType: 'verifier_key',
+            subjectId: '*',
+            accountIds: [],
+          });
+        return rows;
+      });
     },
 
     async revoke(target, by, at) {

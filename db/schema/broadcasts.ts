@@ -1,8 +1,5 @@
 import { bigint, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-export const BROADCAST_AUDIENCES = ['all', 'no_contact'] as const;
-export type BroadcastAudience = (typeof BROADCAST_AUDIENCES)[number];
-export type BroadcastStatus = 'running' | 'cancelled' | 'done';
+import type { BroadcastAudience, BroadcastStatus } from '../../core/broadcast/broadcast-store';
 
 /**
  * An informational message an admin sends to many people. Each recipient is one outbox row

@@ -1,21 +1,19 @@
 import { UnrecoverableError } from 'bullmq';
+import type { Broadcast, BroadcastProgress, BroadcastStore } from '../../core/broadcast/broadcast-store';
 import type { Clock } from '../../core/clock';
 import type { Messenger } from '../../core/messaging/messenger';
 import type { OutgoingMessage } from '../../core/messaging/outgoing-message';
-import type { BroadcastRepository, BroadcastRow } from '../../db/repositories/broadcast.repository';
 import type { OutgoingProducer, OutgoingQueue } from '../outgoing/outgoing.producer';
 import { DEFAULT_JOB_OPTIONS, PRIORITY, QUEUES } from '../queues';
 
-export type BroadcastProgress = Awaited<ReturnType<BroadcastRepository['progress']>>;
-
 export interface BroadcastDeps {
-  broadcasts: BroadcastRepository;
+  broadcasts: BroadcastStore;
   outgoing: OutgoingProducer;
   queue: OutgoingQueue;
   messenger: Messenger;
   clock: Clock;
   /** The admin's status message for these counts, in the admin's language. */
-  statusMessage(broadcast: BroadcastRow, progress: BroadcastProgress): OutgoingMessage;
+  statusMessage(broadcast: Broadcast, progress: BroadcastProgress): OutgoingMessage;
   /** How often the status message is edited at most. */
   progressEveryMs: number;
   batchSize?: number;

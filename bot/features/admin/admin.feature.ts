@@ -7,7 +7,6 @@ import { cleanDisplayName } from '../../../core/identity/display-name';
 import { maskPhone } from '../../../core/identity/phone';
 import type { Messenger } from '../../../core/messaging/messenger';
 import type { VerifierKeys } from '../../../core/verification/verifier-keys';
-import type { Database } from '../../../db/database';
 import type { BotContext } from '../../context';
 import { VERIFIER_KEY_COMMANDS, type VerifierKeyAdminDeps, verifierKeyAdmin } from './verifier-keys';
 
@@ -31,7 +30,6 @@ export const ADMIN_COMMANDS = [
 export interface AdminFeatureDeps {
   service: AdminService;
   /** For the verifier-key commands (./verifier-keys.ts). */
-  db: Database;
   admins: VerifierKeyAdminDeps['admins'];
   verifierKeys: VerifierKeys;
   clock: Clock;

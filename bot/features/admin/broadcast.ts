@@ -1,11 +1,14 @@
 import { createConversation } from '@grammyjs/conversations';
 import type { I18n } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, type MiddlewareFn } from 'grammy';
+import type {
+  Broadcast,
+  BroadcastAudience,
+  BroadcastProgress,
+  BroadcastStore,
+} from '../../../core/broadcast/broadcast-store';
 import type { Clock } from '../../../core/clock';
 import type { OutgoingMessage } from '../../../core/messaging/outgoing-message';
-import type { BroadcastRepository, BroadcastRow } from '../../../db/repositories/broadcast.repository';
-import type { BroadcastAudience } from '../../../db/schema';
-import type { BroadcastProgress } from '../../../workers/broadcast/broadcast.processor';
 import type { BotContext, FormContext } from '../../context';
 import { type Form, waitForStep } from '../form-steps';
 
@@ -16,7 +19,7 @@ const CANCEL = 'adm:bc-form-cancel';
 const UUID = '([0-9a-f-]{36})';
 
 export interface BroadcastFeatureDeps {
-  broadcasts: BroadcastRepository;
+  broadcasts: BroadcastStore;
   i18n: I18n<FormContext>;
   apiPlugins: MiddlewareFn<FormContext>[];
   clock: Clock;
@@ -26,7 +29,7 @@ export interface BroadcastFeatureDeps {
 
 /** The admin's status message for a broadcast: the counts, and a stop button while it runs. */
 export function broadcastStatus(i18n: I18n<FormContext>) {
-  return (broadcast: BroadcastRow, progress: BroadcastProgress): OutgoingMessage => ({
+  return (broadcast: Broadcast, progress: BroadcastProgress): OutgoingMessage => ({
     text: i18n.t('ru', 'admin-broadcast-status', {
       state: i18n.t('ru', `admin-broadcast-state-${broadcast.status}`),
       ...progress,

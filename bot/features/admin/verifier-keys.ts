@@ -1,17 +1,14 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import type { AdminStore } from '../../../core/admin/admin-store';
 import type { Clock } from '../../../core/clock';
 import { cleanDisplayName } from '../../../core/identity/display-name';
 import { isVerifierKeyId, type VerifierKeys } from '../../../core/verification/verifier-keys';
-import type { Database } from '../../../db/database';
-import type { AdminRepository } from '../../../db/repositories/admin.repository';
-import { recordAudit } from '../../../db/repositories/audit.repository';
 import type { BotContext } from '../../context';
 
 export const VERIFIER_KEY_COMMANDS = ['verifier_key', 'verifier_keys', 'revoke_verifier_key'] as const;
 
 export interface VerifierKeyAdminDeps {
-  db: Database;
-  admins: Pick<AdminRepository, 'propose' | 'confirm'>;
+  admins: Pick<AdminStore, 'propose' | 'confirm'>;
   verifierKeys: VerifierKeys;
   clock: Clock;
 }
@@ -41,14 +38,7 @@ export function verifierKeyAdmin(deps: VerifierKeyAdminDeps): Composer<BotContex
   });
 
   admin.command('verifier_keys', async (ctx) => {
-    const keys = await deps.verifierKeys.list();
-    await recordAudit(deps.db, {
-      at: deps.clock.now(),
-      ...by(ctx, 'verifier_keys'),
-      subjectType: 'verifier_key',
-      subjectId: '*',
-      accountIds: [],
-    });
+    const keys = await deps.verifierKeys.list(by(ctx, 'verifier_keys'));
     if (keys.length === 0) return ctx.reply(ctx.t('admin-verifier-keys-empty'));
     return ctx.reply(
       keys
