@@ -80,6 +80,7 @@ import { type VerificationTally, verificationTally } from '../infra/verification
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { httpSmsGateway } from '../sms/http-sms-gateway';
 import { broadcastJobs, broadcastProcessor } from '../workers/broadcast/broadcast.processor';
+import { startMaintenance } from '../workers/maintenance';
 import { outgoingProcessor } from '../workers/outgoing/outgoing.processor';
 import {
   type OutgoingProducer,
@@ -503,24 +504,6 @@ async function startWorkerRole(
   });
   // Finishes the jobs in hand before the connections close.
   closers.push(() => worker.close());
-  // Redelivered updates arrive within minutes; a day of remembered update ids is plenty.
-  // Marks of spent QRs are needed only while the QR could still verify. Sent messages, spent
-  // codes and past days' SMS counts are kept a day (docs/operations.md, Retention).
-  const processed = processedUpdateRepository(db);
-  const tokenUses = tokenUseRepository(db);
-  const otp = otpRepository(db);
-  const prune = setInterval(() => {
-    const now = clock.now();
-    const dayAgo = new Date(now.getTime() - 24 * 3600_000);
-    Promise.all([
-      processed.pruneOlderThan(dayAgo),
-      tokenUses.pruneExpired(now),
-      outbox.pruneFinishedBefore(dayAgo),
-      otp.prune(dayAgo, moscowDate(dayAgo)),
-    ]).catch((err) => logger.warn({ err }, 'could not prune old records'));
-  }, 3600_000);
-  prune.unref();
-  closers.push(async () => clearInterval(prune));
   const recovery = startRecoveryWorker({
     connection: trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers),
     prefix: config.queuePrefix,
@@ -531,32 +514,20 @@ async function startWorkerRole(
     logger,
   });
   closers.push(() => recovery.close());
-  // Rows written while Redis was away (or by a process that died before queueing them).
-  const relay = async () => {
-    const relayed = await backend.outgoing.relayUnsent();
-    if (relayed > 0) logger.info({ relayed }, 'queued unsent outbox messages again');
-  };
-  // What Redis may have lost while it was away, or while no worker ran: the sweeper's
-  // schedule, outbox rows not yet queued, refresh chains whose next step is gone, pending
-  // recoveries' reminders and expiries. A job that exists is left as it is (one id each).
-  const catchUp = async () => {
-    await backend.recoveryJobs.startSweeper();
-    await relay();
-    const chains = await backend.digitalId.chainsToResume();
-    await backend.scheduler.resume(chains);
-    const recoveries = await backend.trustedContact.requeuePending();
-    logger.info({ liveSessions: chains.length, recoveries }, 'jobs checked against the database');
-  };
-  await catchUp();
+  const maintenance = await startMaintenance({
+    db,
+    relayUnsent: () => backend.outgoing.relayUnsent(),
+    startSweeper: () => backend.recoveryJobs.startSweeper(),
+    digitalId: backend.digitalId,
+    scheduler: backend.scheduler,
+    trustedContact: backend.trustedContact,
+    clock,
+    logger,
+  });
+  closers.push(async () => maintenance.stop());
   backend.onRedisBack(() =>
-    catchUp().catch((err) => logger.warn({ err: err.message }, 'catching up after Redis failed')),
+    maintenance.catchUp().catch((err) => logger.warn({ err: err.message }, 'catching up after Redis failed')),
   );
-  const relayTimer = setInterval(
-    () => relay().catch((err) => logger.warn({ err: err.message }, 'relay failed')),
-    30_000,
-  );
-  relayTimer.unref();
-  closers.push(async () => clearInterval(relayTimer));
 }
 
 async function startBotRole(
