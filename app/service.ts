@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../infra/metrics';
 import type { Sandbox } from '../sandbox/server';
 import type { Config } from './config';
 import { serveMetrics } from './metrics-listener';
+import { startApiRole } from './roles/api';
 import { type Backend, type MessengerTarget, startBackend } from './roles/backend';
 import { startBotRole } from './roles/bot';
 import { startSandboxRole } from './roles/sandbox';
@@ -64,6 +65,7 @@ export async function startService(
         sandbox,
         publicUrl: () => publicUrl,
       });
+      if (roles.has('api')) await startApiRole(config, logger, clock, closers, backend, http);
       const target = messengerTarget(config, sandbox);
       if (target && roles.has('worker'))
         await startWorkerRole(config, logger, clock, closers, backend, target, metrics);

@@ -3,18 +3,11 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { failedAuthLimit } from '../../api/failed-auth-limit';
 import { registerHealthRoutes } from '../../api/health';
 import { registerKeysRoute } from '../../api/keys';
-import { registerQueueDashboard } from '../../api/queue-dashboard';
-import { registerRecoveryRoutes } from '../../api/recovery-requests';
-import { registerVerificationPage } from '../../api/verification-page';
-import { cachedVerifierAuthentication } from '../../api/verifier-auth';
-import { registerVerifyRoute } from '../../api/verify';
 import { type QrScreen, qrScreen } from '../../bot/features/digital-id/qr-screen';
 import { createI18n } from '../../bot/i18n';
 import { noticeRenderer } from '../../bot/platform/notice-renderer';
-import { verificationWords } from '../../bot/verification-words';
 import type { Clock } from '../../core/clock';
 import { type DigitalIdService, digitalIdService } from '../../core/digital-id/digital-id-service';
 import { nodeEd25519 } from '../../core/digital-id/ed25519';
@@ -63,7 +56,7 @@ import { QUEUES } from '../../workers/queues';
 import { type RecoveryQueue, recoveryJobs } from '../../workers/recovery/recovery.jobs';
 import type { Config } from '../config';
 import { deriveKey, resolveMasterKey } from '../secrets';
-import { announceRevocation, listenForRevocations } from '../verifier-key-revocations';
+import { announceRevocation } from '../verifier-key-revocations';
 
 /** A broadcast's status message is edited at most this often. */
 export const BROADCAST_PROGRESS_MS = 3000;
@@ -244,50 +237,6 @@ export async function startBackend(
     cacheSeconds: config.verifierKeyCacheSeconds,
     announceRevoked: (id) => announceRevocation(producerRedis, config.queuePrefix, id),
   });
-  if (config.roles.has('api')) {
-    const auth = cachedVerifierAuthentication({
-      keys: keysOfVerifiers,
-      clock,
-      logger,
-      ttlSeconds: config.verifierKeyCacheSeconds,
-    });
-    // Revocations from any process (or the command line) reach this one's cache at once; after
-    // a lost connection nothing cached is trusted, since announcements may have been missed.
-    const revocations = trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers, auth.forgetAll);
-    await listenForRevocations(revocations, config.queuePrefix, auth.forget);
-    const failures = failedAuthLimit({
-      redis: producerRedis,
-      prefix: config.queuePrefix,
-      perMinute: config.authFailuresPerMinute,
-      clock,
-    });
-    await registerVerifyRoute(deps.http, {
-      verification: measured('api'),
-      auth,
-      failures,
-      ratePerMinute: config.digitalId.verifyRatePerMinute,
-      redis: producerRedis,
-      redisPrefix: config.queuePrefix,
-    });
-    if (portalToken)
-      await registerRecoveryRoutes(deps.http, { service: trustedContact, portalToken, failures });
-    if (config.adminDashboardToken)
-      await registerQueueDashboard(deps.http, {
-        queues: [queue, recoveryQueue],
-        token: config.adminDashboardToken,
-      });
-    await registerVerificationPage(deps.http, {
-      verification: measured('page'),
-      clock,
-      words: (locale, answer, at) => verificationWords(i18n, locale, answer, at),
-      text: (locale, key) => i18n.t(locale, key),
-      rate: {
-        perMinute: config.digitalId.pageRatePerMinute,
-        redis: producerRedis,
-        redisPrefix: config.queuePrefix,
-      },
-    });
-  }
   return {
     database,
     outgoing,
