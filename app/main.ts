@@ -1,3 +1,4 @@
+import { withoutParams } from '../infra/log-errors';
 import { createLogger } from '../infra/logger';
 import { ConfigError, parseConfig } from './config';
 import { startService } from './service';
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
     // Expected start-up failures (Redis or PostgreSQL away, a busy embedded database) carry
     // a message that says what to do; a stack trace would only hide it.
     logger.fatal({ err: err instanceof Error ? err.message : err }, 'the service could not start');
-    process.stderr.write(`\n${err instanceof Error ? err.message : String(err)}\n`);
+    // Scrubbed as the logs are: a failed query's message carries its parameters.
+    process.stderr.write(`\n${withoutParams(err instanceof Error ? err.message : String(err))}\n`);
     process.exit(1);
   }
   if (service.sandbox) {

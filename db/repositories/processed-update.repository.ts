@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../database';
 import { processedUpdates } from '../schema';
 
@@ -15,6 +15,9 @@ export interface Holding {
 const leaseEnd = (seconds: number) => sql`now() + make_interval(secs => ${seconds})`;
 const handling = eq(processedUpdates.state, 'handling');
 const lapsed = lt(processedUpdates.leaseUntil, sql`now()`);
+/** These updates of the bot, while this holder still handles them. */
+const heldBy = (h: Holding, updates: SQL | undefined) =>
+  and(eq(processedUpdates.botId, h.botId), updates, eq(processedUpdates.holder, h.holder), handling);
 
 export function processedUpdateRepository(db: Executor) {
   return {
@@ -73,14 +76,7 @@ export function processedUpdateRepository(db: Executor) {
       const rows = await db
         .update(processedUpdates)
         .set({ leaseUntil: leaseEnd(h.leaseSeconds) })
-        .where(
-          and(
-            eq(processedUpdates.botId, h.botId),
-            inArray(processedUpdates.updateId, updateIds),
-            eq(processedUpdates.holder, h.holder),
-            handling,
-          ),
-        )
+        .where(heldBy(h, inArray(processedUpdates.updateId, updateIds)))
         .returning({ updateId: processedUpdates.updateId });
       return rows.map((r) => r.updateId);
     },
@@ -90,14 +86,7 @@ export function processedUpdateRepository(db: Executor) {
       await db
         .update(processedUpdates)
         .set({ state: 'done', holder: null, leaseUntil: null, payload: null })
-        .where(
-          and(
-            eq(processedUpdates.botId, h.botId),
-            eq(processedUpdates.updateId, updateId),
-            eq(processedUpdates.holder, h.holder),
-            handling,
-          ),
-        );
+        .where(heldBy(h, eq(processedUpdates.updateId, updateId)));
     },
 
     /**

@@ -56,14 +56,7 @@ const REFUSE_ADMIN_AUDIT = [
 /** Sends a destructive admin command, presses its confirmation button, waits for `done`. */
 async function confirmed(command: string, done: string) {
   const asked = await boss.ask(command, '?');
-  const { data } = await buttonOf(boss, 'adm:ok:');
-  const before = (await boss.botMessages()).length;
-  await boss.tap(asked.messageId, data);
-  await waitFor(
-    async () => (await boss.botMessages()).slice(before).find((m) => m.text?.includes(done)),
-    done,
-  );
-  return { messageId: asked.messageId, data };
+  return { messageId: asked.messageId, data: await confirmQuestion(boss, asked, 'adm:ok:', done) };
 }
 
 describe('admin commands', () => {
