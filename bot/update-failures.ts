@@ -3,8 +3,8 @@ import type { I18n } from '@grammyjs/i18n';
 import { type Bot, BotError, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from 'pino';
+import { localeFor } from '../core/messaging/locale';
 import type { BotContext, FormContext } from './context';
-import { localeFor } from './i18n';
 import { UpdateInHand } from './middleware/update-inbox';
 
 export interface UpdateFailureDeps {

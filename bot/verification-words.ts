@@ -1,7 +1,8 @@
 import type { I18n } from '@grammyjs/i18n';
+import type { Locale } from '../core/messaging/locale';
+import { moscowTime } from '../core/messaging/moscow-time';
 import type { VerificationAnswer } from '../core/verification/verification';
 import type { FormContext } from './context';
-import type { Locale } from './i18n';
 
 export interface VerificationWords {
   confirmed: boolean;
@@ -14,11 +15,6 @@ export interface VerificationWords {
   /** When it was checked, Moscow time. */
   checked: string;
 }
-
-const timeFormats = {
-  ru: new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', dateStyle: 'long', timeStyle: 'medium' }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Moscow', dateStyle: 'long', timeStyle: 'medium' }),
-} satisfies Record<Locale, Intl.DateTimeFormat>;
 
 /** A verification's outcome as people read it, the same on the /v/ page and in the bot. */
 export function verificationWords(
@@ -33,6 +29,6 @@ export function verificationWords(
     headline: i18n.t(locale, confirmed ? 'verify-confirmed' : 'verify-not-confirmed'),
     scenario: answer.scenario ? i18n.t(locale, `scenario-${answer.scenario}`) : null,
     reason: answer.reason ? i18n.t(locale, `verify-reason-${answer.reason}`) : null,
-    checked: i18n.t(locale, 'verify-checked-at', { time: timeFormats[locale].format(checkedAt) }),
+    checked: i18n.t(locale, 'verify-checked-at', { time: moscowTime(checkedAt, locale, 'long') }),
   };
 }

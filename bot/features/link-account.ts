@@ -7,6 +7,7 @@ import { OTP_POLICY } from '../../core/otp/otp-policy';
 import type { BotContext, FormContext } from '../context';
 import type { Notifier } from '../platform/notifier';
 import { type Form, isCancel, waitForStep } from './form-steps';
+import { LINK_DATA } from './menu-data';
 
 export interface LinkAccountDeps {
   linking: AccountLinking;
@@ -43,7 +44,7 @@ export function linkAccountFeature(deps: LinkAccountDeps): Composer<BotContext> 
     await ctx.conversation.enter(CONVERSATION);
   };
   feature.command('link', startLinking);
-  feature.callbackQuery('link:start', async (ctx) => {
+  feature.callbackQuery(LINK_DATA.start.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     await startLinking(ctx);
   });
@@ -71,7 +72,7 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
   const contact = await waitForStep(form, (c) => c.message?.contact, {
     nudge: 'link-press-share',
     cancelled: 'link-cancelled',
-    cancelData: 'link:cancel',
+    cancelData: LINK_DATA.cancel.build(),
   });
   if (!contact) return;
   if (contact.user_id !== userId) {
@@ -96,8 +97,8 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
     return;
   }
   const codeButtons = new InlineKeyboard()
-    .text(ctx.t('button-resend'), 'link:resend')
-    .text(ctx.t('button-cancel'), 'link:cancel');
+    .text(ctx.t('button-resend'), LINK_DATA.resend.build())
+    .text(ctx.t('button-cancel'), LINK_DATA.cancel.build());
   await ctx.reply(
     ctx.t('link-code-sent', { phone: maskPhone(phone as string), minutes: OTP_POLICY.ttlSeconds / 60 }),
     {
@@ -107,12 +108,12 @@ async function linkForm(form: Form, ctx: FormContext, deps: LinkAccountDeps): Pr
 
   for (;;) {
     const c = await form.wait();
-    if (isCancel(c, 'link:cancel')) {
+    if (isCancel(c, LINK_DATA.cancel.build())) {
       if (c.callbackQuery) await c.answerCallbackQuery();
       await c.reply(c.t('link-cancelled'), { reply_markup: { remove_keyboard: true } });
       return;
     }
-    if (c.callbackQuery?.data === 'link:resend') {
+    if (c.callbackQuery?.data === LINK_DATA.resend.build()) {
       const again = await sendCode(phone as string);
       await c.answerCallbackQuery({ text: again.ok ? c.t('link-code-resent') : refusalText(c, again) });
       continue;

@@ -1,14 +1,16 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import { TC_DATA } from '../../core/trusted-contact/callback-data';
 import type { BotContext } from '../context';
+import { LINK_DATA, MENU_DATA } from './menu-data';
 
 /** Callback data of the information pages; the page name is the Fluent key's suffix. */
 const PAGES = ['digital-id', 'trusted-contact', 'safety'] as const;
 type Page = (typeof PAGES)[number];
-const pageData = (page: Page) => `info:${page}`;
+const pageData = (page: Page) => MENU_DATA.info.build(page);
 
 export function mainMenu(ctx: BotContext): InlineKeyboard {
   return new InlineKeyboard()
-    .text(ctx.t('button-link'), 'link:start')
+    .text(ctx.t('button-link'), LINK_DATA.start.build())
     .row()
     .text(ctx.t('button-digital-id'), pageData('digital-id'))
     .row()
@@ -16,10 +18,11 @@ export function mainMenu(ctx: BotContext): InlineKeyboard {
     .row()
     .text(ctx.t('button-safety'), pageData('safety'))
     .row()
-    .text(ctx.t('button-help'), 'menu:help');
+    .text(ctx.t('button-help'), MENU_DATA.help.build());
 }
 
-const backButton = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('button-back'), 'menu:home');
+const backButton = (ctx: BotContext) =>
+  new InlineKeyboard().text(ctx.t('button-back'), MENU_DATA.home.build());
 
 /** The configured figures the information pages state. */
 export interface MenuSettings {
@@ -47,7 +50,7 @@ export function menuFeature(settings: MenuSettings): Composer<BotContext> {
     ctx.reply(ctx.t('info-safety', figures), { reply_markup: backButton(ctx) }),
   );
 
-  feature.callbackQuery(/^info:(.+)$/, async (ctx) => {
+  feature.callbackQuery(MENU_DATA.info.pattern, async (ctx) => {
     const page = ctx.match[1] as Page;
     await ctx.answerCallbackQuery();
     if (!PAGES.includes(page)) return;
@@ -55,17 +58,17 @@ export function menuFeature(settings: MenuSettings): Composer<BotContext> {
     const keyboard =
       page === 'trusted-contact'
         ? new InlineKeyboard()
-            .text(ctx.t('tc-button-open'), 'tc:home')
+            .text(ctx.t('tc-button-open'), TC_DATA.home.build())
             .row()
-            .text(ctx.t('button-back'), 'menu:home')
+            .text(ctx.t('button-back'), MENU_DATA.home.build())
         : backButton(ctx);
     await showInPlace(ctx, ctx.t(`info-${page}`, figures), keyboard);
   });
-  feature.callbackQuery('menu:home', async (ctx) => {
+  feature.callbackQuery(MENU_DATA.home.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     await showInPlace(ctx, greeting(ctx), mainMenu(ctx));
   });
-  feature.callbackQuery('menu:help', async (ctx) => {
+  feature.callbackQuery(MENU_DATA.help.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     await showInPlace(ctx, ctx.t('help'), backButton(ctx));
   });

@@ -1,7 +1,6 @@
 import { GrammyError, type MiddlewareFn } from 'grammy';
 import type { BotContext } from '../context';
 import { addressedToBot } from './private-only';
-import { blockedUpdates } from './remember-update';
 
 export interface BlockedGuardDeps {
   isAdmin(userId: number): Promise<boolean>;
@@ -23,7 +22,7 @@ export function blockedGuard(deps: BlockedGuardDeps): MiddlewareFn<BotContext> {
     const inGroup = ctx.chat !== undefined && ctx.chat.type !== 'private';
     const blocked = inGroup
       ? addressedToBot(ctx) && (await deps.isBlocked(userId))
-      : blockedUpdates.has(ctx.update);
+      : ctx.senderBlocked === true;
     if (!blocked || (await deps.isAdmin(userId))) return next();
     const text = ctx.t('blocked-refusal');
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text });

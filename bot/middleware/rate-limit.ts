@@ -1,8 +1,8 @@
 import type { I18n } from '@grammyjs/i18n';
 import type { MiddlewareFn } from 'grammy';
 import type { Redis } from 'ioredis';
+import { localeFor } from '../../core/messaging/locale';
 import type { BotContext, FormContext } from '../context';
-import { localeFor } from '../i18n';
 
 export interface RateLimitDeps {
   redis: Redis;

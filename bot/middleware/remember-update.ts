@@ -2,9 +2,6 @@ import type { MiddlewareFn } from 'grammy';
 import type { MessengerUserRepository } from '../../db/repositories/messenger-user.repository';
 import type { BotContext } from '../context';
 
-/** Updates from people an admin blocked, as the write that remembered them found out. */
-export const blockedUpdates = new WeakSet<object>();
-
 /**
  * Remembers who wrote, in which language, and that they are reachable again. Runs after the
  * update inbox (bot/update-inbox.ts), so once per update.
@@ -25,7 +22,7 @@ export function rememberUpdate(deps: RememberUpdateDeps): MiddlewareFn<BotContex
         username: from.username,
         languageCode: from.language_code,
       });
-      if (seen.blocked) blockedUpdates.add(ctx.update);
+      ctx.senderBlocked = seen.blocked;
     }
     await next();
   };

@@ -1,8 +1,8 @@
 import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
+import { LOCALES } from '../../core/messaging/locale';
 import type { FormContext } from '../context';
 import { ADMIN_COMMANDS } from '../features/admin/admin.feature';
-import { LOCALES } from '../i18n';
 
 const PUBLIC_COMMANDS = ['start', 'id', 'contact', 'link', 'unlink', 'help', 'safety'] as const;
 

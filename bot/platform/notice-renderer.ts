@@ -1,7 +1,7 @@
 import type { I18n } from '@grammyjs/i18n';
+import { localeFor } from '../../core/messaging/locale';
 import type { NoticeRenderer } from '../../core/messaging/notice';
 import type { FormContext } from '../context';
-import { localeFor } from '../i18n';
 
 /** A notice's text and buttons in the person's language, from the locale files. */
 export function noticeRenderer(i18n: I18n<FormContext>): NoticeRenderer {

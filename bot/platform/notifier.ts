@@ -1,7 +1,7 @@
 import type { I18n, TranslationVariables } from '@grammyjs/i18n';
+import { localeFor } from '../../core/messaging/locale';
 import type { InlineButton, OutgoingMessage } from '../../core/messaging/outgoing-message';
 import type { FormContext } from '../context';
-import { localeFor } from '../i18n';
 
 /** Tells a person something in their own language, through the outgoing queue (once per key). */
 export interface Notifier {

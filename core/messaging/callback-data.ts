@@ -4,8 +4,10 @@ import { UUID_SOURCE } from '../ids';
 const FIELDS = {
   uuid: UUID_SOURCE,
   /** A scenario, a page or a similar lower-case name. */
-  name: '[a-z_]+',
+  name: '[a-z_-]+',
   int: '\\d+',
+  /** Any id of someone else's making (an account id): anything up to the next separator. */
+  word: '[^:]+',
 } as const;
 
 export type CallbackField = keyof typeof FIELDS;

@@ -6,6 +6,7 @@ import { cleanDisplayName } from '../identity/display-name';
 import { maskPhone, normalizeRussianPhone } from '../identity/phone';
 import type { Notice } from '../messaging/notice';
 import type { OtpService } from '../otp/otp-service';
+import { TC_DATA } from './callback-data';
 import { canBeContact, shortName, type TrustorRefusal, trustorRefusal } from './eligibility';
 import type {
   Actor,
@@ -57,15 +58,6 @@ export interface TrustedContactDeps {
   smsText(code: string): string;
 }
 
-/** Callback data of the buttons; the id is checked against the database on every press. */
-export const TC_DATA = {
-  accept: (id: string) => `tc:acc:${id}`,
-  decline: (id: string) => `tc:dec:${id}`,
-  approve: (id: string) => `rc:ok:${id}`,
-  deny: (id: string) => `rc:no:${id}`,
-  notMe: (id: string) => `rc:notme:${id}`,
-};
-
 export type InviteRefusal =
   | TrustorRefusal
   | 'TC.BAD_PHONE'
@@ -108,8 +100,8 @@ export function trustedContactService(deps: TrustedContactDeps) {
     vars: { trustor: shortName(trustor) },
     buttons: [
       [
-        { text: 'tc-button-accept', data: TC_DATA.accept(link.id) },
-        { text: 'tc-button-decline', data: TC_DATA.decline(link.id) },
+        { text: 'tc-button-accept', data: TC_DATA.accept.build(link.id) },
+        { text: 'tc-button-decline', data: TC_DATA.decline.build(link.id) },
       ],
     ],
   });
@@ -156,8 +148,8 @@ export function trustedContactService(deps: TrustedContactDeps) {
         vars: { trustor: shortName(trustor) },
         buttons: [
           [
-            { text: 'rc-button-approve', data: TC_DATA.approve(r.id) },
-            { text: 'rc-button-deny', data: TC_DATA.deny(r.id) },
+            { text: 'rc-button-approve', data: TC_DATA.approve.build(r.id) },
+            { text: 'rc-button-deny', data: TC_DATA.deny.build(r.id) },
           ],
         ],
       },
@@ -165,7 +157,7 @@ export function trustedContactService(deps: TrustedContactDeps) {
         accountId: r.trustorAccountId,
         key: `rc:${r.id}:told`,
         text: 'rc-trustor-told',
-        buttons: [[{ text: 'rc-button-not-me', data: TC_DATA.notMe(r.id) }]],
+        buttons: [[{ text: 'rc-button-not-me', data: TC_DATA.notMe.build(r.id) }]],
       },
     ],
     /** Each side is told once (one key each), in words for why: a decision, or `why` the request ended. */
@@ -502,8 +494,8 @@ export function trustedContactService(deps: TrustedContactDeps) {
             vars: { trustor: trustor ? shortName(trustor) : '' },
             buttons: [
               [
-                { text: 'rc-button-approve', data: TC_DATA.approve(request.id) },
-                { text: 'rc-button-deny', data: TC_DATA.deny(request.id) },
+                { text: 'rc-button-approve', data: TC_DATA.approve.build(request.id) },
+                { text: 'rc-button-deny', data: TC_DATA.deny.build(request.id) },
               ],
             ],
           },

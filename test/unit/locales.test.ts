@@ -5,7 +5,7 @@ import { Junk, Message, parse } from '@fluent/syntax';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_COMMANDS } from '../../bot/features/admin/admin.feature';
-import { LOCALES } from '../../bot/i18n';
+import { LOCALES } from '../../core/messaging/locale';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Where code that shows texts lives (core's notices name keys too). */

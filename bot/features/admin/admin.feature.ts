@@ -8,6 +8,7 @@ import { maskPhone } from '../../../core/identity/phone';
 import type { Messenger } from '../../../core/messaging/messenger';
 import type { VerifierKeys } from '../../../core/verification/verifier-keys';
 import type { BotContext } from '../../context';
+import { ADMIN_DATA, ADMIN_PREFIX } from './callback-data';
 import { VERIFIER_KEY_COMMANDS, type VerifierKeyAdminDeps, verifierKeyAdmin } from './verifier-keys';
 
 export const ADMIN_COMMANDS = [
@@ -46,7 +47,6 @@ export interface AdminFeatureDeps {
 }
 
 const AUDIT_PAGE = 8;
-const UUID = '([0-9a-f-]{36})';
 
 /** Answers for the admin service's refusals. */
 const REFUSALS: Record<string, string> = {
@@ -72,7 +72,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   const { service } = deps;
   // Only admin commands and admin buttons ask the database who is an admin.
   const adminUpdate = (ctx: BotContext) =>
-    ctx.callbackQuery?.data?.startsWith('adm:') === true ||
+    ctx.callbackQuery?.data?.startsWith(ADMIN_PREFIX) === true ||
     ADMIN_COMMANDS.some((c) => new RegExp(`^/${c}(@\\w+)?(\\s|$)`).test(ctx.message?.text ?? ''));
   const admin = feature
     .chatType('private')
@@ -248,12 +248,12 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
     if (text && !p) return;
     return showAudit(ctx, p?.account?.id ?? '*', 0, false);
   });
-  admin.callbackQuery(/^adm:audit:([^:]+):(\d+)$/, async (ctx) => {
+  admin.callbackQuery(ADMIN_DATA.audit.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     await showAudit(ctx, ctx.match[1] ?? '*', Number(ctx.match[2]), true);
   });
 
-  admin.callbackQuery(new RegExp(`^adm:ok:${UUID}$`), async (ctx) => {
+  admin.callbackQuery(ADMIN_DATA.confirm.pattern, async (ctx) => {
     const done = await service.confirm(ctx.from.id, ctx.match[1] ?? '');
     if (done.action === 'stale') return ctx.answerCallbackQuery({ text: ctx.t('admin-confirmation-stale') });
     await ctx.answerCallbackQuery();
@@ -288,11 +288,11 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
       );
     const keyboard = new InlineKeyboard();
     if (rows.length > AUDIT_PAGE)
-      keyboard.text(ctx.t('admin-button-older'), `adm:audit:${accountId}:${offset + AUDIT_PAGE}`);
+      keyboard.text(ctx.t('admin-button-older'), ADMIN_DATA.audit.build(accountId, offset + AUDIT_PAGE));
     if (offset > 0)
       keyboard.text(
         ctx.t('admin-button-newer'),
-        `adm:audit:${accountId}:${Math.max(0, offset - AUDIT_PAGE)}`,
+        ADMIN_DATA.audit.build(accountId, Math.max(0, offset - AUDIT_PAGE)),
       );
     const text = lines.length > 0 ? lines.join('\n') : ctx.t('admin-audit-empty');
     if (inPlace) await ctx.editMessageText(text, { reply_markup: keyboard });
@@ -301,4 +301,4 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
 }
 
 const confirmButton = (ctx: Context & { t: BotContext['t'] }, id: string) =>
-  new InlineKeyboard().text(ctx.t('admin-button-confirm'), `adm:ok:${id}`);
+  new InlineKeyboard().text(ctx.t('admin-button-confirm'), ADMIN_DATA.confirm.build(id));

@@ -11,12 +11,12 @@ import type { Clock } from '../../../core/clock';
 import type { OutgoingMessage } from '../../../core/messaging/outgoing-message';
 import type { BotContext, FormContext } from '../../context';
 import { type Form, waitForStep } from '../form-steps';
+import { ADMIN_DATA } from './callback-data';
 
 /** Plain text, one message: well under the messenger's 4,096, and short enough to be read. */
 export const BROADCAST_MAX_LENGTH = 3500;
 const FORM = 'admin-broadcast';
-const CANCEL = 'adm:bc-form-cancel';
-const UUID = '([0-9a-f-]{36})';
+const CANCEL = ADMIN_DATA.cancelBroadcast.build();
 
 export interface BroadcastFeatureDeps {
   broadcasts: BroadcastStore;
@@ -36,7 +36,14 @@ export function broadcastStatus(i18n: I18n<FormContext>) {
     }),
     buttons:
       broadcast.status === 'running'
-        ? [[{ text: i18n.t('ru', 'admin-broadcast-stop'), callbackData: `adm:bc-stop:${broadcast.id}` }]]
+        ? [
+            [
+              {
+                text: i18n.t('ru', 'admin-broadcast-stop'),
+                callbackData: ADMIN_DATA.stopBroadcast.build(broadcast.id),
+              },
+            ],
+          ]
         : [],
   });
 }
@@ -56,11 +63,12 @@ export function broadcastFeature(deps: BroadcastFeatureDeps): Composer<BotContex
   );
   const admin = feature.chatType('private').filter(async (ctx) => {
     const asks =
-      ctx.message?.text?.startsWith('/broadcast') || ctx.callbackQuery?.data?.startsWith('adm:bc-stop:');
+      ctx.message?.text?.startsWith('/broadcast') ||
+      ADMIN_DATA.stopBroadcast.pattern.test(ctx.callbackQuery?.data ?? '');
     return Boolean(asks) && (await deps.isAdmin(ctx.from.id));
   });
   admin.command('broadcast', (ctx) => ctx.conversation.enter(FORM));
-  admin.callbackQuery(new RegExp(`^adm:bc-stop:${UUID}$`), async (ctx) => {
+  admin.callbackQuery(ADMIN_DATA.stopBroadcast.pattern, async (ctx) => {
     const id = ctx.match[1] ?? '';
     const stopped = await deps.broadcasts.cancel(id, deps.clock.now(), ctx.from.id);
     await ctx.answerCallbackQuery({
@@ -105,17 +113,22 @@ async function broadcastForm(form: Form, ctx: FormContext, deps: BroadcastFeatur
   }));
   await ctx.reply(ctx.t('admin-broadcast-preview'), {
     reply_markup: new InlineKeyboard()
-      .text(ctx.t('admin-broadcast-all', { n: sizes.all }), 'adm:bc-aud:all')
+      .text(ctx.t('admin-broadcast-all', { n: sizes.all }), ADMIN_DATA.broadcastAudience.build('all'))
       .row()
-      .text(ctx.t('admin-broadcast-no-contact', { n: sizes.no_contact }), 'adm:bc-aud:no_contact')
+      .text(
+        ctx.t('admin-broadcast-no-contact', { n: sizes.no_contact }),
+        ADMIN_DATA.broadcastAudience.build('no_contact'),
+      )
       .row()
       .text(ctx.t('button-cancel'), CANCEL),
   });
   const chosen = await waitForStep(
     form,
     (c) => {
-      const picked = /^adm:bc-aud:(all|no_contact)$/.exec(c.callbackQuery?.data ?? '')?.[1];
-      return picked ? { c, audience: picked as BroadcastAudience } : undefined;
+      const [picked] = ADMIN_DATA.broadcastAudience.parse(c.callbackQuery?.data ?? '') ?? [];
+      return picked === 'all' || picked === 'no_contact'
+        ? { c, audience: picked as BroadcastAudience }
+        : undefined;
     },
     texts('admin-broadcast-preview'),
   );
@@ -123,12 +136,12 @@ async function broadcastForm(form: Form, ctx: FormContext, deps: BroadcastFeatur
   await chosen.c.answerCallbackQuery();
   await ctx.reply(ctx.t('admin-broadcast-confirm', { n: sizes[chosen.audience] }), {
     reply_markup: new InlineKeyboard()
-      .text(ctx.t('admin-broadcast-send'), 'adm:bc-send')
+      .text(ctx.t('admin-broadcast-send'), ADMIN_DATA.sendBroadcast.build())
       .text(ctx.t('button-cancel'), CANCEL),
   });
   const confirmed = await waitForStep(
     form,
-    (c) => (c.callbackQuery?.data === 'adm:bc-send' ? c : undefined),
+    (c) => (c.callbackQuery?.data === ADMIN_DATA.sendBroadcast.build() ? c : undefined),
     texts('admin-broadcast-confirm'),
   );
   if (confirmed === null) return;

@@ -4,6 +4,7 @@ import type { Clock } from '../../../core/clock';
 import { cleanDisplayName } from '../../../core/identity/display-name';
 import { isVerifierKeyId, type VerifierKeys } from '../../../core/verification/verifier-keys';
 import type { BotContext } from '../../context';
+import { ADMIN_DATA } from './callback-data';
 
 export const VERIFIER_KEY_COMMANDS = ['verifier_key', 'verifier_keys', 'revoke_verifier_key'] as const;
 
@@ -14,7 +15,6 @@ export interface VerifierKeyAdminDeps {
 }
 
 const REVOKE = 'revoke_verifier_key';
-const UUID = '([0-9a-f-]{36})';
 
 /**
  * Checkouts' API keys, for admins (mounted behind the admin check): issue one, list them, revoke
@@ -70,11 +70,14 @@ export function verifierKeyAdmin(deps: VerifierKeyAdminDeps): Composer<BotContex
       deps.clock.now(),
     );
     return ctx.reply(ctx.t('admin-confirm-revoke-verifier-key', { name: key.name, id }), {
-      reply_markup: new InlineKeyboard().text(ctx.t('admin-button-confirm'), `adm:vk:${confirmation}`),
+      reply_markup: new InlineKeyboard().text(
+        ctx.t('admin-button-confirm'),
+        ADMIN_DATA.revokeVerifierKey.build(confirmation),
+      ),
     });
   });
 
-  admin.callbackQuery(new RegExp(`^adm:vk:${UUID}$`), async (ctx) => {
+  admin.callbackQuery(ADMIN_DATA.revokeVerifierKey.pattern, async (ctx) => {
     const confirmed = await deps.admins.confirm(ctx.match[1] ?? '', ctx.from.id, deps.clock.now(), [REVOKE]);
     // The button carries only the confirmation's id; what it confirms is read from the row.
     if (confirmed?.action !== REVOKE)

@@ -3,10 +3,11 @@ import type { DigitalIdService, OpenRefusal } from '../../../core/digital-id/dig
 import type { RefreshScheduler } from '../../../core/digital-id/refresh-scheduler';
 import { isScenario, type Scenario } from '../../../core/digital-id/scenarios';
 import { showEndedScreen } from '../../../core/digital-id/screen';
+import { localeFor } from '../../../core/messaging/locale';
 import type { Messenger } from '../../../core/messaging/messenger';
 import type { BotContext } from '../../context';
-import { localeFor } from '../../i18n';
-import { DID_DATA, type QrScreen } from './qr-screen';
+import { DID_DATA } from './callback-data';
+import type { QrScreen } from './qr-screen';
 
 export interface DigitalIdFeatureDeps {
   digitalId: DigitalIdService;
@@ -24,8 +25,6 @@ const REFUSALS: Record<OpenRefusal, string> = {
   'DIGITAL_ID.SCENARIO_NOT_HELD': 'did-scenario-not-held',
 };
 
-const UUID = '[0-9a-f-]{36}';
-
 /**
  * /id: pick a status you hold, get one photo message with a QR that a worker re-signs in
  * place. Every button carries the session id and is checked against who presses it.
@@ -39,18 +38,18 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
     if (!options.ok) return ctx.reply(ctx.t(REFUSALS[options.code]));
     const choice = new InlineKeyboard();
     for (const scenario of options.scenarios)
-      choice.text(deps.screen.scenarioName(locale(ctx), scenario), DID_DATA.open(scenario)).row();
+      choice.text(deps.screen.scenarioName(locale(ctx), scenario), DID_DATA.open.build(scenario)).row();
     return ctx.reply(ctx.t('did-choose'), { reply_markup: choice });
   });
 
-  privateChat.callbackQuery(/^did:open:([a-z_]+)$/, async (ctx) => {
+  privateChat.callbackQuery(DID_DATA.open.pattern, async (ctx) => {
     const scenario = ctx.match[1] ?? '';
     await ctx.answerCallbackQuery();
     if (!isScenario(scenario)) return;
     await open(ctx, scenario);
   });
 
-  privateChat.callbackQuery(new RegExp(`^did:again:(${UUID})$`), async (ctx) => {
+  privateChat.callbackQuery(DID_DATA.again.pattern, async (ctx) => {
     const previous = await deps.digitalId.sessionOf(ctx.from.id, ctx.match[1] ?? '');
     if (!previous) {
       await ctx.answerCallbackQuery({ text: ctx.t('did-not-yours') });
@@ -60,7 +59,7 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
     await open(ctx, previous.scenario);
   });
 
-  privateChat.callbackQuery(new RegExp(`^did:stop:(${UUID})$`), async (ctx) => {
+  privateChat.callbackQuery(DID_DATA.stop.pattern, async (ctx) => {
     const stopped = await deps.digitalId.stop(ctx.from.id, ctx.match[1] ?? '');
     if (!stopped.ok) {
       await ctx.answerCallbackQuery({
@@ -72,7 +71,7 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
     await showEndedScreen(deps.messenger, deps.screen, stopped.session);
   });
 
-  privateChat.callbackQuery(new RegExp(`^did:refresh:(${UUID})$`), async (ctx) => {
+  privateChat.callbackQuery(DID_DATA.refresh.pattern, async (ctx) => {
     const own = await deps.digitalId.ownLiveSession(ctx.from.id, ctx.match[1] ?? '');
     if (!own.ok)
       return ctx.answerCallbackQuery({

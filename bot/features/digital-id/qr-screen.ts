@@ -3,17 +3,11 @@ import type { QrFrame } from '../../../core/digital-id/digital-id-service';
 import type { DigitalIdScreen } from '../../../core/digital-id/screen';
 import type { DigitalIdSession } from '../../../core/digital-id/session';
 import type { PhotoMessage } from '../../../core/messaging/messenger';
+import { moscowTime } from '../../../core/messaging/moscow-time';
 import type { InlineButton } from '../../../core/messaging/outgoing-message';
 import type { FormContext } from '../../context';
 import { renderQrPng } from '../../platform/qr-image';
-
-/** Callback data of the screen's buttons: the session id travels, and is checked on every press. */
-export const DID_DATA = {
-  open: (scenario: string) => `did:open:${scenario}`,
-  refresh: (sessionId: string) => `did:refresh:${sessionId}`,
-  stop: (sessionId: string) => `did:stop:${sessionId}`,
-  again: (sessionId: string) => `did:again:${sessionId}`,
-};
+import { DID_DATA } from './callback-data';
 
 /** Why a screen stopped, in words: each way a session ends has its own caption. */
 const ENDED_TEXT: Record<DigitalIdSession['status'], string> = {
@@ -23,14 +17,6 @@ const ENDED_TEXT: Record<DigitalIdSession['status'], string> = {
   revoked: 'did-revoked',
   superseded: 'did-superseded',
 };
-
-const moscowTime = (date: Date, withSeconds: boolean) =>
-  new Intl.DateTimeFormat('ru-RU', {
-    timeZone: 'Europe/Moscow',
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(withSeconds ? { second: '2-digit' } : {}),
-  }).format(date);
 
 /**
  * How a Digital ID looks in the chat, the same whether the bot opens it or a worker
@@ -51,13 +37,16 @@ export function qrScreen(
         png: renderQrPng(frame.url),
         caption: t(session.locale, ending ? 'did-caption-last' : 'did-caption', {
           scenario: scenarioName(session.locale, session.scenario),
-          next: moscowTime(frame.nextAt, true),
-          until: moscowTime(session.endsAt, false),
+          next: moscowTime(frame.nextAt, 'ru', 'seconds'),
+          until: moscowTime(session.endsAt, 'ru', 'time'),
         }),
         buttons: [
           [
-            { text: t(session.locale, 'button-refresh-now'), callbackData: DID_DATA.refresh(session.id) },
-            { text: t(session.locale, 'button-stop'), callbackData: DID_DATA.stop(session.id) },
+            {
+              text: t(session.locale, 'button-refresh-now'),
+              callbackData: DID_DATA.refresh.build(session.id),
+            },
+            { text: t(session.locale, 'button-stop'), callbackData: DID_DATA.stop.build(session.id) },
           ],
         ],
         protectContent: true,
@@ -68,7 +57,7 @@ export function qrScreen(
       return {
         text: t(session.locale, key, { scenario: scenarioName(session.locale, session.scenario) }),
         buttons: [
-          [{ text: t(session.locale, 'button-show-again'), callbackData: DID_DATA.again(session.id) }],
+          [{ text: t(session.locale, 'button-show-again'), callbackData: DID_DATA.again.build(session.id) }],
         ],
       };
     },

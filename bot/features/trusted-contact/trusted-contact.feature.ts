@@ -3,12 +3,15 @@ import type { I18n } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, type MiddlewareFn } from 'grammy';
 import { cleanDisplayName } from '../../../core/identity/display-name';
 import { maskPhone, normalizeRussianPhone } from '../../../core/identity/phone';
+import type { CallbackData } from '../../../core/messaging/callback-data';
+import { localeFor } from '../../../core/messaging/locale';
+import { moscowTime } from '../../../core/messaging/moscow-time';
+import { TC_DATA } from '../../../core/trusted-contact/callback-data';
 import {
   NAME_REFUSALS,
   type TrustedContactService,
 } from '../../../core/trusted-contact/trusted-contact-service';
 import type { BotContext, FormContext } from '../../context';
-import { localeFor } from '../../i18n';
 import { type Form, isCancel, waitForStep } from '../form-steps';
 
 export interface TrustedContactFeatureDeps {
@@ -19,23 +22,15 @@ export interface TrustedContactFeatureDeps {
 
 const INVITE_FORM = 'tc-invite';
 const APPROVE_FORM = 'rc-approve';
-const UUID = '([0-9a-f-]{36})';
-const CANCEL = 'tc:form-cancel';
+const CANCEL = TC_DATA.formCancel.build();
 const refusal = (code: string) => `tc-refusal-${code.replace(/^TC\./, '')}`;
 const pressRefusal = (code: string) => `tc-press-${code.replace(/^TC\./, '')}`;
-
-const moscowDateTime = (locale: string, at: Date) =>
-  new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'ru-RU', {
-    timeZone: 'Europe/Moscow',
-    dateStyle: 'short',
-    timeStyle: 'short',
-  }).format(at);
 
 /** Past the hour's new invitations: when the next may go, whatever number was typed. */
 const invitationLimitText = (ctx: FormContext, limit: { retryAt: Date; max: number }) =>
   ctx.t('tc-invite-limit', {
     max: String(limit.max),
-    at: moscowDateTime(localeFor(ctx.from?.language_code), limit.retryAt),
+    at: moscowTime(limit.retryAt, localeFor(ctx.from?.language_code), 'short'),
   });
 
 /**
@@ -64,11 +59,11 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
   const privateChat = feature.chatType('private');
 
   privateChat.command('contact', (ctx) => showOverview(ctx));
-  privateChat.callbackQuery('tc:home', async (ctx) => {
+  privateChat.callbackQuery(TC_DATA.home.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     await showOverview(ctx);
   });
-  privateChat.callbackQuery('tc:add', async (ctx) => {
+  privateChat.callbackQuery(TC_DATA.add.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     const limit = await service.invitationLimit(ctx.from.id);
     if (limit) await ctx.reply(invitationLimitText(ctx, limit));
@@ -77,18 +72,18 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
 
   /** A button whose action either happens (and says so) or is politely refused. */
   const pressed = (
-    pattern: string,
+    data: CallbackData<readonly ['uuid']>,
     act: (userId: number, id: string) => Promise<{ ok: true } | { ok: false; code: string }>,
     done: string,
   ) =>
-    privateChat.callbackQuery(new RegExp(`^${pattern}:${UUID}$`), async (ctx) => {
+    privateChat.callbackQuery(data.pattern, async (ctx) => {
       const outcome = await act(ctx.from.id, ctx.match[1] ?? '');
       await ctx.answerCallbackQuery({ text: ctx.t(outcome.ok ? done : pressRefusal(outcome.code)) });
     });
 
   // Each resend is shown as one, with how many of the hour's allowance it used. A resend refused
   // for another reason (the trustor's own eligibility included) is simply no longer current.
-  privateChat.callbackQuery(new RegExp(`^tc:resend:${UUID}$`), async (ctx) => {
+  privateChat.callbackQuery(TC_DATA.resend.pattern, async (ctx) => {
     const resent = await service.resendInvitation(ctx.from.id, ctx.match[1] ?? '');
     const text = resent.ok
       ? ctx.t('tc-invite-resent', { count: String(resent.count), max: String(resent.max) })
@@ -97,16 +92,20 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
         : ctx.t(pressRefusal('TC.NOT_PENDING'));
     await ctx.answerCallbackQuery({ text });
   });
-  pressed('tc:cancel', (userId, id) => service.cancelInvitation(userId, id), 'tc-invite-cancelled');
-  pressed('tc:end', (userId, id) => service.endRelationship(userId, id), 'tc-ended');
-  pressed('rc:no', (userId, id) => service.deny(userId, id), 'rc-denied');
-  pressed('rc:notme', (userId, id) => service.cancelByTrustor(userId, id), 'rc-cancelled');
+  pressed(
+    TC_DATA.cancelInvitation,
+    (userId, id) => service.cancelInvitation(userId, id),
+    'tc-invite-cancelled',
+  );
+  pressed(TC_DATA.end, (userId, id) => service.endRelationship(userId, id), 'tc-ended');
+  pressed(TC_DATA.deny, (userId, id) => service.deny(userId, id), 'rc-denied');
+  pressed(TC_DATA.notMe, (userId, id) => service.cancelByTrustor(userId, id), 'rc-cancelled');
 
-  for (const [pattern, accept] of [
-    ['tc:acc', true],
-    ['tc:dec', false],
+  for (const [data, accept] of [
+    [TC_DATA.accept, true],
+    [TC_DATA.decline, false],
   ] as const) {
-    privateChat.callbackQuery(new RegExp(`^${pattern}:${UUID}$`), async (ctx) => {
+    privateChat.callbackQuery(data.pattern, async (ctx) => {
       const answered = await service.answerInvitation(ctx.from.id, ctx.match[1] ?? '', accept);
       if (!answered.ok) return ctx.answerCallbackQuery({ text: ctx.t(pressRefusal(answered.code)) });
       await ctx.answerCallbackQuery();
@@ -114,7 +113,7 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
     });
   }
 
-  privateChat.callbackQuery(new RegExp(`^rc:ok:${UUID}$`), async (ctx) => {
+  privateChat.callbackQuery(TC_DATA.approve.pattern, async (ctx) => {
     const requestId = ctx.match[1] ?? '';
     const started = await service.startApproval(ctx.from.id, requestId);
     if (!started.ok) {
@@ -146,7 +145,10 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
           }),
         );
         keyboard
-          .text(ctx.t('tc-button-remove', { name: view.active.contactName }), `tc:end:${view.active.id}`)
+          .text(
+            ctx.t('tc-button-remove', { name: view.active.contactName }),
+            TC_DATA.end.build(view.active.id),
+          )
           .row();
       } else lines.push(ctx.t('tc-overview-none'));
       if (view.invitation) {
@@ -154,21 +156,21 @@ export function trustedContactFeature(deps: TrustedContactFeatureDeps): Composer
           ctx.t('tc-overview-invited', {
             name: view.invitation.contactName,
             phone: view.invitation.contactPhoneMasked,
-            until: moscowDateTime(locale, view.invitation.expiresAt),
+            until: moscowTime(view.invitation.expiresAt, locale, 'short'),
           }),
         );
         keyboard
-          .text(ctx.t('tc-button-resend'), `tc:resend:${view.invitation.id}`)
+          .text(ctx.t('tc-button-resend'), TC_DATA.resend.build(view.invitation.id))
           .row()
-          .text(ctx.t('tc-button-cancel-invite'), `tc:cancel:${view.invitation.id}`)
+          .text(ctx.t('tc-button-cancel-invite'), TC_DATA.cancelInvitation.build(view.invitation.id))
           .row();
       }
-      keyboard.text(ctx.t(view.active ? 'tc-button-replace' : 'tc-button-add'), 'tc:add').row();
+      keyboard.text(ctx.t(view.active ? 'tc-button-replace' : 'tc-button-add'), TC_DATA.add.build()).row();
     }
     if (view.helping.length > 0) {
       lines.push('', ctx.t('tc-overview-helping', { names: view.helping.map((h) => h.name).join(', ') }));
       for (const h of view.helping)
-        keyboard.text(ctx.t('tc-button-stop-helping', { name: h.name }), `tc:end:${h.linkId}`).row();
+        keyboard.text(ctx.t('tc-button-stop-helping', { name: h.name }), TC_DATA.end.build(h.linkId)).row();
     }
     return ctx.reply(lines.join('\n'), { reply_markup: keyboard });
   }
@@ -204,12 +206,12 @@ async function inviteForm(form: Form, ctx: FormContext, service: TrustedContactS
   }
   await ctx.reply(ctx.t('tc-confirm', { name, phone: maskPhone(phone) }), {
     reply_markup: new InlineKeyboard()
-      .text(ctx.t('tc-button-send-invite'), 'tc:form-send')
+      .text(ctx.t('tc-button-send-invite'), TC_DATA.formSend.build())
       .text(ctx.t('button-cancel'), CANCEL),
   });
   const confirmed = await waitForStep(
     form,
-    (c) => (c.callbackQuery?.data === 'tc:form-send' ? c : undefined),
+    (c) => (c.callbackQuery?.data === TC_DATA.formSend.build() ? c : undefined),
     formTexts('tc-confirm-nudge'),
   );
   if (confirmed === null) return;

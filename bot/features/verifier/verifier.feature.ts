@@ -3,12 +3,13 @@ import type { PhotoSize } from 'grammy/types';
 import type { Clock } from '../../../core/clock';
 import { isScenario, SCENARIOS, type Scenario } from '../../../core/digital-id/scenarios';
 import type { StaffRole } from '../../../core/identity/roles';
+import { type Locale, localeFor } from '../../../core/messaging/locale';
 import type { DigitalIdVerification } from '../../../core/verification/verification';
 import type { VerifierDesks } from '../../../core/verification/verifier-desks';
 import type { BotContext } from '../../context';
-import { type Locale, localeFor } from '../../i18n';
 import type { FileDownloader } from '../../platform/file-download';
 import type { VerificationWords } from '../../verification-words';
+import { VERIFIER_DATA } from '../menu-data';
 import type { QrReader, QrReading } from './qr-reader';
 
 export interface VerifierFeatureDeps {
@@ -52,7 +53,8 @@ export function verifierFeature(deps: VerifierFeatureDeps): Composer<BotContext>
 
   const scenarioChoice = (ctx: BotContext) => {
     const keyboard = new InlineKeyboard();
-    for (const scenario of SCENARIOS) keyboard.text(ctx.t(`scenario-${scenario}`), `ver:${scenario}`).row();
+    for (const scenario of SCENARIOS)
+      keyboard.text(ctx.t(`scenario-${scenario}`), VERIFIER_DATA.scenario.build(scenario)).row();
     return keyboard;
   };
 
@@ -61,7 +63,7 @@ export function verifierFeature(deps: VerifierFeatureDeps): Composer<BotContext>
     await ctx.reply(ctx.t('verifier-choose'), { reply_markup: scenarioChoice(ctx) });
   });
 
-  privateChat.callbackQuery(/^ver:([a-z_]+)$/, async (ctx, next) => {
+  privateChat.callbackQuery(VERIFIER_DATA.scenario.pattern, async (ctx, next) => {
     const scenario = ctx.match[1] ?? '';
     if (!isScenario(scenario) || !(await isVerifier(ctx))) return next();
     await deps.desks.choose(ctx.from.id, scenario);
