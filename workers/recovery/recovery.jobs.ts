@@ -10,6 +10,11 @@ export type RecoveryQueue = Queue<RecoveryPayload<RecoveryJobName>, unknown, Rec
 /** How often the sweeper closes what its own jobs missed (a lost job, a registry re-import). */
 export const SWEEP_EVERY_MS = 60_000;
 
+/** The recovery jobs core asks for, and the repeating sweeper the worker starts. */
+export interface RecoveryJobQueue extends RecoveryJobs {
+  startSweeper(): Promise<void>;
+}
+
 /**
  * A recovery's delayed jobs, one id each so scheduling twice is one job: the reminder halfway,
  * the expiry at the end, and the portal's callback once it is decided, retried with backoff
@@ -19,7 +24,7 @@ export function recoveryJobs(
   queue: RecoveryQueue,
   clock: Clock,
   options: { callbacks: boolean; logger: Logger },
-): RecoveryJobs & { startSweeper(): Promise<void> } {
+): RecoveryJobQueue {
   const delayUntil = (at: Date) => Math.max(0, at.getTime() - clock.now().getTime());
   // With Redis away the change itself still stands; the sweeper queues what is missing.
   const tolerant =
