@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type MethodContext, methods } from './bot-api-methods';
+import { methods } from './bot-api/methods';
+import type { MethodContext } from './bot-api/params';
 import { TelegramError } from './telegram-error';
 
 export type BotApiDeps = Omit<MethodContext, 'uploads'> & { token: string };

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { EVENT } from './web/event-names.js';
 import type { World } from './world';
 
 export interface PortalCallback {
@@ -33,7 +34,7 @@ export function registerPortal(app: FastifyInstance, deps: { world: World }) {
     const { status, json } = await forward('POST', '/api/v1/recovery-requests', {
       accountId: req.body?.accountId,
     });
-    deps.world.emit({ type: 'portal' });
+    deps.world.emit({ type: EVENT.portal });
     return reply.code(status).send(json);
   });
   app.get<{ Params: { id: string } }>('/sandbox/api/portal/recovery-requests/:id', async (req, reply) => {
@@ -49,7 +50,7 @@ export function registerPortal(app: FastifyInstance, deps: { world: World }) {
       signature: String(req.headers['x-signature'] ?? ''),
       body: req.body,
     });
-    deps.world.emit({ type: 'portal' });
+    deps.world.emit({ type: EVENT.portal });
     return { ok: true };
   });
   app.get('/sandbox/api/portal/callbacks', async () => ({ callbacks }));

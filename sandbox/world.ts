@@ -12,6 +12,7 @@ import type {
   User,
 } from 'grammy/types';
 import { badRequest, forbidden } from './telegram-error';
+import { EVENT } from './web/event-names.js';
 
 export interface Person {
   id: number;
@@ -81,16 +82,16 @@ export interface SmsMessage {
 
 export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
 
+/** What the page's event stream carries; each kind's name comes from web/event-names.js. */
 export type WorldEvent =
-  | { type: 'person'; person: Person }
-  | { type: 'message'; chatId: number; entry: ChatEntry }
-  | { type: 'edit'; chatId: number; entry: ChatEntry }
-  | { type: 'delete'; chatId: number; messageId: number }
-  | { type: 'keyboard'; chatId: number; keyboard: ReplyKeyboardMarkup | null }
-  | { type: 'callback-answer'; chatId: number; answer: CallbackAnswer }
-  | { type: 'sms'; sms: SmsMessage }
-  /** The portal panel has something new (a request started, a callback received). */
-  | { type: 'portal' };
+  | { type: typeof EVENT.person; person: Person }
+  | { type: typeof EVENT.message; chatId: number; entry: ChatEntry }
+  | { type: typeof EVENT.edit; chatId: number; entry: ChatEntry }
+  | { type: typeof EVENT.delete; chatId: number; messageId: number }
+  | { type: typeof EVENT.keyboard; chatId: number; keyboard: ReplyKeyboardMarkup | null }
+  | { type: typeof EVENT.callbackAnswer; chatId: number; answer: CallbackAnswer }
+  | { type: typeof EVENT.sms; sms: SmsMessage }
+  | { type: typeof EVENT.portal };
 
 interface ChatBase {
   id: number;
@@ -145,7 +146,7 @@ export class World {
     while (wantedId === undefined && this.chats.has(id)) id = randomInt(1_000_000_000, 2 ** 40);
     const person: Person = { ...input, id, blockedBot: false };
     this.chats.set(id, { ...emptyChat(id), kind: 'private', person });
-    this.emit({ type: 'person', person });
+    this.emit({ type: EVENT.person, person });
     return person;
   }
 
@@ -213,7 +214,7 @@ export class World {
       timeline: [stamp(entry)],
     };
     chat.messages.set(full.messageId, full);
-    this.emit({ type: 'message', chatId: chat.id, entry: full });
+    this.emit({ type: EVENT.message, chatId: chat.id, entry: full });
     return full;
   }
 
@@ -221,12 +222,12 @@ export class World {
     entry.edits += 1;
     entry.editDate = nowSeconds();
     entry.timeline.push(stamp(entry));
-    this.emit({ type: 'edit', chatId: chat.id, entry });
+    this.emit({ type: EVENT.edit, chatId: chat.id, entry });
   }
 
   remove(chat: Chat, messageId: number): boolean {
     if (!chat.messages.delete(messageId)) return false;
-    this.emit({ type: 'delete', chatId: chat.id, messageId });
+    this.emit({ type: EVENT.delete, chatId: chat.id, messageId });
     return true;
   }
 
@@ -235,14 +236,14 @@ export class World {
     if ('keyboard' in markup) chat.replyKeyboard = markup;
     else if ('remove_keyboard' in markup) chat.replyKeyboard = null;
     else return;
-    this.emit({ type: 'keyboard', chatId: chat.id, keyboard: chat.replyKeyboard });
+    this.emit({ type: EVENT.keyboard, chatId: chat.id, keyboard: chat.replyKeyboard });
   }
 
   /** A one-time keyboard hides once a person used one of its buttons. */
   usedReplyKeyboard(chat: Chat): void {
     if (chat.replyKeyboard?.one_time_keyboard) {
       chat.replyKeyboard = null;
-      this.emit({ type: 'keyboard', chatId: chat.id, keyboard: null });
+      this.emit({ type: EVENT.keyboard, chatId: chat.id, keyboard: null });
     }
   }
 
@@ -261,7 +262,7 @@ export class World {
     callback.answered = true;
     if (text !== undefined) callback.text = text;
     callback.showAlert = showAlert;
-    this.emit({ type: 'callback-answer', chatId, answer: callback });
+    this.emit({ type: EVENT.callbackAnswer, chatId, answer: callback });
   }
 
   transcript(personId: number) {
@@ -287,7 +288,7 @@ export class World {
   receiveSms(to: string, text: string): SmsMessage {
     const sms: SmsMessage = { id: this.sms.length + 1, to, text, receivedAt: new Date().toISOString() };
     this.sms.push(sms);
-    this.emit({ type: 'sms', sms });
+    this.emit({ type: EVENT.sms, sms });
     return sms;
   }
 

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { invalid, type PeopleApiDeps, withPerson } from './context';
+
+/** Knobs a test turns on purpose: a refused send, a redelivered update, the 429 threshold. */
+export function registerControls(app: FastifyInstance, deps: PeopleApiDeps): void {
+  // A fault on purpose: the bot's next sending call to this chat answers 400.
+  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/refuse-next-send', async (req, reply) => {
+    const found = withPerson(deps.world, req.params.id, reply);
+    if (!found) return reply;
+    found.chat.refusals += 1;
+    return { refusals: found.chat.refusals };
+  });
+
+  app.post<{ Params: { updateId: string } }>(
+    '/sandbox/api/updates/:updateId/redeliver',
+    async (req, reply) => {
+      if (!deps.updates.redeliver(Number(req.params.updateId)))
+        return reply.code(404).send({ error: 'no such update' });
+      return reply.code(202).send({ redelivered: Number(req.params.updateId) });
+    },
+  );
+
+  app.get('/sandbox/api/settings', async () => ({ ratePerSecond: deps.limiter.limit }));
+
+  app.put('/sandbox/api/settings', async (req, reply) => {
+    const body = z.object({ ratePerSecond: z.number().int().min(0) }).safeParse(req.body ?? {});
+    if (!body.success) return invalid(reply, body.error);
+    deps.limiter.setLimit(body.data.ratePerSecond);
+    return { ratePerSecond: deps.limiter.limit };
+  });
+}

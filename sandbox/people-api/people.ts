@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { Update } from 'grammy/types';
+import { z } from 'zod';
+import { E164_RU } from '../../core/identity/phone';
+import { commandsFor } from '../bot-api/commands';
+import { nowSeconds, personUser } from '../world';
+import { invalid, type PeopleApiDeps, withPerson } from './context';
+
+const personInput = z.object({
+  /** A chosen user id (for ADMIN_IDS); a random one, like Telegram's, when left out. */
+  id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  name: z.string().trim().min(1).max(64),
+  lastName: z.string().trim().min(1).max(64).optional(),
+  username: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{5,32}$/)
+    .optional(),
+  languageCode: z
+    .string()
+    .regex(/^[a-z]{2}$/)
+    .default('ru'),
+  phone: z.string().regex(E164_RU, 'phone must be +7XXXXXXXXXX').optional(),
+});
+
+/** Who is here: the bot, the people, a new person, and one person's chat as they see it. */
+export function registerPeople(app: FastifyInstance, deps: PeopleApiDeps): void {
+  const { world } = deps;
+
+  app.get('/sandbox/api/bot', async () => ({ bot: world.bot }));
+
+  app.get('/sandbox/api/people', async () => ({ people: world.people() }));
+
+  app.post('/sandbox/api/people', async (req, reply) => {
+    const body = personInput.safeParse(req.body ?? {});
+    if (!body.success) return invalid(reply, body.error);
+    const { name, id, ...rest } = body.data;
+    const person = world.addPerson({ firstName: name, ...stripUndefined(rest) }, id);
+    if (!person) return reply.code(409).send({ error: `a person with id ${id} already exists` });
+    return reply.code(201).send({ person });
+  });
+
+  app.get<{ Params: { id: string } }>('/sandbox/api/people/:id/chat', async (req, reply) => {
+    const found = withPerson(world, req.params.id, reply);
+    if (!found) return reply;
+    return {
+      ...world.transcript(found.person.id),
+      commands: commandsFor(deps.commands, found.person.id, found.person.languageCode),
+    };
+  });
+}
+
+/** A person blocks or unblocks the bot, which Telegram tells the bot with my_chat_member. */
+export function registerBlocking(app: FastifyInstance, deps: PeopleApiDeps): void {
+  const { world } = deps;
+  const member = (status: 'member' | 'kicked') => ({
+    status,
+    user: world.bot,
+    ...(status === 'kicked' ? { until_date: 0 } : {}),
+  });
+
+  for (const action of ['block', 'unblock'] as const) {
+    app.post<{ Params: { id: string } }>(`/sandbox/api/people/:id/${action}`, async (req, reply) => {
+      const found = withPerson(world, req.params.id, reply);
+      if (!found) return reply;
+      const blocked = action === 'block';
+      if (found.person.blockedBot === blocked) return { person: found.person };
+      found.person.blockedBot = blocked;
+      deps.updates.push(
+        (update_id) =>
+          ({
+            update_id,
+            my_chat_member: {
+              chat: { id: found.person.id, type: 'private', first_name: found.person.firstName },
+              from: personUser(found.person),
+              date: nowSeconds(),
+              old_chat_member: member(blocked ? 'member' : 'kicked'),
+              new_chat_member: member(blocked ? 'kicked' : 'member'),
+            },
+          }) as Update,
+      );
+      return { person: found.person };
+    });
+  }
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
+}

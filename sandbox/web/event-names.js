@@ -1,0 +1,17 @@
+/**
+ * The kinds of event the sandbox streams to its web page, as the `event:` field of
+ * /sandbox/api/events: the world emits them (sandbox/world.ts) and the page listens for them
+ * (panels/events.js), both from this one list. Plain JavaScript, so the browser loads it as it
+ * is; event-names.d.ts beside it gives TypeScript the literal types.
+ */
+export const EVENT = Object.freeze({
+  person: 'person',
+  message: 'message',
+  edit: 'edit',
+  delete: 'delete',
+  keyboard: 'keyboard',
+  callbackAnswer: 'callback-answer',
+  sms: 'sms',
+  /** The portal panel has something new (a request started, a callback received). */
+  portal: 'portal',
+});
