@@ -25,8 +25,6 @@ export async function registerWebPage(
     root: fileURLToPath(new URL('./web', import.meta.url)),
     prefix: '/',
     index: 'index.html',
-    // The page's modules are served as they are; their TypeScript declarations are for the server.
-    allowedPath: (pathName) => !pathName.endsWith('.d.ts'),
   });
 
   app.get('/sandbox/api/directory', async () => ({ people: deps.directory }));

@@ -2,7 +2,7 @@
  * The kinds of event the sandbox streams to its web page, as the `event:` field of
  * /sandbox/api/events: the world emits them (sandbox/world.ts) and the page listens for them
  * (panels/events.js), both from this one list. Plain JavaScript, so the browser loads it as it
- * is; event-names.d.ts beside it gives TypeScript the literal types.
+ * is; TypeScript reads it too (allowJs), and Object.freeze keeps each name's literal type.
  */
 export const EVENT = Object.freeze({
   person: 'person',
