@@ -85,8 +85,10 @@ export function outgoingProcessor(deps: OutgoingProcessorDeps) {
         await control.rateLimit(failure.retryAfterSeconds * 1000);
         throw Worker.RateLimitError();
       case 'BLOCKED_BY_USER':
-        await deps.outbox.markFailed(outboxId, 'blocked by the user');
+        // The person first: once the row reads failed, they are already known unreachable, and a
+        // crash between the two leaves the row claimed, so the retried job ends the same way.
         await deps.users.markUnreachableByChat(row.chatId);
+        await deps.outbox.markFailed(outboxId, 'blocked by the user');
         deps.metrics.outgoing.inc({ result: 'blocked' });
         return 'blocked';
       case 'UNAVAILABLE':
