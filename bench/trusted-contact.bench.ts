@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Account } from '../core/identity/account';
+import { TC_DATA } from '../core/trusted-contact/callback-data';
 import { openDatabase } from '../db/client';
 import type { Database } from '../db/database';
 import { trustLinks } from '../db/schema';
@@ -162,7 +163,8 @@ async function followPrompts(sandboxUrl: string) {
   const stream = await followSandbox(sandboxUrl, (event) => {
     if (event.type !== 'message' || event.entry.from !== 'bot') return;
     for (const button of event.entry.inlineKeyboard?.flat() ?? []) {
-      const id = 'callback_data' in button ? /^rc:ok:(.+)$/.exec(button.callback_data ?? '')?.[1] : undefined;
+      const id =
+        'callback_data' in button ? TC_DATA.approve.parse(button.callback_data ?? '')?.[0] : undefined;
       if (id) arrivedAt.set(id, performance.now());
     }
   });
