@@ -58,11 +58,12 @@ export interface EndedRecoveries {
 }
 
 /**
- * Trusted contacts and recoveries in the database. Every method is one transaction: the
- * conditional state change, its audit record and its notices commit together or not at all,
- * so a retried job or a second tap finds the state already changed and does nothing.
+ * Trusted contacts in the database: invitations and the relationships they become. Every change
+ * is one transaction: the conditional state change, its audit record and its notices commit
+ * together or not at all, so a retried job or a second tap finds the state already changed and
+ * does nothing.
  */
-export interface TrustedContactStore {
+export interface TrustLinkStore {
   trustorView(
     trustorAccountId: string,
     now: Date,
@@ -128,8 +129,6 @@ export interface TrustedContactStore {
   ): Promise<
     ({ outcome: 'resent'; link: TrustLink; count: number } & Effects) | { outcome: 'not_pending' | 'limited' }
   >;
-  /** Notices that change no state (a reminder), each still written once per key. */
-  announce(notices: Notice[]): Promise<Effects>;
   /** Invitations waiting for this contact to link the bot, marked delivered with their notices. */
   deliverPending(
     contactAccountId: string,
@@ -139,7 +138,10 @@ export interface TrustedContactStore {
   /** Active links and open invitations past their time, for the sweeper. */
   expiredInvitations(now: Date): Promise<TrustLink[]>;
   activeLinks(): Promise<TrustLink[]>;
+}
 
+/** Recovery requests in the database, each change one transaction as for the links. */
+export interface RecoveryStore {
   /**
    * A new pending request, or the pending one already there; none without an active contact
    * or over the daily limit (counted from `dayStart`).
@@ -169,4 +171,9 @@ export interface TrustedContactStore {
   /** Decided since `since` and not yet acknowledged by the portal. */
   unacknowledged(since: Date): Promise<RecoveryRequest[]>;
   markCallbackDelivered(id: string, at: Date): Promise<void>;
+  /** Notices that change no state (a reminder), each still written once per key. */
+  announce(notices: Notice[]): Promise<Effects>;
 }
+
+/** Both, as one adapter provides them. */
+export interface TrustedContactStore extends TrustLinkStore, RecoveryStore {}

@@ -7,10 +7,8 @@ import type { CallbackData } from '../../../core/messaging/callback-data';
 import { localeFor } from '../../../core/messaging/locale';
 import { moscowTime } from '../../../core/messaging/moscow-time';
 import { TC_DATA } from '../../../core/trusted-contact/callback-data';
-import {
-  NAME_REFUSALS,
-  type TrustedContactService,
-} from '../../../core/trusted-contact/trusted-contact-service';
+import { NAME_REFUSALS } from '../../../core/trusted-contact/invitations';
+import type { TrustedContactService } from '../../../core/trusted-contact/trusted-contact-service';
 import type { BotContext, FormContext } from '../../context';
 import { type Form, isCancel, waitForStep } from '../form-steps';
 
