@@ -38,7 +38,7 @@ export interface RecoveryRequest {
 }
 
 /** Notices a change causes, built from the changed row (loading names may take a query). */
-type Notices = Notice[] | Promise<Notice[]>;
+export type Notices = Notice[] | Promise<Notice[]>;
 
 /** Who made a change, for the audit trail. */
 export type Actor = { account: string } | 'portal' | 'system';
@@ -55,6 +55,17 @@ export interface Effects {
  */
 export interface EndedRecoveries {
   endedRequests: RecoveryRequest[];
+}
+
+export type NewInvitation = Omit<TrustLink, 'id' | 'status' | 'delivered' | 'acceptedAt'>;
+
+/** The portal's ask, with the limits it is opened under. */
+export interface RecoveryAsk {
+  trustorAccountId: string;
+  now: Date;
+  ttlSeconds: number;
+  maxPerDay: number;
+  dayStart: Date;
 }
 
 /**
@@ -82,7 +93,7 @@ export interface TrustLinkStore {
    * trustor's lock, so concurrent forms and restarts cannot exceed it): then nothing changes.
    */
   invite(
-    input: Omit<TrustLink, 'id' | 'status' | 'delivered' | 'acceptedAt'>,
+    input: NewInvitation,
     maxPerHour: number,
     notices: (link: TrustLink) => Notices,
   ): Promise<({ outcome: 'invited'; link: TrustLink } & Effects) | { outcome: 'limited'; retryAt: Date }>;
@@ -147,7 +158,7 @@ export interface RecoveryStore {
    * or over the daily limit (counted from `dayStart`).
    */
   openRecovery(
-    input: { trustorAccountId: string; now: Date; ttlSeconds: number; maxPerDay: number; dayStart: Date },
+    input: RecoveryAsk,
     notices: (request: RecoveryRequest) => Notices,
   ): Promise<
     | ({ outcome: 'created'; request: RecoveryRequest } & Effects)
