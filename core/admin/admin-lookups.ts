@@ -1,5 +1,4 @@
-import type { AdminDeps, Fail } from './admin-deps';
-import { actNow, fail, isBootstrap } from './admin-deps';
+import { type AdminDeps, actNow, type Fail, fail, isBootstrap } from './admin-deps';
 import type { Person } from './admin-store';
 import { parsePersonRef } from './person-ref';
 

@@ -7,8 +7,6 @@ import { type RevokeDone, sessionRevocation } from './session-revocation';
 import { type RotateDone, signingKeys } from './signing-keys';
 import { staffRoles } from './staff-roles';
 
-export type { AdminDeps } from './admin-deps';
-
 /** What a pressed confirmation did. */
 export type Confirmed = RevokeDone | RotateDone | BlockDone | { action: 'stale' };
 

@@ -114,6 +114,9 @@ export interface AdminStore {
 
   /** The messenger user's link goes, audited as the account's own act; null when none was there. */
   unlink(messengerUserId: number, at: Date): Promise<{ accountId: string } | null>;
-  /** What the service kept of a person who unlinked is erased (all of it in one transaction). */
+  /**
+   * What the service kept of a person who unlinked is erased, in one transaction. Not audited:
+   * the unlink's row stands for it, and an erasure's record would name what it erased.
+   */
   forget(person: { messengerUserId: number; accountId: string }): Promise<void>;
 }
