@@ -201,7 +201,7 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await scan(3)).toEqual({ live: true, fresh: false });
     expect(await scan(3, false)).toEqual({ live: true, fresh: false });
     expect(await scan(4, true, new Date(now.getTime() + 300_000))).toEqual({ live: false, fresh: false });
-    await accountRepository(handle.db).unlink(77);
+    await accountRepository(handle.db).unlink(77, now);
     expect(await scan(5)).toEqual({ live: false, fresh: false });
     await accountRepository(handle.db).link('demo-01', 77);
     expect(await scan(5)).toEqual({ live: true, fresh: true });
