@@ -247,6 +247,9 @@ describe('admin commands', () => {
       return entry?.caption?.includes('Сессия прекращена');
     }, 'the ended screen');
     await maria.chat.waitForText('У вас больше нет доверенного контакта');
+    // Anna hears it too, from the outbox: wait for both, so her next answer is the refusal.
+    await anna.chat.waitForText('Вы больше не доверенный контакт: связь прекращена');
+    await anna.chat.waitForText('Запрос на восстановление пароля для');
     expect((await maria.chat.ask('/contact', OVERVIEW)).text).not.toContain('Анна');
     const refusal =
       'Доступ к сервисам для вас приостановлен. Если это ошибка, обратитесь в поддержку Госуслуг.';
