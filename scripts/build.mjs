@@ -15,7 +15,7 @@ import { build } from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The service and every command-line tool (helpers in app/cli/ compile as entries too, harmlessly). */
-export const ENTRY_POINTS = [
+const ENTRY_POINTS = [
   'app/main.ts',
   ...readdirSync(join(ROOT, 'app/cli'))
     .filter((name) => name.endsWith('.ts'))
@@ -28,7 +28,7 @@ const TARGET = 'node20.18';
 const SELF_RELATIVE = /new URL\(\s*(['"])(\.{1,2}\/[^'"]*)\1\s*,\s*import\.meta\.url\s*\)/g;
 
 /** Compiles into `outdir` (emptied first); returns the source files compiled and the files copied. */
-export async function buildService(outdir = join(ROOT, 'dist')) {
+async function buildService(outdir) {
   const { sources, packages } = await reachableCode();
   const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   // The image installs only `dependencies`: a dev dependency imported at run time would fail there.
@@ -114,11 +114,7 @@ function selfRelativeFiles(source) {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const at = process.argv.indexOf('--outdir');
-  const outdir = at === -1 ? join(ROOT, 'dist') : resolve(process.argv[at + 1] ?? '');
-  const { sources, assets } = await buildService(outdir);
-  console.log(
-    `Compiled ${sources.length} files to ${relative(process.cwd(), outdir) || '.'}; copied ${assets.join(', ')}`,
-  );
-}
+const at = process.argv.indexOf('--outdir');
+const outdir = at === -1 ? join(ROOT, 'dist') : resolve(process.argv[at + 1] ?? '');
+const { sources, assets } = await buildService(outdir);
+console.log(`Compiled ${sources.length} files to ${outdir}; copied ${assets.join(', ')}`);
