@@ -196,14 +196,20 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment once; every problem is reported together. */
-export function parseConfig(source: Record<string, string | undefined>): Config {
+/**
+ * Parses the environment once; every problem is reported together. `roles` stands in for ROLES
+ * where the process is not the service: a command-line tool runs none.
+ */
+export function parseConfig(
+  source: Record<string, string | undefined>,
+  options: { roles?: Set<Role> } = {},
+): Config {
   const parsed = env.safeParse(source);
   const problems: string[] = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   const e = parsed.success ? parsed.data : undefined;
-  const roles = parseRoles(source.ROLES, source.BOT_TOKEN, problems);
+  const roles = options.roles ?? parseRoles(source.ROLES, source.BOT_TOKEN, problems);
   if (!e) throw new ConfigError(problems);
 
   if (!e.BOT_TOKEN && e.BOT_API_ROOT) {

@@ -3,10 +3,11 @@ import { type Config, parseConfig } from '../config';
 
 /**
  * The configuration a command-line tool needs: storage and secrets, read as the service reads
- * them. No messenger settings are required, so the tools run where the bot's are not set.
+ * them. A tool runs no role, so neither the messenger's settings nor the sandbox come into it:
+ * the tools run where the bot's are not set, and in production (the image's migrate service).
  */
-export function cliConfig(): Config {
-  return parseConfig({ ...process.env, ROLES: 'sandbox', BOT_TOKEN: undefined, BOT_API_ROOT: undefined });
+export function cliConfig(source: Record<string, string | undefined> = process.env): Config {
+  return parseConfig({ ...source, BOT_TOKEN: undefined, BOT_API_ROOT: undefined }, { roles: new Set() });
 }
 
 /** Opens the database the service uses, for a command-line tool. */

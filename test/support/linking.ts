@@ -1,8 +1,13 @@
+import type { SandboxClient } from '../../sandbox/client';
 import { chatWith, latestCode } from './chat';
-import type { TestService } from './service';
 
 /** A demo-registry person who has linked their account (db/registry/demo-registry.ts). */
-export async function linkedPerson(t: TestService, name: string, phone: string, languageCode = 'ru') {
+export async function linkedPerson(
+  t: { sandbox: SandboxClient },
+  name: string,
+  phone: string,
+  languageCode = 'ru',
+) {
   const person = await t.sandbox.createPerson({ name, phone, languageCode });
   const chat = chatWith(t.sandbox, person.id);
   const before = (await t.sandbox.sms(phone)).length;

@@ -2,11 +2,21 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Where an entry point runs from, and what node needs to run it. */
+export interface Runner {
+  cwd: string;
+  nodeArgs: string[];
+}
+
 /**
- * Node itself with tsx as a loader, not the tsx CLI: the CLI runs the program in a child
- * process, so a SIGKILL meant for the program would only kill the wrapper.
+ * The sources, run by Node itself with tsx as a loader, not the tsx CLI: the CLI runs the
+ * program in a child process, so a SIGKILL meant for the program would only kill the wrapper.
  */
-const NODE_ARGS = ['--import', 'tsx'];
+export const FROM_SOURCES: Runner = { cwd: ROOT, nodeArgs: ['--import', 'tsx'] };
+
+/** Plain JavaScript (the built output, a script) run from `cwd` by plain node, as the image runs it. */
+export const plainNode = (cwd: string): Runner => ({ cwd, nodeArgs: [] });
 
 export interface Finished {
   code: number | null;
@@ -15,9 +25,17 @@ export interface Finished {
 }
 
 /** Runs one of the project's entry points as a newcomer would, with a clean environment. */
-export function runScript(script: string, args: string[], env: Record<string, string>): Promise<Finished> {
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  runner = FROM_SOURCES,
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, script, ...args], { cwd: ROOT, env: baseEnv(env) });
+    const child = spawn(process.execPath, [...runner.nodeArgs, script, ...args], {
+      cwd: runner.cwd,
+      env: baseEnv(env),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -32,8 +50,13 @@ export function runScript(script: string, args: string[], env: Record<string, st
 }
 
 /** Starts a long-running entry point; resolves once its output says `readyLine`. */
-export function startScript(script: string, env: Record<string, string>, readyLine: RegExp) {
-  const child = spawn(process.execPath, [...NODE_ARGS, script], { cwd: ROOT, env: baseEnv(env) });
+export function startScript(
+  script: string,
+  env: Record<string, string>,
+  readyLine: RegExp,
+  runner = FROM_SOURCES,
+) {
+  const child = spawn(process.execPath, [...runner.nodeArgs, script], { cwd: runner.cwd, env: baseEnv(env) });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const ready = new Promise<string>((resolve, reject) => {
