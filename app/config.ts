@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_FORMATS } from '../infra/log-format';
 
 export const ROLES = ['bot', 'api', 'worker', 'sandbox'] as const;
 export type Role = (typeof ROLES)[number];
@@ -15,6 +16,7 @@ const optionalUrl = optionalText.pipe(z.url().optional());
 const env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: optionalText.pipe(z.enum(LOG_FORMATS).optional()),
   BOT_TOKEN: optionalText.pipe(
     z
       .string()
@@ -126,6 +128,8 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
     /** Not errors, but worth shouting about when the service starts. */
     warnings,
     logLevel: e.LOG_LEVEL,
+    /** Unset: chosen by where the logs go (infra/log-format.ts). */
+    logFormat: e.LOG_FORMAT,
     roles,
     messenger: messengerMode(e, roles),
     delivery: (e.WEBHOOK_URL && e.WEBHOOK_SECRET
