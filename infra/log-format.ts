@@ -17,7 +17,7 @@ export function chooseLogFormat(
 }
 
 /** Keys the line's prefix already says, or that every line carries alike. */
-const SAID_ELSEWHERE = ['pid', 'hostname', 'service', 'updateId', 'requestId', 'jobId', 'job'];
+const SAID_ELSEWHERE = ['service', 'updateId', 'requestId', 'jobId', 'job'];
 
 /** What the line is about (infra/log-context.ts), ahead of the message. */
 function aboutWhat(log: Record<string, unknown>, messageKey: string): string {

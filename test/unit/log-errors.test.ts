@@ -2,7 +2,7 @@ import { DrizzleQueryError } from 'drizzle-orm';
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { withLogContext } from '../../infra/log-context';
-import { prettyDestination } from '../../infra/log-format';
+import { chooseLogFormat, prettyDestination } from '../../infra/log-format';
 import { createLogger } from '../../infra/logger';
 
 const PHONE = '+79990000001';
@@ -100,6 +100,15 @@ describe('the pretty log format', () => {
     log(createLogger('info', prettyDestination({ write: (l: string) => lines.push(l) })));
     return lines;
   };
+
+  it('is for a development terminal; JSON goes everywhere else, unless LOG_FORMAT says', () => {
+    expect(chooseLogFormat(undefined, 'development', true)).toBe('pretty');
+    expect(chooseLogFormat(undefined, 'development', false)).toBe('json');
+    expect(chooseLogFormat(undefined, 'production', true)).toBe('json');
+    expect(chooseLogFormat(undefined, 'test', true)).toBe('json');
+    expect(chooseLogFormat('json', 'development', true)).toBe('json');
+    expect(chooseLogFormat('pretty', 'production', false)).toBe('pretty');
+  });
 
   it('censors what JSON censors: tokens, one-time codes, phones, query parameters and payloads', () => {
     const lines = prettyLines((logger) => {
