@@ -12,8 +12,9 @@ import type { Config } from './config';
  */
 export async function chooseRedis(config: Config, logger: Logger, closers: Closers): Promise<Config> {
   if (config.privateRedisDir === null || (await answers(config.redisUrl))) return config;
-  if ((await onPath('redis-server')) === null) return config;
-  const redis = await startPrivateRedis(config.privateRedisDir, logger);
+  const server = await onPath('redis-server');
+  if (server === null) return config;
+  const redis = await startPrivateRedis(server, config.privateRedisDir, logger);
   closers.push(() => redis.stop());
   logger.info(
     { url: redis.url, pid: redis.pid, dir: config.privateRedisDir },

@@ -41,11 +41,11 @@ export async function onPath(command: string, path = process.env.PATH ?? ''): Pr
 }
 
 /**
- * Starts `redis-server` on a free port of 127.0.0.1 with its data (AOF on, no snapshots) in
+ * Starts `server` (a redis-server) on a free port of 127.0.0.1 with its data (AOF on, no snapshots) in
  * `dir`, which is created if need be. Throws PrivateRedisError with the server's own last lines
  * when it exits instead of becoming ready (port taken, folder unwritable, a damaged AOF).
  */
-export async function startPrivateRedis(dir: string, logger: Logger): Promise<PrivateRedis> {
+export async function startPrivateRedis(server: string, dir: string, logger: Logger): Promise<PrivateRedis> {
   const folder = resolve(dir);
   await mkdir(folder, { recursive: true }).catch((err: Error) => {
     throw new PrivateRedisError(
@@ -55,7 +55,7 @@ export async function startPrivateRedis(dir: string, logger: Logger): Promise<Pr
   });
   const port = await freePort();
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', folder];
-  const child = spawn('redis-server', [...args, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], {
+  const child = spawn(server, [...args, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], {
     // Its own process group: Ctrl-C in the terminal reaches the service, which stops Redis
     // last, after the workers that still use it.
     detached: true,
