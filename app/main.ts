@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A closed terminal: stopped as cleanly, or a private Redis (app/redis-choice.ts) would outlive it.
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
 }
 
 await main();

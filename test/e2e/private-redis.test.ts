@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,12 @@ const isRunning = (pid: number) => {
   }
 };
 
+/** After a failed assertion: the service, and its Redis, which a SIGKILL would leave behind. */
+function stopAnyway(service: ChildProcess, redisPid: number) {
+  service.kill('SIGKILL');
+  if (redisPid && isRunning(redisPid)) process.kill(redisPid, 'SIGTERM');
+}
+
 async function withRedis<T>(url: string, work: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(url);
   try {
@@ -107,13 +114,15 @@ describe('npm start without a Redis', () => {
       expect(await first.exited).toBe(0);
       expect(isRunning(pid)).toBe(false);
     } finally {
-      first.child.kill('SIGKILL');
+      stopAnyway(first.child, pid);
     }
     expect((await readdir(join(redisDir, 'appendonlydir'))).some((f) => f.endsWith('.aof'))).toBe(true);
 
     const second = startWithoutRedis(redisDir);
+    let secondPid = 0;
     try {
       const at = startedWith(await second.ready);
+      secondPid = at.pid;
       expect(at.pid).not.toBe(pid);
       expect(await withRedis(at.redisUrl, (redis) => redis.get('test:kept'))).toBe('across a restart');
       const ready = await fetch(`${at.httpUrl}/readyz`);
@@ -122,7 +131,7 @@ describe('npm start without a Redis', () => {
       expect(await second.exited).toBe(0);
       expect(isRunning(at.pid)).toBe(false);
     } finally {
-      second.child.kill('SIGKILL');
+      stopAnyway(second.child, secondPid);
     }
   }, 120_000);
 
