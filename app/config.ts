@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_FORMATS } from '../infra/log-format';
 
 export const ROLES = ['bot', 'api', 'worker', 'sandbox'] as const;
 export type Role = (typeof ROLES)[number];
@@ -11,10 +12,12 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 const optionalUrl = optionalText.pipe(z.url().optional());
+const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL');
 
 const env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: optionalText.pipe(z.enum(LOG_FORMATS).optional()),
   BOT_TOKEN: optionalText.pipe(
     z
       .string()
@@ -29,10 +32,10 @@ const env = z.object({
       .optional(),
   ),
   PGLITE_DIR: z.string().min(1).default('.data/pglite'),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
-    .default('redis://127.0.0.1:6379'),
+  REDIS_URL: optionalText.pipe(redisUrl.optional()),
+  /** Where a Redis is looked for when REDIS_URL is unset (a test points it at a closed port). */
+  REDIS_DEFAULT_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  REDIS_PRIVATE_DIR: z.string().min(1).default('.data/redis'),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
@@ -126,6 +129,8 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
     /** Not errors, but worth shouting about when the service starts. */
     warnings,
     logLevel: e.LOG_LEVEL,
+    /** Unset: chosen by where the logs go (infra/log-format.ts). */
+    logFormat: e.LOG_FORMAT,
     roles,
     messenger: messengerMode(e, roles),
     delivery: (e.WEBHOOK_URL && e.WEBHOOK_SECRET
@@ -134,7 +139,13 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
     storage: (e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dir: e.PGLITE_DIR }) as StorageTarget,
-    redisUrl: e.REDIS_URL,
+    redisUrl: e.REDIS_URL ?? e.REDIS_DEFAULT_URL,
+    /**
+     * Where a Redis of the service's own keeps its data, if nothing answers at the default
+     * address (app/redis-choice.ts); null where REDIS_URL is set, and in production, which
+     * uses the Redis it is given.
+     */
+    privateRedisDir: e.REDIS_URL || e.NODE_ENV === 'production' ? null : e.REDIS_PRIVATE_DIR,
     queuePrefix: e.QUEUE_PREFIX,
     port: e.PORT,
     /** /metrics on a listener of its own, or on PORT (app/metrics-listener.ts). */

@@ -1,4 +1,5 @@
 import { withoutParams } from '../infra/log-errors';
+import { chooseLogFormat, prettyDestination } from '../infra/log-format';
 import { createLogger } from '../infra/logger';
 import { ConfigError, parseConfig } from './config';
 import { startService } from './service';
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
+  const format = chooseLogFormat(config.logFormat, config.nodeEnv, process.stdout.isTTY === true);
+  const logger = createLogger(config.logLevel, format === 'pretty' ? prettyDestination() : undefined);
   let service: Awaited<ReturnType<typeof startService>>;
   try {
     service = await startService(config, logger);
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A closed terminal: stopped as cleanly, or a private Redis (app/redis-choice.ts) would outlive it.
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
 }
 
 await main();

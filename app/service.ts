@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../infra/metrics';
 import type { Sandbox } from '../sandbox/server';
 import type { Config } from './config';
 import { serveMetrics } from './metrics-listener';
+import { chooseRedis } from './redis-choice';
 import { startApiRole } from './roles/api';
 import { type Backend, type MessengerTarget, startBackend } from './roles/backend';
 import { startBotRole } from './roles/bot';
@@ -37,12 +38,12 @@ export interface ServiceOptions {
  * them, and returns one stop() that closes them in reverse order.
  */
 export async function startService(
-  config: Config,
+  given: Config,
   logger: Logger,
   options: ServiceOptions = {},
 ): Promise<Service> {
   const clock = options.clock ?? systemClock;
-  for (const warning of config.warnings) logger.warn(`WARNING: ${warning}`);
+  for (const warning of given.warnings) logger.warn(`WARNING: ${warning}`);
   const closers: Closers = [];
   const stop = async () => {
     for (const close of closers.reverse()) {
@@ -50,6 +51,8 @@ export async function startService(
     }
   };
   try {
+    // First, so that it is stopped last: every role below may use Redis until it stops.
+    const config = needsRedis(given) ? await chooseRedis(given, logger, closers) : given;
     const metrics = createMetrics();
     const http = createHttpServer(logger, metrics, config.trustProxy);
     const sandbox = config.roles.has('sandbox')
@@ -58,7 +61,7 @@ export async function startService(
     const { roles } = config;
     let publicUrl = config.publicUrl ?? '';
     let backend: Backend | null = null;
-    if (roles.has('bot') || roles.has('api') || roles.has('worker')) {
+    if (needsRedis(config)) {
       backend = await startBackend(config, logger, clock, closers, {
         http,
         metrics,
@@ -96,6 +99,9 @@ export async function startService(
     throw err;
   }
 }
+
+/** The roles that use the database and Redis; the sandbox alone needs neither. */
+const needsRedis = ({ roles }: Config) => roles.has('bot') || roles.has('api') || roles.has('worker');
 
 function messengerTarget(config: Config, sandbox: Sandbox | null): MessengerTarget | null {
   if (sandbox) return { token: sandbox.token, apiRoot: sandbox.url };

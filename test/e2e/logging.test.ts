@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatWith, latestCode } from '../support/chat';
+import { createTestDatabase } from '../support/postgres';
+import { REDIS_URL, testQueuePrefix } from '../support/redis';
+import { runScript, startScript } from '../support/run-process';
 import { startTestService, type TestService } from '../support/service';
 import { waitFor } from '../support/wait';
 
@@ -55,5 +58,78 @@ describe('the logs', () => {
     );
     expect(line.outcome).toBe('no_contact');
     expect(line.requestId).toEqual(expect.stringMatching(/.+/));
+  });
+});
+
+describe('the log format of `npm start`', () => {
+  const PORTAL_TOKEN = randomBytes(16).toString('hex');
+
+  /** Everything the service printed while the portal asked for a recovery (logged under the request's id). */
+  async function outputAroundARequest(env: Record<string, string>): Promise<string> {
+    const database = await createTestDatabase();
+    const queue = testQueuePrefix();
+    const service = startScript(
+      'app/main.ts',
+      {
+        DATABASE_URL: database.url,
+        REDIS_URL,
+        QUEUE_PREFIX: queue.prefix,
+        PORT: '0',
+        SANDBOX_PORT: '0',
+        PORTAL_API_TOKEN: PORTAL_TOKEN,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      /HTTP API is at http:\/\/[\d.]+:\d+/,
+    );
+    try {
+      const httpUrl = /HTTP API is at (http:\/\/[\d.:]+)/.exec(await service.ready)?.[1] as string;
+      const response = await fetch(`${httpUrl}/api/v1/recovery-requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${PORTAL_TOKEN}`, 'content-type': 'application/json' },
+        body: '{"accountId": "demo-02"}',
+      });
+      expect(response.status).toBe(409);
+      await waitFor(() => service.output().includes('recovery asked for by the portal'), 'the API log line');
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      return service.output();
+    } finally {
+      service.child.kill('SIGKILL');
+      await queue.cleanup();
+      await database.drop();
+    }
+  }
+
+  /** The log lines: the sandbox's banner and blank lines are for people, not events. */
+  const events = (output: string) =>
+    output
+      .split('\n')
+      .filter((line) => line !== '' && !/^(Open the sandbox|\(its people API|The service's HTTP)/.test(line));
+
+  it('is one readable line per event with LOG_FORMAT=pretty, naming the request', async () => {
+    const lines = events(await outputAroundARequest({ LOG_FORMAT: 'pretty' }));
+    for (const line of lines) expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] (INFO|WARN|ERROR): /);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        / INFO: \[request \S+\] recovery asked for by the portal \{.*"outcome":"no_contact"/,
+      ),
+    );
+    expect(lines.join('\n')).not.toContain(PORTAL_TOKEN);
+  }, 60_000);
+
+  it('is JSON, a line per event, where the output is not a terminal', async () => {
+    const lines = events(await outputAroundARequest({}));
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed.find((e) => e.msg === 'recovery asked for by the portal')).toMatchObject({
+      requestId: expect.any(String),
+      outcome: 'no_contact',
+    });
+  }, 60_000);
+
+  it('takes only json or pretty', async () => {
+    const refused = await runScript('app/main.ts', [], { LOG_FORMAT: 'colourful' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('LOG_FORMAT: Invalid option: expected one of "json"|"pretty"');
   });
 });

@@ -123,6 +123,13 @@ describe('configuration', () => {
       expect(problems({ ...PRODUCTION, WEBHOOK_URL: '', WEBHOOK_SECRET: '' })).toEqual([]);
     });
 
+    it('uses the Redis it is given, or the default address, and never starts one of its own', () => {
+      expect(parseConfig(PRODUCTION)).toMatchObject({
+        redisUrl: 'redis://127.0.0.1:6379',
+        privateRedisDir: null,
+      });
+    });
+
     it('refuses the sandbox, naming BOT_TOKEN, whether by a missing token or by ROLES', () => {
       const sandbox =
         'BOT_TOKEN: production never runs the sandbox messenger; set BOT_TOKEN and leave sandbox out of ROLES';
@@ -179,6 +186,32 @@ describe('configuration', () => {
       expect(parseConfig({ ...development, NODE_ENV: 'development' }).warnings).toEqual([]);
       expect(parseConfig({}).warnings).toEqual([]);
     });
+  });
+
+  it('may start a Redis of its own only when REDIS_URL is unset', () => {
+    expect(parseConfig({})).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      privateRedisDir: '.data/redis',
+    });
+    expect(
+      parseConfig({ REDIS_DEFAULT_URL: 'redis://127.0.0.1:1', REDIS_PRIVATE_DIR: '/tmp/r', REDIS_URL: ' ' }),
+    ).toMatchObject({ redisUrl: 'redis://127.0.0.1:1', privateRedisDir: '/tmp/r' });
+    expect(parseConfig({ REDIS_URL: 'redis://cache:6379' })).toMatchObject({
+      redisUrl: 'redis://cache:6379',
+      privateRedisDir: null,
+    });
+    expect(problems({ REDIS_URL: 'http://cache', REDIS_DEFAULT_URL: 'cache:6379' })).toEqual([
+      'REDIS_URL: must be a redis:// URL',
+      'REDIS_DEFAULT_URL: must be a redis:// URL',
+    ]);
+  });
+
+  it('reads the log format, and only json or pretty', () => {
+    expect(parseConfig({}).logFormat).toBeUndefined();
+    expect(parseConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(problems({ LOG_FORMAT: 'yaml' })).toEqual([
+      'LOG_FORMAT: Invalid option: expected one of "json"|"pretty"',
+    ]);
   });
 
   it('reads webhook mode, admin ids and separate roles on PostgreSQL', () => {

@@ -1,6 +1,8 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
+import { withLogContext } from '../../infra/log-context';
+import { chooseLogFormat, prettyDestination } from '../../infra/log-format';
 import { createLogger } from '../../infra/logger';
 
 const PHONE = '+79990000001';
@@ -89,5 +91,46 @@ describe('errors in the logs', () => {
     expect(logged({ err: String(queryError()) }).text).not.toContain('79990000001');
     expect(logged({ err: queryError().message }).line.err).toMatch(/\nparams: \[redacted\]$/);
     expect(logged({ error: queryError() }).text).not.toContain('79990000001');
+  });
+});
+
+describe('the pretty log format', () => {
+  const prettyLines = (log: (logger: ReturnType<typeof createLogger>) => void): string[] => {
+    const lines: string[] = [];
+    log(createLogger('info', prettyDestination({ write: (l: string) => lines.push(l) })));
+    return lines;
+  };
+
+  it('is for a development terminal; JSON goes everywhere else, unless LOG_FORMAT says', () => {
+    expect(chooseLogFormat(undefined, 'development', true)).toBe('pretty');
+    expect(chooseLogFormat(undefined, 'development', false)).toBe('json');
+    expect(chooseLogFormat(undefined, 'production', true)).toBe('json');
+    expect(chooseLogFormat(undefined, 'test', true)).toBe('json');
+    expect(chooseLogFormat('json', 'development', true)).toBe('json');
+    expect(chooseLogFormat('pretty', 'production', false)).toBe('pretty');
+  });
+
+  it('censors what JSON censors: tokens, one-time codes, phones, query parameters and payloads', () => {
+    const lines = prettyLines((logger) => {
+      logger.info({ token: '123456:SECRET-bot-token', phone: PHONE, code: '482913' }, 'linking');
+      logger.error({ err: queryError() }, 'a query failed');
+      logger.error({ err: apiError() }, 'a send failed');
+    });
+    expect(lines).toHaveLength(3);
+    const all = lines.join('');
+    for (const secret of ['SECRET-bot-token', '79990000001', '482913', KEY])
+      expect(all).not.toContain(secret);
+    expect(all).toContain('[redacted]');
+  });
+
+  it('writes each event, an error with its stack too, as one line with what it is about', () => {
+    const lines = prettyLines((logger) => {
+      withLogContext({ requestId: 'req-7' }, () => logger.error({ err: queryError() }, 'a query failed'));
+      withLogContext({ updateId: 901 }, () => logger.info('handled'));
+    });
+    expect(lines.map((l) => l.split('\n').length)).toEqual([2, 2]);
+    expect(lines[0]).toMatch(/ERROR: \[request req-7\] a query failed .*DrizzleQueryError/);
+    expect(lines[1]).toMatch(/INFO: \[update 901\] handled\n$/);
+    expect(() => JSON.parse(lines[1]!)).toThrow();
   });
 });

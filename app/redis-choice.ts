@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { Closers } from '../infra/closers';
+import { onPath, startPrivateRedis } from '../infra/private-redis';
+import { withOneShotRedis } from '../infra/redis';
+import type { Config } from './config';
+
+/**
+ * `npm start` brings up what it can: with REDIS_URL unset (and not in production), a Redis that
+ * answers at the default address is used; if none does and redis-server is installed, the
+ * service starts one of its own, stopped last when the service stops. Otherwise the default
+ * address stays, and its refusal (infra/redis.ts, checkRedis) says how to get a Redis.
+ */
+export async function chooseRedis(config: Config, logger: Logger, closers: Closers): Promise<Config> {
+  if (config.privateRedisDir === null || (await answers(config.redisUrl))) return config;
+  const server = await onPath('redis-server');
+  if (server === null) return config;
+  const redis = await startPrivateRedis(server, config.privateRedisDir, logger);
+  closers.push(() => redis.stop());
+  logger.info(
+    { url: redis.url, pid: redis.pid, dir: config.privateRedisDir },
+    `No Redis at ${config.redisUrl} and REDIS_URL is unset: started a private one at ${redis.url} ` +
+      `(data in ${config.privateRedisDir}, AOF on)`,
+  );
+  return { ...config, redisUrl: redis.url };
+}
+
+const answers = (url: string): Promise<boolean> =>
+  withOneShotRedis(url, (redis) => redis.ping()).then(
+    () => true,
+    () => false,
+  );

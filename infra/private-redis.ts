@@ -1,0 +1,142 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { delimiter, join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+
+/** How many of its last lines a failed redis-server is reported with. */
+const TAIL_LINES = 15;
+/** SIGTERM makes Redis fsync its AOF and exit; only one that hangs past this is killed. */
+const STOP_GRACE_MS = 10_000;
+
+export class PrivateRedisError extends Error {
+  constructor(what: string, lastLines: string[]) {
+    const said =
+      lastLines.length > 0 ? ` Its last lines:\n${lastLines.map((l) => `  ${l}`).join('\n')}\n` : ' ';
+    super(`${what}.${said}Fix what it says, or point REDIS_URL at a running Redis 6.2 or newer.`);
+    this.name = 'PrivateRedisError';
+  }
+}
+
+/** A redis-server of this process's own, on 127.0.0.1, keeping its jobs in an append-only file. */
+export interface PrivateRedis {
+  url: string;
+  pid: number;
+  /** Stops it (its AOF written out); resolves once the process is gone. */
+  stop(): Promise<void>;
+}
+
+/** Where `command` is on the PATH, or null. */
+export async function onPath(command: string, path = process.env.PATH ?? ''): Promise<string | null> {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, command);
+    const found = await access(candidate, constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+    if (found) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Starts `server` (a redis-server) on a free port of 127.0.0.1 with its data (AOF on, no snapshots) in
+ * `dir`, which is created if need be. Throws PrivateRedisError with the server's own last lines
+ * when it exits instead of becoming ready (port taken, folder unwritable, a damaged AOF).
+ */
+export async function startPrivateRedis(server: string, dir: string, logger: Logger): Promise<PrivateRedis> {
+  const folder = resolve(dir);
+  await mkdir(folder, { recursive: true }).catch((err: Error) => {
+    throw new PrivateRedisError(
+      `The private Redis's data folder ${folder} cannot be created (${err.message})`,
+      [],
+    );
+  });
+  const port = await freePort();
+  const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', folder];
+  const child = spawn(server, [...args, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], {
+    // Its own process group: Ctrl-C in the terminal reaches the service, which stops Redis
+    // last, after the workers that still use it.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail = lastLines(child);
+  const exited = new Promise<string>((done) => {
+    child.once('error', (err) => done(err.message));
+    // 'close', not 'exit': its last lines are read by then.
+    child.once('close', (code, signal) => done(signal ? `killed by ${signal}` : `exit code ${code}`));
+  });
+  const ready = await Promise.race([
+    tail.sees('Ready to accept connections').then(() => true),
+    exited.then(() => false),
+  ]);
+  if (!ready || child.pid === undefined) {
+    throw new PrivateRedisError(
+      `The private Redis (redis-server on 127.0.0.1:${port}, data in ${folder}) did not start: ${await exited}`,
+      tail.lines(),
+    );
+  }
+  return watch(child, exited, tail, { url: `redis://127.0.0.1:${port}`, pid: child.pid, logger });
+}
+
+function watch(
+  child: ChildProcess,
+  exited: Promise<string>,
+  tail: ReturnType<typeof lastLines>,
+  at: { url: string; pid: number; logger: Logger },
+): PrivateRedis {
+  let stopping = false;
+  // However the service ends (an uncaught error, a forced exit), its Redis ends with it.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  void exited.then((how) => {
+    process.off('exit', killOnExit);
+    if (!stopping) at.logger.error({ how, lastLines: tail.lines() }, 'the private Redis stopped on its own');
+  });
+  return {
+    url: at.url,
+    pid: at.pid,
+    async stop() {
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const hung = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(hung);
+    },
+  };
+}
+
+/** Keeps the last lines a child printed, and says when it prints a given one. */
+function lastLines(child: ChildProcess) {
+  const kept: string[] = [];
+  const waiting: Array<{ text: string; found: () => void }> = [];
+  let partial = '';
+  const take = (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines.filter((l) => l.trim() !== '')) {
+      kept.push(line);
+      if (kept.length > TAIL_LINES) kept.shift();
+      for (const w of waiting.filter((w) => line.includes(w.text))) w.found();
+    }
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  return {
+    lines: () => [...kept, ...(partial.trim() ? [partial] : [])],
+    sees: (text: string) => new Promise<void>((found) => waiting.push({ text, found })),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
