@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, readFile, readlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 
+/** Where a private Redis writes its pid, so the next start can find one a killed run left. */
+const PID_FILE = 'redis.pid';
 /** How many of its last lines a failed redis-server is reported with. */
 const TAIL_LINES = 15;
 /** SIGTERM makes Redis fsync its AOF and exit; only one that hangs past this is killed. */
@@ -53,8 +55,10 @@ export async function startPrivateRedis(server: string, dir: string, logger: Log
       [],
     );
   });
+  await stopLeftover(folder, logger);
   const port = await freePort();
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', folder];
+  args.push('--pidfile', join(folder, PID_FILE));
   const child = spawn(server, [...args, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], {
     // Its own process group: Ctrl-C in the terminal reaches the service, which stops Redis
     // last, after the workers that still use it.
@@ -78,6 +82,36 @@ export async function startPrivateRedis(server: string, dir: string, logger: Log
     );
   }
   return watch(child, exited, tail, { url: `redis://127.0.0.1:${port}`, pid: child.pid, logger });
+}
+
+/**
+ * A service killed outright (SIGKILL, a power cut of the terminal) leaves its private Redis
+ * running on the same folder; two servers on one append-only file would corrupt it. The one the
+ * pid file names is stopped, but only if it is a Redis working in this very folder.
+ */
+async function stopLeftover(folder: string, logger: Logger): Promise<void> {
+  const pid = Number((await readFile(join(folder, PID_FILE), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  // Redis rewrites its command line, but it works in its --dir, and Debian's binary is redis-check-rdb.
+  const [exe, cwd] = await Promise.all(
+    ['exe', 'cwd'].map((link) => readlink(`/proc/${pid}/${link}`).catch(() => '')),
+  );
+  if (!basename(exe ?? '').startsWith('redis-') || cwd !== folder) return;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < STOP_GRACE_MS && alive(pid); waited += 100) await sleep(100);
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  logger.warn({ pid, dir: folder }, 'stopped a private Redis an earlier run of the service left behind');
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function watch(

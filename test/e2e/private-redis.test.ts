@@ -135,6 +135,31 @@ describe('npm start without a Redis', () => {
     }
   }, 120_000);
 
+  it('stops the private Redis a killed run left behind before starting its own on the same data', async () => {
+    const redisDir = join(dir, 'orphaned');
+    const killed = startWithoutRedis(redisDir);
+    const orphan = startedWith(await killed.ready).pid;
+    // SIGKILL leaves no chance to stop anything: its Redis lives on, on the same folder.
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(isRunning(orphan)).toBe(true);
+
+    const next = startWithoutRedis(redisDir);
+    let pid = 0;
+    try {
+      const output = await next.ready;
+      pid = startedWith(output).pid;
+      expect(output).toContain('stopped a private Redis an earlier run of the service left behind');
+      expect(isRunning(orphan)).toBe(false);
+      next.child.kill('SIGTERM');
+      expect(await next.exited).toBe(0);
+      expect(isRunning(pid)).toBe(false);
+    } finally {
+      stopAnyway(next.child, pid);
+      if (isRunning(orphan)) process.kill(orphan, 'SIGTERM');
+    }
+  }, 120_000);
+
   it('exits 1 with the last lines of its Redis when that Redis cannot start', async () => {
     // A data folder Redis cannot keep its append-only files in (a file where their folder goes):
     // unlike a folder without write permission, this stops root too.
