@@ -55,7 +55,7 @@ export async function verifyOfflineBench(): Promise<Record<string, Figure>> {
     verify_offline_cpu_us: {
       value: round(await cpuMicrosPerOp(20_000, verifyOne)),
       unit: 'µs',
-      target: '<= 100',
+      target: '<= 95', // today 68-77 µs
     },
   };
 }
@@ -172,8 +172,9 @@ export async function verifyApiBench(): Promise<Record<string, Figure>> {
         target: `>= ${RATE * SECONDS * 0.95}`,
       },
       verify_api_failures: { value: failures, unit: 'req', target: '<= 0' },
-      verify_api_cpu_us: { value: Math.round(cost.cpuMicros), unit: 'µs', target: '<= 2000' },
-      verify_api_sql_per_req: { value: round(cost.statements, 2), unit: 'stmts', target: '<= 10' },
+      // Today 1,470-2,060 µs (more under load) and one statement: the single-use mark.
+      verify_api_cpu_us: { value: Math.round(cost.cpuMicros), unit: 'µs', target: '<= 2500' },
+      verify_api_sql_per_req: { value: round(cost.statements, 2), unit: 'stmts', target: '<= 1' },
     };
   } finally {
     api.child.kill('SIGTERM');
