@@ -105,6 +105,7 @@ const env = z.object({
   TRUSTORS_PER_CONTACT: positiveInt.default(5),
   SMS_MAX_PER_PHONE_PER_DAY: positiveInt.default(10),
   UPDATE_LEASE_SECONDS: positiveInt.default(60),
+  DB_STATEMENT_METRICS: z.enum(['true', 'false']).default('false'),
 });
 
 /** Every variable the service reads: deployment files may set these and nothing else. */
@@ -139,6 +140,8 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
     storage: (e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dir: e.PGLITE_DIR }) as StorageTarget,
+    /** Count SQL statements sent, in db_statements_total (the benches' cost figures). */
+    dbStatementMetrics: e.DB_STATEMENT_METRICS === 'true',
     redisUrl: e.REDIS_URL ?? e.REDIS_DEFAULT_URL,
     /**
      * Where a Redis of the service's own keeps its data, if nothing answers at the default
@@ -304,6 +307,10 @@ function productionProblems(e: z.infer<typeof env>, roles: Set<Role>): string[] 
     problems.push(
       "TRUST_PROXY=true is refused in production: it believes whatever client address a request names, so anyone escapes the per-address limits or spends another's; list the proxies' addresses (CIDR allowed)",
     );
+  }
+  // postgres.js's statement hook also makes its errors carry the query's parameters into the logs.
+  if (e.DB_STATEMENT_METRICS === 'true') {
+    problems.push('DB_STATEMENT_METRICS=true is for the benches and refused in production');
   }
   const urls = { SMS_HTTP_URL: e.SMS_HTTP_URL, WEBHOOK_URL: e.WEBHOOK_URL, PUBLIC_URL: e.PUBLIC_URL };
   for (const [name, url] of Object.entries(urls)) {

@@ -1,10 +1,10 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
 import { ownRedisServer } from '../test/support/redis-server';
 import { startTestService, type TestService } from '../test/support/service';
 import { waitFor } from '../test/support/wait';
 import { QUEUES } from '../workers/queues';
+import { commandsDuring } from './costs';
 import { openLiveSessions } from './digital-id.bench';
 import { type Figure, percentile, round } from './results';
 
@@ -18,7 +18,9 @@ const PRESSES_PER_SECOND = 20;
  * as a script would, while 1,000 live sessions refresh every 30 s (the caps raised as in the
  * digital-id-load bench; the per-person cap at its default). The figure is the p99 lateness of
  * everyone else's refreshes due during the storm. Beside it, what one press costs Redis,
- * counted on a Redis server of the bench's own while nothing else runs.
+ * counted on a Redis server of the bench's own while nothing else runs, and what one scheduled
+ * refresh costs it: every command in a 10 s spell of the 1,000 sessions refreshing, divided by
+ * the refreshes shown in it.
  */
 export async function refreshStormBench(): Promise<Record<string, Figure>> {
   const redis = await ownRedisServer();
@@ -53,12 +55,14 @@ export async function refreshStormBench(): Promise<Record<string, Figure>> {
 
     await sleep(STORM_MS); // a fresh per-person window for the storm under load
     await openLiveSessions(t, people.slice(1), REFRESH_SECONDS * 1000);
+    const steadyFrom = Date.now();
+    const steady = await commandsDuring(redis.url, () => sleep(STORM_MS));
+    const refreshed = await refreshesShown(queue, steadyFrom, Date.now());
     const started = Date.now();
     await storm(t, presser.id, own!);
     const ended = Date.now();
     await waitFor(async () => (await queue.getActiveCount()) === 0, 'the last refreshes to finish');
-    const lateness = (await queue.getJobs(['completed'], 0, -1))
-      .filter((j) => j.name === 'qr-refresh' && j.returnvalue === 'shown' && j.finishedOn)
+    const lateness = (await shown(queue))
       .filter((j) => j.data.sessionId !== own!.sessionId)
       .map((j) => ({ due: j.timestamp + (j.opts.delay ?? 0), finished: j.finishedOn as number }))
       .filter((j) => j.due >= started && j.due <= ended)
@@ -74,8 +78,10 @@ export async function refreshStormBench(): Promise<Record<string, Figure>> {
       storm_redis_cmds_per_press: {
         value: round((stormy - quiet) / presses, 2),
         unit: 'cmds',
-        target: '<= 10',
+        target: '<= 3', // today 2.6
       },
+      // Today 74-80, commands run inside BullMQ's scripts included.
+      redis_cmds_per_refresh: { value: round(steady / refreshed, 1), unit: 'cmds', target: '<= 85' },
     };
   } finally {
     await queue.close();
@@ -85,6 +91,19 @@ export async function refreshStormBench(): Promise<Record<string, Figure>> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The refresh jobs that showed their QR. */
+async function shown(queue: Queue) {
+  return (await queue.getJobs(['completed'], 0, -1)).filter(
+    (j) => j.name === 'qr-refresh' && j.returnvalue === 'shown' && j.finishedOn,
+  );
+}
+
+async function refreshesShown(queue: Queue, from: number, to: number): Promise<number> {
+  return (await shown(queue)).filter(
+    (j) => (j.finishedOn as number) >= from && (j.finishedOn as number) <= to,
+  ).length;
+}
 
 /** 20 presses a second for 10 s on the person's "refresh now", each sent without waiting. */
 async function storm(t: TestService, personId: number, screen: { sessionId: string; messageId: number }) {
@@ -96,17 +115,4 @@ async function storm(t: TestService, personId: number, screen: { sessionId: stri
     await sleep(Math.max(0, started + ((i + 1) * 1000) / PRESSES_PER_SECOND - Date.now()));
   }
   await Promise.all(taps);
-}
-
-/** Commands the Redis server processed while `work` ran (its own INFO call included). */
-async function commandsDuring(url: string, work: () => Promise<unknown>): Promise<number> {
-  const client = new Redis(url);
-  try {
-    const total = async () => Number(/total_commands_processed:(\d+)/.exec(await client.info('stats'))?.[1]);
-    const before = await total();
-    await work();
-    return (await total()) - before;
-  } finally {
-    client.disconnect();
-  }
 }

@@ -1,4 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Figure {
   value: number;
@@ -7,24 +11,69 @@ export interface Figure {
   target: string;
 }
 
-const FILE = '.bench/results.json';
+export interface Measured extends Figure {
+  met: boolean;
+}
+
+/** What one `npm run bench` leaves in .bench/results.json: this run's figures only. */
+export interface Results {
+  commit: string;
+  /** Whether the working tree differed from `commit`. */
+  dirty: boolean;
+  date: string;
+  cpu: { model: string; cores: number };
+  node: string;
+  figures: Record<string, Measured>;
+}
+
+export const RESULTS_FILE = '.bench/results.json';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export function meets(figure: Figure): boolean {
   const [op, bound] = figure.target.split(' ') as [string, string];
   return op === '>=' ? figure.value >= Number(bound) : figure.value <= Number(bound);
 }
 
-/** Prints each figure beside its target and merges them into .bench/results.json. */
-export async function report(figures: Record<string, Figure>): Promise<void> {
-  for (const [name, f] of Object.entries(figures)) {
-    const verdict = meets(f) ? 'ok' : 'MISSED';
-    process.stdout.write(
-      `${name.padEnd(28)} ${String(f.value).padStart(10)} ${f.unit.padEnd(6)} target ${f.target.padEnd(10)} ${verdict}\n`,
-    );
+/** Where and on what a run happens: the figures mean little without it. */
+export function runContext(): Omit<Results, 'figures'> {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  let commit = 'unknown';
+  let dirty = false;
+  try {
+    commit = git('rev-parse', 'HEAD');
+    dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+  } catch {
+    // Not a git checkout (an unpacked archive): the figures still stand, unattributed.
   }
-  await mkdir('.bench', { recursive: true });
-  const previous = await readFile(FILE, 'utf8').then(JSON.parse, () => ({}));
-  await writeFile(FILE, `${JSON.stringify({ ...previous, ...figures }, null, 2)}\n`);
+  const cores = cpus();
+  return {
+    commit,
+    dirty,
+    date: new Date().toISOString(),
+    cpu: { model: cores[0]?.model.trim() ?? 'unknown', cores: cores.length },
+    node: process.version,
+  };
+}
+
+export function measured(figures: Record<string, Figure>): Record<string, Measured> {
+  return Object.fromEntries(Object.entries(figures).map(([name, f]) => [name, { ...f, met: meets(f) }]));
+}
+
+/** One line per figure, beside its target. */
+export function formatFigures(figures: Record<string, Measured>): string {
+  return Object.entries(figures)
+    .map(
+      ([name, f]) =>
+        `${name.padEnd(30)} ${String(f.value).padStart(10)} ${f.unit.padEnd(7)} target ${f.target.padEnd(10)} ${f.met ? 'ok' : 'MISSED'}\n`,
+    )
+    .join('');
+}
+
+/** Replaces the file: a run's results never mix with an earlier run's. */
+export async function writeResults(file: string, results: Results): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Account } from '../core/identity/account';
 import { TC_DATA } from '../core/trusted-contact/callback-data';
 import { openDatabase } from '../db/client';
 import type { Database } from '../db/database';
@@ -10,14 +9,19 @@ import type { WorldEvent } from '../sandbox/world';
 import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
 import { freePort } from '../test/support/ports';
 import { createTestDatabase } from '../test/support/postgres';
-import { REDIS_URL, testQueuePrefix } from '../test/support/redis';
+import { ownRedisServer } from '../test/support/redis-server';
 import { startScript } from '../test/support/run-process';
 import { waitFor } from '../test/support/wait';
+import { commandsDuring, processCosts } from './costs';
 import { type Figure, percentile, round } from './results';
 
 const RATE = 50;
 const SECONDS = 30;
 const REQUESTS = RATE * SECONDS;
+/** Requests sent one at a time before the load, to count what one costs. */
+const COSTED = 100;
+/** Sent first and not counted: the first requests compile code, which a running service has done. */
+const WARM_UP = 20;
 /** Each contact helps five trustors, as the portal allows. */
 const TRUSTORS_PER_CONTACT = 5;
 
@@ -48,95 +52,127 @@ async function followSandbox(url: string, onEvent: (event: WorldEvent) => void):
   return abort;
 }
 
+type Started = ReturnType<typeof startScript>;
+
 /**
  * 50 recovery requests a second for 30 s, each for a different trustor with an active trusted
  * contact, in the production shape: the API in one process, the worker (with the sandbox as the
  * messenger) in another, this process only the portal. Measured: the portal's POST, and the time
  * until the prompt is in the contact's chat (outbox → BullMQ → worker → messenger). Rate caps are
  * raised, as the issue allows.
+ *
+ * Before the load (so that no backlog of it is counted in), 100 requests one at a time (after
+ * 20 to warm up), each waited for until its prompt arrives, for what one costs: the API
+ * process's CPU time and SQL statements (its /metrics; DB_STATEMENT_METRICS on), and Redis
+ * commands on both sides (on a Redis server of the bench's own, against a quiet spell as long).
  */
 export async function trustedContactBench(): Promise<Record<string, Figure>> {
   const database = await createTestDatabase();
-  const queue = testQueuePrefix();
-  const service = await startService(database.url, queue.prefix);
+  const redis = await ownRedisServer();
+  const sandboxPort = await freePort();
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  const portalToken = randomBytes(24).toString('base64url');
+  const processes = await startProcesses({
+    databaseUrl: database.url,
+    redisUrl: redis.url,
+    sandboxPort,
+    portalToken,
+  });
   const handle = await openDatabase({ kind: 'postgres', url: database.url });
   try {
-    const trustors = await seedTrustedContacts(handle.db, new SandboxClient(service.sandboxUrl));
-    const prompts = await followPrompts(service.sandboxUrl);
-    const requests = await postRecoveryRequests(service, trustors);
-    await waitFor(() => prompts.arrivedAt.size >= requests.postedAt.size, 'every prompt to arrive', 120_000);
-    prompts.stop();
-    const delivery = [...requests.postedAt]
-      .map(([id, at]) => (prompts.arrivedAt.get(id) as number) - at)
-      .sort((a, b) => a - b);
-    const apiLatency = requests.latency.sort((a, b) => a - b);
-    return {
-      prompt_delivery_p50_ms: { value: round(percentile(delivery, 50)), unit: 'ms', target: '<= 1000' },
-      prompt_delivery_p99_ms: { value: round(percentile(delivery, 99)), unit: 'ms', target: '<= 1000' },
-      recovery_api_p50_ms: { value: round(percentile(apiLatency, 50), 2), unit: 'ms', target: '<= 20' },
-      recovery_api_p99_ms: { value: round(percentile(apiLatency, 99), 2), unit: 'ms', target: '<= 20' },
-      recovery_api_failures: { value: requests.failures, unit: 'req', target: '<= 0' },
-    };
+    const trustors = await seed(handle.db, new SandboxClient(sandboxUrl));
+    const arrivedAt = new Map<string, number>();
+    const stream = await followSandbox(sandboxUrl, (event) => {
+      if (event.type !== 'message' || event.entry.from !== 'bot') return;
+      for (const button of event.entry.inlineKeyboard?.flat() ?? []) {
+        const id =
+          'callback_data' in button ? TC_DATA.approve.parse(button.callback_data ?? '')?.[0] : undefined;
+        if (id) arrivedAt.set(id, performance.now());
+      }
+    });
+    const request = (accountId: string) => requestRecovery(processes.apiUrl, portalToken, accountId);
+    const costed = trustors.splice(0, WARM_UP + COSTED);
+    for (const trustor of costed.splice(0, WARM_UP)) await recoverOnce(request, trustor.id, arrivedAt);
+    const cost = await costFigures(costed, request, arrivedAt, {
+      metricsUrl: `${processes.apiUrl}/metrics`,
+      redisUrl: redis.url,
+    });
+    const load = await loadFigures(trustors, request, arrivedAt);
+    stream.abort();
+    return { ...load, ...cost };
   } finally {
-    await service.stop();
+    await processes.stop();
     await handle.close();
-    await queue.cleanup();
+    await redis.stop();
     await database.drop();
   }
 }
 
-/** The service in two processes: sandbox, bot and worker in one, the API in the other. */
-async function startService(databaseUrl: string, queuePrefix: string) {
-  const sandboxPort = await freePort();
-  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-  const portalToken = randomBytes(24).toString('base64url');
+/** The messenger side (sandbox, bot, worker) and the API, as two processes. */
+async function startProcesses(at: {
+  databaseUrl: string;
+  redisUrl: string;
+  sandboxPort: number;
+  portalToken: string;
+}) {
+  const sandboxUrl = `http://127.0.0.1:${at.sandboxPort}`;
   const shared = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: queuePrefix,
+    DATABASE_URL: at.databaseUrl,
+    REDIS_URL: at.redisUrl,
+    QUEUE_PREFIX: 'bench',
     PORT: '0',
     LOG_LEVEL: 'info',
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    PORTAL_API_TOKEN: portalToken,
+    PORTAL_API_TOKEN: at.portalToken,
     TRUSTORS_PER_CONTACT: String(TRUSTORS_PER_CONTACT),
   };
-  const messenger = startScript(
-    'app/main.ts',
-    {
-      ...shared,
-      ROLES: 'sandbox,bot,worker',
-      SANDBOX_PORT: String(sandboxPort),
-      SANDBOX_RATE_PER_SECOND: '0',
-      OUTGOING_RATE_PER_SECOND: '1000',
-      RECOVERY_CALLBACK_URL: `${sandboxUrl}/sandbox/api/portal/callbacks`,
-      RECOVERY_CALLBACK_SECRET: randomBytes(24).toString('base64url'),
-    },
-    /receiving updates by long polling/,
-  );
-  await messenger.ready;
-  const api = startScript(
-    'app/main.ts',
-    { ...shared, ROLES: 'api', SMS_HTTP_URL: `${sandboxUrl}/sandbox/api/sms` },
-    /HTTP server listening on http:\/\/[0-9.:]+/,
-  );
-  const apiUrl = /HTTP server listening on (http:\/\/[0-9.:]+)/.exec(await api.ready)?.[1] as string;
-  return {
-    sandboxUrl,
-    apiUrl,
-    portalToken,
-    async stop() {
-      for (const process of [api, messenger]) {
-        process.child.kill('SIGTERM');
-        await process.exited;
-      }
-    },
+  const started: Started[] = [];
+  const stop = async () => {
+    for (const process of started.reverse()) {
+      process.child.kill('SIGTERM');
+      await process.exited;
+    }
   };
+  try {
+    const messenger = startScript(
+      'app/main.ts',
+      {
+        ...shared,
+        ROLES: 'sandbox,bot,worker',
+        SANDBOX_PORT: String(at.sandboxPort),
+        SANDBOX_RATE_PER_SECOND: '0',
+        OUTGOING_RATE_PER_SECOND: '1000',
+        RECOVERY_CALLBACK_URL: `${sandboxUrl}/sandbox/api/portal/callbacks`,
+        RECOVERY_CALLBACK_SECRET: randomBytes(24).toString('base64url'),
+      },
+      /receiving updates by long polling/,
+    );
+    started.push(messenger);
+    await messenger.ready;
+    const api = startScript(
+      'app/main.ts',
+      {
+        ...shared,
+        ROLES: 'api',
+        SMS_HTTP_URL: `${sandboxUrl}/sandbox/api/sms`,
+        DB_STATEMENT_METRICS: 'true',
+      },
+      /HTTP server listening on http:\/\/[0-9.:]+/,
+    );
+    started.push(api);
+    const apiUrl = /HTTP server listening on (http:\/\/[0-9.:]+)/.exec(await api.ready)?.[1] as string;
+    return { apiUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
-/** Every trustor linked, with an active trusted contact that helps five of them; the trustors. */
-async function seedTrustedContacts(db: Database, sandbox: SandboxClient): Promise<Account[]> {
-  const contacts = syntheticAccounts(REQUESTS / TRUSTORS_PER_CONTACT, 'bench-contact', 'Контакт', 2_000_000);
-  const trustors = syntheticAccounts(REQUESTS, 'bench-trustor', 'Доверитель', 2_100_000);
+/** Trustors, each with an active trusted contact; each contact helps five. */
+async function seed(db: Database, sandbox: SandboxClient) {
+  const all = REQUESTS + WARM_UP + COSTED;
+  const contacts = syntheticAccounts(all / TRUSTORS_PER_CONTACT, 'bench-contact', 'Контакт', 2_000_000);
+  const trustors = syntheticAccounts(all, 'bench-trustor', 'Доверитель', 2_100_000);
   await seedLinkedPeople(db, [...contacts, ...trustors], (name) =>
     sandbox.createPerson({ name, languageCode: 'ru' }),
   );
@@ -157,27 +193,35 @@ async function seedTrustedContacts(db: Database, sandbox: SandboxClient): Promis
   return trustors;
 }
 
-/** When each recovery request's approval prompt reached its contact's chat, by request id. */
-async function followPrompts(sandboxUrl: string) {
-  const arrivedAt = new Map<string, number>();
-  const stream = await followSandbox(sandboxUrl, (event) => {
-    if (event.type !== 'message' || event.entry.from !== 'bot') return;
-    for (const button of event.entry.inlineKeyboard?.flat() ?? []) {
-      const id =
-        'callback_data' in button ? TC_DATA.approve.parse(button.callback_data ?? '')?.[0] : undefined;
-      if (id) arrivedAt.set(id, performance.now());
-    }
-  });
-  return { arrivedAt, stop: () => stream.abort() };
+/**
+ * The portal's POST; `id` is null unless it was accepted. A request that gets no answer (a
+ * connection timing out on a machine loaded by others) is a failure to count, not a crash.
+ */
+async function requestRecovery(apiUrl: string, portalToken: string, accountId: string) {
+  const sent = performance.now();
+  const id = await fetch(`${apiUrl}/api/v1/recovery-requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${portalToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId }),
+  }).then(
+    async (response) => {
+      const body = (await response.json()) as { id?: string };
+      return response.status === 202 && body.id ? body.id : null;
+    },
+    () => null,
+  );
+  return { id, latency: performance.now() - sent, sent };
 }
 
-/** One request per trustor, paced at RATE a second as the portal would send them. */
-async function postRecoveryRequests(
-  service: { apiUrl: string; portalToken: string },
-  trustors: Account[],
-): Promise<{ postedAt: Map<string, number>; latency: number[]; failures: number }> {
+type Request = (accountId: string) => ReturnType<typeof requestRecovery>;
+
+async function loadFigures(
+  trustors: { id: string }[],
+  request: Request,
+  arrivedAt: Map<string, number>,
+): Promise<Record<string, Figure>> {
   const postedAt = new Map<string, number>();
-  const latency: number[] = [];
+  const apiLatency: number[] = [];
   let failures = 0;
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
@@ -185,20 +229,73 @@ async function postRecoveryRequests(
     const wait = started + (i * 1000) / RATE - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     inFlight.push(
-      (async () => {
-        const sent = performance.now();
-        const response = await fetch(`${service.apiUrl}/api/v1/recovery-requests`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${service.portalToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ accountId: trustor.id }),
-        });
-        const body = (await response.json()) as { id?: string };
-        latency.push(performance.now() - sent);
-        if (response.status !== 202 || !body.id) failures++;
-        else postedAt.set(body.id, sent);
-      })(),
+      request(trustor.id).then(({ id, latency, sent }) => {
+        apiLatency.push(latency);
+        if (id) postedAt.set(id, sent);
+        else failures++;
+      }),
     );
   }
   await Promise.all(inFlight);
-  return { postedAt, latency, failures };
+  await waitFor(
+    () => [...postedAt.keys()].every((id) => arrivedAt.has(id)),
+    'every prompt to arrive',
+    120_000,
+  );
+  const delivery = [...postedAt].map(([id, at]) => (arrivedAt.get(id) as number) - at).sort((a, b) => a - b);
+  apiLatency.sort((a, b) => a - b);
+  return {
+    prompt_delivery_p50_ms: { value: round(percentile(delivery, 50)), unit: 'ms', target: '<= 1000' },
+    prompt_delivery_p99_ms: { value: round(percentile(delivery, 99)), unit: 'ms', target: '<= 1000' },
+    recovery_api_p50_ms: { value: round(percentile(apiLatency, 50), 2), unit: 'ms', target: '<= 20' },
+    recovery_api_p99_ms: { value: round(percentile(apiLatency, 99), 2), unit: 'ms', target: '<= 20' },
+    recovery_api_failures: { value: failures, unit: 'req', target: '<= 0' },
+  };
+}
+
+/** One request, and its prompt in the contact's chat. */
+async function recoverOnce(request: Request, accountId: string, arrivedAt: Map<string, number>) {
+  const { id } = await request(accountId);
+  if (!id) throw new Error('a recovery request was refused');
+  await waitFor(() => arrivedAt.has(id), 'the prompt to arrive');
+}
+
+/**
+ * Requests one at a time, each until its prompt arrived, and what they cost: each figure less
+ * what a quiet spell as long costs.
+ */
+async function costFigures(
+  trustors: { id: string }[],
+  request: Request,
+  arrivedAt: Map<string, number>,
+  at: { metricsUrl: string; redisUrl: string },
+): Promise<Record<string, Figure>> {
+  let spent = 0;
+  const before = await processCosts(at.metricsUrl);
+  const busy = await commandsDuring(at.redisUrl, async () => {
+    const started = performance.now();
+    for (const trustor of trustors) await recoverOnce(request, trustor.id, arrivedAt);
+    spent = performance.now() - started;
+  });
+  const after = await processCosts(at.metricsUrl);
+  const quiet = await commandsDuring(at.redisUrl, () => new Promise((r) => setTimeout(r, spent)));
+  // The API idles while each prompt travels: what it spends idle over as long is not the requests'.
+  const idle = (await processCosts(at.metricsUrl)).cpuMicros - after.cpuMicros;
+  return {
+    recovery_api_cpu_us: {
+      value: Math.round((after.cpuMicros - before.cpuMicros - idle) / trustors.length),
+      unit: 'µs',
+      target: '<= 12500', // today ~10,000 µs
+    },
+    recovery_sql_per_req: {
+      value: round((after.statements - before.statements) / trustors.length, 2),
+      unit: 'stmts',
+      target: '<= 10', // today 10
+    },
+    recovery_redis_cmds_per_req: {
+      value: round((busy - quiet) / trustors.length, 1),
+      unit: 'cmds',
+      target: '<= 230', // today 218-222, commands run inside BullMQ's scripts included
+    },
+  };
 }

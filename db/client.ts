@@ -16,7 +16,16 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url)
 const MIGRATION_LOCK_ID = 7_240_001;
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /**
+       * Called for every statement sent (postgres.js's `debug` hook), to count them; unset in
+       * production, where `debug` would also put query parameters into logged errors.
+       */
+      onStatement?: () => void;
+    }
   | { kind: 'pglite'; dir: string };
 
 export interface DatabaseHandle {
@@ -44,12 +53,21 @@ export class DatabaseUnreachableError extends Error {
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   return target.kind === 'postgres'
-    ? openPostgres(target.url, target.poolSize ?? 10)
+    ? openPostgres(target.url, target.poolSize ?? 10, target.onStatement)
     : openPglite(target.dir);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
-  const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 5 });
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  onStatement: (() => void) | undefined,
+): Promise<DatabaseHandle> {
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connect_timeout: 5,
+    ...(onStatement && { debug: () => onStatement() }),
+  });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   const ping = async () => {
     await db.execute(sql`select 1`);

@@ -19,6 +19,11 @@ export function createMetrics() {
       help: 'Updates whose handler failed',
       registers: [registry],
     }),
+    dbStatements: new Counter({
+      name: 'db_statements_total',
+      help: 'SQL statements sent to PostgreSQL; counted only with DB_STATEMENT_METRICS=true',
+      registers: [registry],
+    }),
     outgoing: new Counter({
       name: 'outgoing_messages_total',
       help: 'Outbox send attempts by result (sent, rate_limited, blocked, retried, failed)',

@@ -35,14 +35,18 @@ export async function openStorage(
   logger: Logger,
   clock: Clock,
   closers: Closers,
-  demo: boolean,
+  options: { demo: boolean; onStatement?: () => void },
 ): Promise<Storage> {
-  const database = await openDatabase(config.storage);
+  const database = await openDatabase(
+    config.storage.kind === 'postgres' && options.onStatement
+      ? { ...config.storage, onStatement: options.onStatement }
+      : config.storage,
+  );
   closers.push(() => database.close());
   await database.migrate();
   const { db } = database;
   const roles = roleRepository(db);
-  if (demo && (await countAccounts(db)) === 0) {
+  if (options.demo && (await countAccounts(db)) === 0) {
     const summary = await importRegistry(db, demoRegistry(moscowDate(clock.now())));
     await roles.grant(DEMO_VERIFIER_ACCOUNT, 'verifier', 'demo registry');
     logger.info({ accounts: summary.total }, 'loaded the demo registry into the empty database');

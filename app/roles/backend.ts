@@ -117,7 +117,10 @@ export async function startBackend(
 ): Promise<Backend> {
   // Redis is asked first: its clear refusal beats a migration run for nothing.
   await checkRedis(config.redisUrl);
-  const storage = await openStorage(config, logger, clock, closers, deps.sandbox !== null);
+  const storage = await openStorage(config, logger, clock, closers, {
+    demo: deps.sandbox !== null,
+    onStatement: config.dbStatementMetrics ? () => deps.metrics.dbStatements.inc() : undefined,
+  });
   const producers = startProducers(config, logger, closers);
   const { database, keys } = storage;
   const { db } = database;

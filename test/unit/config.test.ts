@@ -174,6 +174,14 @@ describe('configuration', () => {
       expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     });
 
+    it('refuses counting SQL statements, which puts query parameters into logged errors', () => {
+      expect(problems({ ...PRODUCTION, DB_STATEMENT_METRICS: 'true' })).toEqual([
+        'DB_STATEMENT_METRICS=true is for the benches and refused in production',
+      ]);
+      expect(parseConfig({ DB_STATEMENT_METRICS: 'true' }).dbStatementMetrics).toBe(true);
+      expect(parseConfig({}).dbStatementMetrics).toBe(false);
+    });
+
     it('leaves development alone, but warns when a real bot runs without NODE_ENV', () => {
       // NODE_ENV left out, as in a shell that never set it.
       const development = { BOT_TOKEN: TOKEN, SMS_HTTP_URL: 'http://127.0.0.1:9/sms' };
