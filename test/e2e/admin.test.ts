@@ -139,6 +139,31 @@ async function confirmed(command: string, done: string) {
   return { messageId: asked.messageId, data: await confirmQuestion(boss, asked, 'adm:ok:', done) };
 }
 
+/** Every kind of change tried while it cannot be written: each answers the failure, /unlink too. */
+async function everyChangeFails(ivan: Chat, commands: string[]) {
+  for (const command of commands) expect((await boss.say(command)).text).toBe(FAILURE);
+  for (const command of ['/block +79990000001 проверка', '/revoke +79990000001', '/rotate_key'])
+    expect(await pressConfirmation(command)).toBe(FAILURE);
+  expect((await ivan.say('/unlink')).text).toBe(FAILURE);
+}
+
+type Linked = Awaited<ReturnType<typeof linkedPerson>>;
+
+/** After the failed changes: Ivan served, linked, his QR live; Olga still blocked; keys as they were. */
+async function nothingElseChanged(was: {
+  ivan: Linked;
+  olga: Linked;
+  kidBefore: number | undefined;
+  retired: number | undefined;
+}) {
+  expect((await was.ivan.chat.say('/start')).text).toContain('Здравствуйте');
+  expect((await was.olga.chat.say('/start')).text).toBe(REFUSAL);
+  expect(await isLinked(was.ivan.person.id)).toBe(true);
+  expect(await liveSession(was.ivan.person.id)).toBe(true);
+  expect(await activeKid()).toBe(was.kidBefore);
+  expect((await t.service.backend!.keys.published()).map((k) => k.kid)).toContain(was.retired);
+}
+
 describe('admin commands', () => {
   it('do not exist for anyone else: each answers exactly like a made-up command', async () => {
     const { chat } = await linkedPerson(t, 'Иван', '+79990000001');
@@ -317,17 +342,13 @@ describe('admin commands', () => {
     // The audit trail refuses admin rows, as a full disk or a broken constraint would.
     await execute(REFUSE_ADMIN_AUDIT);
     try {
-      for (const command of [
+      await everyChangeFails(ivan.chat, [
         '/grant +79990000001 verifier',
         '/revoke_role +79990000001 admin',
         '/whois +79990000001',
         `/remove_key ${retired}`,
         '/unblock +79990000008',
-      ])
-        expect((await boss.say(command)).text).toBe(FAILURE);
-      for (const command of ['/block +79990000001 проверка', '/revoke +79990000001', '/rotate_key'])
-        expect(await pressConfirmation(command)).toBe(FAILURE);
-      expect((await ivan.chat.say('/unlink')).text).toBe(FAILURE);
+      ]);
     } finally {
       await t.database.db.execute(sql.raw('drop trigger refuse_admin_audit on audit_events'));
     }
@@ -335,12 +356,7 @@ describe('admin commands', () => {
     const roles = t.service.backend!.roles;
     expect(await roles.hasRole(ivan.person.id, 'verifier')).toBe(false);
     expect(await roles.hasRole(ivan.person.id, 'admin')).toBe(true);
-    expect((await ivan.chat.say('/start')).text).toContain('Здравствуйте');
-    expect((await olga.chat.say('/start')).text).toBe(REFUSAL);
-    expect(await isLinked(ivan.person.id)).toBe(true);
-    expect(await liveSession(ivan.person.id)).toBe(true);
-    expect(await activeKid()).toBe(kidBefore);
-    expect((await t.service.backend!.keys.published()).map((k) => k.kid)).toContain(retired);
+    await nothingElseChanged({ ivan, olga, kidBefore, retired });
     expect(await rows()).toEqual(rowsBefore);
 
     // With the trail writable, each change happens and its row is there.
@@ -384,16 +400,12 @@ describe('admin commands', () => {
     const refused = refuseChanges(ivan.person.id);
     await execute(refused.install);
     try {
-      for (const command of [
+      await everyChangeFails(ivan.chat, [
         '/grant +79990000001 admin',
         '/revoke_role +79990000001 verifier',
         `/remove_key ${retired}`,
         '/unblock +79990000008',
-      ])
-        expect((await boss.say(command)).text).toBe(FAILURE);
-      for (const command of ['/block +79990000001 проверка', '/revoke +79990000001', '/rotate_key'])
-        expect(await pressConfirmation(command)).toBe(FAILURE);
-      expect((await ivan.chat.say('/unlink')).text).toBe(FAILURE);
+      ]);
     } finally {
       await execute(refused.drop);
     }
@@ -402,12 +414,7 @@ describe('admin commands', () => {
     const roles = t.service.backend!.roles;
     expect(await roles.hasRole(ivan.person.id, 'verifier')).toBe(true);
     expect(await roles.hasRole(ivan.person.id, 'admin')).toBe(false);
-    expect((await ivan.chat.say('/start')).text).toContain('Здравствуйте');
-    expect((await olga.chat.say('/start')).text).toBe(REFUSAL);
-    expect(await isLinked(ivan.person.id)).toBe(true);
-    expect(await liveSession(ivan.person.id)).toBe(true);
-    expect(await activeKid()).toBe(kidBefore);
-    expect((await t.service.backend!.keys.published()).map((k) => k.kid)).toContain(retired);
+    await nothingElseChanged({ ivan, olga, kidBefore, retired });
     expect((await boss.ask('/unblock +79990000008', 'Разблокирован')).text).toContain('Разблокирован');
   });
 
