@@ -167,6 +167,9 @@ describe('admin commands', () => {
       return entry?.caption?.includes('Сессия прекращена');
     }, 'the ended screen');
     await maria.chat.waitForText('У вас больше нет доверенного контакта');
+    // Anna hears that the recovery she was asked about is cancelled when the outbox sends it;
+    // waiting for it keeps that message from landing between her /start below and its answer.
+    await anna.chat.waitForText('Запрос на восстановление пароля для Мария П. отменён');
     expect((await maria.chat.ask('/contact', OVERVIEW)).text).not.toContain('Анна');
     const refusal =
       'Доступ к сервисам для вас приостановлен. Если это ошибка, обратитесь в поддержку Госуслуг.';
