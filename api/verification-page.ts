@@ -3,10 +3,9 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../core/clock';
+import { LOCALES, type Locale, localeFor } from '../core/messaging/locale';
 import type { DigitalIdVerification, VerificationAnswer } from '../core/verification/verification';
 import { limitedAddress } from './client-address';
-
-type Locale = 'ru' | 'en';
 
 export interface VerificationPageDeps {
   verification: Pick<DigitalIdVerification, 'inspect'>;
@@ -44,7 +43,7 @@ export async function registerVerificationPage(
 ): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(accepts);
-    const localeOf = (req: FastifyRequest): Locale => (req.languages(['ru', 'en']) === 'en' ? 'en' : 'ru');
+    const localeOf = (req: FastifyRequest) => localeFor(req.languages([...LOCALES]) || null);
     // Checked before the token is: a flood from one address costs no signature check or query.
     await scope.register(rateLimit, {
       max: deps.rate.perMinute,

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { Account } from '../core/identity/account';
+import { TC_DATA } from '../core/trusted-contact/callback-data';
 import { openDatabase } from '../db/client';
+import type { Database } from '../db/database';
 import { trustLinks } from '../db/schema';
 import { SandboxClient } from '../sandbox/client';
 import type { WorldEvent } from '../sandbox/world';
 import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
+import { freePort } from '../test/support/ports';
 import { createTestDatabase } from '../test/support/postgres';
 import { REDIS_URL, testQueuePrefix } from '../test/support/redis';
 import { startScript } from '../test/support/run-process';
@@ -17,14 +20,6 @@ const SECONDS = 30;
 const REQUESTS = RATE * SECONDS;
 /** Each contact helps five trustors, as the portal allows. */
 const TRUSTORS_PER_CONTACT = 5;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Calls `onEvent` for every event of the sandbox's live stream, as the web page receives them. */
 async function followSandbox(url: string, onEvent: (event: WorldEvent) => void): Promise<AbortController> {
@@ -63,13 +58,42 @@ async function followSandbox(url: string, onEvent: (event: WorldEvent) => void):
 export async function trustedContactBench(): Promise<Record<string, Figure>> {
   const database = await createTestDatabase();
   const queue = testQueuePrefix();
+  const service = await startService(database.url, queue.prefix);
+  const handle = await openDatabase({ kind: 'postgres', url: database.url });
+  try {
+    const trustors = await seedTrustedContacts(handle.db, new SandboxClient(service.sandboxUrl));
+    const prompts = await followPrompts(service.sandboxUrl);
+    const requests = await postRecoveryRequests(service, trustors);
+    await waitFor(() => prompts.arrivedAt.size >= requests.postedAt.size, 'every prompt to arrive', 120_000);
+    prompts.stop();
+    const delivery = [...requests.postedAt]
+      .map(([id, at]) => (prompts.arrivedAt.get(id) as number) - at)
+      .sort((a, b) => a - b);
+    const apiLatency = requests.latency.sort((a, b) => a - b);
+    return {
+      prompt_delivery_p50_ms: { value: round(percentile(delivery, 50)), unit: 'ms', target: '<= 1000' },
+      prompt_delivery_p99_ms: { value: round(percentile(delivery, 99)), unit: 'ms', target: '<= 1000' },
+      recovery_api_p50_ms: { value: round(percentile(apiLatency, 50), 2), unit: 'ms', target: '<= 20' },
+      recovery_api_p99_ms: { value: round(percentile(apiLatency, 99), 2), unit: 'ms', target: '<= 20' },
+      recovery_api_failures: { value: requests.failures, unit: 'req', target: '<= 0' },
+    };
+  } finally {
+    await service.stop();
+    await handle.close();
+    await queue.cleanup();
+    await database.drop();
+  }
+}
+
+/** The service in two processes: sandbox, bot and worker in one, the API in the other. */
+async function startService(databaseUrl: string, queuePrefix: string) {
   const sandboxPort = await freePort();
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const portalToken = randomBytes(24).toString('base64url');
   const shared = {
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     REDIS_URL,
-    QUEUE_PREFIX: queue.prefix,
+    QUEUE_PREFIX: queuePrefix,
     PORT: '0',
     LOG_LEVEL: 'info',
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -96,88 +120,85 @@ export async function trustedContactBench(): Promise<Record<string, Figure>> {
     /HTTP server listening on http:\/\/[0-9.:]+/,
   );
   const apiUrl = /HTTP server listening on (http:\/\/[0-9.:]+)/.exec(await api.ready)?.[1] as string;
-  const handle = await openDatabase({ kind: 'postgres', url: database.url });
-  try {
-    const { db } = handle;
-    const sandbox = new SandboxClient(sandboxUrl);
-    const contacts = syntheticAccounts(
-      REQUESTS / TRUSTORS_PER_CONTACT,
-      'bench-contact',
-      'Контакт',
-      2_000_000,
-    );
-    const trustors = syntheticAccounts(REQUESTS, 'bench-trustor', 'Доверитель', 2_100_000);
-    await seedLinkedPeople(db, [...contacts, ...trustors], (name) =>
-      sandbox.createPerson({ name, languageCode: 'ru' }),
-    );
-    const now = new Date();
-    await db.insert(trustLinks).values(
-      trustors.map((trustor, i) => ({
-        trustorAccountId: trustor.id,
-        contactAccountId: contacts[Math.floor(i / TRUSTORS_PER_CONTACT)]?.id as string,
-        contactName: 'Контакт',
-        contactPhoneMasked: '+*******0000',
-        status: 'active' as const,
-        delivered: true,
-        invitedAt: now,
-        expiresAt: now,
-        acceptedAt: now,
-      })),
-    );
-
-    const postedAt = new Map<string, number>();
-    const arrivedAt = new Map<string, number>();
-    const stream = await followSandbox(sandboxUrl, (event) => {
-      if (event.type !== 'message' || event.entry.from !== 'bot') return;
-      for (const button of event.entry.inlineKeyboard?.flat() ?? []) {
-        const id =
-          'callback_data' in button ? /^rc:ok:(.+)$/.exec(button.callback_data ?? '')?.[1] : undefined;
-        if (id) arrivedAt.set(id, performance.now());
+  return {
+    sandboxUrl,
+    apiUrl,
+    portalToken,
+    async stop() {
+      for (const process of [api, messenger]) {
+        process.child.kill('SIGTERM');
+        await process.exited;
       }
-    });
-    const apiLatency: number[] = [];
-    let failures = 0;
-    const started = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (const [i, trustor] of trustors.entries()) {
-      const wait = started + (i * 1000) / RATE - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      inFlight.push(
-        (async () => {
-          const sent = performance.now();
-          const response = await fetch(`${apiUrl}/api/v1/recovery-requests`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${portalToken}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ accountId: trustor.id }),
-          });
-          const body = (await response.json()) as { id?: string };
-          apiLatency.push(performance.now() - sent);
-          if (response.status !== 202 || !body.id) failures++;
-          else postedAt.set(body.id, sent);
-        })(),
-      );
+    },
+  };
+}
+
+/** Every trustor linked, with an active trusted contact that helps five of them; the trustors. */
+async function seedTrustedContacts(db: Database, sandbox: SandboxClient): Promise<Account[]> {
+  const contacts = syntheticAccounts(REQUESTS / TRUSTORS_PER_CONTACT, 'bench-contact', 'Контакт', 2_000_000);
+  const trustors = syntheticAccounts(REQUESTS, 'bench-trustor', 'Доверитель', 2_100_000);
+  await seedLinkedPeople(db, [...contacts, ...trustors], (name) =>
+    sandbox.createPerson({ name, languageCode: 'ru' }),
+  );
+  const now = new Date();
+  await db.insert(trustLinks).values(
+    trustors.map((trustor, i) => ({
+      trustorAccountId: trustor.id,
+      contactAccountId: contacts[Math.floor(i / TRUSTORS_PER_CONTACT)]?.id as string,
+      contactName: 'Контакт',
+      contactPhoneMasked: '+*******0000',
+      status: 'active' as const,
+      delivered: true,
+      invitedAt: now,
+      expiresAt: now,
+      acceptedAt: now,
+    })),
+  );
+  return trustors;
+}
+
+/** When each recovery request's approval prompt reached its contact's chat, by request id. */
+async function followPrompts(sandboxUrl: string) {
+  const arrivedAt = new Map<string, number>();
+  const stream = await followSandbox(sandboxUrl, (event) => {
+    if (event.type !== 'message' || event.entry.from !== 'bot') return;
+    for (const button of event.entry.inlineKeyboard?.flat() ?? []) {
+      const id =
+        'callback_data' in button ? TC_DATA.approve.parse(button.callback_data ?? '')?.[0] : undefined;
+      if (id) arrivedAt.set(id, performance.now());
     }
-    await Promise.all(inFlight);
-    await waitFor(() => arrivedAt.size >= postedAt.size, 'every prompt to arrive', 120_000);
-    stream.abort();
-    const delivery = [...postedAt]
-      .map(([id, at]) => (arrivedAt.get(id) as number) - at)
-      .sort((a, b) => a - b);
-    apiLatency.sort((a, b) => a - b);
-    return {
-      prompt_delivery_p50_ms: { value: round(percentile(delivery, 50)), unit: 'ms', target: '<= 1000' },
-      prompt_delivery_p99_ms: { value: round(percentile(delivery, 99)), unit: 'ms', target: '<= 1000' },
-      recovery_api_p50_ms: { value: round(percentile(apiLatency, 50), 2), unit: 'ms', target: '<= 20' },
-      recovery_api_p99_ms: { value: round(percentile(apiLatency, 99), 2), unit: 'ms', target: '<= 20' },
-      recovery_api_failures: { value: failures, unit: 'req', target: '<= 0' },
-    };
-  } finally {
-    for (const process of [api, messenger]) {
-      process.child.kill('SIGTERM');
-      await process.exited;
-    }
-    await handle.close();
-    await queue.cleanup();
-    await database.drop();
+  });
+  return { arrivedAt, stop: () => stream.abort() };
+}
+
+/** One request per trustor, paced at RATE a second as the portal would send them. */
+async function postRecoveryRequests(
+  service: { apiUrl: string; portalToken: string },
+  trustors: Account[],
+): Promise<{ postedAt: Map<string, number>; latency: number[]; failures: number }> {
+  const postedAt = new Map<string, number>();
+  const latency: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (const [i, trustor] of trustors.entries()) {
+    const wait = started + (i * 1000) / RATE - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      (async () => {
+        const sent = performance.now();
+        const response = await fetch(`${service.apiUrl}/api/v1/recovery-requests`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${service.portalToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ accountId: trustor.id }),
+        });
+        const body = (await response.json()) as { id?: string };
+        latency.push(performance.now() - sent);
+        if (response.status !== 202 || !body.id) failures++;
+        else postedAt.set(body.id, sent);
+      })(),
+    );
   }
+  await Promise.all(inFlight);
+  return { postedAt, latency, failures };
 }

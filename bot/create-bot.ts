@@ -6,8 +6,8 @@ import { Bot, type MiddlewareFn, type StorageAdapter } from 'grammy';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { showEndedScreen } from '../core/digital-id/screen';
+import type { DigitalIdSession } from '../core/digital-id/session';
 import type { AccountLinking } from '../core/identity/account-linking';
-import type { PersonLeaves } from '../core/identity/person-leaves';
 import type { TrustedContactService } from '../core/trusted-contact/trusted-contact-service';
 import { withLogContext } from '../infra/log-context';
 import type { BotContext, FormContext } from './context';
@@ -42,16 +42,12 @@ export interface BotDeps {
   updateLeaseSeconds: number;
   rateLimit: Omit<RateLimitDeps, 'i18n'>;
   users: RememberUpdateDeps['users'];
-  /** What unlinking erases. */
-  personalData: { forget(person: { messengerUserId: number; accountId: string }): Promise<void> };
   linking: AccountLinking;
   trustedContact: TrustedContactService;
-  /** Unlinking and blocking end the same things. */
-  leave: PersonLeaves;
   notifier: Notifier;
   digitalId: Omit<DigitalIdFeatureDeps, 'messenger'>;
   verifier: Omit<VerifierFeatureDeps, 'download'>;
-  admin: Omit<AdminFeatureDeps, 'messenger' | 'adminMenu'>;
+  admin: Omit<AdminFeatureDeps, 'showEnded' | 'adminMenu'>;
   broadcast: Pick<BroadcastFeatureDeps, 'broadcasts' | 'start'>;
   menu: MenuSettings;
   logger: Logger;
@@ -77,6 +73,9 @@ export function createBot(deps: BotDeps) {
     ctx.api.config.use(retryPolicy(), lateCallbackAnswers);
     return next();
   };
+
+  const showEnded = (session: DigitalIdSession) =>
+    showEndedScreen(telegramMessenger(bot.api), deps.digitalId.screen, session);
 
   // Every log line an update causes carries its id.
   bot.use((ctx, next) => withLogContext({ updateId: ctx.update.update_id }, next));
@@ -120,11 +119,7 @@ export function createBot(deps: BotDeps) {
       notifier: deps.notifier,
       apiPlugins: [conversationApi],
       afterLink: (accountId) => deps.trustedContact.onLinked(accountId),
-      afterUnlink: async (accountId, userId) => {
-        const ended = await deps.leave({ userId, accountId }, 'unlinked');
-        if (ended) await showEndedScreen(telegramMessenger(bot.api), deps.digitalId.screen, ended);
-        await deps.personalData.forget({ messengerUserId: userId, accountId });
-      },
+      unlink: (userId) => deps.admin.service.offboard(userId, showEnded),
     }),
   );
   bot.use(
@@ -144,7 +139,7 @@ export function createBot(deps: BotDeps) {
   bot.use(
     adminFeature({
       ...deps.admin,
-      messenger: telegramMessenger(bot.api),
+      showEnded,
       adminMenu: (chatId, shown) => adminCommandMenu(bot.api, deps.i18n, chatId, shown),
     }),
   );

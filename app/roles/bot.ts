@@ -2,21 +2,20 @@ import { run } from '@grammyjs/runner';
 import type { FastifyInstance } from 'fastify';
 import { webhookCallback } from 'grammy';
 import type { Logger } from 'pino';
-import { createBot } from '../../bot/create-bot';
+import { type BotDeps, createBot } from '../../bot/create-bot';
 import { type QrReader, qrReader } from '../../bot/features/verifier/qr-reader';
 import { recoverLapsedUpdates } from '../../bot/middleware/update-inbox';
 import { adminCommandMenu, publishCommandMenu } from '../../bot/platform/command-menu';
 import { queueNotifier } from '../../bot/platform/notifier';
 import { verificationWords } from '../../bot/verification-words';
 import { adminService } from '../../core/admin/admin-service';
+import { personLeaves } from '../../core/admin/person-leaves';
 import type { Clock } from '../../core/clock';
 import { accountLinking } from '../../core/identity/account-linking';
-import { personLeaves } from '../../core/identity/person-leaves';
 import { adminRepository } from '../../db/repositories/admin.repository';
 import { broadcastRepository } from '../../db/repositories/broadcast.repository';
 import { conversationStorage } from '../../db/repositories/conversation-storage';
 import { messengerUserRepository } from '../../db/repositories/messenger-user.repository';
-import { personalDataRepository } from '../../db/repositories/personal-data.repository';
 import { processedUpdateRepository } from '../../db/repositories/processed-update.repository';
 import { verifierDeskRepository } from '../../db/repositories/verifier-desk.repository';
 import { isDatabaseUnavailable } from '../../db/unavailable';
@@ -44,23 +43,7 @@ export async function startBotRole(
   const { db } = backend.database;
   const { i18n } = backend;
   const users = messengerUserRepository(db);
-  const admins = adminRepository({ db, keys: backend.keys });
-  const leave = personLeaves({
-    liveSessionOf: admins.liveSessionOf,
-    revokeSession: backend.digitalId.revoke,
-    endRelationships: backend.trustedContact.endAllOf,
-  });
-  const admin = adminService({
-    store: admins,
-    bootstrapAdmins: config.adminIds,
-    hasAdminRole: (userId) => backend.roles.hasRole(userId, 'admin'),
-    leave,
-    clock: deps.clock,
-    timing: {
-      tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
-      skewSeconds: config.digitalId.verifyClockSkewSeconds,
-    },
-  });
+  const admin = adminDeps(config, backend, deps.clock);
   // Aborted first on stop, so updates held through an outage do not keep the process alive.
   const stopping = new AbortController();
   const { bot, guardWebhook, inbox } = createBot({
@@ -77,22 +60,11 @@ export async function startBotRole(
       windowMs: 10_000,
     },
     users,
-    personalData: personalDataRepository(db, deriveKey(backend.masterKey, 'phone-hash')),
     linking: accountLinking({ accounts: backend.accounts, links: backend.accounts, otp: backend.otp }),
     trustedContact: backend.trustedContact,
-    leave,
     notifier: queueNotifier({ users, outgoing: backend.outgoing, i18n }),
     digitalId: { digitalId: backend.digitalId, screen: backend.screen, scheduler: backend.scheduler },
-    admin: {
-      service: admin,
-      admins,
-      verifierKeys: backend.verifierKeys,
-      screen: backend.screen,
-      clock: deps.clock,
-      queueSummary: backend.queueCounts,
-      verificationsToday: () => backend.tally.today('verifications'),
-      pageViewsToday: () => backend.tally.today('page-views'),
-    },
+    admin,
     menu: {
       qrRefreshSeconds: config.digitalId.qrRefreshSeconds,
       trustorsPerContact: config.trustedContact.trustorsPerContact,
@@ -116,7 +88,7 @@ export async function startBotRole(
   });
   await bot.init();
   await publishCommandMenu(bot.api, i18n);
-  for (const adminId of await admin.adminUsers())
+  for (const adminId of await admin.service.adminUsers())
     await adminCommandMenu(bot.api, i18n, adminId, true).catch((err) =>
       logger.warn({ err: err.message, adminId }, 'could not show the admin menu'),
     );
@@ -145,6 +117,39 @@ export async function startBotRole(
     if (runner.isRunning()) await runner.stop();
   });
   logger.info({ bot: bot.botInfo.username }, 'receiving updates by long polling');
+}
+
+/** The admin commands' service over its store: blocking and unlinking end what the person had. */
+function adminDeps(config: Config, backend: Backend, clock: Clock): BotDeps['admin'] {
+  const store = adminRepository({
+    db: backend.database.db,
+    keys: backend.keys,
+    phoneKey: deriveKey(backend.masterKey, 'phone-hash'),
+  });
+  const service = adminService({
+    store,
+    bootstrapAdmins: config.adminIds,
+    hasAdminRole: (userId) => backend.roles.hasRole(userId, 'admin'),
+    leave: personLeaves({
+      liveSessionOf: store.liveSessionOf,
+      revokeSession: backend.digitalId.revoke,
+      endRelationships: backend.trustedContact.endAllOf,
+    }),
+    clock,
+    timing: {
+      tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
+      skewSeconds: config.digitalId.verifyClockSkewSeconds,
+    },
+  });
+  return {
+    service,
+    admins: store,
+    verifierKeys: backend.verifierKeys,
+    clock,
+    queueSummary: backend.queueCounts,
+    verificationsToday: () => backend.tally.today('verifications'),
+    pageViewsToday: () => backend.tally.today('page-views'),
+  };
 }
 
 function startQrReader(closers: Closers): QrReader {

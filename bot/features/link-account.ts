@@ -17,8 +17,11 @@ export interface LinkAccountDeps {
   apiPlugins: MiddlewareFn<FormContext>[];
   /** What else follows from linking (invitations waiting for this person are delivered). */
   afterLink(accountId: string): Promise<void>;
-  /** What else follows from unlinking (relationships end, the live Digital ID ends, data is erased). */
-  afterUnlink(accountId: string, messengerUserId: number): Promise<void>;
+  /**
+   * Unlinks, with all that follows (core/admin/offboarding.ts: the live Digital ID and the
+   * relationships end, the person's data is erased); false when nothing was linked.
+   */
+  unlink(messengerUserId: number): Promise<boolean>;
 }
 
 const CONVERSATION = 'link-account';
@@ -51,8 +54,7 @@ export function linkAccountFeature(deps: LinkAccountDeps): Composer<BotContext> 
   feature.command('unlink', async (ctx) => {
     const userId = ctx.from?.id;
     if (!userId) return;
-    const unlinked = await deps.linking.unlink(userId);
-    if (unlinked) await deps.afterUnlink(unlinked.accountId, userId);
+    const unlinked = await deps.unlink(userId);
     await ctx.reply(ctx.t(unlinked ? 'unlink-done' : 'unlink-none'));
   });
   return feature;

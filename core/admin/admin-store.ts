@@ -66,7 +66,7 @@ export type ConfirmationPayload = Record<string, string | number>;
 export const CONFIRMATION_SECONDS = 300;
 
 /**
- * What admins read and change. Every change is one transaction that writes its audit row with
+ * What admins read and change, and what a person's leaving changes. Every change is one transaction that writes its audit row with
  * it: the row exists exactly when the change happened, and a change that fails leaves neither.
  */
 export interface AdminStore {
@@ -111,4 +111,12 @@ export interface AdminStore {
   revokeSession(sessionId: string, reason: string, act: AdminAct): Promise<DigitalIdSession | null>;
   rotateKey(act: AdminAct): Promise<{ retired: number | null; active: number }>;
   removeKey(kid: number, retiredBefore: Date, act: AdminAct): Promise<KeyRemoval>;
+
+  /** The messenger user's link goes, audited as the account's own act; null when none was there. */
+  unlink(messengerUserId: number, at: Date): Promise<{ accountId: string } | null>;
+  /**
+   * What the service kept of a person who unlinked is erased, in one transaction. Not audited:
+   * the unlink's row stands for it, and an erasure's record would name what it erased.
+   */
+  forget(person: { messengerUserId: number; accountId: string }): Promise<void>;
 }

@@ -45,35 +45,40 @@ export interface DigitalIdDeps {
 
 /** Opening, refreshing and ending Digital ID sessions. Every decision is made here. */
 export function digitalIdService(deps: DigitalIdDeps) {
-  const { timing } = deps;
+  return { ...sessionOpening(deps), ...refreshChain(deps), ...sessionControls(deps) };
+}
 
-  async function frame(session: DigitalIdSession, seq: number): Promise<QrFrame> {
-    const now = deps.clock.now();
-    const token = issueToken(deps.ed25519, await deps.keyring.signingKey(), {
-      scenario: session.scenario,
-      iat: Math.floor(now.getTime() / 1000),
-      ttl: timing.tokenTtlSeconds,
-      sid: session.sid,
-      seq,
-    });
-    const next = new Date(now.getTime() + timing.refreshSeconds * 1000);
-    return {
-      session,
-      seq,
-      url: verifierUrl(deps.publicUrl(), token),
-      nextAt: next < session.endsAt ? next : session.endsAt,
-    };
-  }
-
-  async function eligibleScenarios(messengerUserId: number) {
-    const account = await deps.accounts.findLinkedTo(messengerUserId);
-    if (!account) return { ok: false as const, code: 'DIGITAL_ID.NOT_LINKED' as const };
-    const eligibility = digitalIdEligibility(account, moscowDate(deps.clock.now()));
-    return eligibility.ok ? { ok: true as const, account, scenarios: eligibility.scenarios } : eligibility;
-  }
-
+/** The QR for `seq`: a token signed now, due to be replaced after the refresh interval. */
+async function qrFrame(deps: DigitalIdDeps, session: DigitalIdSession, seq: number): Promise<QrFrame> {
+  const now = deps.clock.now();
+  const token = issueToken(deps.ed25519, await deps.keyring.signingKey(), {
+    scenario: session.scenario,
+    iat: Math.floor(now.getTime() / 1000),
+    ttl: deps.timing.tokenTtlSeconds,
+    sid: session.sid,
+    seq,
+  });
+  const next = new Date(now.getTime() + deps.timing.refreshSeconds * 1000);
   return {
-    scenariosFor: eligibleScenarios,
+    session,
+    seq,
+    url: verifierUrl(deps.publicUrl(), token),
+    nextAt: next < session.endsAt ? next : session.endsAt,
+  };
+}
+
+/** The account linked to the person and the scenarios it may show today, or why it may show none. */
+async function eligibleScenarios(deps: DigitalIdDeps, messengerUserId: number) {
+  const account = await deps.accounts.findLinkedTo(messengerUserId);
+  if (!account) return { ok: false as const, code: 'DIGITAL_ID.NOT_LINKED' as const };
+  const eligibility = digitalIdEligibility(account, moscowDate(deps.clock.now()));
+  return eligibility.ok ? { ok: true as const, account, scenarios: eligibility.scenarios } : eligibility;
+}
+
+/** A person picks a scenario they hold, and a new session shows its first QR. */
+function sessionOpening(deps: DigitalIdDeps) {
+  return {
+    scenariosFor: (messengerUserId: number) => eligibleScenarios(deps, messengerUserId),
 
     async open(input: {
       messengerUserId: number;
@@ -83,7 +88,7 @@ export function digitalIdService(deps: DigitalIdDeps) {
     }): Promise<
       { ok: true; frame: QrFrame; superseded: DigitalIdSession | null } | { ok: false; code: OpenRefusal }
     > {
-      const eligible = await eligibleScenarios(input.messengerUserId);
+      const eligible = await eligibleScenarios(deps, input.messengerUserId);
       if (!eligible.ok) return eligible;
       if (!eligible.scenarios.includes(input.scenario))
         return { ok: false, code: 'DIGITAL_ID.SCENARIO_NOT_HELD' };
@@ -100,15 +105,29 @@ export function digitalIdService(deps: DigitalIdDeps) {
         seq: 0,
         status: 'live',
         startedAt: now,
-        endsAt: new Date(now.getTime() + timing.sessionSeconds * 1000),
+        endsAt: new Date(now.getTime() + deps.timing.sessionSeconds * 1000),
       };
       const { superseded } = await deps.sessions.openSuperseding(session);
-      return { ok: true, frame: await frame(session, 0), superseded };
+      return { ok: true, frame: await qrFrame(deps, session, 0), superseded };
     },
 
     attachMessage: (sessionId: string, messageId: number) =>
       deps.sessions.attachMessage(sessionId, messageId),
+  };
+}
 
+/** The chain of jobs that replaces a live session's QR until the session ends. */
+function refreshChain(deps: DigitalIdDeps) {
+  async function endWith(
+    session: DigitalIdSession,
+    status: 'expired' | 'revoked',
+    reason: string,
+  ): Promise<RefreshOutcome> {
+    const ended = await deps.sessions.end(session.id, status, reason, deps.clock.now());
+    return ended ? { kind: 'ended', session: ended } : { kind: 'stale' };
+  }
+
+  return {
     /**
      * The step of the refresh chain for `seq`. It re-checks, right before anything is shown,
      * that the session is live, that `seq` is the next one and that the person is still
@@ -121,7 +140,7 @@ export function digitalIdService(deps: DigitalIdDeps) {
       if (session.seq < seq - 1) return { kind: 'stale' };
       const now = deps.clock.now();
       if (now >= session.endsAt) return endWith(session, 'expired', 'the session ran its time');
-      const eligible = await eligibleScenarios(session.messengerUserId);
+      const eligible = await eligibleScenarios(deps, session.messengerUserId);
       if (
         !eligible.ok ||
         eligible.account.id !== session.accountId ||
@@ -130,7 +149,7 @@ export function digitalIdService(deps: DigitalIdDeps) {
         return endWith(session, 'revoked', eligible.ok ? 'the status is no longer held' : eligible.code);
       }
       if (!(await deps.sessions.claimSeq(session.id, seq - 1))) return { kind: 'stale' };
-      return { kind: 'show', frame: await frame({ ...session, seq }, seq) };
+      return { kind: 'show', frame: await qrFrame(deps, { ...session, seq }, seq) };
     },
 
     /**
@@ -144,7 +163,12 @@ export function digitalIdService(deps: DigitalIdDeps) {
 
     /** The QR of a claimed seq could not be shown (429): it may be claimed again later. */
     releaseSeq: (sessionId: string, seq: number) => deps.sessions.releaseSeq(sessionId, seq),
+  };
+}
 
+/** A session seen or ended by its owner, an admin, or because its message is gone. */
+function sessionControls(deps: DigitalIdDeps) {
+  return {
     /** The person's own session only; anyone else's (forged callback data) is refused. */
     async stop(messengerUserId: number, sessionId: string) {
       const session = await deps.sessions.find(sessionId);
@@ -177,15 +201,6 @@ export function digitalIdService(deps: DigitalIdDeps) {
     endGone: (session: DigitalIdSession) =>
       deps.sessions.end(session.id, 'stopped', 'the message is gone', deps.clock.now()),
   };
-
-  async function endWith(
-    session: DigitalIdSession,
-    status: 'expired' | 'revoked',
-    reason: string,
-  ): Promise<RefreshOutcome> {
-    const ended = await deps.sessions.end(session.id, status, reason, deps.clock.now());
-    return ended ? { kind: 'ended', session: ended } : { kind: 'stale' };
-  }
 }
 
 export type DigitalIdService = ReturnType<typeof digitalIdService>;

@@ -14,7 +14,6 @@ export interface AccountDirectory {
 export interface LinkStore {
   /** Links in one transaction; returns who had the account before (they are unlinked). */
   link(accountId: string, messengerUserId: number): Promise<{ previousUserId: number | null }>;
-  unlink(messengerUserId: number): Promise<{ accountId: string } | null>;
 }
 
 export type RequestCodeOutcome = IssueOutcome | { ok: false; code: 'LINK.NO_CONFIRMED_ACCOUNT' };
@@ -61,7 +60,6 @@ export function accountLinking(deps: { accounts: AccountDirectory; links: LinkSt
       };
     },
 
-    unlink: (messengerUserId: number) => deps.links.unlink(messengerUserId),
     linkedAccount: (messengerUserId: number) => deps.accounts.findLinkedTo(messengerUserId),
   };
 }

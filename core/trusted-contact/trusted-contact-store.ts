@@ -38,7 +38,7 @@ export interface RecoveryRequest {
 }
 
 /** Notices a change causes, built from the changed row (loading names may take a query). */
-type Notices = Notice[] | Promise<Notice[]>;
+export type Notices = Notice[] | Promise<Notice[]>;
 
 /** Who made a change, for the audit trail. */
 export type Actor = { account: string } | 'portal' | 'system';
@@ -57,12 +57,24 @@ export interface EndedRecoveries {
   endedRequests: RecoveryRequest[];
 }
 
+export type NewInvitation = Omit<TrustLink, 'id' | 'status' | 'delivered' | 'acceptedAt'>;
+
+/** The portal's ask, with the limits it is opened under. */
+export interface RecoveryAsk {
+  trustorAccountId: string;
+  now: Date;
+  ttlSeconds: number;
+  maxPerDay: number;
+  dayStart: Date;
+}
+
 /**
- * Trusted contacts and recoveries in the database. Every method is one transaction: the
- * conditional state change, its audit record and its notices commit together or not at all,
- * so a retried job or a second tap finds the state already changed and does nothing.
+ * Trusted contacts in the database: invitations and the relationships they become. Every change
+ * is one transaction: the conditional state change, its audit record and its notices commit
+ * together or not at all, so a retried job or a second tap finds the state already changed and
+ * does nothing.
  */
-export interface TrustedContactStore {
+export interface TrustLinkStore {
   trustorView(
     trustorAccountId: string,
     now: Date,
@@ -81,7 +93,7 @@ export interface TrustedContactStore {
    * trustor's lock, so concurrent forms and restarts cannot exceed it): then nothing changes.
    */
   invite(
-    input: Omit<TrustLink, 'id' | 'status' | 'delivered' | 'acceptedAt'>,
+    input: NewInvitation,
     maxPerHour: number,
     notices: (link: TrustLink) => Notices,
   ): Promise<({ outcome: 'invited'; link: TrustLink } & Effects) | { outcome: 'limited'; retryAt: Date }>;
@@ -128,8 +140,6 @@ export interface TrustedContactStore {
   ): Promise<
     ({ outcome: 'resent'; link: TrustLink; count: number } & Effects) | { outcome: 'not_pending' | 'limited' }
   >;
-  /** Notices that change no state (a reminder), each still written once per key. */
-  announce(notices: Notice[]): Promise<Effects>;
   /** Invitations waiting for this contact to link the bot, marked delivered with their notices. */
   deliverPending(
     contactAccountId: string,
@@ -139,13 +149,16 @@ export interface TrustedContactStore {
   /** Active links and open invitations past their time, for the sweeper. */
   expiredInvitations(now: Date): Promise<TrustLink[]>;
   activeLinks(): Promise<TrustLink[]>;
+}
 
+/** Recovery requests in the database, each change one transaction as for the links. */
+export interface RecoveryStore {
   /**
    * A new pending request, or the pending one already there; none without an active contact
    * or over the daily limit (counted from `dayStart`).
    */
   openRecovery(
-    input: { trustorAccountId: string; now: Date; ttlSeconds: number; maxPerDay: number; dayStart: Date },
+    input: RecoveryAsk,
     notices: (request: RecoveryRequest) => Notices,
   ): Promise<
     | ({ outcome: 'created'; request: RecoveryRequest } & Effects)
@@ -169,4 +182,9 @@ export interface TrustedContactStore {
   /** Decided since `since` and not yet acknowledged by the portal. */
   unacknowledged(since: Date): Promise<RecoveryRequest[]>;
   markCallbackDelivered(id: string, at: Date): Promise<void>;
+  /** Notices that change no state (a reminder), each still written once per key. */
+  announce(notices: Notice[]): Promise<Effects>;
 }
+
+/** Both, as one adapter provides them. */
+export interface TrustedContactStore extends TrustLinkStore, RecoveryStore {}

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
+import { isUuid } from '../ids';
 
 /** A checkout's API key: a prefix that says what it is, then 32 random bytes. */
 const KEY_FORMAT = /^vk_[A-Za-z0-9_-]{43}$/;
-const ID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Verifier {
   id: string;
@@ -62,7 +62,8 @@ export interface VerifierKeysDeps {
  */
 export const hashVerifierKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
-export const isVerifierKeyId = (text: string) => ID_FORMAT.test(text);
+/** A verifier is named by one of our ids, as the list shows it. */
+export const isVerifierKeyId = isUuid;
 
 export function verifierKeys(store: VerifierKeyStore, deps: VerifierKeysDeps) {
   return {
@@ -85,7 +86,7 @@ export function verifierKeys(store: VerifierKeyStore, deps: VerifierKeysDeps) {
     async revoke(idOrKey: string, by: ChangedBy): Promise<Revocation> {
       const target = KEY_FORMAT.test(idOrKey)
         ? { keyHash: hashVerifierKey(idOrKey) }
-        : ID_FORMAT.test(idOrKey)
+        : isUuid(idOrKey)
           ? { id: idOrKey.toLowerCase() }
           : null;
       const revoked = target ? await store.revoke(target, by, deps.clock.now()) : null;

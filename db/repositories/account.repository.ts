@@ -1,10 +1,12 @@
 import { and, eq } from 'drizzle-orm';
+import type { AdminStore } from '../../core/admin/admin-store';
 import type { AccountDirectory, LinkStore } from '../../core/identity/account-linking';
 import type { Database } from '../database';
 import { loadAccounts } from '../registry/import-registry';
 import { accountLinks, accounts } from '../schema';
+import { recordAudit } from './audit.repository';
 
-export function accountRepository(db: Database): AccountDirectory & LinkStore {
+export function accountRepository(db: Database): AccountDirectory & LinkStore & Pick<AdminStore, 'unlink'> {
   return {
     async findConfirmedByPhone(phone) {
       const [row] = await db
@@ -47,12 +49,25 @@ export function accountRepository(db: Database): AccountDirectory & LinkStore {
       });
     },
 
-    async unlink(messengerUserId) {
-      const [row] = await db
-        .delete(accountLinks)
-        .where(eq(accountLinks.messengerUserId, messengerUserId))
-        .returning({ accountId: accountLinks.accountId });
-      return row ? { accountId: row.accountId } : null;
+    /** The person's own act: audited as the account's, in the transaction that unlinks. */
+    unlink(messengerUserId, at) {
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .delete(accountLinks)
+          .where(eq(accountLinks.messengerUserId, messengerUserId))
+          .returning({ accountId: accountLinks.accountId });
+        if (!row) return null;
+        const { accountId } = row;
+        await recordAudit(tx, {
+          at,
+          actor: { account: accountId },
+          action: 'account.unlink',
+          subjectType: 'account',
+          subjectId: accountId,
+          accountIds: [accountId],
+        });
+        return { accountId };
+      });
     },
   };
 }

@@ -5,7 +5,13 @@ import { outgoingMessages } from '../schema';
 
 export type OutgoingRow = typeof outgoingMessages.$inferSelect;
 
+/** The outbox: producers add messages, the sender claims and settles them, maintenance relays and prunes. */
 export function outgoingMessageRepository(db: Executor) {
+  return { ...outboxEntries(db), ...sendClaims(db), ...sendOutcomes(db), ...outboxUpkeep(db) };
+}
+
+/** Messages put into the outbox, and read back by id. */
+function outboxEntries(db: Executor) {
   return {
     /** Adds a message to the outbox; the same dedupe key returns the row already there. */
     async add(
@@ -48,6 +54,16 @@ export function outgoingMessageRepository(db: Executor) {
       return [...inserted, ...existing].map((r) => r.id);
     },
 
+    async find(id: string): Promise<OutgoingRow | null> {
+      const [row] = await db.select().from(outgoingMessages).where(eq(outgoingMessages.id, id));
+      return row ?? null;
+    },
+  };
+}
+
+/** The right to send a message: one worker at a time, and what happens when its worker dies. */
+function sendClaims(db: Executor) {
+  return {
     /**
      * Takes the right to send a message for `leaseMs`, in one conditional update: only one
      * worker can hold it, and a worker that died lets it go when the lease runs out.
@@ -98,12 +114,12 @@ export function outgoingMessageRepository(db: Executor) {
         .returning({ id: outgoingMessages.id });
       return rows.length > 0;
     },
+  };
+}
 
-    async find(id: string): Promise<OutgoingRow | null> {
-      const [row] = await db.select().from(outgoingMessages).where(eq(outgoingMessages.id, id));
-      return row ?? null;
-    },
-
+/** How a claimed send ended: sent, given back for another try, or given up. */
+function sendOutcomes(db: Executor) {
+  return {
     async markSent(id: string, messageId: number): Promise<void> {
       await db
         .update(outgoingMessages)
@@ -136,7 +152,12 @@ export function outgoingMessageRepository(db: Executor) {
           ),
         );
     },
+  };
+}
 
+/** Maintenance: rows to relay to the queue after a restart, and rows old enough to forget. */
+function outboxUpkeep(db: Executor) {
+  return {
     /**
      * The outbox keeps what it sent (or gave up on) for a day, long enough for a retried producer's
      * dedupe key to find it, then forgets the text: sent rows a day after sending, failed ones a

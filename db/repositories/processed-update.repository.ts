@@ -21,6 +21,23 @@ const heldBy = (h: Holding, updates: SQL | undefined) =>
 
 export function processedUpdateRepository(db: Executor) {
   return {
+    ...updateArrivals(db),
+    ...updateHoldings(db),
+
+    /** Messengers redeliver within minutes; a day of ids is plenty. */
+    async pruneOlderThan(instant: Date): Promise<number> {
+      const rows = await db
+        .delete(processedUpdates)
+        .where(lt(processedUpdates.receivedAt, instant))
+        .returning({ id: processedUpdates.updateId });
+      return rows.length;
+    },
+  };
+}
+
+/** An update comes in: fetched by long polling, or delivered to be handled now. */
+function updateArrivals(db: Executor) {
+  return {
     /**
      * Takes in updates fetched by long polling, with their payload, before the messenger is
      * told they arrived. One seen before is left as it is.
@@ -70,7 +87,12 @@ export function processedUpdateRepository(db: Executor) {
         .where(and(eq(processedUpdates.botId, h.botId), eq(processedUpdates.updateId, updateId)));
       return mark?.state === 'handling' ? 'in_hand' : 'done';
     },
+  };
+}
 
+/** A holder's lease on the updates it handles: kept alive, ended, or taken over from a dead holder. */
+function updateHoldings(db: Executor) {
+  return {
     /** Extends the holder's lease on these updates; returns the ids that are still its own. */
     async renew(h: Holding, updateIds: number[]): Promise<number[]> {
       const rows = await db
@@ -124,15 +146,6 @@ export function processedUpdateRepository(db: Executor) {
       return rows
         .flatMap((r) => (r.payload ? [{ updateId: r.updateId, payload: r.payload }] : []))
         .sort((a, b) => a.updateId - b.updateId);
-    },
-
-    /** Messengers redeliver within minutes; a day of ids is plenty. */
-    async pruneOlderThan(instant: Date): Promise<number> {
-      const rows = await db
-        .delete(processedUpdates)
-        .where(lt(processedUpdates.receivedAt, instant))
-        .returning({ id: processedUpdates.updateId });
-      return rows.length;
     },
   };
 }

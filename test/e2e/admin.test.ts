@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_COMMANDS } from '../../bot/features/admin/admin.feature';
-import { auditEvents, digitalIdSessions } from '../../db/schema';
+import { accountLinks, auditEvents, digitalIdSessions } from '../../db/schema';
 import { buttonOf, type Chat, chatWith, confirmQuestion } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
@@ -42,16 +42,96 @@ async function auditRows(action: string, subjectId?: string, accountId?: string)
 const activeKid = async () =>
   (await t.service.backend!.keys.published()).find((k) => k.status === 'active')?.kid;
 
-/** A trigger that fails every insert of an admin audit row (dropped again by the test). */
+/** A trigger that fails every insert of an admin's or an unlink's audit row (dropped again by the test). */
 const REFUSE_ADMIN_AUDIT = [
   `create or replace function refuse_admin_audit() returns trigger language plpgsql as $$
    begin
-     if new.action like 'admin.%' then raise exception 'the audit trail refuses admin rows'; end if;
+     if new.action like 'admin.%' or new.action = 'account.unlink' then
+       raise exception 'the audit trail refuses admin rows';
+     end if;
      return new;
    end $$`,
   `create trigger refuse_admin_audit before insert on audit_events
      for each row execute function refuse_admin_audit()`,
 ];
+
+/**
+ * Triggers that fail each change an admin or an unlink makes, as a broken constraint would: to
+ * blocks, roles and signing keys, and to the person's link and session.
+ */
+const refuseChanges = (userId: number) => ({
+  install: [
+    `create or replace function refuse_change() returns trigger language plpgsql as $$
+     begin raise exception 'the table refuses the change'; end $$`,
+    `create trigger refuse_block before update on messenger_users for each row
+       when (old.blocked_at is distinct from new.blocked_at)
+       execute function refuse_change()`,
+    `create trigger refuse_role before insert or delete on account_roles for each row
+       execute function refuse_change()`,
+    `create trigger refuse_unlink before delete on account_links for each row
+       when (old.messenger_user_id = ${userId})
+       execute function refuse_change()`,
+    `create trigger refuse_session_end before update on digital_id_sessions for each row
+       when (old.messenger_user_id = ${userId} and old.status is distinct from new.status)
+       execute function refuse_change()`,
+    `create trigger refuse_keys before insert or update on signing_keys for each row
+       execute function refuse_change()`,
+  ],
+  drop: [
+    'drop trigger refuse_block on messenger_users',
+    'drop trigger refuse_role on account_roles',
+    'drop trigger refuse_unlink on account_links',
+    'drop trigger refuse_session_end on digital_id_sessions',
+    'drop trigger refuse_keys on signing_keys',
+  ],
+});
+
+/** Audit rows of every change the admin commands and an unlink make. */
+const CHANGES = ['grant', 'revoke_role', 'block', 'unblock', 'revoke', 'rotate_key', 'remove_key']
+  .map((a) => `admin.${a}`)
+  .concat('account.unlink');
+const changeRows = async () => {
+  const [row] = await t.database.db
+    .select({ n: count() })
+    .from(auditEvents)
+    .where(inArray(auditEvents.action, CHANGES));
+  return row?.n;
+};
+
+const execute = async (statements: string[]) => {
+  for (const statement of statements) await t.database.db.execute(sql.raw(statement));
+};
+
+const isLinked = async (userId: number) =>
+  (await t.database.db.select().from(accountLinks).where(eq(accountLinks.messengerUserId, userId))).length >
+  0;
+
+const liveSession = async (userId: number) => {
+  const [session] = await t.database.db
+    .select({ status: digitalIdSessions.status })
+    .from(digitalIdSessions)
+    .where(eq(digitalIdSessions.messengerUserId, userId));
+  return session?.status === 'live';
+};
+
+const FAILURE = 'Сервис временно недоступен. Попробуйте ещё раз через минуту.';
+const REFUSAL = 'Доступ к сервисам для вас приостановлен. Если это ошибка, обратитесь в поддержку Госуслуг.';
+
+/** A blocked person, as an earlier /block left them. */
+async function blockedPerson(name: string, phone: string) {
+  const blocked = await linkedPerson(t, name, phone);
+  await t.database.db.execute(
+    sql`update messenger_users set blocked_at = now(), block_reason = 'test' where id = ${blocked.person.id}`,
+  );
+  return blocked;
+}
+
+/** The confirmation of a destructive command, pressed: returns what the button press answered. */
+async function pressConfirmation(command: string) {
+  const asked = await boss.ask(command, '?');
+  const { data } = await buttonOf(boss, 'adm:ok:');
+  return boss.tapForNotice(asked.messageId, data);
+}
 
 /** Sends a destructive admin command, presses its confirmation button, waits for `done`. */
 async function confirmed(command: string, done: string) {
@@ -220,6 +300,7 @@ describe('admin commands', () => {
 
   it('writes each change with its audit row: when the row cannot be written, the change is undone', async () => {
     const ivan = await linkedPerson(t, 'Иван', '+79990000001');
+    const olga = await blockedPerson('Ольга', '+79990000008');
     await openDigitalId(ivan.chat, 'adult');
     expect((await boss.ask('/grant +79990000001 admin', 'Роль')).text).toContain('выдана');
     const kidBefore = await activeKid();
@@ -229,24 +310,24 @@ describe('admin commands', () => {
     const rows = async () => [
       ...(await Promise.all(actions.map((a) => auditRows(a, undefined, 'demo-01')))),
       await auditRows('admin.remove_key', String(retired)),
+      await auditRows('admin.unblock', undefined, 'demo-08'),
+      await auditRows('account.unlink', undefined, 'demo-01'),
     ];
     const rowsBefore = await rows();
-    const failure = 'Сервис временно недоступен. Попробуйте ещё раз через минуту.';
     // The audit trail refuses admin rows, as a full disk or a broken constraint would.
-    for (const statement of REFUSE_ADMIN_AUDIT) await t.database.db.execute(sql.raw(statement));
+    await execute(REFUSE_ADMIN_AUDIT);
     try {
       for (const command of [
         '/grant +79990000001 verifier',
         '/revoke_role +79990000001 admin',
         '/whois +79990000001',
         `/remove_key ${retired}`,
+        '/unblock +79990000008',
       ])
-        expect((await boss.say(command)).text).toBe(failure);
-      for (const command of ['/block +79990000001 проверка', '/revoke +79990000001', '/rotate_key']) {
-        const asked = await boss.ask(command, '?');
-        const { data } = await buttonOf(boss, 'adm:ok:');
-        expect(await boss.tapForNotice(asked.messageId, data)).toBe(failure);
-      }
+        expect((await boss.say(command)).text).toBe(FAILURE);
+      for (const command of ['/block +79990000001 проверка', '/revoke +79990000001', '/rotate_key'])
+        expect(await pressConfirmation(command)).toBe(FAILURE);
+      expect((await ivan.chat.say('/unlink')).text).toBe(FAILURE);
     } finally {
       await t.database.db.execute(sql.raw('drop trigger refuse_admin_audit on audit_events'));
     }
@@ -255,11 +336,9 @@ describe('admin commands', () => {
     expect(await roles.hasRole(ivan.person.id, 'verifier')).toBe(false);
     expect(await roles.hasRole(ivan.person.id, 'admin')).toBe(true);
     expect((await ivan.chat.say('/start')).text).toContain('Здравствуйте');
-    const [session] = await t.database.db
-      .select({ status: digitalIdSessions.status })
-      .from(digitalIdSessions)
-      .where(eq(digitalIdSessions.messengerUserId, ivan.person.id));
-    expect(session?.status).toBe('live');
+    expect((await olga.chat.say('/start')).text).toBe(REFUSAL);
+    expect(await isLinked(ivan.person.id)).toBe(true);
+    expect(await liveSession(ivan.person.id)).toBe(true);
     expect(await activeKid()).toBe(kidBefore);
     expect((await t.service.backend!.keys.published()).map((k) => k.kid)).toContain(retired);
     expect(await rows()).toEqual(rowsBefore);
@@ -268,7 +347,17 @@ describe('admin commands', () => {
     expect((await boss.ask('/revoke_role +79990000001 admin', 'Роль')).text).toContain('забрана');
     await confirmed('/revoke +79990000001', 'отвечают «отозван»');
     expect((await boss.ask(`/remove_key ${retired}`, 'Ключ')).text).toContain('снят с публикации');
-    const [grants, revokedRoles, whois, blocks, revokes, removals] = rowsBefore;
+    expect((await boss.ask('/unblock +79990000008', 'Разблокирован')).text).toContain('Разблокирован');
+    expect((await ivan.chat.ask('/unlink', 'отвязана')).text).toContain('отвязана');
+    expect(await isLinked(ivan.person.id)).toBe(false);
+    const [unlinked] = await t.database.db
+      .select({ actor: auditEvents.actor })
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'account.unlink'))
+      .orderBy(desc(auditEvents.at))
+      .limit(1);
+    expect(unlinked?.actor).toBe('account:demo-01');
+    const [grants, revokedRoles, whois, blocks, revokes, removals, unblocks, unlinks] = rowsBefore;
     expect(await rows()).toEqual([
       grants,
       Number(revokedRoles) + 1,
@@ -276,7 +365,50 @@ describe('admin commands', () => {
       blocks,
       Number(revokes) + 1,
       Number(removals) + 1,
+      Number(unblocks) + 1,
+      Number(unlinks) + 1,
     ]);
+  });
+
+  it('writes no audit row for a change that fails', async () => {
+    const ivan = await linkedPerson(t, 'Иван', '+79990000001');
+    const olga = await blockedPerson('Ольга', '+79990000008');
+    await openDigitalId(ivan.chat, 'adult');
+    expect((await boss.ask('/grant +79990000001 verifier', 'Роль')).text).toContain('выдана');
+    // A retired key whose tokens have all expired, so that /remove_key has something to remove.
+    await confirmed('/rotate_key', 'Новый активный ключ');
+    clock.advance(120);
+    const kidBefore = await activeKid();
+    const retired = (await t.service.backend!.keys.published()).find((k) => k.status === 'retired')?.kid;
+    const rowsBefore = await changeRows();
+    const refused = refuseChanges(ivan.person.id);
+    await execute(refused.install);
+    try {
+      for (const command of [
+        '/grant +79990000001 admin',
+        '/revoke_role +79990000001 verifier',
+        `/remove_key ${retired}`,
+        '/unblock +79990000008',
+      ])
+        expect((await boss.say(command)).text).toBe(FAILURE);
+      for (const command of ['/block +79990000001 проверка', '/revoke +79990000001', '/rotate_key'])
+        expect(await pressConfirmation(command)).toBe(FAILURE);
+      expect((await ivan.chat.say('/unlink')).text).toBe(FAILURE);
+    } finally {
+      await execute(refused.drop);
+    }
+    // Nothing changed, and no audit row claims it did.
+    expect(await changeRows()).toBe(rowsBefore);
+    const roles = t.service.backend!.roles;
+    expect(await roles.hasRole(ivan.person.id, 'verifier')).toBe(true);
+    expect(await roles.hasRole(ivan.person.id, 'admin')).toBe(false);
+    expect((await ivan.chat.say('/start')).text).toContain('Здравствуйте');
+    expect((await olga.chat.say('/start')).text).toBe(REFUSAL);
+    expect(await isLinked(ivan.person.id)).toBe(true);
+    expect(await liveSession(ivan.person.id)).toBe(true);
+    expect(await activeKid()).toBe(kidBefore);
+    expect((await t.service.backend!.keys.published()).map((k) => k.kid)).toContain(retired);
+    expect((await boss.ask('/unblock +79990000008', 'Разблокирован')).text).toContain('Разблокирован');
   });
 
   it('shows every admin action in /audit, paged with buttons', async () => {

@@ -8,6 +8,7 @@ import { importRegistry, loadAccounts } from '../../db/registry/import-registry'
 import { formatRegistryFile, parseRegistryFile, RegistryFileError } from '../../db/registry/registry-file';
 import { countAccounts } from '../../db/registry/registry-size';
 import { accountRepository } from '../../db/repositories/account.repository';
+import { broadcastRepository } from '../../db/repositories/broadcast.repository';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
 import { otpRepository } from '../../db/repositories/otp.repository';
 import { outgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
@@ -15,6 +16,7 @@ import { processedUpdateRepository } from '../../db/repositories/processed-updat
 import { tokenUseRepository } from '../../db/repositories/token-use.repository';
 import { trustedContactRepository } from '../../db/repositories/trusted-contact.repository';
 import { otpChallenges, smsDailyCounts } from '../../db/schema';
+import { seedLinkedPeople, syntheticAccounts } from '../support/people';
 import { createTestDatabase } from '../support/postgres';
 
 const TODAY = '2026-11-22';
@@ -199,7 +201,7 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await scan(3)).toEqual({ live: true, fresh: false });
     expect(await scan(3, false)).toEqual({ live: true, fresh: false });
     expect(await scan(4, true, new Date(now.getTime() + 300_000))).toEqual({ live: false, fresh: false });
-    await accountRepository(handle.db).unlink(77);
+    await accountRepository(handle.db).unlink(77, now);
     expect(await scan(5)).toEqual({ live: false, fresh: false });
     await accountRepository(handle.db).link('demo-01', 77);
     expect(await scan(5)).toEqual({ live: true, fresh: true });
@@ -237,6 +239,30 @@ describe.each(drivers)('the database on $name', (driver) => {
     // Seen from a day later, the sent and the failed one are past their day.
     await outbox.pruneFinishedBefore(new Date(Date.now() + 60_000));
     expect(await left()).toEqual([undefined, undefined, 'pending']);
+  });
+
+  it('expands a broadcast into the outbox batch by batch, each batch after the last', async () => {
+    let nextUser = 3_100_000;
+    await seedLinkedPeople(handle.db, syntheticAccounts(5, 'bc-batch', 'Рассылка', 3_100_000), () => ({
+      id: nextUser++,
+    }));
+    const broadcasts = broadcastRepository(handle.db);
+    const broadcast = await broadcasts.create({
+      adminUserId: 1,
+      adminChatId: 1,
+      text: 'batches',
+      audience: 'all',
+      at: new Date(),
+    });
+    const audience = await broadcasts.audienceSize('all');
+    const batches: string[][] = [];
+    for (let batch = await broadcasts.writeNextBatch(broadcast, 2); batch.length > 0; ) {
+      batches.push(batch);
+      batch = await broadcasts.writeNextBatch(broadcast, 2);
+    }
+    expect(batches.flat()).toHaveLength(audience);
+    expect(new Set(batches.flat()).size).toBe(audience);
+    expect((await broadcasts.progress(broadcast.id)).left).toBe(audience);
   });
 
   it('keeps codes and SMS counts by a hash of the number, and forgets them once past', async () => {

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock';
-import type { RecoveryJobs } from '../../core/trusted-contact/trusted-contact-service';
+import type { RecoveryJobs } from '../../core/trusted-contact/service-deps';
 import type { RecoveryRequest } from '../../core/trusted-contact/trusted-contact-store';
 import { DEFAULT_JOB_OPTIONS, type RecoveryJobName, type RecoveryPayload } from '../queues';
 
