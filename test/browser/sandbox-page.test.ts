@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustLinks } from '../../db/schema';
-import { launchChromium } from '../support/browser';
+import { addPersonOnPage, launchChromium } from '../support/browser';
 import { linkedPerson } from '../support/linking';
 import { ROOT } from '../support/run-process';
 import { startTestService, type TestService } from '../support/service';
@@ -27,15 +27,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function addPerson(name: string, languageCode: 'ru' | 'en' = 'ru', phone = '') {
-  await page.fill('#add-person input[name=name]', name);
-  await page.selectOption('#add-person select[name=languageCode]', languageCode);
-  await page.selectOption('#add-person select[name=phone]', phone);
-  await page.click('#add-person button[type=submit]');
-  const pane = page.locator('.chat', { has: page.locator('.chat-name', { hasText: name }) });
-  await pane.waitFor();
-  return pane;
-}
+const addPerson = (name: string, languageCode: 'ru' | 'en' = 'ru', phone = '') =>
+  addPersonOnPage(page, name, languageCode, phone);
 
 describe('the sandbox page in Chromium', () => {
   it('lets a person send /start and see the greeting with the service menu', async () => {

@@ -1,9 +1,11 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Debian's Chromium, headless; as root it needs --no-sandbox, and this machine has no network. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -13,4 +15,20 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Adds a person with the page's form and returns their chat pane once it shows. */
+export async function addPersonOnPage(
+  page: Page,
+  name: string,
+  languageCode: 'ru' | 'en' = 'ru',
+  phone = '',
+) {
+  await page.fill('#add-person input[name=name]', name);
+  await page.selectOption('#add-person select[name=languageCode]', languageCode);
+  await page.selectOption('#add-person select[name=phone]', phone);
+  await page.click('#add-person button[type=submit]');
+  const pane = page.locator('.chat', { has: page.locator('.chat-name', { hasText: name }) });
+  await pane.waitFor();
+  return pane;
 }

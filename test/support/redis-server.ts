@@ -3,6 +3,25 @@ import { Redis } from 'ioredis';
 import { freePort } from './ports';
 import { waitFor } from './wait';
 
+/** Whether a Redis at `url` answers PING, tried once. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /**
  * A Redis server of the test's own, so the test can stop and start it without touching the
  * one the other tests share. It keeps nothing on disk: a restart loses every job, the worst
@@ -12,18 +31,6 @@ export async function ownRedisServer() {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
-  const pings = async () => {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      probe.disconnect();
-    }
-  };
   const server = {
     url,
     async start() {
@@ -34,7 +41,7 @@ export async function ownRedisServer() {
           stdio: 'ignore',
         },
       );
-      await waitFor(pings, `redis-server on port ${port}`);
+      await waitFor(() => redisAnswers(url), `redis-server on port ${port}`);
     },
     async stop() {
       const running = child;
