@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Closers } from '../infra/closers';
-import { onPath, startPrivateRedis } from '../infra/private-redis';
+import { onPath, runningPrivateRedis, startPrivateRedis } from '../infra/private-redis';
 import { withOneShotRedis } from '../infra/redis';
 import type { Config } from './config';
 
@@ -12,6 +12,11 @@ import type { Config } from './config';
  */
 export async function chooseRedis(config: Config, logger: Logger, closers: Closers): Promise<Config> {
   if (config.privateRedisDir === null || (await answers(config.redisUrl))) return config;
+  const shared = await sharedPrivateRedis(config);
+  if (shared) {
+    logger.info({ url: shared }, `Using the private Redis another running service started at ${shared}`);
+    return { ...config, redisUrl: shared };
+  }
   const server = await onPath('redis-server');
   if (server === null) return config;
   const redis = await startPrivateRedis(server, config.privateRedisDir, logger);
@@ -22,6 +27,13 @@ export async function chooseRedis(config: Config, logger: Logger, closers: Close
       `(data in ${config.privateRedisDir}, AOF on)`,
   );
   return { ...config, redisUrl: redis.url };
+}
+
+/** The private Redis a running service of this checkout keeps, if it answers; for tools too. */
+export async function sharedPrivateRedis(config: Config): Promise<string | null> {
+  if (config.privateRedisDir === null) return null;
+  const url = await runningPrivateRedis(config.privateRedisDir);
+  return url && (await answers(url)) ? url : null;
 }
 
 const answers = (url: string): Promise<boolean> =>

@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, readlink } from 'node:fs/promises';
+import { access, mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { basename, delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 
 /** Where a private Redis writes its pid, so the next start can find one a killed run left. */
 const PID_FILE = 'redis.pid';
+/** Which running service owns the folder's Redis, and where that Redis listens. */
+const OWNER_FILE = 'owner.json';
 /** How many of its last lines a failed redis-server is reported with. */
 const TAIL_LINES = 15;
 /** SIGTERM makes Redis fsync its AOF and exit; only one that hangs past this is killed. */
@@ -55,6 +57,12 @@ export async function startPrivateRedis(server: string, dir: string, logger: Log
       [],
     );
   });
+  if (await runningPrivateRedis(folder)) {
+    throw new PrivateRedisError(
+      `The private Redis in ${folder} belongs to a service that is still running`,
+      [],
+    );
+  }
   await stopLeftover(folder, logger);
   const port = await freePort();
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', folder];
@@ -81,13 +89,32 @@ export async function startPrivateRedis(server: string, dir: string, logger: Log
       tail.lines(),
     );
   }
-  return watch(child, exited, tail, { url: `redis://127.0.0.1:${port}`, pid: child.pid, logger });
+  const url = `redis://127.0.0.1:${port}`;
+  await writeFile(join(folder, OWNER_FILE), JSON.stringify({ pid: process.pid, url }));
+  return watch(child, exited, tail, { url, pid: child.pid, logger, folder });
+}
+
+/**
+ * The address of the private Redis a service still running keeps in `dir`, or null. Another
+ * process of the same checkout (a second `npm start` on a shared DATABASE_URL, a command-line
+ * tool) uses it rather than starting, or stopping, one of its own.
+ */
+export async function runningPrivateRedis(dir: string): Promise<string | null> {
+  const text = await readFile(join(resolve(dir), OWNER_FILE), 'utf8').catch(() => '');
+  try {
+    const owner = JSON.parse(text) as { pid?: unknown; url?: unknown };
+    const ours = typeof owner.pid === 'number' && owner.pid !== process.pid && alive(owner.pid);
+    return ours && typeof owner.url === 'string' ? owner.url : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * A service killed outright (SIGKILL, a power cut of the terminal) leaves its private Redis
  * running on the same folder; two servers on one append-only file would corrupt it. The one the
- * pid file names is stopped, but only if it is a Redis working in this very folder.
+ * pid file names is stopped, but only if it is a Redis working in this very folder, and only
+ * once its owner is known gone (runningPrivateRedis said no).
  */
 async function stopLeftover(folder: string, logger: Logger): Promise<void> {
   const pid = Number((await readFile(join(folder, PID_FILE), 'utf8').catch(() => '')).trim());
@@ -118,7 +145,7 @@ function watch(
   child: ChildProcess,
   exited: Promise<string>,
   tail: ReturnType<typeof lastLines>,
-  at: { url: string; pid: number; logger: Logger },
+  at: { url: string; pid: number; logger: Logger; folder: string },
 ): PrivateRedis {
   let stopping = false;
   // However the service ends (an uncaught error, a forced exit), its Redis ends with it.
@@ -133,6 +160,7 @@ function watch(
     pid: at.pid,
     async stop() {
       stopping = true;
+      await rm(join(at.folder, OWNER_FILE), { force: true });
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const hung = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);

@@ -2,6 +2,7 @@ import { systemClock } from '../../core/clock';
 import { type VerifierKeys, verifierKeys } from '../../core/verification/verifier-keys';
 import { verifierKeyRepository } from '../../db/repositories/verifier-key.repository';
 import { withOneShotRedis } from '../../infra/redis';
+import { sharedPrivateRedis } from '../redis-choice';
 import { announceRevocation } from '../verifier-key-revocations';
 import { cliConfig, openCliDatabase } from './open-cli-database';
 
@@ -22,7 +23,8 @@ export async function withVerifierKeys(work: (keys: VerifierKeys) => Promise<voi
       verifierKeys(verifierKeyRepository(database.db), {
         clock: systemClock,
         cacheSeconds: config.verifierKeyCacheSeconds,
-        announceRevoked: (id) => announceOnce(config.redisUrl, config.queuePrefix, id),
+        announceRevoked: async (id) =>
+          announceOnce((await sharedPrivateRedis(config)) ?? config.redisUrl, config.queuePrefix, id),
       }),
     );
   } finally {

@@ -160,6 +160,34 @@ describe('npm start without a Redis', () => {
     }
   }, 120_000);
 
+  it('lets a second service of the same checkout share the running Redis, never stopping it', async () => {
+    const redisDir = join(dir, 'shared');
+    const first = startWithoutRedis(redisDir);
+    let pid = 0;
+    try {
+      const at = startedWith(await first.ready);
+      pid = at.pid;
+      const second = startWithoutRedis(redisDir);
+      try {
+        expect(await second.ready).toContain(
+          `Using the private Redis another running service started at ${at.redisUrl}`,
+        );
+        second.child.kill('SIGTERM');
+        expect(await second.exited).toBe(0);
+      } finally {
+        second.child.kill('SIGKILL');
+      }
+      // The second one's stop left the first one's Redis alone.
+      expect(isRunning(pid)).toBe(true);
+      expect(await withRedis(at.redisUrl, (redis) => redis.ping())).toBe('PONG');
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      expect(isRunning(pid)).toBe(false);
+    } finally {
+      stopAnyway(first.child, pid);
+    }
+  }, 120_000);
+
   it('exits 1 with the last lines of its Redis when that Redis cannot start', async () => {
     // A data folder Redis cannot keep its append-only files in (a file where their folder goes):
     // unlike a folder without write permission, this stops root too.
