@@ -13,7 +13,7 @@ import { startTestService, type TestService } from '../test/support/service';
 import { waitFor } from '../test/support/wait';
 import { QUEUES } from '../workers/queues';
 import { cpuMicrosPerOp } from './costs';
-import { type Figure, percentile, round } from './results';
+import { type Figure, percentile, round, SHOWN_ONLY } from './results';
 
 const key = { kid: 1, seed: new Uint8Array(randomBytes(32)) };
 const sid = new Uint8Array(randomBytes(16));
@@ -104,10 +104,10 @@ export async function digitalIdCpuBench(): Promise<Record<string, Figure>> {
       unit: 'µs',
       target: '<= 250', // today 172-215 µs
     },
-    naive_issue_per_s: { value: Math.round(naive), unit: 'op/s', target: '>= 0' },
+    naive_issue_per_s: { value: Math.round(naive), unit: 'op/s', target: SHOWN_ONLY },
     issue_vs_naive: { value: round(issue / naive), unit: '×', target: '>= 15' },
     refresh_block_p99_ms: { value: round(percentile(blocks, 99), 2), unit: 'ms', target: '<= 10' },
-    refresh_block_max_ms: { value: round(blocks.at(-1) ?? 0, 2), unit: 'ms', target: '<= 10' },
+    refresh_block_max_ms: { value: round(blocks.at(-1) ?? 0, 2), unit: 'ms', target: SHOWN_ONLY },
   };
 }
 

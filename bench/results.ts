@@ -7,9 +7,15 @@ import { fileURLToPath } from 'node:url';
 export interface Figure {
   value: number;
   unit: string;
-  /** e.g. ">= 300" or "<= 1000"; the bench says whether the value meets it. */
+  /** e.g. ">= 300" or "<= 1000"; the bench says whether the value meets it. SHOWN_ONLY: no target. */
   target: string;
 }
+
+/**
+ * The target of a figure shown for context, never gated: a worst case one GC pause decides, or
+ * the naive loop a ratio is measured against.
+ */
+export const SHOWN_ONLY = '—';
 
 export interface Measured extends Figure {
   met: boolean;
@@ -30,6 +36,7 @@ export const RESULTS_FILE = '.bench/results.json';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export function meets(figure: Figure): boolean {
+  if (figure.target === SHOWN_ONLY) return true;
   const [op, bound] = figure.target.split(' ') as [string, string];
   return op === '>=' ? figure.value >= Number(bound) : figure.value <= Number(bound);
 }

@@ -3,7 +3,7 @@
  * parameters (phones, names, a form's state with its code) in `params` AND in its message
  * ("Failed query: …\nparams: …", so in its stack too); grammY's GrammyError carries the request
  * `payload` (a freshly issued verifier key, a /whois answer); PostgreSQL echoes conflicting
- * values in `detail`; postgres.js keeps `parameters`. Those are dropped, at every depth of
+ * values in `detail`; postgres.js keeps `parameters` (and `args`, with its `debug` hook on). Those are dropped, at every depth of
  * `cause`, and the rest (type, message, code, stack) is kept for whoever debugs.
  */
 
@@ -40,8 +40,9 @@ export function serializeError(value: unknown, depth = 0): unknown {
         ? serializeError(field, depth + 1)
         : field;
   for (const [key, field] of Object.entries(value)) {
-    // GrammyError's `parameters` (retry_after) helps; postgres.js's array of query values does not.
-    const carried = CARRIED_DATA.has(key) || (key === 'parameters' && Array.isArray(field));
+    // GrammyError's `parameters` (retry_after) helps; postgres.js's arrays of query values do not.
+    const carried =
+      CARRIED_DATA.has(key) || ((key === 'parameters' || key === 'args') && Array.isArray(field));
     if (!carried && !(key in out)) out[key] = nested(field);
   }
   // Set by `new Error(message, { cause })` and by AggregateError: present but not enumerable.

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { access, chmod, mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { basename, delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { freePort } from './free-port';
 
 /** Where a private Redis writes its pid, so the next start can find one a killed run left. */
 const PID_FILE = 'redis.pid';
@@ -51,12 +51,15 @@ export async function onPath(command: string, path = process.env.PATH ?? ''): Pr
  */
 export async function startPrivateRedis(server: string, dir: string, logger: Logger): Promise<PrivateRedis> {
   const folder = resolve(dir);
-  await mkdir(folder, { recursive: true }).catch((err: Error) => {
-    throw new PrivateRedisError(
-      `The private Redis's data folder ${folder} cannot be created (${err.message})`,
-      [],
-    );
-  });
+  // Only this user may read the jobs (people's chat ids, message texts) kept in its files.
+  await mkdir(folder, { recursive: true, mode: 0o700 })
+    .then(() => chmod(folder, 0o700))
+    .catch((err: Error) => {
+      throw new PrivateRedisError(
+        `The private Redis's data folder ${folder} cannot be created (${err.message})`,
+        [],
+      );
+    });
   if (await runningPrivateRedis(folder)) {
     throw new PrivateRedisError(
       `The private Redis in ${folder} belongs to a service that is still running`,
@@ -190,15 +193,4 @@ function lastLines(child: ChildProcess) {
     lines: () => [...kept, ...(partial.trim() ? [partial] : [])],
     sees: (text: string) => new Promise<void>((found) => waiting.push({ text, found })),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-// zlib.crc32 arrived in Node 20.15 and 22.2; `engines` asks for 20.18+, so it is always there.
+// zlib.crc32 arrived in Node 20.15 and 22.2; `engines` asks for 20.18+ or 22.2+, so it is always there.
 function chunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/free-port';
 import { type Chat, chatWith } from '../support/chat';
-import { freePort } from '../support/ports';
 import { ADMIN_URL } from '../support/postgres';
 import { startRoleProcess, startTestService, type TestService } from '../support/service';
 import { tcpProxy } from '../support/tcp-proxy';

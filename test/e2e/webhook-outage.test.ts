@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/free-port';
 import { chatWith } from '../support/chat';
-import { freePort } from '../support/ports';
 import { ADMIN_URL } from '../support/postgres';
 import { startRoleProcess, startTestService, type TestService } from '../support/service';
 import { tcpProxy } from '../support/tcp-proxy';

@@ -5,7 +5,7 @@ import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { freePort } from './ports';
+import { freePort } from '../../infra/free-port';
 import { waitFor } from './wait';
 
 /**

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort } from './ports';
+import { freePort } from '../../infra/free-port';
 import { waitFor } from './wait';
 
 /** Whether a Redis at `url` answers PING, tried once. */

@@ -1,9 +1,11 @@
-import { DrizzleQueryError } from 'drizzle-orm';
+import { DrizzleQueryError, sql } from 'drizzle-orm';
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client';
 import { withLogContext } from '../../infra/log-context';
 import { chooseLogFormat, prettyDestination } from '../../infra/log-format';
 import { createLogger } from '../../infra/logger';
+import { createTestDatabase } from '../support/postgres';
 
 const PHONE = '+79990000001';
 const KEY = 'vk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG';
@@ -92,6 +94,22 @@ describe('errors in the logs', () => {
     expect(logged({ err: queryError().message }).line.err).toMatch(/\nparams: \[redacted\]$/);
     expect(logged({ error: queryError() }).text).not.toContain('79990000001');
   });
+
+  it('drop the values a statement-counting client keeps on its errors (postgres.js debug on)', async () => {
+    const database = await createTestDatabase();
+    const handle = await openDatabase({ kind: 'postgres', url: database.url, onStatement: () => {} });
+    try {
+      const failure = await handle.db.execute(sql`select ${PHONE}::text where 1 / 0 = 1`).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      expect(logged({ err: failure }).text).not.toContain('79990000001');
+    } finally {
+      await handle.close();
+      await database.drop();
+    }
+  }, 30_000);
 });
 
 describe('the pretty log format', () => {
