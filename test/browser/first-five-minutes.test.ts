@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPersonOnPage, launchChromium } from '../support/browser';
+import { addPersonOnPage, openSandboxPage } from '../support/browser';
 import { ROOT } from '../support/run-process';
 import { startTestService, type TestService } from '../support/service';
 
@@ -10,10 +10,7 @@ let page: Page;
 
 beforeAll(async () => {
   t = await startTestService();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${t.service.sandbox!.url}/`);
-  await page.getByText('на связи').waitFor();
+  ({ browser, page } = await openSandboxPage(t.service.sandbox!.url, { width: 1280, height: 900 }));
 });
 afterAll(async () => {
   await browser?.close();

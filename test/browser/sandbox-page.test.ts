@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustLinks } from '../../db/schema';
-import { addPersonOnPage, launchChromium } from '../support/browser';
+import { addPersonOnPage, openSandboxPage } from '../support/browser';
 import { linkedPerson } from '../support/linking';
 import { ROOT } from '../support/run-process';
 import { startTestService, type TestService } from '../support/service';
@@ -14,10 +14,7 @@ let page: Page;
 
 beforeAll(async () => {
   t = await startTestService();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${t.service.sandbox!.url}/`);
-  await page.getByText('на связи').waitFor();
+  ({ browser, page } = await openSandboxPage(t.service.sandbox!.url, { width: 1280, height: 800 }));
 });
 afterAll(async () => {
   // Left for review (not committed): what the page looked like at the end of the run.

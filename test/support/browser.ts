@@ -17,6 +17,18 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Chromium on the sandbox page of `sandboxUrl`, once its event stream says it is connected. */
+export async function openSandboxPage(
+  sandboxUrl: string,
+  viewport: { width: number; height: number },
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${sandboxUrl}/`);
+  await page.getByText('на связи').waitFor();
+  return { browser, page };
+}
+
 /** Adds a person with the page's form and returns their chat pane once it shows. */
 export async function addPersonOnPage(
   page: Page,
