@@ -17,8 +17,10 @@ const SESSION_REASON: Record<LeaveReason, string> = {
 /**
  * A person leaves (unlinks the bot, or an admin blocks them): their live Digital ID ends and
  * their trusted-contact relationships end. Each step changes only what is still live, so
- * running it again finishes what a crash interrupted. Returns the ended session, whose chat
- * should show it ended.
+ * running it again finishes what a crash interrupted: a repeated /block does. After an unlink
+ * there is nothing to repeat; what a crash left is ended by the workers instead (the next QR
+ * refresh finds the account unlinked, the trusted-contact sweeper ends links of unlinked
+ * people). Returns the ended session, whose chat should show it ended.
  */
 export function personLeaves(deps: PersonLeavesDeps) {
   return async (
