@@ -77,16 +77,11 @@ async function accept(
   return { outcome: 'accepted' as const, link, endedRequests, outboxIds };
 }
 
+/** The port's close, inside the caller's transaction. */
 async function close(
   tx: Executor,
   writeNotices: NoticeWriter,
-  id: string,
-  from: 'invited' | 'active',
-  to: 'declined' | 'cancelled' | 'expired' | 'ended',
-  at: Date,
-  actor: Actor,
-  reason: string,
-  notices: (link: TrustLink, endedRequests: RecoveryRequest[]) => Notices,
+  ...[id, from, to, at, actor, reason, notices]: Parameters<TrustLinkStore['close']>
 ) {
   // An invitation closes only while unexpired, except by expiring.
   const timely =
@@ -116,8 +111,7 @@ export function trustLinkRepository(db: Database, writeNotices: NoticeWriter): T
     ...invitationRepository(db, writeNotices),
     accept: (id, contactAccountId, now, cap, notices) =>
       db.transaction((tx) => accept(tx, writeNotices, id, contactAccountId, now, cap, notices)),
-    close: (id, from, to, at, actor, reason, notices) =>
-      db.transaction((tx) => close(tx, writeNotices, id, from, to, at, actor, reason, notices)),
+    close: (...args) => db.transaction((tx) => close(tx, writeNotices, ...args)),
 
     async trustorView(trustorAccountId, now) {
       const open = or(
