@@ -1,4 +1,4 @@
-import { TelegramError } from './telegram-error';
+import { TelegramError } from './telegram/telegram-error';
 
 /**
  * A sliding one-second window over the bot's sending calls, as Telegram's flood control

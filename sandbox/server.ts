@@ -1,14 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import multipart from '@fastify/multipart';
 import type { BotCommand } from 'grammy/types';
 import type { Logger } from 'pino';
 import { createFastify } from '../infra/fastify';
-import { registerBotApi } from './bot-api';
 import { FileStore } from './files';
 import { registerPeopleApi } from './people-api';
 import { registerPortal } from './portal';
 import { SandboxRateLimiter } from './rate-limiter';
-import { UpdateQueue } from './update-queue';
+import { registerTelegramDialect } from './telegram/dialect';
 import { type DirectoryEntry, registerWebPage } from './web-page';
 import { World } from './world';
 
@@ -51,9 +51,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const files = new FileStore();
   const log = options.logger.child({ component: 'sandbox' });
-  const updates = new UpdateQueue((err) =>
-    log.warn({ err: String(err) }, 'webhook delivery failed; retrying'),
-  );
   const limiter = new SandboxRateLimiter(options.ratePerSecond);
   const commands = new Map<string, BotCommand[]>();
 
@@ -61,8 +58,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  await registerBotApi(app, { token, world, files, updates, limiter, commands });
-  await registerPeopleApi(app, { world, files, updates, limiter, commands });
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 50 } });
+  const dialect = registerTelegramDialect(app, { token, world, files, limiter, commands, log });
+  await registerPeopleApi(app, { world, files, dialect, limiter, commands });
   await registerWebPage(app, { world, files, directory: options.directory ?? [] });
   const portal = registerPortal(app, { world });
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
@@ -77,7 +75,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     portalCallbackUrl: `${url}/sandbox/api/portal/callbacks`,
     connectPortal: portal.connect,
     async close() {
-      updates.close();
+      dialect.close();
       await app.close();
     },
   };
