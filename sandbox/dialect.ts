@@ -1,4 +1,8 @@
-import type { Chat, ChatEntry, GroupChat, Person } from './world';
+import type { BotCommand } from 'grammy/types';
+import type { Logger } from 'pino';
+import type { FileStore } from './files';
+import type { SandboxRateLimiter } from './rate-limiter';
+import type { Chat, ChatEntry, GroupChat, Person, World } from './world';
 
 /**
  * How one messenger protocol tells the bot what happened in the world. The world is the one
@@ -16,4 +20,14 @@ export interface Dialect {
   /** Delivers update number `updateId` again, as after a lost acknowledgement; false if unknown. */
   redeliver(updateId: number): boolean;
   close(): void;
+}
+
+/** What every dialect is built from: the one world and the bot's side of it. */
+export interface DialectDeps {
+  token: string;
+  world: World;
+  files: FileStore;
+  limiter: SandboxRateLimiter;
+  commands: Map<string, BotCommand[]>;
+  log: Logger;
 }

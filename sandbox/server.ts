@@ -1,10 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
 import type { BotCommand } from 'grammy/types';
 import type { Logger } from 'pino';
 import { createFastify } from '../infra/fastify';
+import type { Dialect, DialectDeps } from './dialect';
 import { FileStore } from './files';
+import { registerMaxDialect } from './max/dialect';
 import { registerPeopleApi } from './people-api';
 import { registerPortal } from './portal';
 import { SandboxRateLimiter } from './rate-limiter';
@@ -22,10 +25,17 @@ export interface SandboxOptions {
   logger: Logger;
   /** Numbers the web page offers when adding a person (the demo registry's people). */
   directory?: DirectoryEntry[];
+  /** The protocol the bot speaks: the Telegram Bot API (default) or MAX's Bot API. */
+  dialect?: DialectName;
+  /** MAX only: how long an uploaded image answers `attachment.not.ready` (0 by default). */
+  maxNotReadyMs?: number;
 }
+
+export type DialectName = 'telegram' | 'max';
 
 export interface Sandbox {
   url: string;
+  dialect: DialectName;
   token: string;
   /** Where the service's SMS gateway posts (`{ to, text }`). */
   smsUrl: string;
@@ -38,7 +48,10 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** A local Telegram-compatible messenger: the Bot API for the bot, a people API for everyone else. */
+/**
+ * A local messenger: the Telegram or the MAX Bot API for the bot (one world, rendered by the
+ * chosen dialect), a people API, SMS inbox, portal and web page for everyone else.
+ */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const token =
     options.token ?? `${randomInt(1_000_000, 9_999_999)}:${randomBytes(27).toString('base64url')}`;
@@ -59,15 +72,28 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 50 } });
-  const dialect = registerTelegramDialect(app, { token, world, files, limiter, commands, log });
+  let origin = '';
+  const dialectName = options.dialect ?? 'telegram';
+  const dialect = await registerDialect(app, dialectName, {
+    token,
+    world,
+    files,
+    limiter,
+    commands,
+    log,
+    origin: () => origin,
+    notReadyMs: options.maxNotReadyMs ?? 0,
+  });
   await registerPeopleApi(app, { world, files, dialect, limiter, commands });
   await registerWebPage(app, { world, files, directory: options.directory ?? [] });
   const portal = registerPortal(app, { world });
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  origin = url;
   return {
     url,
+    dialect: dialectName,
     token,
     smsUrl: `${url}/sandbox/api/sms`,
     world,
@@ -79,4 +105,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await app.close();
     },
   };
+}
+
+function registerDialect(
+  app: FastifyInstance,
+  name: DialectName,
+  deps: DialectDeps & { origin: () => string; notReadyMs: number },
+): Promise<Dialect> | Dialect {
+  if (name === 'telegram') return registerTelegramDialect(app, deps);
+  return registerMaxDialect(app, {
+    ...deps,
+    onWebhookError: (err, url) =>
+      deps.log.warn({ err: String(err), url }, 'webhook delivery failed; retrying'),
+  });
 }

@@ -248,6 +248,13 @@ export class World {
     this.callbackChats.set(callback.callbackQueryId, chat.id);
   }
 
+  /** The chat and message a button press came from, while it is known. */
+  callbackSource(callbackQueryId: string): { chat: Chat; entry: ChatEntry | undefined } | undefined {
+    const chat = this.chats.get(this.callbackChats.get(callbackQueryId) ?? 0);
+    const callback = chat?.callbacks.get(callbackQueryId);
+    return chat && callback && { chat, entry: chat.messages.get(callback.messageId) };
+  }
+
   answerCallback(callbackQueryId: string, text: string | undefined, showAlert: boolean): void {
     const chatId = this.callbackChats.get(callbackQueryId);
     const callback =

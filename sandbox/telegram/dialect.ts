@@ -1,22 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { BotCommand, Update } from 'grammy/types';
-import type { Logger } from 'pino';
-import type { Dialect } from '../dialect';
-import type { FileStore } from '../files';
-import type { SandboxRateLimiter } from '../rate-limiter';
-import { nowSeconds, type World } from '../world';
+import type { Update } from 'grammy/types';
+import type { Dialect, DialectDeps } from '../dialect';
+import { nowSeconds } from '../world';
 import { registerBotApi } from './bot-api';
 import { entryToTelegram, personUser, telegramChat } from './render';
 import { UpdateQueue } from './update-queue';
-
-export interface DialectDeps {
-  token: string;
-  world: World;
-  files: FileStore;
-  limiter: SandboxRateLimiter;
-  commands: Map<string, BotCommand[]>;
-  log: Logger;
-}
 
 /** The Telegram Bot API at `/bot<token>/<method>`, and the world's changes as Telegram updates. */
 export function registerTelegramDialect(app: FastifyInstance, deps: DialectDeps): Dialect {
