@@ -20,7 +20,7 @@ export interface SandboxOptions {
   host?: string;
   /** The token the bot must present; one is minted when absent. */
   token?: string | undefined;
-  /** Sending calls per second before 429; 0 = no limit. */
+  /** Calls per second before 429 (Telegram counts sending calls, MAX every request); 0 = no limit. */
   ratePerSecond: number;
   logger: Logger;
   /** Numbers the web page offers when adding a person (the demo registry's people). */

@@ -51,8 +51,8 @@ export function registerMaxMessages(app: FastifyInstance, deps: MaxApiDeps): voi
     );
     const source = world.callbackSource(q.callback_id);
     if (!source) throw maxNotFound(`Callback ${q.callback_id} not found`);
-    if (body.message && source.entry) edit(deps, source.chat, source.entry, body.message);
     world.answerCallback(q.callback_id, body.notification ?? undefined, false);
+    if (body.message && source.entry) edit(deps, source.chat, source.entry, body.message);
     return { success: true };
   });
 }
