@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { imageSize } from 'image-size';
-import { badRequest } from './telegram-error';
+import { badRequest } from './telegram/telegram-error';
 
 export interface StoredFile {
   fileId: string;

@@ -1,8 +1,9 @@
-import { TelegramError } from './telegram-error';
+import { TelegramError } from './telegram/telegram-error';
 
 /**
- * A sliding one-second window over the bot's sending calls, as Telegram's flood control
- * behaves from the outside: over the limit, 429 with a whole number of seconds to wait.
+ * A sliding one-second window over the bot's calls, as a messenger's flood control behaves
+ * from the outside: over the limit, 429 with a whole number of seconds to wait. The Telegram
+ * dialect counts sending calls; the MAX dialect counts every request, as MAX does.
  */
 export class SandboxRateLimiter {
   private readonly calls: number[] = [];

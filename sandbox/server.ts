@@ -1,14 +1,17 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
 import type { BotCommand } from 'grammy/types';
 import type { Logger } from 'pino';
 import { createFastify } from '../infra/fastify';
-import { registerBotApi } from './bot-api';
+import type { Dialect, DialectDeps } from './dialect';
 import { FileStore } from './files';
+import { registerMaxDialect } from './max/dialect';
 import { registerPeopleApi } from './people-api';
 import { registerPortal } from './portal';
 import { SandboxRateLimiter } from './rate-limiter';
-import { UpdateQueue } from './update-queue';
+import { registerTelegramDialect } from './telegram/dialect';
 import { type DirectoryEntry, registerWebPage } from './web-page';
 import { World } from './world';
 
@@ -17,15 +20,22 @@ export interface SandboxOptions {
   host?: string;
   /** The token the bot must present; one is minted when absent. */
   token?: string | undefined;
-  /** Sending calls per second before 429; 0 = no limit. */
+  /** Calls per second before 429 (Telegram counts sending calls, MAX every request); 0 = no limit. */
   ratePerSecond: number;
   logger: Logger;
   /** Numbers the web page offers when adding a person (the demo registry's people). */
   directory?: DirectoryEntry[];
+  /** The protocol the bot speaks: the Telegram Bot API (default) or MAX's Bot API. */
+  dialect?: DialectName;
+  /** MAX only: how long an uploaded image answers `attachment.not.ready` (0 by default). */
+  maxNotReadyMs?: number;
 }
+
+export type DialectName = 'telegram' | 'max';
 
 export interface Sandbox {
   url: string;
+  dialect: DialectName;
   token: string;
   /** Where the service's SMS gateway posts (`{ to, text }`). */
   smsUrl: string;
@@ -38,7 +48,10 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** A local Telegram-compatible messenger: the Bot API for the bot, a people API for everyone else. */
+/**
+ * A local messenger: the Telegram or the MAX Bot API for the bot (one world, rendered by the
+ * chosen dialect), a people API, SMS inbox, portal and web page for everyone else.
+ */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const token =
     options.token ?? `${randomInt(1_000_000, 9_999_999)}:${randomBytes(27).toString('base64url')}`;
@@ -51,9 +64,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const files = new FileStore();
   const log = options.logger.child({ component: 'sandbox' });
-  const updates = new UpdateQueue((err) =>
-    log.warn({ err: String(err) }, 'webhook delivery failed; retrying'),
-  );
   const limiter = new SandboxRateLimiter(options.ratePerSecond);
   const commands = new Map<string, BotCommand[]>();
 
@@ -61,15 +71,29 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  await registerBotApi(app, { token, world, files, updates, limiter, commands });
-  await registerPeopleApi(app, { world, files, updates, limiter, commands });
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 50 } });
+  let origin = '';
+  const dialectName = options.dialect ?? 'telegram';
+  const dialect = await registerDialect(app, dialectName, {
+    token,
+    world,
+    files,
+    limiter,
+    commands,
+    log,
+    origin: () => origin,
+    notReadyMs: options.maxNotReadyMs ?? 0,
+  });
+  await registerPeopleApi(app, { world, files, dialect, limiter, commands });
   await registerWebPage(app, { world, files, directory: options.directory ?? [] });
   const portal = registerPortal(app, { world });
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  origin = url;
   return {
     url,
+    dialect: dialectName,
     token,
     smsUrl: `${url}/sandbox/api/sms`,
     world,
@@ -77,8 +101,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     portalCallbackUrl: `${url}/sandbox/api/portal/callbacks`,
     connectPortal: portal.connect,
     async close() {
-      updates.close();
+      dialect.close();
       await app.close();
     },
   };
+}
+
+function registerDialect(
+  app: FastifyInstance,
+  name: DialectName,
+  deps: DialectDeps & { origin: () => string; notReadyMs: number },
+): Promise<Dialect> | Dialect {
+  if (name === 'telegram') return registerTelegramDialect(app, deps);
+  return registerMaxDialect(app, {
+    ...deps,
+    onWebhookError: (err, url) =>
+      deps.log.warn({ err: String(err), url }, 'webhook delivery failed; retrying'),
+  });
 }

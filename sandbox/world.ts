@@ -1,17 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type {
-  Contact,
   ForceReply,
   InlineKeyboardMarkup,
-  Message,
-  PhotoSize,
   ReplyKeyboardMarkup,
   ReplyKeyboardRemove,
-  Update,
   User,
 } from 'grammy/types';
-import { badRequest, forbidden } from './telegram-error';
+import { badRequest, forbidden } from './telegram/telegram-error';
 import { EVENT } from './web/event-names.js';
 
 export interface Person {
@@ -252,6 +248,13 @@ export class World {
     this.callbackChats.set(callback.callbackQueryId, chat.id);
   }
 
+  /** The chat and message a button press came from, while it is known. */
+  callbackSource(callbackQueryId: string): { chat: Chat; entry: ChatEntry | undefined } | undefined {
+    const chat = this.chats.get(this.callbackChats.get(callbackQueryId) ?? 0);
+    const callback = chat?.callbacks.get(callbackQueryId);
+    return chat && callback && { chat, entry: chat.messages.get(callback.messageId) };
+  }
+
   answerCallback(callbackQueryId: string, text: string | undefined, showAlert: boolean): void {
     const chatId = this.callbackChats.get(callbackQueryId);
     const callback =
@@ -296,65 +299,9 @@ export class World {
     return this.sms.filter((s) => to === undefined || s.to === to).reverse();
   }
 
-  /** The Telegram `Message` a bot receives or gets back for an entry. */
-  toTelegram(chat: Chat, entry: ChatEntry, photo?: PhotoSize[]): Message & Update.NonChannel {
-    const sender = chat.kind === 'private' ? chat.person : this.person(entry.senderId ?? 0);
-    const from = entry.from === 'bot' || !sender ? this.bot : personUser(sender);
-    const contact: Contact | undefined = entry.contact && {
-      phone_number: entry.contact.phoneNumber,
-      first_name: entry.contact.firstName,
-      ...(entry.contact.lastName ? { last_name: entry.contact.lastName } : {}),
-      ...(entry.contact.userId ? { user_id: entry.contact.userId } : {}),
-    };
-    const message = {
-      message_id: entry.messageId,
-      from,
-      chat: telegramChat(chat),
-      date: entry.date,
-      ...(entry.editDate ? { edit_date: entry.editDate } : {}),
-      ...(entry.text !== undefined ? { text: entry.text, ...commandEntities(entry.text) } : {}),
-      ...(photo ? { photo } : {}),
-      ...(entry.caption !== undefined ? { caption: entry.caption } : {}),
-      ...(contact ? { contact } : {}),
-      ...(entry.inlineKeyboard ? { reply_markup: { inline_keyboard: entry.inlineKeyboard } } : {}),
-      ...(entry.protectContent ? { has_protected_content: true as const } : {}),
-    };
-    return message as Message & Update.NonChannel;
-  }
-
   emit(event: WorldEvent): void {
     this.events.emit('event', event);
   }
-}
-
-/** The `chat` object of a message, as Telegram describes each kind. */
-export function telegramChat(chat: Chat) {
-  if (chat.kind === 'group') return { id: chat.id, type: chat.group.type, title: chat.group.title };
-  const { person } = chat;
-  return {
-    id: person.id,
-    type: 'private' as const,
-    first_name: person.firstName,
-    ...(person.lastName ? { last_name: person.lastName } : {}),
-    ...(person.username ? { username: person.username } : {}),
-  };
-}
-
-export function personUser(person: Person): User {
-  return {
-    id: person.id,
-    is_bot: false,
-    first_name: person.firstName,
-    ...(person.lastName ? { last_name: person.lastName } : {}),
-    ...(person.username ? { username: person.username } : {}),
-    language_code: person.languageCode,
-  };
-}
-
-/** Telegram clients mark a leading /command, which is how bots recognise commands. */
-function commandEntities(text: string) {
-  const match = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?/.exec(text);
-  return match ? { entities: [{ type: 'bot_command' as const, offset: 0, length: match[0].length }] } : {};
 }
 
 export function nowSeconds(): number {

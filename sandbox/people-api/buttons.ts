@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { newCallbackQueryId } from '../bot-api/methods';
-import { type Chat, type Person, personUser } from '../world';
+import { newCallbackQueryId } from '../telegram/bot-api/methods';
+import type { Chat, Person } from '../world';
 import { invalid, type PeopleApiDeps, withPerson } from './context';
 
 export const callbackInput = z.object({
@@ -32,18 +32,8 @@ export function press(
     return reply.code(409).send({ error: 'this person blocked the bot' });
   const callbackQueryId = newCallbackQueryId();
   deps.world.openCallback(chat, { callbackQueryId, messageId, data, answered: false });
-  const photo = entry.photo ? deps.files.photoSizes(deps.files.get(entry.photo.fileId)) : undefined;
-  const update = deps.updates.push((update_id) => ({
-    update_id,
-    callback_query: {
-      id: callbackQueryId,
-      from: personUser(presser),
-      message: deps.world.toTelegram(chat, entry, photo),
-      chat_instance: String(chat.id),
-      data,
-    },
-  }));
-  return reply.code(201).send({ callbackQueryId, updateId: update.update_id });
+  const updateId = deps.dialect.pressed(chat, presser, entry, data, callbackQueryId);
+  return reply.code(201).send({ callbackQueryId, updateId });
 }
 
 /** A person taps a button in their private chat (a group's taps go through the group routes). */

@@ -1,15 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import type { BotCommand } from 'grammy/types';
 import type { z } from 'zod';
+import type { Dialect } from '../dialect';
 import type { FileStore } from '../files';
 import type { SandboxRateLimiter } from '../rate-limiter';
-import type { UpdateQueue } from '../update-queue';
 import type { Chat, ChatEntry, Person, Stamped, World } from '../world';
 
 export interface PeopleApiDeps {
   world: World;
   files: FileStore;
-  updates: UpdateQueue;
+  dialect: Dialect;
   limiter: SandboxRateLimiter;
   commands: Map<string, BotCommand[]>;
 }
@@ -33,16 +33,10 @@ export function personSays(
   deps: PeopleApiDeps,
   chat: Chat,
   entry: Omit<ChatEntry, Stamped>,
-  photo?: string,
 ): { messageId: number; updateId: number | null } {
   const sent = deps.world.append(chat, entry);
   if (chat.kind === 'private' && chat.person.blockedBot) return { messageId: sent.messageId, updateId: null };
-  const sizes = photo ? deps.files.photoSizes(deps.files.get(photo)) : undefined;
-  const update = deps.updates.push((update_id) => ({
-    update_id,
-    message: deps.world.toTelegram(chat, sent, sizes),
-  }));
-  return { messageId: sent.messageId, updateId: update.update_id };
+  return { messageId: sent.messageId, updateId: deps.dialect.personSaid(chat, sent) };
 }
 
 /** A body the schema refused: 400 with every problem, each prefixed by its field. */

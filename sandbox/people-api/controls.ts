@@ -15,7 +15,7 @@ export function registerControls(app: FastifyInstance, deps: PeopleApiDeps): voi
   app.post<{ Params: { updateId: string } }>(
     '/sandbox/api/updates/:updateId/redeliver',
     async (req, reply) => {
-      if (!deps.updates.redeliver(Number(req.params.updateId)))
+      if (!deps.dialect.redeliver(Number(req.params.updateId)))
         return reply.code(404).send({ error: 'no such update' });
       return reply.code(202).send({ redelivered: Number(req.params.updateId) });
     },

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Update } from 'grammy/types';
 import { z } from 'zod';
-import { type GroupChat, nowSeconds, type Person, personUser, telegramChat, type World } from '../world';
+import type { GroupChat, Person, World } from '../world';
 import { callbackInput, press } from './buttons';
 import { invalid, type PeopleApiDeps, personSays } from './context';
 
@@ -24,21 +23,8 @@ export function registerGroups(app: FastifyInstance, deps: PeopleApiDeps): void 
     if (unknown.length > 0) return reply.code(404).send({ error: `no person with id ${unknown.join(', ')}` });
     const group = world.addGroup(body.data);
     const chat = world.groupChat(group.id) as GroupChat;
-    // The first member added the bot, which Telegram tells the bot with my_chat_member.
-    const adder = world.person(group.members[0] as number) as Person;
-    deps.updates.push(
-      (update_id) =>
-        ({
-          update_id,
-          my_chat_member: {
-            chat: telegramChat(chat),
-            from: personUser(adder),
-            date: nowSeconds(),
-            old_chat_member: { status: 'left', user: world.bot },
-            new_chat_member: { status: 'member', user: world.bot },
-          },
-        }) as Update,
-    );
+    // The first member added the bot, which the bot is told.
+    deps.dialect.addedToGroup(chat, world.person(group.members[0] as number) as Person);
     return reply.code(201).send({ group });
   });
 

@@ -37,17 +37,12 @@ export function registerPersonMessages(app: FastifyInstance, deps: PeopleApiDeps
     } catch {
       return reply.code(400).send({ error: 'the file is not an image' });
     }
-    const result = personSays(
-      deps,
-      found.chat,
-      {
-        from: 'person',
-        photo: { fileId: file.fileId, width: file.width, height: file.height },
-        ...(upload.caption ? { caption: upload.caption } : {}),
-        protectContent: false,
-      },
-      file.fileId,
-    );
+    const result = personSays(deps, found.chat, {
+      from: 'person',
+      photo: { fileId: file.fileId, width: file.width, height: file.height },
+      ...(upload.caption ? { caption: upload.caption } : {}),
+      protectContent: false,
+    });
     return reply.code(201).send(result);
   });
 

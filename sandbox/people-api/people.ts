@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Update } from 'grammy/types';
 import { z } from 'zod';
 import { E164_RU } from '../../core/identity/phone';
-import { commandsFor } from '../bot-api/commands';
-import { nowSeconds, personUser } from '../world';
+import { commandsFor } from '../telegram/bot-api/commands';
 import { invalid, type PeopleApiDeps, withPerson } from './context';
 
 const personInput = z.object({
@@ -49,14 +47,9 @@ export function registerPeople(app: FastifyInstance, deps: PeopleApiDeps): void 
   });
 }
 
-/** A person blocks or unblocks the bot, which Telegram tells the bot with my_chat_member. */
+/** A person blocks or unblocks the bot, which the bot is told. */
 export function registerBlocking(app: FastifyInstance, deps: PeopleApiDeps): void {
   const { world } = deps;
-  const member = (status: 'member' | 'kicked') => ({
-    status,
-    user: world.bot,
-    ...(status === 'kicked' ? { until_date: 0 } : {}),
-  });
 
   for (const action of ['block', 'unblock'] as const) {
     app.post<{ Params: { id: string } }>(`/sandbox/api/people/:id/${action}`, async (req, reply) => {
@@ -65,19 +58,7 @@ export function registerBlocking(app: FastifyInstance, deps: PeopleApiDeps): voi
       const blocked = action === 'block';
       if (found.person.blockedBot === blocked) return { person: found.person };
       found.person.blockedBot = blocked;
-      deps.updates.push(
-        (update_id) =>
-          ({
-            update_id,
-            my_chat_member: {
-              chat: { id: found.person.id, type: 'private', first_name: found.person.firstName },
-              from: personUser(found.person),
-              date: nowSeconds(),
-              old_chat_member: member(blocked ? 'member' : 'kicked'),
-              new_chat_member: member(blocked ? 'kicked' : 'member'),
-            },
-          }) as Update,
-      );
+      deps.dialect.blockChanged(found.person, blocked);
       return { person: found.person };
     });
   }

@@ -32,15 +32,22 @@ function inlineKeyboard(personId, m) {
         ...row.map((b) =>
           b.url
             ? el('a', { href: b.url, textContent: b.text, target: '_blank', rel: 'noopener noreferrer' })
-            : el('button', {
-                type: 'button',
-                textContent: b.text,
-                onclick: () =>
-                  post(`/people/${personId}/callbacks`, {
-                    messageId: m.messageId,
-                    data: b.callback_data,
-                  }),
-              }),
+            : b.request_contact
+              ? // MAX asks for the phone with an inline button, where Telegram uses a reply keyboard.
+                el('button', {
+                  type: 'button',
+                  textContent: `📱 ${b.text}`,
+                  onclick: () => post(`/people/${personId}/contact`),
+                })
+              : el('button', {
+                  type: 'button',
+                  textContent: b.text,
+                  onclick: () =>
+                    post(`/people/${personId}/callbacks`, {
+                      messageId: m.messageId,
+                      data: b.callback_data,
+                    }),
+                }),
         ),
       ),
     ),

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { FileStore } from '../files';
+import { FileStore } from '../../files';
 import { badRequest } from '../telegram-error';
 import { commandMethods } from './commands';
 import { messageMethods } from './messages';

@@ -1,8 +1,9 @@
 import type { InlineKeyboardButton } from 'grammy/types';
 import { z } from 'zod';
-import type { StoredFile } from '../files';
+import type { StoredFile } from '../../files';
+import type { Chat, ChatEntry, ReplyMarkup } from '../../world';
+import { entryToTelegram } from '../render';
 import { badRequest } from '../telegram-error';
-import type { Chat, ChatEntry, ReplyMarkup } from '../world';
 import {
   chatId,
   flag,
@@ -198,11 +199,7 @@ function resolvePhoto(ref: string, ctx: MethodContext): StoredFile {
 }
 
 function entryForBot(ctx: MethodContext, chat: Chat, entry: ChatEntry) {
-  return ctx.world.toTelegram(
-    chat,
-    entry,
-    entry.photo ? ctx.files.photoSizes(ctx.files.get(entry.photo.fileId)) : undefined,
-  );
+  return entryToTelegram(ctx.world, ctx.files, chat, entry);
 }
 
 function editable(chat: Chat, messageId: number): ChatEntry {

@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { methods } from './bot-api/methods';
 import type { MethodContext } from './bot-api/params';
@@ -10,9 +9,7 @@ export type BotApiDeps = Omit<MethodContext, 'uploads'> & { token: string };
  * The Telegram Bot API as a bot sees it: `/bot<token>/<method>` with parameters in the query
  * string, a JSON, form or multipart body; `/file/bot<token>/<path>` for downloads.
  */
-export async function registerBotApi(app: FastifyInstance, deps: BotApiDeps): Promise<void> {
-  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 50 } });
-
+export function registerBotApi(app: FastifyInstance, deps: BotApiDeps): void {
   const handler = async (
     req: FastifyRequest<{ Params: { token: string; method: string } }>,
     reply: FastifyReply,

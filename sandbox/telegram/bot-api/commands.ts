@@ -50,6 +50,9 @@ export const commandMethods: Record<string, Method> = {
   },
 };
 
+/** The menu everyone sees unless a narrower scope or their language has its own. */
+export const DEFAULT_COMMANDS_KEY = commandKey(undefined, undefined);
+
 function commandKey(scope: Scope, languageCode: string | undefined): string {
   const s = scope ?? { type: 'default' };
   const target = 'chat_id' in s ? `:${s.chat_id}${'user_id' in s ? `:${s.user_id}` : ''}` : '';

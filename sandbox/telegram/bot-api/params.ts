@@ -1,10 +1,10 @@
 import type { BotCommand } from 'grammy/types';
 import { z } from 'zod';
-import type { FileStore } from '../files';
-import type { SandboxRateLimiter } from '../rate-limiter';
+import type { FileStore } from '../../files';
+import type { SandboxRateLimiter } from '../../rate-limiter';
+import type { ReplyMarkup, World } from '../../world';
 import { badRequest } from '../telegram-error';
 import type { UpdateQueue } from '../update-queue';
-import type { ReplyMarkup, World } from '../world';
 
 export interface MethodContext {
   world: World;

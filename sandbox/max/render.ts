@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { InlineKeyboardButton } from 'grammy/types';
+import type { Chat, ChatEntry, Person, World } from '../world';
+import { maxChatId, mid } from './ids';
+import type { MaxAttachment, MaxButton, MaxMessage, MaxUser } from './types';
+
+/** The world keeps Telegram-shaped keyboards; a MAX contact button rides in them under this flag. */
+export type WorldButton = InlineKeyboardButton | { text: string; request_contact: true };
+
+export function maxUser(person: Person): MaxUser {
+  return {
+    user_id: person.id,
+    first_name: person.firstName,
+    last_name: person.lastName ?? null,
+    username: person.username ?? null,
+    is_bot: false,
+    last_activity_time: Date.now(),
+  };
+}
+
+export function botUser(world: World): MaxUser {
+  return {
+    user_id: world.bot.id,
+    first_name: world.bot.first_name,
+    last_name: null,
+    username: world.bot.username ?? null,
+    is_bot: true,
+    last_activity_time: Date.now(),
+  };
+}
+
+/** The MAX `Message` a bot receives or gets back for an entry; `origin` is where images are served. */
+export function toMax(world: World, chat: Chat, entry: ChatEntry, origin: string): MaxMessage {
+  const sender = chat.kind === 'private' ? chat.person : world.person(entry.senderId ?? 0);
+  const fromBot = entry.from === 'bot' || !sender;
+  const attachments = [
+    ...(entry.photo ? [imageAttachment(entry.photo.fileId, origin)] : []),
+    ...(entry.contact ? [contactAttachment(world, entry.contact)] : []),
+    ...(entry.inlineKeyboard
+      ? [{ type: 'inline_keyboard' as const, payload: { buttons: toMaxButtons(entry.inlineKeyboard) } }]
+      : []),
+  ];
+  return {
+    sender: fromBot ? botUser(world) : maxUser(sender),
+    recipient:
+      chat.kind === 'private'
+        ? { chat_id: maxChatId(chat), chat_type: 'dialog', user_id: fromBot ? chat.person.id : world.bot.id }
+        : { chat_id: maxChatId(chat), chat_type: 'chat', user_id: null },
+    timestamp: entry.timeline[0]?.at ?? entry.date * 1000,
+    body: {
+      mid: mid(chat, entry.messageId),
+      seq: entry.messageId,
+      text: (entry.photo ? entry.caption : entry.text) ?? null,
+      attachments: attachments.length > 0 ? attachments : null,
+    },
+  };
+}
+
+/** A received image: `token` names the file for a resend, `url` is the sandbox's files route. */
+export function imageAttachment(fileId: string, origin: string): MaxAttachment {
+  const photoId = Number.parseInt(createHash('sha256').update(fileId).digest('hex').slice(0, 12), 16);
+  return {
+    type: 'image',
+    payload: { photo_id: photoId, token: fileId, url: `${origin}/sandbox/api/files/${fileId}` },
+  };
+}
+
+function contactAttachment(world: World, contact: NonNullable<ChatEntry['contact']>): MaxAttachment {
+  const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
+  const vcf = [
+    'BEGIN:VCARD',
+    'VERSION:3.0',
+    `FN:${name}`,
+    `TEL;TYPE=cell:${contact.phoneNumber}`,
+    'END:VCARD',
+  ];
+  const person = contact.userId === undefined ? undefined : world.person(contact.userId);
+  return {
+    type: 'contact',
+    payload: { vcf_info: vcf.join('\r\n'), hash: null, max_info: person ? maxUser(person) : null },
+  };
+}
+
+export function toMaxButtons(rows: WorldButton[][]): MaxButton[][] {
+  return rows.map((row) =>
+    row.map((b): MaxButton => {
+      if ('request_contact' in b && b.request_contact) return { type: 'request_contact', text: b.text };
+      if ('url' in b && b.url) return { type: 'link', text: b.text, url: b.url };
+      return { type: 'callback', text: b.text, payload: 'callback_data' in b ? (b.callback_data ?? '') : '' };
+    }),
+  );
+}
+
+export function fromMaxButtons(rows: MaxButton[][]): InlineKeyboardButton[][] {
+  return rows.map((row) =>
+    row.map((b) => {
+      if (b.type === 'link') return { text: b.text, url: b.url };
+      if (b.type === 'callback') return { text: b.text, callback_data: b.payload };
+      return { text: b.text, request_contact: true } as WorldButton as InlineKeyboardButton;
+    }),
+  );
+}
