@@ -41,6 +41,7 @@ const env = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('gms'),
   PORT: port.default(8080),
+  HOST: optionalText.pipe(z.ipv4().or(z.ipv6()).optional()),
   METRICS_PORT: optionalText.pipe(
     z
       .string()
@@ -151,6 +152,11 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
     privateRedisDir: e.REDIS_URL || e.NODE_ENV === 'production' ? null : e.REDIS_PRIVATE_DIR,
     queuePrefix: e.QUEUE_PREFIX,
     port: e.PORT,
+    /**
+     * The HTTP API's address: every interface in production (a container's port is published),
+     * only this machine in development, where the demo data should not reach the network.
+     */
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     /** /metrics on a listener of its own, or on PORT (app/metrics-listener.ts). */
     metricsPort:
       e.METRICS_PORT === undefined || (e.METRICS_PORT === e.PORT && e.PORT !== 0) ? null : e.METRICS_PORT,

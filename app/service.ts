@@ -116,7 +116,7 @@ async function listen(
   logger: Logger,
   closers: Closers,
 ): Promise<string> {
-  await http.listen({ port: config.port, host: '0.0.0.0' });
+  await http.listen({ port: config.port, host: config.host });
   closers.push(() => http.close());
   const { port } = http.server.address() as AddressInfo;
   const httpUrl = `http://127.0.0.1:${port}`;

@@ -123,6 +123,13 @@ describe('configuration', () => {
       expect(problems({ ...PRODUCTION, WEBHOOK_URL: '', WEBHOOK_SECRET: '' })).toEqual([]);
     });
 
+    it('serves HTTP on every interface, where development keeps to this machine', () => {
+      expect(parseConfig(PRODUCTION).host).toBe('0.0.0.0');
+      expect(parseConfig({}).host).toBe('127.0.0.1');
+      expect(parseConfig({ HOST: '::' }).host).toBe('::');
+      expect(problems({ HOST: 'everywhere' })).toEqual([expect.stringContaining('HOST')]);
+    });
+
     it('uses the Redis it is given, or the default address, and never starts one of its own', () => {
       expect(parseConfig(PRODUCTION)).toMatchObject({
         redisUrl: 'redis://127.0.0.1:6379',
