@@ -119,7 +119,11 @@ export function createBot(deps: BotDeps) {
       notifier: deps.notifier,
       apiPlugins: [conversationApi],
       afterLink: (accountId) => deps.trustedContact.onLinked(accountId),
-      unlink: (userId) => deps.admin.service.offboard(userId, showEnded),
+      unlink: (userId) =>
+        deps.admin.service.offboard(userId, {
+          showEnded,
+          failed: (err) => deps.logger.error({ err, userId }, 'unlinked and erased, but a follow-up failed'),
+        }),
     }),
   );
   bot.use(

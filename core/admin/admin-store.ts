@@ -112,11 +112,16 @@ export interface AdminStore {
   rotateKey(act: AdminAct): Promise<{ retired: number | null; active: number }>;
   removeKey(kid: number, retiredBefore: Date, act: AdminAct): Promise<KeyRemoval>;
 
-  /** The messenger user's link goes, audited as the account's own act; null when none was there. */
-  unlink(messengerUserId: number, at: Date): Promise<{ accountId: string } | null>;
   /**
-   * What the service kept of a person who unlinked is erased, in one transaction. Not audited:
-   * the unlink's row stands for it, and an erasure's record would name what it erased.
+   * The messenger user unlinks, in one transaction: the link goes, audited as the account's own
+   * act; their live Digital ID ends as `revoked` for `sessionEndReason`; and what the service kept
+   * of them is erased (the session just ended with it). The erasure is not audited: the unlink's
+   * row stands for it, and an erasure's record would name what it erased. Returns the ended
+   * session, for its chat message to show it; null when nothing was linked.
    */
-  forget(person: { messengerUserId: number; accountId: string }): Promise<void>;
+  unlink(
+    messengerUserId: number,
+    at: Date,
+    sessionEndReason: string,
+  ): Promise<{ accountId: string; ended: DigitalIdSession | null } | null>;
 }

@@ -9,7 +9,8 @@ export interface PersonLeavesDeps {
   endRelationships(accountId: string, reason: LeaveReason): Promise<void>;
 }
 
-const SESSION_REASON: Record<LeaveReason, string> = {
+/** Why the person's live Digital ID ended, as the session records it. */
+export const SESSION_END_REASON: Record<LeaveReason, string> = {
   unlinked: 'the account was unlinked',
   blocked: 'blocked by an admin',
 };
@@ -17,9 +18,9 @@ const SESSION_REASON: Record<LeaveReason, string> = {
 /**
  * A person leaves (unlinks the bot, or an admin blocks them): their live Digital ID ends and
  * their trusted-contact relationships end. Each step changes only what is still live, so
- * running it again finishes what a crash interrupted: a repeated /block does. After an unlink
- * there is nothing to repeat; what a crash left is ended by the workers instead (the next QR
- * refresh finds the account unlinked, the trusted-contact sweeper ends links of unlinked
+ * running it again finishes what a crash interrupted: a repeated /block does. An unlink ends
+ * the session in its own transaction (./offboarding.ts), so leaving ends only the relationships
+ * after it, and what a crash left of those the trusted-contact sweeper ends (links of unlinked
  * people). Returns the ended session, whose chat should show it ended.
  */
 export function personLeaves(deps: PersonLeavesDeps) {
@@ -28,7 +29,7 @@ export function personLeaves(deps: PersonLeavesDeps) {
     reason: LeaveReason,
   ): Promise<DigitalIdSession | null> => {
     const live = await deps.liveSessionOf(who.userId);
-    const ended = live ? await deps.revokeSession(live, SESSION_REASON[reason]) : null;
+    const ended = live ? await deps.revokeSession(live, SESSION_END_REASON[reason]) : null;
     if (who.accountId) await deps.endRelationships(who.accountId, reason);
     return ended;
   };

@@ -1,12 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import type { AdminStore } from '../../core/admin/admin-store';
 import type { AccountDirectory, LinkStore } from '../../core/identity/account-linking';
 import type { Database } from '../database';
 import { loadAccounts } from '../registry/import-registry';
 import { accountLinks, accounts } from '../schema';
-import { recordAudit } from './audit.repository';
 
-export function accountRepository(db: Database): AccountDirectory & LinkStore & Pick<AdminStore, 'unlink'> {
+export function accountRepository(db: Database): AccountDirectory & LinkStore {
   return {
     async findConfirmedByPhone(phone) {
       const [row] = await db
@@ -46,27 +44,6 @@ export function accountRepository(db: Database): AccountDirectory & LinkStore & 
         await tx.delete(accountLinks).where(eq(accountLinks.messengerUserId, messengerUserId));
         await tx.insert(accountLinks).values({ accountId, messengerUserId });
         return { previousUserId: previous?.userId ?? null };
-      });
-    },
-
-    /** The person's own act: audited as the account's, in the transaction that unlinks. */
-    unlink(messengerUserId, at) {
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .delete(accountLinks)
-          .where(eq(accountLinks.messengerUserId, messengerUserId))
-          .returning({ accountId: accountLinks.accountId });
-        if (!row) return null;
-        const { accountId } = row;
-        await recordAudit(tx, {
-          at,
-          actor: { account: accountId },
-          action: 'account.unlink',
-          subjectType: 'account',
-          subjectId: accountId,
-          accountIds: [accountId],
-        });
-        return { accountId };
       });
     },
   };

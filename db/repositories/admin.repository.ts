@@ -1,13 +1,12 @@
 import type { AdminStore } from '../../core/admin/admin-store';
 import type { Database } from '../database';
-import { accountRepository } from './account.repository';
 import { auditPage } from './admin/admin-audit';
 import { blockRepository } from './admin/block.repository';
 import { confirmationRepository } from './admin/confirmation.repository';
 import { peopleRepository } from './admin/people.repository';
 import { signingKeyAdminRepository } from './admin/signing-key-admin.repository';
 import { adminStats } from './admin/stats.repository';
-import { personalDataRepository } from './personal-data.repository';
+import { unlinkRepository } from './admin/unlink.repository';
 import { roleRepository } from './role.repository';
 import type { SigningKeyRepository } from './signing-key.repository';
 
@@ -32,7 +31,6 @@ export function adminRepository(deps: {
     auditPage: (options) => auditPage(db, options),
     usersWithRole: roles.usersWithRole,
     setRole: roles.setRole,
-    unlink: accountRepository(db).unlink,
-    forget: personalDataRepository(db, deps.phoneKey).forget,
+    ...unlinkRepository(db, deps.phoneKey),
   };
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import { hashPhone } from '../../core/otp/otp-codes';
-import type { Database } from '../database';
+import type { Executor } from '../database';
 import {
   accounts,
   botConversations,
@@ -13,55 +13,50 @@ import {
 } from '../schema';
 
 /**
- * What unlinking erases, in one transaction: the person's finished Digital ID sessions, every code
- * and SMS count of their number (hashed as core/otp keeps it) or their chat, the messages not yet
- * sent to them, their half-filled forms, their verifier desk, and the messenger's record of them.
- * Left: the registry account, the audit trail with the records of decisions (trust links,
- * recovery requests, ended by the caller first), and messages already sent, pruned a day on.
+ * What unlinking erases, inside the unlink's transaction (db/repositories/admin/unlink.repository.ts):
+ * the person's finished Digital ID sessions, every code and SMS count of their number (hashed as
+ * core/otp keeps it) or their chat, the messages not yet sent to them, their half-filled forms,
+ * their verifier desk, and the messenger's record of them. Left: the registry account, the audit
+ * trail with the records of decisions (trust links, recovery requests), and messages already
+ * sent, pruned a day on.
  */
-export function personalDataRepository(db: Database, phoneKey: Buffer) {
-  return {
-    forget(person: { messengerUserId: number; accountId: string }): Promise<void> {
-      const { messengerUserId } = person;
-      return db.transaction(async (tx) => {
-        const [user] = await tx
-          .select({ chatId: messengerUsers.chatId })
-          .from(messengerUsers)
-          .where(eq(messengerUsers.id, messengerUserId));
-        const chats = [...new Set([messengerUserId, user?.chatId ?? messengerUserId])];
-        const [account] = await tx
-          .select({ phone: accounts.phone })
-          .from(accounts)
-          .where(eq(accounts.id, person.accountId));
-        const phoneHash = account ? hashPhone(phoneKey, account.phone) : null;
+export async function erasePersonalData(
+  tx: Executor,
+  phoneKey: Buffer,
+  person: { messengerUserId: number; accountId: string },
+): Promise<void> {
+  const { messengerUserId } = person;
+  const [user] = await tx
+    .select({ chatId: messengerUsers.chatId })
+    .from(messengerUsers)
+    .where(eq(messengerUsers.id, messengerUserId));
+  const chats = [...new Set([messengerUserId, user?.chatId ?? messengerUserId])];
+  const [account] = await tx
+    .select({ phone: accounts.phone })
+    .from(accounts)
+    .where(eq(accounts.id, person.accountId));
+  const phoneHash = account ? hashPhone(phoneKey, account.phone) : null;
 
-        await tx
-          .delete(digitalIdSessions)
-          .where(
-            and(eq(digitalIdSessions.messengerUserId, messengerUserId), ne(digitalIdSessions.status, 'live')),
-          );
-        // Open codes too: the person already proved the number, so no failure count protects anything.
-        await tx
-          .delete(otpChallenges)
-          .where(
-            or(
-              eq(otpChallenges.subject, String(messengerUserId)),
-              phoneHash ? eq(otpChallenges.phoneHash, phoneHash) : undefined,
-            ),
-          );
-        if (phoneHash) await tx.delete(smsDailyCounts).where(eq(smsDailyCounts.phoneHash, phoneHash));
-        await tx
-          .delete(outgoingMessages)
-          .where(and(inArray(outgoingMessages.chatId, chats), ne(outgoingMessages.status, 'sent')));
-        await tx.delete(botConversations).where(inArray(botConversations.key, chats.map(String)));
-        await tx.delete(verifierDesks).where(eq(verifierDesks.messengerUserId, messengerUserId));
-        // An admin's block is kept whatever happens (a blocked person cannot unlink anyway).
-        await tx
-          .delete(messengerUsers)
-          .where(and(eq(messengerUsers.id, messengerUserId), isNull(messengerUsers.blockedAt)));
-      });
-    },
-  };
+  await tx
+    .delete(digitalIdSessions)
+    .where(and(eq(digitalIdSessions.messengerUserId, messengerUserId), ne(digitalIdSessions.status, 'live')));
+  // Open codes too: the person already proved the number, so no failure count protects anything.
+  await tx
+    .delete(otpChallenges)
+    .where(
+      or(
+        eq(otpChallenges.subject, String(messengerUserId)),
+        phoneHash ? eq(otpChallenges.phoneHash, phoneHash) : undefined,
+      ),
+    );
+  if (phoneHash) await tx.delete(smsDailyCounts).where(eq(smsDailyCounts.phoneHash, phoneHash));
+  await tx
+    .delete(outgoingMessages)
+    .where(and(inArray(outgoingMessages.chatId, chats), ne(outgoingMessages.status, 'sent')));
+  await tx.delete(botConversations).where(inArray(botConversations.key, chats.map(String)));
+  await tx.delete(verifierDesks).where(eq(verifierDesks.messengerUserId, messengerUserId));
+  // An admin's block is kept whatever happens (a blocked person cannot unlink anyway).
+  await tx
+    .delete(messengerUsers)
+    .where(and(eq(messengerUsers.id, messengerUserId), isNull(messengerUsers.blockedAt)));
 }
-
-export type PersonalDataRepository = ReturnType<typeof personalDataRepository>;

@@ -1,4 +1,4 @@
-import { Job, Queue } from 'bullmq';
+import { Job, type JobType, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nobleEd25519 } from '../../core/digital-id/ed25519';
 import { signingInput } from '../../core/digital-id/token-format';
@@ -79,6 +79,28 @@ describe('Digital ID', () => {
     expect(pending.returnvalue).toBe('stale');
     expect((await sessionOf(first.sid)).seq).toBe(session.seq);
     expect((await current(chat, photo.messageId)).edits).toBe(stopped.edits);
+  });
+
+  it('ends the refresh chain of a session that an unlink erased', async () => {
+    const { chat } = await linkedPerson(t, 'Алексей', '+79990000007');
+    const photo = await openDigitalId(chat, 'adult');
+    const session = await sessionOf((await qrOf(t, photo)).sid);
+    expect((await chat.say('/unlink')).text).toContain('отвязана');
+    await waitFor(async () => {
+      const entry = await current(chat, photo.messageId);
+      return entry.caption?.includes('Сессия прекращена') ? entry : undefined;
+    }, 'the ended screen');
+    expect(await digitalIdSessionRepository(t.database.db).find(session.id)).toBeNull();
+    // The job waiting for the next seq finds no session: it changes nothing and schedules none.
+    const jobsOf = async (states: JobType[]) =>
+      (await queue.getJobs(states)).filter((j) => j.id?.startsWith(`qr-${session.id}-`));
+    const last = await waitFor(async () => {
+      const done = await jobsOf(['completed']);
+      const open = await jobsOf(['active', 'waiting', 'delayed', 'prioritized']);
+      return open.length === 0 ? done.find((j) => j.returnvalue === 'stale') : undefined;
+    }, 'the pending refresh job to end the chain');
+    expect(last.returnvalue).toBe('stale');
+    expect((await current(chat, photo.messageId)).caption).toContain('Сессия прекращена');
   });
 
   it('refuses a 15-year-old, a person without biometrics and an unlinked person, saying why', async () => {

@@ -1,4 +1,4 @@
-import { and, arrayContains, count, eq, ne, or } from 'drizzle-orm';
+import { and, arrayContains, count, eq, ne, or, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey } from '../../app/secrets';
 import { hashPhone } from '../../core/otp/otp-codes';
@@ -13,13 +13,14 @@ import {
   otpChallenges,
   outgoingMessages,
   smsDailyCounts,
+  trustLinks,
 } from '../../db/schema';
 import { chatWith, latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { openDigitalId } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
 import { startTestService, type TestService } from '../support/service';
-import { inviteContact } from '../support/trusted-contact';
+import { befriend, inviteContact } from '../support/trusted-contact';
 import { waitFor } from '../support/wait';
 
 const clock = new TestClock();
@@ -33,16 +34,17 @@ afterAll(async () => {
 
 const linkedAccount = (userId: number) => accountRepository(t.database.db).findLinkedTo(userId);
 
+const TATIANA = { accountId: 'demo-10', phone: '+79990000010' };
+
 /**
- * Every row of db/schema that holds Tatiana (demo-10, +79990000010) or her chat. Not counted: the
- * trust links and recovery requests naming her account (records of decisions, which the audit
- * trail refers to), messages already sent (pruned a day after sending), and tables that name no
- * person (processed updates, token uses of deleted sessions, signing and verifier keys,
- * broadcasts, admin confirmations); she has no verifier desk or staff role.
+ * Every row of db/schema that holds a person (Tatiana unless told) or their chat. Not counted:
+ * the trust links and recovery requests naming their account (records of decisions, which the
+ * audit trail refers to), messages already sent (pruned a day after sending), and tables that
+ * name no person (processed updates, token uses of deleted sessions, signing and verifier keys,
+ * broadcasts, admin confirmations); no one here has a verifier desk or staff role.
  */
-async function holdings(userId: number) {
-  const accountId = 'demo-10';
-  const phoneHash = hashPhone(deriveKey(t.service.backend!.masterKey, 'phone-hash'), '+79990000010');
+async function holdings(userId: number, { accountId, phone } = TATIANA) {
+  const phoneHash = hashPhone(deriveKey(t.service.backend!.masterKey, 'phone-hash'), phone);
   const db = t.database.db;
   const rows = async (query: Promise<{ n: number }[]>) => (await query)[0]?.n ?? 0;
   const n = { n: count() };
@@ -90,6 +92,36 @@ async function holdings(userId: number) {
     ),
   };
 }
+
+/** What unlinking leaves of a person: the registry account and the audit trail. */
+const ERASED = {
+  accountLinks: 0,
+  messengerUsers: 0,
+  digitalIdSessions: 0,
+  otpChallenges: 0,
+  smsDailyCounts: 0,
+  unsentMessages: 0,
+  botConversations: 0,
+  accounts: 1,
+  auditEvents: expect.any(Number),
+};
+
+/** Runs `act` while a trigger makes `table` refuse the changes `when` matches, as a broken constraint would. */
+async function whileRefusing<T>(table: string, when: string, act: () => Promise<T>): Promise<T> {
+  const run = (statement: string) => t.database.db.execute(sql.raw(statement));
+  await run(`create or replace function refuse_change() returns trigger language plpgsql as $$
+    begin raise exception 'the table refuses the change'; end $$`);
+  await run(
+    `create trigger refuse_change before ${when} on ${table} for each row execute function refuse_change()`,
+  );
+  try {
+    return await act();
+  } finally {
+    await run(`drop trigger refuse_change on ${table}`);
+  }
+}
+
+const FAILURE = 'Сервис временно недоступен. Попробуйте ещё раз через минуту.';
 
 /** A demo person (see db/registry/demo-registry.ts) who starts /link and shares their number. */
 async function startLinking(name: string, phone: string, languageCode = 'ru') {
@@ -214,19 +246,62 @@ describe('linking the Gosuslugi account', () => {
     expect((await chat.say('/unlink')).text).toContain('отвязана');
     expect(await linkedAccount(person.id)).toBeNull();
     const after = await holdings(person.id);
-    expect(after).toEqual({
-      accountLinks: 0,
-      messengerUsers: 0,
-      digitalIdSessions: 0,
-      otpChallenges: 0,
-      smsDailyCounts: 0,
-      unsentMessages: 0,
-      botConversations: 0,
-      accounts: 1,
-      auditEvents: expect.any(Number),
-    });
+    expect(after).toEqual(ERASED);
     expect(after.auditEvents).toBeGreaterThan(0);
     expect((await chat.say('/unlink')).text).toContain('не привязана');
+  });
+
+  it('erases with the unlink itself: a follow-up failing after it leaves the person unlinked and erased', async () => {
+    const elena = { accountId: 'demo-06', phone: '+79990000006' };
+    const trustor = await linkedPerson(t, 'Елена', elena.phone);
+    const photo = await openDigitalId(trustor.chat, 'adult');
+    const contact = await linkedPerson(t, 'Алексей', '+79990000007');
+    await befriend(trustor.chat, contact.chat, 'Алексей', '+79990000007');
+    const activeLinks = async () =>
+      (
+        await t.database.db
+          .select({ n: count() })
+          .from(trustLinks)
+          .where(and(eq(trustLinks.trustorAccountId, elena.accountId), eq(trustLinks.status, 'active')))
+      )[0]?.n;
+    expect(await activeLinks()).toBe(1);
+
+    // Ending the relationship, which comes after the unlink, fails.
+    const answer = await whileRefusing('trust_links', 'update', () => trustor.chat.say('/unlink'));
+    expect(answer.text).toContain('отвязана');
+    expect(await linkedAccount(trustor.person.id)).toBeNull();
+    const after = await holdings(trustor.person.id, elena);
+    expect(after).toEqual(ERASED);
+    expect(after.auditEvents).toBeGreaterThan(0);
+    // The chat's QR shows the session ended; the relationship is left to the sweeper.
+    await waitFor(async () => {
+      const entry = (await trustor.chat.botMessages()).find((m) => m.messageId === photo.messageId);
+      return entry?.caption?.includes('Сессия прекращена');
+    }, 'the ended screen');
+    expect(await activeLinks()).toBe(1);
+  });
+
+  it('unlinks nothing when the erasure fails: still linked, the QR live, no audit row, the failure answered', async () => {
+    const ivan = { accountId: 'demo-01', phone: '+79990000001' };
+    const { person, chat } = await linkedPerson(t, 'Иван', ivan.phone);
+    await openDigitalId(chat, 'adult');
+    const before = await holdings(person.id, ivan);
+    expect(before).toMatchObject({ accountLinks: 1, messengerUsers: 1, digitalIdSessions: 1 });
+
+    // The erasure's last step fails, after the link, its audit row and the session's end.
+    const answer = await whileRefusing('messenger_users', `delete`, () => chat.say('/unlink'));
+    expect(answer.text).toBe(FAILURE);
+    expect((await linkedAccount(person.id))?.id).toBe(ivan.accountId);
+    // The same rows, audit trail included: no row claims an unlink.
+    expect(await holdings(person.id, ivan)).toEqual(before);
+    const [session] = await t.database.db
+      .select({ status: digitalIdSessions.status })
+      .from(digitalIdSessions)
+      .where(eq(digitalIdSessions.messengerUserId, person.id));
+    expect(session?.status).toBe('live');
+
+    expect((await chat.say('/unlink')).text).toContain('отвязана');
+    expect(await holdings(person.id, ivan)).toEqual(ERASED);
   });
 
   it('lets a command end the form and run, and cancels on request', async () => {

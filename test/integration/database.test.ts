@@ -15,7 +15,7 @@ import { outgoingMessageRepository } from '../../db/repositories/outgoing-messag
 import { processedUpdateRepository } from '../../db/repositories/processed-update.repository';
 import { tokenUseRepository } from '../../db/repositories/token-use.repository';
 import { trustedContactRepository } from '../../db/repositories/trusted-contact.repository';
-import { otpChallenges, smsDailyCounts } from '../../db/schema';
+import { accountLinks, otpChallenges, smsDailyCounts } from '../../db/schema';
 import { seedLinkedPeople, syntheticAccounts } from '../support/people';
 import { createTestDatabase } from '../support/postgres';
 
@@ -201,7 +201,7 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await scan(3)).toEqual({ live: true, fresh: false });
     expect(await scan(3, false)).toEqual({ live: true, fresh: false });
     expect(await scan(4, true, new Date(now.getTime() + 300_000))).toEqual({ live: false, fresh: false });
-    await accountRepository(handle.db).unlink(77, now);
+    await handle.db.delete(accountLinks).where(eq(accountLinks.messengerUserId, 77));
     expect(await scan(5)).toEqual({ live: false, fresh: false });
     await accountRepository(handle.db).link('demo-01', 77);
     expect(await scan(5)).toEqual({ live: true, fresh: true });

@@ -16,7 +16,7 @@ import { recordAdminAct } from './admin-audit';
 
 type UserRow = typeof messengerUsers.$inferSelect;
 
-async function liveSessionOf(db: Executor, userId: number): Promise<string | null> {
+export async function liveSessionOf(db: Executor, userId: number): Promise<string | null> {
   const [row] = await db
     .select({ id: digitalIdSessions.id })
     .from(digitalIdSessions)
