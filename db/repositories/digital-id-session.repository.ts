@@ -2,7 +2,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Scenario } from '../../core/digital-id/scenarios';
 import type { DigitalIdSession, SessionStore } from '../../core/digital-id/session';
 import type { Database } from '../database';
-import { digitalIdSessions } from '../schema';
+import { accountLinks, digitalIdSessions } from '../schema';
 
 type Row = typeof digitalIdSessions.$inferSelect;
 
@@ -26,6 +26,20 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
   return {
     openSuperseding(session) {
       return db.transaction(async (tx) => {
+        // The link must still stand, and stands until this commits: an unlink waits for it and
+        // then revokes this session, or came first and this refuses. Without it an unlink racing
+        // /id on another process could leave a live session of an unlinked, erased person.
+        const [link] = await tx
+          .select({ accountId: accountLinks.accountId })
+          .from(accountLinks)
+          .where(
+            and(
+              eq(accountLinks.messengerUserId, session.messengerUserId),
+              eq(accountLinks.accountId, session.accountId),
+            ),
+          )
+          .for('key share');
+        if (!link) throw new Error('the account was unlinked while its Digital ID was opening');
         const [superseded] = await tx
           .update(digitalIdSessions)
           .set({ status: 'superseded', endReason: 'a new session was opened', endedAt: session.startedAt })

@@ -15,7 +15,7 @@ import { outgoingMessageRepository } from '../../db/repositories/outgoing-messag
 import { processedUpdateRepository } from '../../db/repositories/processed-update.repository';
 import { tokenUseRepository } from '../../db/repositories/token-use.repository';
 import { trustedContactRepository } from '../../db/repositories/trusted-contact.repository';
-import { accountLinks, otpChallenges, smsDailyCounts } from '../../db/schema';
+import { accountLinks, digitalIdSessions, otpChallenges, smsDailyCounts } from '../../db/schema';
 import { seedLinkedPeople, syntheticAccounts } from '../support/people';
 import { createTestDatabase } from '../support/postgres';
 
@@ -209,6 +209,33 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await scan(6)).toEqual({ live: false, fresh: false });
     expect(await uses.pruneExpired(new Date(keepUntil.getTime() + 1))).toBe(2);
     expect(await uses.pruneExpired(new Date(keepUntil.getTime() + 1))).toBe(0);
+  });
+
+  it('opens a Digital ID only while its link stands, so an unlink cannot leave one live', async () => {
+    const sessions = digitalIdSessionRepository(handle.db);
+    await importRegistry(handle.db, demoRegistry(TODAY));
+    const now = new Date('2026-11-22T10:00:00Z');
+    const open = (accountId: string) =>
+      sessions.openSuperseding({
+        id: randomUUID(),
+        sid: new Uint8Array(randomBytes(16)),
+        messengerUserId: 78,
+        chatId: 78,
+        accountId,
+        scenario: 'adult',
+        locale: 'ru',
+        startedAt: now,
+        endsAt: new Date(now.getTime() + 300_000),
+      });
+    await expect(open('demo-02')).rejects.toThrow(/unlinked/);
+    await accountRepository(handle.db).link('demo-02', 78);
+    await expect(open('demo-03')).rejects.toThrow(/unlinked/);
+    await open('demo-02');
+    const live = await handle.db
+      .select({ status: digitalIdSessions.status })
+      .from(digitalIdSessions)
+      .where(eq(digitalIdSessions.messengerUserId, 78));
+    expect(live).toEqual([{ status: 'live' }]);
   });
 
   it('lets one worker claim an outbox message, and another only after the lease ran out', async () => {
