@@ -68,6 +68,10 @@ export async function startPrivateRedis(server: string, dir: string, logger: Log
   }
   await stopLeftover(folder, logger);
   const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  // Claimed before the server starts, so a second start never takes a Redis still loading its
+  // files for a left-over one.
+  await writeFile(join(folder, OWNER_FILE), JSON.stringify({ ...(await processIdentity(process.pid)), url }));
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', folder];
   args.push('--pidfile', join(folder, PID_FILE));
   const child = spawn(server, [...args, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], {
@@ -87,13 +91,12 @@ export async function startPrivateRedis(server: string, dir: string, logger: Log
     exited.then(() => false),
   ]);
   if (!ready || child.pid === undefined) {
+    await rm(join(folder, OWNER_FILE), { force: true });
     throw new PrivateRedisError(
       `The private Redis (redis-server on 127.0.0.1:${port}, data in ${folder}) did not start: ${await exited}`,
       tail.lines(),
     );
   }
-  const url = `redis://127.0.0.1:${port}`;
-  await writeFile(join(folder, OWNER_FILE), JSON.stringify({ pid: process.pid, url }));
   return watch(child, exited, tail, { url, pid: child.pid, logger, folder });
 }
 
@@ -105,12 +108,28 @@ export async function startPrivateRedis(server: string, dir: string, logger: Log
 export async function runningPrivateRedis(dir: string): Promise<string | null> {
   const text = await readFile(join(resolve(dir), OWNER_FILE), 'utf8').catch(() => '');
   try {
-    const owner = JSON.parse(text) as { pid?: unknown; url?: unknown };
-    const ours = typeof owner.pid === 'number' && owner.pid !== process.pid && alive(owner.pid);
-    return ours && typeof owner.url === 'string' ? owner.url : null;
+    const owner = JSON.parse(text) as { pid?: unknown; boot?: unknown; start?: unknown; url?: unknown };
+    if (typeof owner.pid !== 'number' || owner.pid === process.pid || typeof owner.url !== 'string')
+      return null;
+    // A pid alone could name another process since (a reboot, a long gap): the boot and the
+    // process's start time must be the owner's too.
+    const now = await processIdentity(owner.pid);
+    const same = alive(owner.pid) && now.boot === owner.boot && now.start === owner.start;
+    return same && owner.url.startsWith('redis://127.0.0.1:') ? owner.url : null;
   } catch {
     return null;
   }
+}
+
+/** Who a process is, beyond its pid: this boot's id and its start time (Linux; empty elsewhere). */
+async function processIdentity(pid: number): Promise<{ pid: number; boot: string; start: string }> {
+  const [boot, stat] = await Promise.all([
+    readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => ''),
+    readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''),
+  ]);
+  // The 22nd field, counted after the command name's closing parenthesis (which may hold spaces).
+  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  return { pid, boot: boot.trim(), start };
 }
 
 /**

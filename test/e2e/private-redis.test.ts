@@ -188,6 +188,25 @@ describe('npm start without a Redis', () => {
     }
   }, 120_000);
 
+  it('takes no owner file on trust: a live pid that is not the owner any more (a reboot since) is stale', async () => {
+    const redisDir = join(dir, 'stale-owner');
+    await mkdir(redisDir);
+    // This test's own pid is alive, but it is not the process that wrote the file.
+    await writeFile(
+      join(redisDir, 'owner.json'),
+      JSON.stringify({ pid: process.pid, boot: 'another boot', start: '1', url: 'redis://127.0.0.1:1' }),
+    );
+    const service = startWithoutRedis(redisDir);
+    let pid = 0;
+    try {
+      pid = startedWith(await service.ready).pid;
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    } finally {
+      stopAnyway(service.child, pid);
+    }
+  }, 120_000);
+
   it('exits 1 with the last lines of its Redis when that Redis cannot start', async () => {
     // A data folder Redis cannot keep its append-only files in (a file where their folder goes):
     // unlike a folder without write permission, this stops root too.
