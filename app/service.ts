@@ -119,7 +119,9 @@ async function listen(
   await http.listen({ port: config.port, host: config.host });
   closers.push(() => http.close());
   const { port } = http.server.address() as AddressInfo;
-  const httpUrl = `http://127.0.0.1:${port}`;
+  // Reached on loopback when it listens everywhere, else at the one address it listens on.
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url: httpUrl, roles: [...config.roles] }, `HTTP server listening on ${httpUrl}`);
   return httpUrl;
 }

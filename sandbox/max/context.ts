@@ -33,7 +33,11 @@ export const int64 = z.coerce.number().int().refine(Number.isSafeInteger, 'not a
 
 const button = z.discriminatedUnion('type', [
   z.object({ type: z.literal('callback'), text: z.string().min(1).max(128), payload: z.string().max(1024) }),
-  z.object({ type: z.literal('link'), text: z.string().min(1).max(128), url: z.url().max(2048) }),
+  z.object({
+    type: z.literal('link'),
+    text: z.string().min(1).max(128),
+    url: z.url({ protocol: /^https?$/ }).max(2048),
+  }),
   z.object({ type: z.literal('request_contact'), text: z.string().min(1).max(128) }),
 ]);
 

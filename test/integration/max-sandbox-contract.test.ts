@@ -144,12 +144,21 @@ describe('sending', () => {
       ratePerSecond: 0,
       logger: createLogger('silent'),
       dialect: 'max',
-      maxNotReadyMs: 400,
+      maxNotReadyMs: 3000,
     });
     try {
       const slowApi = new Bot(slow.token, { clientOptions: { baseUrl: slow.url } }).api;
       const person = await new SandboxClient(slow.url).createPerson({ name: 'Глеб' });
       const image = await slowApi.uploadImage({ source: await png('slow') });
+      // Sent at once, the fresh upload is refused as MAX refuses it; the SDK's own retries get
+      // it through once it is processed.
+      const early = await fetch(`${slow.url}/messages?user_id=${person.id}`, {
+        method: 'POST',
+        headers: { authorization: slow.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'Рано', attachments: [image.toJson()] }),
+      });
+      expect(early.status).toBe(400);
+      expect(((await early.json()) as { code: string }).code).toBe('attachment.not.ready');
       const sent = await slowApi.sendMessageToUser(person.id, 'Готово', { attachments: [image.toJson()] });
       expect(sent.body.attachments?.[0]?.type).toBe('image');
     } finally {

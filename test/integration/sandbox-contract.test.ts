@@ -77,6 +77,13 @@ describe('the sandbox Bot API, driven by grammY', () => {
     expect((await telegramError(api.sendMessage(12345, 'x'))).description).toBe(
       'Bad Request: chat not found',
     );
+    // The page renders a link button as a link: only web addresses may be one.
+    const script = await telegramError(
+      api.sendMessage(p.id, 'x', {
+        reply_markup: { inline_keyboard: [[{ text: 'Открыть', url: 'javascript:alert(1)' }]] },
+      }),
+    );
+    expect(script.error_code).toBe(400);
     const longData = await telegramError(
       api.sendMessage(p.id, 'x', {
         reply_markup: { inline_keyboard: [[{ text: 'b', callback_data: 'd'.repeat(65) }]] },

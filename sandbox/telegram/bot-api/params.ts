@@ -35,7 +35,11 @@ export const chatId = z.union([int, z.string()]);
 export const messageRef = { chat_id: chatId, message_id: int };
 
 const button = z
-  .object({ text: z.string().min(1), callback_data: z.string().optional(), url: z.url().optional() })
+  .object({
+    text: z.string().min(1),
+    callback_data: z.string().optional(),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+  })
   .loose()
   .refine(
     (b) => b.callback_data === undefined || Buffer.byteLength(b.callback_data) <= 64,
