@@ -39,6 +39,8 @@ export function registerMaxMessages(app: FastifyInstance, deps: MaxApiDeps): voi
 
   app.delete('/messages', async (req) => {
     const { chat, entry } = botMessage(deps, req.query);
+    // Whoever blocked the bot is out of its reach: no edit, no deletion.
+    world.writableChat(chat.id);
     world.remove(chat, entry.messageId);
     return { success: true };
   });
@@ -52,7 +54,10 @@ export function registerMaxMessages(app: FastifyInstance, deps: MaxApiDeps): voi
     const source = world.callbackSource(q.callback_id);
     if (!source) throw maxNotFound(`Callback ${q.callback_id} not found`);
     world.answerCallback(q.callback_id, body.notification ?? undefined, false);
-    if (body.message && source.entry) edit(deps, source.chat, source.entry, body.message);
+    if (body.message && source.entry) {
+      world.writableChat(source.chat.id);
+      edit(deps, source.chat, source.entry, body.message);
+    }
     return { success: true };
   });
 }

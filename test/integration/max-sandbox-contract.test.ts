@@ -360,9 +360,14 @@ describe('the dialect beyond what the SDK covers', () => {
     expect(long.status).toBe(400);
     expect(long.body).toEqual({ code: expect.any(String), message: expect.stringContaining('4000') });
 
+    const earlier = await rawMax('POST', `/messages?user_id=${person.id}`, { text: 'раньше' });
+    const mid = (earlier.body as unknown as { message: { body: { mid: string } } }).message.body.mid;
     await people.block(person.id);
     const blocked = await rawMax('POST', `/messages?user_id=${person.id}`, { text: 'эй' });
     expect(blocked.status).toBe(403);
+    // Nor may the bot change what it sent before.
+    expect((await rawMax('PUT', `/messages?message_id=${mid}`, { text: 'иначе' })).status).toBe(403);
+    expect((await rawMax('DELETE', `/messages?message_id=${mid}`)).status).toBe(403);
     await people.unblock(person.id);
 
     const res = await fetch(`${sandbox.url}/me?access_token=${encodeURIComponent(sandbox.token)}`);
