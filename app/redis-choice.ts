@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Closers } from '../infra/closers';
 import { onPath, runningPrivateRedis, startPrivateRedis } from '../infra/private-redis';
-import { withOneShotRedis } from '../infra/redis';
+import { redisAnswers } from '../infra/redis';
 import type { Config } from './config';
 
 /**
@@ -11,7 +11,7 @@ import type { Config } from './config';
  * address stays, and its refusal (infra/redis.ts, checkRedis) says how to get a Redis.
  */
 export async function chooseRedis(config: Config, logger: Logger, closers: Closers): Promise<Config> {
-  if (config.privateRedisDir === null || (await answers(config.redisUrl))) return config;
+  if (config.privateRedisDir === null || (await redisAnswers(config.redisUrl))) return config;
   const shared = await sharedPrivateRedis(config);
   if (shared) {
     logger.info({ url: shared }, `Using the private Redis another running service started at ${shared}`);
@@ -33,11 +33,5 @@ export async function chooseRedis(config: Config, logger: Logger, closers: Close
 export async function sharedPrivateRedis(config: Config): Promise<string | null> {
   if (config.privateRedisDir === null) return null;
   const url = await runningPrivateRedis(config.privateRedisDir);
-  return url && (await answers(url)) ? url : null;
+  return url && (await redisAnswers(url)) ? url : null;
 }
-
-const answers = (url: string): Promise<boolean> =>
-  withOneShotRedis(url, (redis) => redis.ping()).then(
-    () => true,
-    () => false,
-  );

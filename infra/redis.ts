@@ -103,3 +103,7 @@ export function trackRedis(redis: Redis, logger: Logger, closers: Closers, onBac
   });
   return redis;
 }
+
+/** Whether a Redis answers PING at `url`, asked once. */
+export const redisAnswers = (url: string): Promise<boolean> =>
+  withOneShotRedis(url, async (redis) => (await redis.ping()) === 'PONG').catch(() => false);

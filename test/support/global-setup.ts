@@ -1,11 +1,12 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { redisAnswers } from '../../infra/redis';
 import { CHROMIUM_PATH, launchChromium } from './browser';
 import { ADMIN_URL } from './postgres';
 import { postgresProblem, privatePostgres } from './private-postgres';
 import { REDIS_URL } from './redis';
-import { ownRedisServer, redisAnswers } from './redis-server';
+import { ownRedisServer } from './redis-server';
 
 /**
  * Before any test runs: find PostgreSQL, Redis and Chromium, start private servers for the run

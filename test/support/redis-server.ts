@@ -1,26 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { freePort } from '../../infra/free-port';
+import { redisAnswers } from '../../infra/redis';
 import { waitFor } from './wait';
-
-/** Whether a Redis at `url` answers PING, tried once. */
-export async function redisAnswers(url: string): Promise<boolean> {
-  const probe = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 2_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 /**
  * A Redis server of the test's own, so the test can stop and start it without touching the
