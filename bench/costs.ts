@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { withOneShotRedis } from '../infra/redis';
 
 /**
  * Cost figures: what a fixed amount of work costs in CPU time, SQL statements and Redis
@@ -16,18 +16,15 @@ export async function cpuMicrosPerOp(count: number, work: (i: number) => unknown
 
 /** Commands the Redis server processed while `work` ran (its own INFO call included). */
 export async function commandsDuring(url: string, work: () => Promise<unknown>): Promise<number> {
-  const client = new Redis(url);
-  try {
+  return withOneShotRedis(url, async (client) => {
     const total = async () => Number(/total_commands_processed:(\d+)/.exec(await client.info('stats'))?.[1]);
     const before = await total();
     await work();
     return (await total()) - before;
-  } finally {
-    client.disconnect();
-  }
+  });
 }
 
-export interface ProcessCosts {
+interface ProcessCosts {
   /** CPU microseconds the process has used (prom-client's process_cpu_seconds_total). */
   cpuMicros: number;
   /** SQL statements it has sent (db_statements_total, counted with DB_STATEMENT_METRICS=true). */

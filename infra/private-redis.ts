@@ -70,8 +70,13 @@ export async function startPrivateRedis(server: string, dir: string, logger: Log
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   // Claimed before the server starts, so a second start never takes a Redis still loading its
-  // files for a left-over one.
-  await writeFile(join(folder, OWNER_FILE), JSON.stringify({ ...(await processIdentity(process.pid)), url }));
+  // files for a left-over one; claimed exclusively, so two starts at once never share the files.
+  await rm(join(folder, OWNER_FILE), { force: true });
+  const owner = JSON.stringify({ ...(await processIdentity(process.pid)), url });
+  await writeFile(join(folder, OWNER_FILE), owner, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+    throw new PrivateRedisError(`Another service is starting a private Redis in ${folder} right now`, []);
+  });
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', folder];
   args.push('--pidfile', join(folder, PID_FILE));
   const child = spawn(server, [...args, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], {

@@ -5,7 +5,7 @@ import { maxNotFound } from './errors';
  * A dialog's chat_id is its own number, not its person's user_id (MAX never promises they
  * are equal), so a bot that mixes them up fails here as it would on MAX.
  */
-const DIALOG_OFFSET = 10_000_000_000_000;
+export const DIALOG_OFFSET = 10_000_000_000_000;
 
 export function maxChatId(chat: Chat): number {
   return chat.kind === 'private' ? chat.person.id + DIALOG_OFFSET : chat.id;
@@ -13,7 +13,8 @@ export function maxChatId(chat: Chat): number {
 
 /** The world's chat for a MAX chat_id: a dialog's or a group's. */
 export function chatByMaxId(world: World, chatId: number): Chat | undefined {
-  if (chatId > DIALOG_OFFSET) {
+  // Person ids stay below the offset (people-api), so no user_id reads as someone's dialog.
+  if (chatId > DIALOG_OFFSET && chatId - DIALOG_OFFSET < DIALOG_OFFSET) {
     const person = world.person(chatId - DIALOG_OFFSET);
     return person && world.chatOf(person.id);
   }

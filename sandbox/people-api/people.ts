@@ -1,12 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { E164_RU } from '../../core/identity/phone';
+import { DIALOG_OFFSET } from '../max/ids';
 import { commandsFor } from '../telegram/bot-api/commands';
 import { invalid, type PeopleApiDeps, withPerson } from './context';
 
 const personInput = z.object({
   /** A chosen user id (for ADMIN_IDS); a random one, like Telegram's, when left out. */
-  id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  // Below MAX's dialog-id offset, so the MAX dialect never mistakes a user_id for a chat_id.
+  id: z
+    .number()
+    .int()
+    .positive()
+    .max(DIALOG_OFFSET - 1)
+    .optional(),
   name: z.string().trim().min(1).max(64),
   lastName: z.string().trim().min(1).max(64).optional(),
   username: z

@@ -144,7 +144,7 @@ describe('sending', () => {
       ratePerSecond: 0,
       logger: createLogger('silent'),
       dialect: 'max',
-      maxNotReadyMs: 3000,
+      maxNotReadyMs: 300,
     });
     try {
       const slowApi = new Bot(slow.token, { clientOptions: { baseUrl: slow.url } }).api;
@@ -312,7 +312,6 @@ describe('errors as MAX shapes them', () => {
       const err = await maxError(api.getMyInfo());
       expect([err.status, err.code]).toEqual([429, 'too.many.requests']);
     } finally {
-      await new Promise((r) => setTimeout(r, 1000));
       await people.setRate(0);
     }
   });
@@ -378,6 +377,15 @@ describe('the dialect beyond what the SDK covers', () => {
     const person = await people.createPerson({ name: 'Марк' });
     const wrong = await rawMax('POST', `/messages?chat_id=${person.id}`, { text: 'не туда' });
     expect(wrong).toMatchObject({ status: 404, body: { code: 'not.found' } });
+    // A dialog's chat_id is past the offset, and no person may hold an id there, so no user_id
+    // ever reads as someone else's dialog.
+    const shifted = await rawMax('POST', `/messages?chat_id=${person.id + 10_000_000_000_000}`, {
+      text: 'ок',
+    });
+    expect(shifted.status).toBe(200);
+    expect(
+      await people.createPerson({ id: 10_000_000_000_000 + person.id, name: 'Большой' }).catch(() => null),
+    ).toBeNull();
   });
 
   it('redelivers an update by its number, under a new number', async () => {

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { onPath } from '../../infra/private-redis';
 import { redisAnswers } from '../../infra/redis';
 import { CHROMIUM_PATH, launchChromium } from './browser';
 import { ADMIN_URL } from './postgres';
@@ -23,13 +23,6 @@ const executable = (path: string) =>
     () => true,
     () => false,
   );
-
-async function onPath(binary: string): Promise<boolean> {
-  const found = await Promise.all(
-    (process.env.PATH ?? '').split(delimiter).map((folder) => executable(join(folder, binary))),
-  );
-  return found.includes(true);
-}
 
 const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
@@ -58,7 +51,7 @@ async function findPostgres(): Promise<Found> {
 
 async function findRedis(): Promise<Found> {
   // Some tests start and stop a Redis of their own, so the binary is needed either way.
-  if (!(await onPath('redis-server'))) {
+  if ((await onPath('redis-server')) === null) {
     return {
       ok: false,
       missing: 'Redis: redis-server is not on the PATH.\n    apt-get install redis-server',
