@@ -48,16 +48,17 @@ export async function startMaintenance(deps: MaintenanceDeps) {
   const tokenUses = tokenUseRepository(db);
   const outbox = outgoingMessageRepository(db);
   const otp = otpRepository(db);
-  const prune = () => {
+  const prune = async () => {
     const now = clock.now();
     const before = new Date(now.getTime() - MAINTENANCE.keepMs);
-    return Promise.all([
+    const [updates, spentQrs, finishedMessages, codes] = await Promise.all([
       processed.pruneOlderThan(before),
       // Marks of spent QRs are needed only while the QR could still verify.
       tokenUses.pruneExpired(now),
       outbox.pruneFinishedBefore(before),
       otp.prune(before, moscowDate(before)),
     ]);
+    logger.info({ updates, spentQrs, finishedMessages, codes }, 'pruned old records');
   };
   const relay = async () => {
     const relayed = await deps.relayUnsent();

@@ -107,8 +107,10 @@ function sessionOpening(deps: DigitalIdDeps) {
         startedAt: now,
         endsAt: new Date(now.getTime() + deps.timing.sessionSeconds * 1000),
       };
-      const { superseded } = await deps.sessions.openSuperseding(session);
-      return { ok: true, frame: await qrFrame(deps, session, 0), superseded };
+      const opened = await deps.sessions.openSuperseding(session);
+      // Unlinked since the check above (by another process): the same answer as before it.
+      if (!opened) return { ok: false, code: 'DIGITAL_ID.NOT_LINKED' };
+      return { ok: true, frame: await qrFrame(deps, session, 0), superseded: opened.superseded };
     },
 
     attachMessage: (sessionId: string, messageId: number) =>

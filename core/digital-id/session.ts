@@ -19,10 +19,13 @@ export interface DigitalIdSession {
 
 /** Sessions in the database; every state change is one conditional write. */
 export interface SessionStore {
-  /** Inserts a live session, ending the person's previous live one in the same transaction. */
+  /**
+   * Inserts a live session, ending the person's previous live one in the same transaction;
+   * null when the session's account is no longer linked to the person by then.
+   */
   openSuperseding(
     session: Omit<DigitalIdSession, 'seq' | 'status' | 'messageId'>,
-  ): Promise<{ superseded: DigitalIdSession | null }>;
+  ): Promise<{ superseded: DigitalIdSession | null } | null>;
   find(id: string): Promise<DigitalIdSession | null>;
   findBySid(sid: Uint8Array): Promise<DigitalIdSession | null>;
   attachMessage(id: string, messageId: number): Promise<void>;

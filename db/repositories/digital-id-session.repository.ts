@@ -39,7 +39,7 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
             ),
           )
           .for('key share');
-        if (!link) throw new Error('the account was unlinked while its Digital ID was opening');
+        if (!link) return null;
         const [superseded] = await tx
           .update(digitalIdSessions)
           .set({ status: 'superseded', endReason: 'a new session was opened', endedAt: session.startedAt })

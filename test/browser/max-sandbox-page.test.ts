@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../infra/logger';
 import { SandboxClient } from '../../sandbox/client';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
-import { launchChromium } from '../support/browser';
+import { openSandboxPage } from '../support/browser';
 
 // The page is shared by both dialects: a MAX bot's photos, keyboards and edits show as a
 // Telegram bot's do, and MAX's inline request_contact button shares the person's number.
@@ -17,10 +17,7 @@ let page: Page;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, ratePerSecond: 0, logger: createLogger('silent'), dialect: 'max' });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${sandbox.url}/`);
-  await page.getByText('на связи').waitFor();
+  ({ browser, page } = await openSandboxPage(sandbox.url, { width: 1280, height: 800 }));
 });
 afterAll(async () => {
   await browser?.close();

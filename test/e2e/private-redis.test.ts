@@ -2,9 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/free-port';
+import { withOneShotRedis } from '../../infra/redis';
 import { SandboxClient } from '../../sandbox/client';
 import { chatWith, latestCode } from '../support/chat';
 import { openDigitalId } from '../support/digital-id';
@@ -74,15 +74,6 @@ function stopAnyway(service: ChildProcess, redisPid: number) {
   if (redisPid && isRunning(redisPid)) process.kill(redisPid, 'SIGTERM');
 }
 
-async function withRedis<T>(url: string, work: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis(url);
-  try {
-    return await work(redis);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 describe('npm start without a Redis', () => {
   it('starts one of its own, runs its jobs on it, keeps its data across a restart, and stops it with itself', async () => {
     const redisDir = join(dir, 'redis');
@@ -108,7 +99,7 @@ describe('npm start without a Redis', () => {
         const { messages } = await sandbox.chat(person.id);
         return messages.some((m) => m.messageId === photo.messageId && m.edits > 0);
       }, 'the refresh job to re-sign the QR');
-      await withRedis(at.redisUrl, (redis) => redis.set('test:kept', 'across a restart'));
+      await withOneShotRedis(at.redisUrl, (redis) => redis.set('test:kept', 'across a restart'));
 
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
@@ -124,7 +115,7 @@ describe('npm start without a Redis', () => {
       const at = startedWith(await second.ready);
       secondPid = at.pid;
       expect(at.pid).not.toBe(pid);
-      expect(await withRedis(at.redisUrl, (redis) => redis.get('test:kept'))).toBe('across a restart');
+      expect(await withOneShotRedis(at.redisUrl, (redis) => redis.get('test:kept'))).toBe('across a restart');
       const ready = await fetch(`${at.httpUrl}/readyz`);
       expect(ready.status).toBe(200);
       second.child.kill('SIGTERM');
@@ -179,7 +170,7 @@ describe('npm start without a Redis', () => {
       }
       // The second one's stop left the first one's Redis alone.
       expect(isRunning(pid)).toBe(true);
-      expect(await withRedis(at.redisUrl, (redis) => redis.ping())).toBe('PONG');
+      expect(await withOneShotRedis(at.redisUrl, (redis) => redis.ping())).toBe('PONG');
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
       expect(isRunning(pid)).toBe(false);

@@ -148,6 +148,8 @@ async function broadcastForm(form: Form, ctx: FormContext, deps: BroadcastFeatur
   await confirmed.answerCallbackQuery();
   const [message, audience] = [text, chosen.audience];
   await form.external(async () => {
+    // The form may have waited half an hour: one no longer an admin sends nothing.
+    if (!(await deps.isAdmin(admin.id))) return;
     const at = deps.clock.now();
     const broadcast = await deps.broadcasts.create({
       adminUserId: admin.id,

@@ -2,6 +2,7 @@ import type { I18n } from '@grammyjs/i18n';
 import type { QrFrame } from '../../../core/digital-id/digital-id-service';
 import type { DigitalIdScreen } from '../../../core/digital-id/screen';
 import type { DigitalIdSession } from '../../../core/digital-id/session';
+import { localeFor } from '../../../core/messaging/locale';
 import type { PhotoMessage } from '../../../core/messaging/messenger';
 import { moscowTime } from '../../../core/messaging/moscow-time';
 import type { InlineButton } from '../../../core/messaging/outgoing-message';
@@ -37,8 +38,8 @@ export function qrScreen(
         png: renderQrPng(frame.url),
         caption: t(session.locale, ending ? 'did-caption-last' : 'did-caption', {
           scenario: scenarioName(session.locale, session.scenario),
-          next: moscowTime(frame.nextAt, 'ru', 'seconds'),
-          until: moscowTime(session.endsAt, 'ru', 'time'),
+          next: moscowTime(frame.nextAt, localeFor(session.locale), 'seconds'),
+          until: moscowTime(session.endsAt, localeFor(session.locale), 'time'),
         }),
         buttons: [
           [
