@@ -9,7 +9,7 @@ export type FormContext = Context & I18nFlavor;
  * What earlier middleware learnt about this update, for later middleware: it lives and dies
  * with the update's context, so nothing is kept between updates.
  */
-export interface UpdateFacts {
+interface UpdateFacts {
   /** rememberUpdate's write found the sender blocked by an admin. */
   senderBlocked?: boolean;
 }

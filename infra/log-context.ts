@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** What a log line is about: the update, HTTP request or job being handled. */
-export type LogContext = { updateId: number } | { requestId: string } | { jobId: string; job: string };
+type LogContext = { updateId: number } | { requestId: string } | { jobId: string; job: string };
 
 const store = new AsyncLocalStorage<LogContext>();
 

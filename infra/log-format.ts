@@ -2,7 +2,7 @@ import pino from 'pino';
 import { isColorSupported, prettyFactory } from 'pino-pretty';
 
 export const LOG_FORMATS = ['json', 'pretty'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
  * JSON is for machines (a collector, a file, a pipe); a person reading a development

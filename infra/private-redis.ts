@@ -24,7 +24,7 @@ export class PrivateRedisError extends Error {
 }
 
 /** A redis-server of this process's own, on 127.0.0.1, keeping its jobs in an append-only file. */
-export interface PrivateRedis {
+interface PrivateRedis {
   url: string;
   pid: number;
   /** Stops it (its AOF written out); resolves once the process is gone. */

@@ -7,7 +7,7 @@ const KEEP_SECONDS = 8 * 24 * 3600;
 const FLUSH_EVERY_MS = 1000;
 
 /** Checkouts' and verifiers' checks, apart from looks at the /v/ page (which spend nothing). */
-export type TallyKind = 'verifications' | 'page-views';
+type TallyKind = 'verifications' | 'page-views';
 
 /**
  * Verifications (and, apart, page views) per Moscow day and result (`confirmed`, or why not), for /stats. Kept in Redis

@@ -11,7 +11,7 @@ import { processedUpdateRepository } from '../db/repositories/processed-update.r
 import { tokenUseRepository } from '../db/repositories/token-use.repository';
 
 /** The worker's housekeeping periods, in one place (docs/operations.md, Retention). */
-export const MAINTENANCE = {
+const MAINTENANCE = {
   /** Old records are pruned this often. */
   pruneEveryMs: 3600_000,
   /**
@@ -23,7 +23,7 @@ export const MAINTENANCE = {
   relayEveryMs: 30_000,
 } as const;
 
-export interface MaintenanceDeps {
+interface MaintenanceDeps {
   db: Database;
   /** The outbox rows not yet queued, queued now; how many. */
   relayUnsent(): Promise<number>;

@@ -3,7 +3,7 @@ import type { Sandbox } from '../../sandbox/server';
 import type { Config } from '../config';
 
 /** How this process meets the identity portal (PRODUCT.md §6). */
-export interface PortalSettings {
+interface PortalSettings {
   /** The bearer token of the recovery API; none means the API is off in this process. */
   token: string | undefined;
   /** Where final recovery statuses are posted, if anywhere. */

@@ -6,7 +6,7 @@ import { SESSION_END_REASON } from './person-leaves';
 export type ShowEnded = (session: DigitalIdSession) => Promise<void>;
 
 /** What the bot does after an unlink: shows the ended session, and hears of a follow-up that failed. */
-export interface UnlinkFollowUps {
+interface UnlinkFollowUps {
   showEnded: ShowEnded;
   failed(error: unknown): void;
 }

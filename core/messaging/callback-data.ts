@@ -10,7 +10,7 @@ const FIELDS = {
   word: '[^:]+',
 } as const;
 
-export type CallbackField = keyof typeof FIELDS;
+type CallbackField = keyof typeof FIELDS;
 
 /** A messenger carries at most 64 bytes of callback data. */
 const MAX_BYTES = 64;

@@ -5,7 +5,7 @@ import type { Locale } from './locale';
  * `time` is hours and minutes, `seconds` adds seconds, `short` is a short date and time,
  * `long` a spelled-out date with seconds.
  */
-export type MoscowStyle = 'time' | 'seconds' | 'short' | 'long';
+type MoscowStyle = 'time' | 'seconds' | 'short' | 'long';
 
 const OPTIONS: Record<MoscowStyle, Intl.DateTimeFormatOptions> = {
   time: { hour: '2-digit', minute: '2-digit' },

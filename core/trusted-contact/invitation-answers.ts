@@ -12,7 +12,7 @@ import { dispatched, settled, type TrustLinkDeps } from './service-deps';
 import type { TrustLink } from './trusted-contact-store';
 
 /** Why a press does nothing: told politely, nothing changes. */
-export type PressRefusal = 'TC.NOT_YOURS' | 'TC.NOT_PENDING' | 'TC.CONTACT_FULL' | 'TC.NOT_ELIGIBLE';
+type PressRefusal = 'TC.NOT_YOURS' | 'TC.NOT_PENDING' | 'TC.CONTACT_FULL' | 'TC.NOT_ELIGIBLE';
 
 type Answered = { ok: true; trustor: string } | { ok: false; code: PressRefusal };
 
@@ -83,7 +83,7 @@ export async function onLinked(deps: TrustLinkDeps, accountId: string): Promise<
     deps,
     await deps.store.deliverPending(accountId, deps.clock.now(), async (link) => {
       const trustor = await deps.accounts.findById(link.trustorAccountId);
-      return trustor ? [invitationNotice(link, trustor, `tc-invite:${link.id}`)] : [];
+      return trustor ? [invitationNotice(link, trustor)] : [];
     }),
   );
 }

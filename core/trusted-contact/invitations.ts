@@ -10,9 +10,9 @@ import { dispatched, type TrustLinkDeps } from './service-deps';
  * New invitations and resends a trustor may send an hour, each (PRODUCT.md §3): every one is a
  * message to another person, so one person must not flood another, nor fill their chat's pace.
  */
-export const INVITATIONS_PER_HOUR = 3;
+const INVITATIONS_PER_HOUR = 3;
 
-export type InviteRefusal =
+type InviteRefusal =
   | TrustorRefusal
   | 'TC.BAD_PHONE'
   | 'TC.NAME_EMPTY'
@@ -97,8 +97,7 @@ export async function invite(
       expiresAt: new Date(invitedAt.getTime() + deps.settings.invitationTtlSeconds * MS),
     },
     INVITATIONS_PER_HOUR,
-    (link) =>
-      link.contactAccountId ? [invitationNotice(link, trustor.account, `tc-invite:${link.id}`)] : [],
+    (link) => (link.contactAccountId ? [invitationNotice(link, trustor.account)] : []),
   );
   if (created.outcome === 'limited')
     return { ok: false, code: 'TC.INVITE_LIMIT', retryAt: created.retryAt, max: INVITATIONS_PER_HOUR };
@@ -118,10 +117,7 @@ export async function resendInvitation(deps: TrustLinkDeps, userId: number, link
     at,
     new Date(at.getTime() + deps.settings.invitationTtlSeconds * MS),
     max,
-    (link) =>
-      link.contactAccountId
-        ? [invitationNotice(link, trustor.account, `tc-invite:${link.id}:${at.getTime()}`)]
-        : [],
+    (link) => (link.contactAccountId ? [invitationNotice(link, trustor.account, at)] : []),
   );
   if (resent.outcome !== 'resent')
     return resent.outcome === 'limited'

@@ -10,10 +10,13 @@ import type { RecoveryRequest, TrustLink } from './trusted-contact-store';
  * Pure: the services decide when, the store writes them with the change that caused them.
  */
 
-/** The invitation, with its answers, to the contact it was delivered to; `key` tells a resend apart. */
-export const invitationNotice = (link: TrustLink, trustor: Account, key: string): Notice => ({
+/**
+ * The invitation, with its answer buttons, to the contact. Its outbox key is the link's (sent once, whoever asks twice); a
+ * resend at `resentAt` is a message of its own.
+ */
+export const invitationNotice = (link: TrustLink, trustor: Account, resentAt?: Date): Notice => ({
   accountId: link.contactAccountId as string,
-  key,
+  key: resentAt ? `tc-invite:${link.id}:${resentAt.getTime()}` : `tc-invite:${link.id}`,
   text: 'tc-invitation',
   vars: { trustor: shortName(trustor) },
   buttons: [

@@ -23,5 +23,3 @@ export function recoveryService(deps: RecoveryDeps) {
     requeuePending: () => requeuePending(deps),
   };
 }
-
-export type RecoveryService = ReturnType<typeof recoveryService>;

@@ -24,5 +24,3 @@ export function trustLinkService(deps: TrustLinkDeps) {
     sweep: (at: Date = deps.clock.now()) => sweepLinks(deps, at),
   };
 }
-
-export type TrustLinkService = ReturnType<typeof trustLinkService>;

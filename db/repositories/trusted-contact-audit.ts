@@ -5,7 +5,7 @@ import { auditEvents } from '../schema';
 import { type AuditEntry, actorName, recordAudit } from './audit.repository';
 
 /** A change as the trail records it; the state it left is read from the changed subject itself. */
-export interface Change {
+interface Change {
   at: Date;
   actor: Actor;
   /** The verb after the subject's prefix: `trust_link.<action>`, `recovery.<action>`. */

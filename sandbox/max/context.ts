@@ -41,7 +41,7 @@ const button = z.discriminatedUnion('type', [
   z.object({ type: z.literal('request_contact'), text: z.string().min(1).max(128) }),
 ]);
 
-export const attachmentRequest = z.discriminatedUnion('type', [
+const attachmentRequest = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('image'),
     payload: z.union([

@@ -57,7 +57,7 @@ export function toMax(world: World, chat: Chat, entry: ChatEntry, origin: string
 }
 
 /** A received image: `token` names the file for a resend, `url` is the sandbox's files route. */
-export function imageAttachment(fileId: string, origin: string): MaxAttachment {
+function imageAttachment(fileId: string, origin: string): MaxAttachment {
   const photoId = Number.parseInt(createHash('sha256').update(fileId).digest('hex').slice(0, 12), 16);
   return {
     type: 'image',
@@ -81,7 +81,7 @@ function contactAttachment(world: World, contact: NonNullable<ChatEntry['contact
   };
 }
 
-export function toMaxButtons(rows: WorldButton[][]): MaxButton[][] {
+function toMaxButtons(rows: WorldButton[][]): MaxButton[][] {
   return rows.map((row) =>
     row.map((b): MaxButton => {
       if ('request_contact' in b && b.request_contact) return { type: 'request_contact', text: b.text };

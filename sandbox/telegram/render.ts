@@ -3,7 +3,7 @@ import type { FileStore } from '../files';
 import type { Chat, ChatEntry, Person, World } from '../world';
 
 /** The Telegram `Message` a bot receives or gets back for an entry. */
-export function toTelegram(
+function toTelegram(
   world: World,
   chat: Chat,
   entry: ChatEntry,
