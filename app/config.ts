@@ -4,6 +4,25 @@ import { LOG_FORMATS } from '../infra/log-format';
 export const ROLES = ['bot', 'api', 'worker', 'sandbox'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The messenger's protocol: the Telegram Bot API, or MAX's Bot API (docs/max.md). */
+export const PLATFORMS = ['telegram', 'max'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Where a MAX bot's requests go unless BOT_API_ROOT says otherwise (PRODUCT.md §7). */
+export const MAX_API_ROOT = 'https://platform-api2.max.ru';
+
+const TOKEN_SHAPE: Record<Platform, { pattern: RegExp; hint: string }> = {
+  telegram: {
+    pattern: /^\d+:[A-Za-z0-9_-]{20,}$/,
+    hint: 'must look like 123456:ABC… (the token BotFather gives)',
+  },
+  // MAX publishes no token format: printable, no spaces, and long enough to be a secret.
+  max: {
+    pattern: /^[\x21-\x7e]{20,}$/,
+    hint: 'must be the token from business.max.ru (20+ characters, no spaces)',
+  },
+};
+
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 const optionalText = z
@@ -18,12 +37,9 @@ const env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: optionalText.pipe(z.enum(LOG_FORMATS).optional()),
-  BOT_TOKEN: optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (the token BotFather gives)')
-      .optional(),
-  ),
+  PLATFORM: z.enum(PLATFORMS).default('telegram'),
+  /** Its shape depends on PLATFORM: checked in parseConfig. */
+  BOT_TOKEN: optionalText,
   BOT_API_ROOT: optionalUrl,
   DATABASE_URL: optionalText.pipe(
     z
@@ -70,6 +86,8 @@ const env = z.object({
       .regex(/^[A-Za-z0-9_-]{1,256}$/, '1–256 characters: letters, digits, _ and -')
       .optional(),
   ),
+  /** MAX keeps a subscription until it is removed: remove ours on stop only when asked. */
+  WEBHOOK_UNSUBSCRIBE_ON_STOP: z.enum(['true', 'false']).default('false'),
   SMS_HTTP_URL: optionalUrl,
   SMS_HTTP_TOKEN: optionalText,
   ADMIN_IDS: optionalText.pipe(
@@ -115,11 +133,14 @@ export const CONFIG_KEYS = Object.keys(env.shape) as (keyof typeof env.shape)[];
 /** How this process reaches the messenger. */
 export type MessengerMode =
   | { kind: 'sandbox'; token: string | undefined }
+  /** `apiRoot` undefined: Telegram's own (grammY's default). */
   | { kind: 'bot-api'; token: string; apiRoot: string | undefined }
   /** Only the API runs here: nothing talks to the messenger. */
   | { kind: 'none' };
 
-export type BotDelivery = { kind: 'polling' } | { kind: 'webhook'; url: string; secret: string };
+export type BotDelivery =
+  | { kind: 'polling' }
+  | { kind: 'webhook'; url: string; secret: string; unsubscribeOnStop: boolean };
 
 export type StorageTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
 
@@ -134,9 +155,15 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
     /** Unset: chosen by where the logs go (infra/log-format.ts). */
     logFormat: e.LOG_FORMAT,
     roles,
+    platform: e.PLATFORM,
     messenger: messengerMode(e, roles),
     delivery: (e.WEBHOOK_URL && e.WEBHOOK_SECRET
-      ? { kind: 'webhook', url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET }
+      ? {
+          kind: 'webhook',
+          url: e.WEBHOOK_URL,
+          secret: e.WEBHOOK_SECRET,
+          unsubscribeOnStop: e.WEBHOOK_UNSUBSCRIBE_ON_STOP === 'true',
+        }
       : { kind: 'polling' }) as BotDelivery,
     storage: (e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
@@ -203,7 +230,12 @@ const trustProxy = (value: string | undefined): boolean | string =>
 
 function messengerMode(e: z.infer<typeof env>, roles: Set<Role>): MessengerMode {
   if (roles.has('sandbox') && !e.BOT_API_ROOT) return { kind: 'sandbox', token: e.BOT_TOKEN };
-  if (e.BOT_TOKEN) return { kind: 'bot-api', token: e.BOT_TOKEN, apiRoot: e.BOT_API_ROOT };
+  if (e.BOT_TOKEN)
+    return {
+      kind: 'bot-api',
+      token: e.BOT_TOKEN,
+      apiRoot: e.BOT_API_ROOT ?? (e.PLATFORM === 'max' ? MAX_API_ROOT : undefined),
+    };
   return { kind: 'none' };
 }
 
@@ -230,8 +262,16 @@ export function parseConfig(
     : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   const e = parsed.success ? parsed.data : undefined;
   const roles = options.roles ?? parseRoles(source.ROLES, source.BOT_TOKEN, problems);
+  // Read from the source, so a bad token is reported beside every other problem.
+  const token = TOKEN_SHAPE[source.PLATFORM?.trim() === 'max' ? 'max' : 'telegram'];
+  const botToken = source.BOT_TOKEN?.trim();
+  if (botToken && !token.pattern.test(botToken)) problems.push(`BOT_TOKEN: ${token.hint}`);
   if (!e) throw new ConfigError(problems);
 
+  // MAX's own rule for a subscription's secret (schema: SubscriptionRequestBody.secret).
+  if (e.PLATFORM === 'max' && e.WEBHOOK_SECRET && e.WEBHOOK_SECRET.length < 5) {
+    problems.push('WEBHOOK_SECRET must be 5–256 characters on MAX');
+  }
   if (!e.BOT_TOKEN && e.BOT_API_ROOT) {
     problems.push(
       'BOT_API_ROOT is set but BOT_TOKEN is not: name the bot whose API server this is, or unset both to use the sandbox',

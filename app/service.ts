@@ -104,9 +104,10 @@ export async function startService(
 const needsRedis = ({ roles }: Config) => roles.has('bot') || roles.has('api') || roles.has('worker');
 
 function messengerTarget(config: Config, sandbox: Sandbox | null): MessengerTarget | null {
-  if (sandbox) return { token: sandbox.token, apiRoot: sandbox.url };
+  const { platform } = config;
+  if (sandbox) return { platform, token: sandbox.token, apiRoot: sandbox.url };
   if (config.messenger.kind === 'bot-api')
-    return { token: config.messenger.token, apiRoot: config.messenger.apiRoot };
+    return { platform, token: config.messenger.token, apiRoot: config.messenger.apiRoot };
   return null;
 }
 

@@ -25,15 +25,14 @@ import { type RateLimitDeps, rateLimit } from './middleware/rate-limit';
 import { type RememberUpdateDeps, rememberUpdate } from './middleware/remember-update';
 import { type UpdateInboxDeps, updateInbox } from './middleware/update-inbox';
 import { adminCommandMenu } from './platform/command-menu';
-import { fileDownloader } from './platform/file-download';
 import { lateCallbackAnswers } from './platform/late-callback-answers';
 import type { Notifier } from './platform/notifier';
-import { telegramMessenger } from './platform/telegram-messenger';
+import type { BotPlatform } from './platform/platform';
 import { type UpdateFailureDeps, updateFailures } from './update-failures';
 
 export interface BotDeps {
   token: string;
-  apiRoot: string | undefined;
+  platform: BotPlatform;
   /** Where the short forms (conversations) keep their state between updates. */
   conversationStates<S>(): StorageAdapter<S>;
   i18n: I18n<FormContext>;
@@ -63,19 +62,22 @@ const retryPolicy = () => autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }
  * wrapped in `guardWebhook`, since grammY leaves a webhook's errors to the web framework.
  */
 export function createBot(deps: BotDeps) {
+  const { platform } = deps;
   const bot = new Bot<BotContext>(deps.token, {
-    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
+    client: { ...(platform.apiRoot ? { apiRoot: platform.apiRoot } : {}) },
   });
+  platform.installTransport(bot.api);
   // Replies from handlers wait out a 429 instead of failing; pushed messages go through the queue.
   bot.api.config.use(retryPolicy(), lateCallbackAnswers);
   // Conversations get a fresh Api without the bot's transformers: give them the same ones.
   const conversationApi: MiddlewareFn<FormContext> = (ctx, next) => {
+    platform.installTransport(ctx.api);
     ctx.api.config.use(retryPolicy(), lateCallbackAnswers);
     return next();
   };
+  const messenger = platform.messenger(bot.api);
 
-  const showEnded = (session: DigitalIdSession) =>
-    showEndedScreen(telegramMessenger(bot.api), deps.digitalId.screen, session);
+  const showEnded = (session: DigitalIdSession) => showEndedScreen(messenger, deps.digitalId.screen, session);
 
   // Every log line an update causes carries its id.
   bot.use((ctx, next) => withLogContext({ updateId: ctx.update.update_id }, next));
@@ -129,8 +131,8 @@ export function createBot(deps: BotDeps) {
   bot.use(
     trustedContactFeature({ service: deps.trustedContact, i18n: deps.i18n, apiPlugins: [conversationApi] }),
   );
-  bot.use(digitalIdFeature({ ...deps.digitalId, messenger: telegramMessenger(bot.api) }));
-  bot.use(verifierFeature({ ...deps.verifier, download: fileDownloader(deps.token, deps.apiRoot) }));
+  bot.use(digitalIdFeature({ ...deps.digitalId, messenger }));
+  bot.use(verifierFeature({ ...deps.verifier, download: platform.download }));
   bot.use(
     broadcastFeature({
       ...deps.broadcast,

@@ -53,7 +53,7 @@ import {
 import { portalSettings } from '../backend/portal';
 import { startProducers } from '../backend/producers';
 import { openStorage, type Storage } from '../backend/storage';
-import type { Config } from '../config';
+import type { Config, Platform } from '../config';
 import { deriveKey } from '../secrets';
 import { announceRevocation } from '../verifier-key-revocations';
 
@@ -61,7 +61,7 @@ import { announceRevocation } from '../verifier-key-revocations';
 export const BROADCAST_PROGRESS_MS = 3000;
 
 /** Where this process reaches the messenger: its own sandbox, or the configured Bot API. */
-export type MessengerTarget = { token: string; apiRoot: string | undefined };
+export type MessengerTarget = { platform: Platform; token: string; apiRoot: string | undefined };
 
 /** What every role of the process shares: storage, queues, and the domain services over them. */
 export interface Backend {

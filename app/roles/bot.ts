@@ -27,6 +27,7 @@ import type { Config } from '../config';
 import { deriveKey } from '../secrets';
 
 import { type Backend, BROADCAST_PROGRESS_MS, type MessengerTarget } from './backend';
+import { platformParts } from './platform';
 
 /**
  * The bot role: grammY with its features and middleware, the command menus, and updates by
@@ -48,7 +49,7 @@ export async function startBotRole(
   const stopping = new AbortController();
   const { bot, guardWebhook, inbox } = createBot({
     token: target.token,
-    apiRoot: target.apiRoot,
+    platform: platformParts(target).bot,
     conversationStates: () => conversationStorage(db),
     i18n,
     processedUpdates: processedUpdateRepository(db),

@@ -18,6 +18,7 @@ export async function startSandboxRole(
     port: config.sandboxPort,
     token: config.messenger.kind === 'sandbox' ? config.messenger.token : undefined,
     ratePerSecond: config.sandboxRatePerSecond,
+    dialect: config.platform,
     logger,
   });
   closers.push(() => sandbox.close());

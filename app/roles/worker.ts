@@ -1,7 +1,5 @@
-import { Api } from 'grammy';
 import type { Logger } from 'pino';
 import { broadcastStatus } from '../../bot/features/admin/broadcast';
-import { telegramMessenger } from '../../bot/platform/telegram-messenger';
 import type { Clock } from '../../core/clock';
 import { broadcastRepository } from '../../db/repositories/broadcast.repository';
 import { messengerUserRepository } from '../../db/repositories/messenger-user.repository';
@@ -19,6 +17,7 @@ import { startRecoveryWorker } from '../../workers/recovery/recovery.worker';
 import type { Config } from '../config';
 
 import { type Backend, BROADCAST_PROGRESS_MS, type MessengerTarget } from './backend';
+import { platformParts } from './platform';
 
 /**
  * The worker role: the one queue worker that talks to the messenger (pushed messages, QR
@@ -36,10 +35,7 @@ export async function startWorkerRole(
   const { db } = backend.database;
   const outbox = outgoingMessageRepository(db);
   // No auto-retry here: a 429 must pause the queue, not hold a worker slot while it waits.
-  const messenger = pacedMessenger(
-    telegramMessenger(new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {})),
-    backend.pace,
-  );
+  const messenger = pacedMessenger(platformParts(target).messenger(), backend.pace);
   const worker = startOutgoingWorker({
     connection: trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers),
     prefix: config.queuePrefix,

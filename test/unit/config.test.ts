@@ -242,8 +242,52 @@ describe('configuration', () => {
       kind: 'webhook',
       url: 'https://bot.example/telegram',
       secret: 'abc_DEF-123',
+      unsubscribeOnStop: false,
     });
     expect(config.adminIds).toEqual([111, 222]);
     expect(config.storage).toEqual({ kind: 'postgres', url: 'postgres://u@db/app' });
+  });
+
+  it('speaks Telegram unless PLATFORM=max, and sends a MAX bot to MAX unless BOT_API_ROOT says otherwise', () => {
+    const maxToken = 'f9LHodD0cOKd7DcnB3Dj0Smd4j9U1mxbDp0Qe-ZQ5Ts';
+    expect(parseConfig({}).platform).toBe('telegram');
+    const maxBot = { PLATFORM: 'max', BOT_TOKEN: maxToken, SMS_HTTP_URL: 'https://sms.example' };
+    expect(parseConfig(maxBot).messenger).toEqual({
+      kind: 'bot-api',
+      token: maxToken,
+      apiRoot: 'https://platform-api2.max.ru',
+    });
+    expect(parseConfig({ ...maxBot, BOT_API_ROOT: 'http://127.0.0.1:9' }).messenger).toMatchObject({
+      apiRoot: 'http://127.0.0.1:9',
+    });
+    // Without a token the sandbox runs, in MAX's dialect.
+    expect(parseConfig({ PLATFORM: 'max' }).messenger).toEqual({ kind: 'sandbox', token: undefined });
+    expect(problems({ PLATFORM: 'vk' })).toEqual([expect.stringMatching(/^PLATFORM: /)]);
+    // Each platform's token is checked in its own shape.
+    expect(
+      problems({ PLATFORM: 'max', BOT_TOKEN: 'short', ROLES: 'api', DATABASE_URL: 'postgres://u@db/app' }),
+    ).toEqual([expect.stringMatching(/^BOT_TOKEN: must be the token from business.max.ru/)]);
+    expect(problems({ BOT_TOKEN: maxToken, ROLES: 'api', DATABASE_URL: 'postgres://u@db/app' })).toEqual([
+      expect.stringMatching(/^BOT_TOKEN: must look like 123456:ABC/),
+    ]);
+  });
+
+  it("checks a MAX webhook's secret by MAX's rule and unsubscribes on stop only when told", () => {
+    const webhook = {
+      ROLES: 'api',
+      DATABASE_URL: 'postgres://u@db/app',
+      PLATFORM: 'max',
+      WEBHOOK_URL: 'https://bot.example/max',
+    };
+    expect(problems({ ...webhook, WEBHOOK_SECRET: 'abcd' })).toEqual([
+      'WEBHOOK_SECRET must be 5–256 characters on MAX',
+    ]);
+    expect(parseConfig({ ...webhook, WEBHOOK_SECRET: 'abcde' }).delivery).toMatchObject({
+      kind: 'webhook',
+      unsubscribeOnStop: false,
+    });
+    expect(
+      parseConfig({ ...webhook, WEBHOOK_SECRET: 'abcde', WEBHOOK_UNSUBSCRIBE_ON_STOP: 'true' }).delivery,
+    ).toMatchObject({ unsubscribeOnStop: true });
   });
 });
