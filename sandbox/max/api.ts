@@ -9,7 +9,8 @@ import { botUser } from './render';
 
 /**
  * The MAX Bot API as a bot sees it, at the root: `Authorization: <token>` on every call, and
- * every request counted by the limiter, polls and uploads included, as MAX counts them.
+ * every Bot API request counted by the limiter, polls and `POST /uploads` included, as MAX counts
+ * them; the file's own POST goes to the upload host, which is not the Bot API.
  */
 export async function registerMaxApi(app: FastifyInstance, deps: MaxApiDeps): Promise<void> {
   await app.register(async (api) => {
@@ -20,11 +21,11 @@ export async function registerMaxApi(app: FastifyInstance, deps: MaxApiDeps): Pr
       return reply.code(sent.status).send(sent.toJSON());
     });
     api.addHook('onRequest', async (req) => {
-      if (!req.url.startsWith('/sandbox/max-upload/')) {
-        // MAX moved the token from the query to the header; the sandbox accepts only the header.
-        if (req.headers.authorization !== deps.token || 'access_token' in (req.query as object))
-          throw new MaxApiError(401, MAX_CODE.unauthorized, 'Invalid access_token');
-      }
+      // The file itself goes to MAX's upload host, outside the Bot API and its limit.
+      if (req.url.startsWith('/sandbox/max-upload/')) return;
+      // MAX moved the token from the query to the header; the sandbox accepts only the header.
+      if (req.headers.authorization !== deps.token || 'access_token' in (req.query as object))
+        throw new MaxApiError(401, MAX_CODE.unauthorized, 'Invalid access_token');
       deps.limiter.take();
     });
     registerBotInfo(api, deps);

@@ -116,10 +116,7 @@ export function pacedMessenger(messenger: Messenger, pace: Pick<SendPace, 'slot'
   const paced =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
-      // Redis away: the call goes unpaced (the queue's limiter still spaces the jobs) rather
-      // than fail, since a processor takes a call that throws for a request the messenger refused.
-      const wait = await pace.slot().catch(() => 0);
-      if (wait > 0) await sleep(wait);
+      await waitForSlot(pace);
       return call(...args);
     };
   return {
@@ -129,6 +126,16 @@ export function pacedMessenger(messenger: Messenger, pace: Pick<SendPace, 'slot'
     editCaption: paced(messenger.editCaption),
     editText: paced(messenger.editText),
   };
+}
+
+/**
+ * Waits for the bot's next slot. Redis away: the request goes unpaced (the queue's limiter
+ * still spaces the jobs) rather than fail, since a processor takes a call that throws for a
+ * request the messenger refused.
+ */
+export async function waitForSlot(pace: Pick<SendPace, 'slot'>): Promise<void> {
+  const wait = await pace.slot().catch(() => 0);
+  if (wait > 0) await sleep(wait);
 }
 
 export type SendPace = ReturnType<typeof sendPace>;

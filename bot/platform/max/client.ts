@@ -45,6 +45,12 @@ export interface MaxClientOptions {
   token: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /**
+   * Awaited before every Bot API request, `POST /uploads` included: MAX counts each against
+   * the bot's 30 a second, so the outgoing pipeline paces requests, not port calls. The file's
+   * own POST goes to the upload host, which the Bot API's limit does not cover.
+   */
+  beforeRequest?: () => Promise<void>;
 }
 
 export interface MaxClient {
@@ -89,6 +95,7 @@ export function maxClient(options: MaxClientOptions): MaxClient {
         ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
         ...(opts.signal ? { signal: opts.signal } : {}),
       };
+      await options.beforeRequest?.();
       return parseMaxJson(await request(method, path, url, init, opts.timeoutMs ?? timeout)) as T;
     },
     async uploadImage(url, png, signal) {
