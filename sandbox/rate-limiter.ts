@@ -7,6 +7,8 @@ import { TelegramError } from './telegram/telegram-error';
  */
 export class SandboxRateLimiter {
   private readonly calls: number[] = [];
+  /** 429s answered since the sandbox started: a bench's proof that the bot kept under the limit. */
+  refused = 0;
 
   constructor(
     private perSecond: number,
@@ -30,6 +32,7 @@ export class SandboxRateLimiter {
     if (this.calls.length >= this.perSecond) {
       const waitMs = (this.calls[0] as number) + 1000 - now;
       const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+      this.refused++;
       throw new TelegramError(429, `Too Many Requests: retry after ${retryAfter}`, retryAfter);
     }
     this.calls.push(now);
