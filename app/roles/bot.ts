@@ -1,6 +1,5 @@
 import { run } from '@grammyjs/runner';
 import type { FastifyInstance } from 'fastify';
-import { webhookCallback } from 'grammy';
 import type { Logger } from 'pino';
 import { type BotDeps, createBot } from '../../bot/create-bot';
 import { type QrReader, qrReader } from '../../bot/features/verifier/qr-reader';
@@ -47,9 +46,10 @@ export async function startBotRole(
   const admin = adminDeps(config, backend, deps.clock);
   // Aborted first on stop, so updates held through an outage do not keep the process alive.
   const stopping = new AbortController();
+  const platform = platformParts(target);
   const { bot, guardWebhook, inbox } = createBot({
     token: target.token,
-    platform: platformParts(target).bot,
+    platform: platform.bot,
     conversationStates: () => conversationStorage(db),
     i18n,
     processedUpdates: processedUpdateRepository(db),
@@ -100,12 +100,11 @@ export async function startBotRole(
     await recovery.stop();
   });
   if (config.delivery.kind === 'webhook') {
-    const { url, secret } = config.delivery;
-    deps.http.post(
-      new URL(url).pathname,
-      guardWebhook(webhookCallback(bot, 'fastify', { secretToken: secret })),
-    );
-    await bot.api.setWebhook(url, { secret_token: secret });
+    const { url } = config.delivery;
+    const webhook = platform.webhook(bot, config.delivery);
+    deps.http.post(new URL(url).pathname, guardWebhook(webhook.handler));
+    await webhook.subscribe();
+    closers.push(webhook.stop);
     logger.info({ url }, 'receiving updates by webhook');
     return;
   }

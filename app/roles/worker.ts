@@ -11,7 +11,6 @@ import { broadcastProcessor } from '../../workers/broadcast/broadcast.processor'
 import { startMaintenance } from '../../workers/maintenance';
 import { outgoingProcessor } from '../../workers/outgoing/outgoing.processor';
 import { startOutgoingWorker } from '../../workers/outgoing/outgoing.worker';
-import { pacedMessenger } from '../../workers/outgoing/send-pace';
 import { qrRefreshProcessor } from '../../workers/qr-refresh/qr-refresh.processor';
 import { startRecoveryWorker } from '../../workers/recovery/recovery.worker';
 import type { Config } from '../config';
@@ -35,7 +34,7 @@ export async function startWorkerRole(
   const { db } = backend.database;
   const outbox = outgoingMessageRepository(db);
   // No auto-retry here: a 429 must pause the queue, not hold a worker slot while it waits.
-  const messenger = pacedMessenger(platformParts(target).messenger(), backend.pace);
+  const messenger = platformParts(target).pacedMessenger(backend.pace);
   const worker = startOutgoingWorker({
     connection: trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers),
     prefix: config.queuePrefix,
