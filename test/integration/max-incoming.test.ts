@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Bot } from 'grammy';
@@ -262,6 +263,31 @@ describe('webhook under guardWebhook', () => {
     } finally {
       await webhook.stop();
       await server.close();
+    }
+  });
+});
+
+describe('the MAX image download', () => {
+  it('refuses a body that passes the limit while reading, when no length was announced', async () => {
+    // An image host that streams without a content-length: only the bytes read can tell.
+    const host = createServer((req, res) => {
+      if (req.url !== '/img') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.write(Buffer.alloc(600, 1));
+      res.end(Buffer.alloc(600, 2));
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+    const download = maxFileDownloader();
+    try {
+      expect(await download(undefined as never, `${base}/img`, 1000)).toBeNull();
+      expect((await download(undefined as never, `${base}/img`, 1200))?.length).toBe(1200);
+      await expect(download(undefined as never, `${base}/gone`, 1200)).rejects.toThrow(/HTTP 404/);
+    } finally {
+      await new Promise((resolve) => host.close(resolve));
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { Chat, Contact, Message, MessageEntity, PhotoSize, Update, User } from 'grammy/types';
+import { z } from 'zod';
 import { fileAlias, messageAlias } from './ids';
 import type { MaxAnyUpdate, MaxAttachment, MaxMessage, MaxUpdate, MaxUser } from './types';
 import { updateId } from './update-id';
@@ -75,10 +76,10 @@ export function toTelegramMessage(
   const mid = message.body?.mid;
   if (!chat || typeof mid !== 'string') return null;
   const sender = message.sender;
-  const attachments = message.body.attachments ?? [];
+  const attachments = Array.isArray(message.body.attachments) ? message.body.attachments : [];
   const photo = photoOf(attachments);
   const contact = contactOf(attachments);
-  const text = message.body.text ?? undefined;
+  const text = typeof message.body.text === 'string' ? message.body.text : undefined;
   return {
     message_id: messageAlias(mid),
     date: seconds(message.timestamp),
@@ -110,33 +111,26 @@ export function vcardPhone(vcf: string | null | undefined): string | null {
   return value.startsWith('+') ? `+${digits}` : digits;
 }
 
-const KNOWN = new Set<string>(['bot_started', 'bot_stopped', 'message_created', 'message_callback']);
+const user = z.looseObject({ user_id: z.number() });
+const started = { timestamp: z.number(), chat_id: z.number(), user };
+/** What identifies each update the service handles; the rest is read field by field. */
+const readable = z.discriminatedUnion('update_type', [
+  z.looseObject({ update_type: z.literal('bot_started'), ...started }),
+  z.looseObject({ update_type: z.literal('bot_stopped'), ...started }),
+  z.looseObject({
+    update_type: z.literal('message_created'),
+    timestamp: z.number(),
+    message: z.looseObject({ body: z.looseObject({ mid: z.string() }) }),
+  }),
+  z.looseObject({
+    update_type: z.literal('message_callback'),
+    timestamp: z.number(),
+    callback: z.looseObject({ callback_id: z.string(), timestamp: z.number(), user }),
+  }),
+]);
 
 /** Whether an update is of a type the service handles and has what identifies it. */
-function isReadable(update: MaxAnyUpdate): update is MaxUpdate {
-  if (!KNOWN.has(update.update_type)) return false;
-  const u = update as Partial<Record<string, unknown>> & { timestamp?: unknown };
-  if (typeof u.timestamp !== 'number') return false;
-  switch (update.update_type) {
-    case 'bot_started':
-    case 'bot_stopped':
-      return typeof u.chat_id === 'number' && isUser(u.user);
-    case 'message_created':
-      return typeof (u.message as MaxMessage | undefined)?.body?.mid === 'string';
-    default: {
-      const callback = u.callback as MaxUpdate & {
-        callback_id?: unknown;
-        user?: unknown;
-        timestamp?: unknown;
-      };
-      return (
-        typeof callback?.callback_id === 'string' &&
-        typeof callback.timestamp === 'number' &&
-        isUser(callback.user)
-      );
-    }
-  }
-}
+const isReadable = (update: MaxAnyUpdate): update is MaxUpdate => readable.safeParse(update).success;
 
 const isUser = (user: unknown): user is MaxUser => typeof (user as MaxUser | undefined)?.user_id === 'number';
 
@@ -183,8 +177,8 @@ function commandEntities(text: string): MessageEntity[] | undefined {
  */
 function photoOf(attachments: MaxAttachment[]): PhotoSize[] | null {
   for (const a of attachments) {
-    const payload = a.payload as { url?: unknown; photo_id?: unknown } | undefined;
-    if (a.type !== 'image' || typeof payload?.url !== 'string') continue;
+    const payload = a?.payload as { url?: unknown; photo_id?: unknown } | undefined;
+    if (a?.type !== 'image' || typeof payload?.url !== 'string') continue;
     const unique = typeof payload.photo_id === 'number' ? payload.photo_id : fileAlias(payload.url);
     return [{ file_id: payload.url, file_unique_id: String(unique), width: 0, height: 0 }];
   }
@@ -198,7 +192,7 @@ function photoOf(attachments: MaxAttachment[]): PhotoSize[] | null {
  */
 function contactOf(attachments: MaxAttachment[]): Contact | null {
   for (const a of attachments) {
-    if (a.type !== 'contact') continue;
+    if (a?.type !== 'contact') continue;
     const payload = a.payload as { vcf_info?: string | null; max_info?: MaxUser | null } | undefined;
     const phone = vcardPhone(payload?.vcf_info);
     if (!phone) return null;

@@ -137,6 +137,18 @@ describe('message_created', () => {
     expect(vcardPhone('BEGIN:VCARD\r\nTEL;TYPE=cell:+7916\r\n 1234567\r\nEND:VCARD')).toBe('+79161234567');
   });
 
+  it('reads what MAX leaves out or nulls without failing', () => {
+    const bare = convert(said({ text: null, attachments: null }, null));
+    expect(bare?.message).toMatchObject({ message_id: messageAlias('mid.1'), chat: { id: CHAT_ID } });
+    expect(bare?.message?.from?.language_code).toBeUndefined();
+    const odd = convert(said({ text: 'x', attachments: [null, { type: 'sticker' }] as never }));
+    expect(odd?.message?.text).toBe('x');
+    const anonymous = { ...fromAnna({ text: 'x' }), sender: null };
+    expect(
+      convert({ update_type: 'message_created', timestamp: 1, message: anonymous })?.message?.from,
+    ).toBeUndefined();
+  });
+
   it('in a channel, or with no chat to answer in, is not handled', () => {
     const channel = { ...fromAnna({ text: 'x' }), recipient: { chat_id: -5, chat_type: 'channel' as const } };
     expect(convert({ update_type: 'message_created', timestamp: 1, message: channel })).toBeNull();
