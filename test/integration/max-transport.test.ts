@@ -129,6 +129,11 @@ describe('messages', () => {
       answered: true,
       text: 'Готово',
     });
+    // An answer with no words just ends the press's wait (MAX: `notification: null`).
+    await people.tap(person.id, entry?.messageId as number, 'press');
+    const silent = (await people.chat(person.id)).callbackAnswers[1];
+    expect(await api.answerCallbackQuery(silent?.callbackQueryId as string)).toBe(true);
+    expect((await people.chat(person.id)).callbackAnswers[1]).toMatchObject({ answered: true });
     // MAX's refusal of an unknown callback reads as Telegram's "query is too old".
     expect(await api.answerCallbackQuery('no-such-callback')).toBe(true);
     expect(seen.at(-1)).toEqual({ method: 'answerCallbackQuery', ok: false });
