@@ -5,7 +5,7 @@ import { messageAlias } from './ids';
 import type { StoredMessages } from './stored-messages';
 import { refuseLong } from './stored-messages';
 import { attachmentsOf, MaxUnsupported, markupKeyboard, storedImage } from './to-max';
-import type { MaxMessage } from './types';
+import type { MaxAttachment, MaxMessage } from './types';
 import { uploadImage } from './upload-image';
 
 export type Payload = Record<string, unknown>;
@@ -43,19 +43,19 @@ const messageId = (value: unknown): number => {
   return value;
 };
 
-const aliasOf = (sent: MaxMessage): number => messageAlias(sent.body.mid);
-
 const CHAT_TYPES = { dialog: 'private', chat: 'group', channel: 'channel' } as const;
 
 /** What Telegram returns for a sent message, with the alias as its id. */
-function telegramMessage(sent: MaxMessage, alias: number, chat: number): Message {
+function telegramMessage(sent: MaxMessage, chat: number): Message {
   const text = sent.body.text ?? undefined;
-  const image = sent.body.attachments?.find((a) => a.type === 'image');
-  const photo = image
-    ? { photo: [{ file_id: alias.toString(), file_unique_id: alias.toString(), width: 0, height: 0 }] }
-    : {};
+  const image = sent.body.attachments?.find((a) => a.type === 'image') as
+    | Extract<MaxAttachment, { type: 'image' }>
+    | undefined;
+  // Named as a received image is (by its URL), so getFile and the downloader read it alike.
+  const url = image?.payload.url;
+  const photo = url ? { photo: [{ file_id: url, file_unique_id: url, width: 0, height: 0 }] } : {};
   return {
-    message_id: alias,
+    message_id: messageAlias(sent.body.mid),
     date: Math.floor(sent.timestamp / 1000),
     chat: { id: chat, type: CHAT_TYPES[sent.recipient.chat_type] },
     ...(image ? { caption: text } : { text }),
@@ -94,7 +94,7 @@ export function messageMethods(deps: MethodDeps): Record<string, Method> {
       refuseLong(p.text as string);
       const keyboard = markupKeyboard(p.reply_markup);
       const sent = await messages.send(chat, p.text as string, keyboard);
-      return telegramMessage(sent, aliasOf(sent), chat);
+      return telegramMessage(sent, chat);
     },
     async sendPhoto(payload, signal) {
       const p = fields('sendPhoto', payload, ['chat_id', 'photo', 'caption', 'reply_markup'], DROPPED);
@@ -104,7 +104,7 @@ export function messageMethods(deps: MethodDeps): Record<string, Method> {
       const keyboard = markupKeyboard(p.reply_markup);
       const image = await uploadImage(client, await bytesOf(p.photo), signal);
       const sent = await messages.send(chat, caption, attachmentsOf(image, keyboard));
-      return telegramMessage(sent, aliasOf(sent), chat);
+      return telegramMessage(sent, chat);
     },
     async editMessageText(payload) {
       const p = fields('editMessageText', payload, [...EDIT, 'text']);
