@@ -23,6 +23,25 @@ export interface MaxTransportDeps {
   sleep?: Sleep;
 }
 
+/** The MAX bot as Telegram's getMe describes a bot: none of Telegram's optional powers. */
+function telegramBot(me: MaxBotInfo): UserFromGetMe {
+  return {
+    id: me.user_id,
+    is_bot: true,
+    first_name: me.first_name,
+    username: me.username ?? '',
+    can_join_groups: false,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  };
+}
+
 /** The bot-wide methods: who the bot is, its updates, its webhook, its menu, its answers. */
 function botMethods(deps: MaxTransportDeps): Record<string, Method> {
   const { client, logger } = deps;
@@ -39,24 +58,7 @@ function botMethods(deps: MaxTransportDeps): Record<string, Method> {
     return true;
   };
   return {
-    async getMe(): Promise<UserFromGetMe> {
-      const me = await client.call<MaxBotInfo>('GET', '/me');
-      return {
-        id: me.user_id,
-        is_bot: true,
-        first_name: me.first_name,
-        username: me.username ?? '',
-        can_join_groups: false,
-        can_read_all_group_messages: false,
-        supports_inline_queries: false,
-        can_connect_to_business: false,
-        has_main_web_app: false,
-        has_topics_enabled: false,
-        allows_users_to_create_topics: false,
-        can_manage_bots: false,
-        supports_join_request_queries: false,
-      };
-    },
+    getMe: async () => telegramBot(await client.call<MaxBotInfo>('GET', '/me')),
     async getUpdates(payload, signal) {
       // `offset` is Telegram's acknowledgement; on MAX the marker does that, kept by `updates`.
       const p = fields('getUpdates', payload, ['timeout', 'limit'], ['offset', 'allowed_updates']);
