@@ -5,7 +5,7 @@ import type { MaxMessageStore, MaxStoredMessage } from '../../bot/platform/max/m
  * side. The PostgreSQL implementation (db/repositories) is tested on its own; here only what
  * the adapter sends and keeps matters.
  */
-export function maxMessageMap(): MaxMessageStore & { size(): number } {
+export function maxMessageMap(): MaxMessageStore {
   const rows = new Map<string, MaxStoredMessage>();
   const key = (botId: number, alias: number) => `${botId}:${alias}`;
   return {
@@ -19,6 +19,5 @@ export function maxMessageMap(): MaxMessageStore & { size(): number } {
     async forget(botId, alias) {
       rows.delete(key(botId, alias));
     },
-    size: () => rows.size,
   };
 }

@@ -10,7 +10,7 @@ import { uploadImage } from './upload-image';
 
 export type Payload = Record<string, unknown>;
 
-export interface MethodDeps {
+interface MethodDeps {
   client: MaxClient;
   messages: StoredMessages;
 }

@@ -9,7 +9,7 @@ export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => wait(ms);
 
 /** The SDK's schedule for a fresh upload MAX has not processed yet [sdk, `messages/const.js`]. */
-export const NOT_READY_DELAYS_MS = [1000, 2000, 4000] as const;
+const NOT_READY_DELAYS_MS = [1000, 2000, 4000] as const;
 
 const NOT_READY = 'attachment.not.ready';
 
