@@ -201,7 +201,7 @@ export async function openLiveSessions(t: TestService, people: { id: number }[],
       locale: 'ru',
     });
     if (!open.ok) throw new Error(`could not open a session: ${open.code}`);
-    const sent = await messenger.sendPhoto(person.id, backend.screen.live(open.frame));
+    const sent = await messenger.sendPhoto(person.id, backend.screen.live(open.frame, messenger));
     if (!sent.ok) throw new Error(`could not send the photo: ${sent.failure.code}`);
     await backend.digitalId.attachMessage(open.frame.session.id, sent.value.messageId);
     await backend.scheduler.schedule(open.frame.session.id, 1, open.frame.nextAt);

@@ -3,16 +3,22 @@ import { PNG } from 'pngjs';
 import { decodeText } from '../../core/digital-id/token-format';
 import { tokenTextOf } from '../../core/digital-id/verify-token';
 
-/** Reads a QR off a PNG as a phone camera would, and the Digital ID token inside it. */
-export function readQr(png: Buffer) {
+/** Reads a QR off a PNG as a phone camera would: the text it holds. */
+export function readQrText(png: Buffer): string {
   const image = PNG.sync.read(png);
   const found = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
   if (!found) throw new Error('no QR code in the picture');
-  const text = tokenTextOf(found.data);
+  return found.data;
+}
+
+/** Reads a QR off a PNG as a phone camera would, and the Digital ID token inside it. */
+export function readQr(png: Buffer) {
+  const data = readQrText(png);
+  const text = tokenTextOf(data);
   const token = text.ok ? decodeText(text.text) : null;
-  if (!token) throw new Error(`the QR holds no Digital ID token: ${found.data}`);
+  if (!token) throw new Error(`the QR holds no Digital ID token: ${data}`);
   return {
-    url: found.data,
+    url: data,
     token,
     sid: Buffer.from(token.fields.sid).toString('hex'),
     seq: token.fields.seq,

@@ -120,6 +120,7 @@ export function pacedMessenger(messenger: Messenger, pace: Pick<SendPace, 'slot'
       return call(...args);
     };
   return {
+    protectsContent: messenger.protectsContent,
     sendMessage: paced(messenger.sendMessage),
     sendPhoto: paced(messenger.sendPhoto),
     editPhoto: paced(messenger.editPhoto),
