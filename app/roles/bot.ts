@@ -46,7 +46,7 @@ export async function startBotRole(
   const admin = adminDeps(config, backend, deps.clock);
   // Aborted first on stop, so updates held through an outage do not keep the process alive.
   const stopping = new AbortController();
-  const platform = platformParts(target);
+  const platform = await platformParts(target, { db, logger });
   const { bot, guardWebhook, inbox } = createBot({
     token: target.token,
     platform: platform.bot,

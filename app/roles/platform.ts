@@ -1,11 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Api, type Bot, webhookCallback } from 'grammy';
+import type { Logger } from 'pino';
 import type { BotContext } from '../../bot/context';
+import { maxClient } from '../../bot/platform/max/client';
+import { maxMessenger } from '../../bot/platform/max/max-messenger';
+import { maxPlatform } from '../../bot/platform/max/max-platform';
+import type { MaxAttachmentRequest, MaxBotInfo } from '../../bot/platform/max/types';
+import { maxWebhook } from '../../bot/platform/max/webhook';
 import { type BotPlatform, telegramPlatform } from '../../bot/platform/platform';
 import { telegramMessenger } from '../../bot/platform/telegram-messenger';
 import type { Messenger } from '../../core/messaging/messenger';
-import { pacedMessenger, type SendPace } from '../../workers/outgoing/send-pace';
-import type { BotDelivery } from '../config';
+import type { Executor } from '../../db/database';
+import { maxMessageRepository } from '../../db/repositories/max-message.repository';
+import { messengerCursorRepository } from '../../db/repositories/messenger-cursor.repository';
+import { pacedMessenger, type SendPace, waitForSlot } from '../../workers/outgoing/send-pace';
+import { type BotDelivery, MAX_API_ROOT } from '../config';
 import type { MessengerTarget } from './backend';
 
 type WebhookDelivery = Extract<BotDelivery, { kind: 'webhook' }>;
@@ -25,7 +34,14 @@ export interface PlatformParts {
   webhook(bot: Bot<BotContext>, delivery: WebhookDelivery): Webhook;
 }
 
-export function platformParts(target: MessengerTarget): PlatformParts {
+export function platformParts(
+  target: MessengerTarget,
+  deps: { db: Executor; logger: Logger },
+): Promise<PlatformParts> {
+  return target.platform === 'max' ? maxParts(target, deps) : Promise.resolve(telegramParts(target));
+}
+
+function telegramParts(target: MessengerTarget): PlatformParts {
   return {
     bot: telegramPlatform(target.token, target.apiRoot),
     pacedMessenger: (pace) =>
@@ -41,5 +57,35 @@ export function platformParts(target: MessengerTarget): PlatformParts {
       // Telegram keeps the webhook for the next process, which takes the updates waiting.
       stop: async () => {},
     }),
+  };
+}
+
+async function maxParts(
+  target: MessengerTarget,
+  deps: { db: Executor; logger: Logger },
+): Promise<PlatformParts> {
+  const options = { root: target.apiRoot ?? MAX_API_ROOT, token: target.token };
+  const client = maxClient(options);
+  // A MAX token does not name its bot: the store and the cursor are keyed by the id MAX gives.
+  const { user_id: botId } = await client.call<MaxBotInfo>('GET', '/me');
+  const store = maxMessageRepository<MaxAttachmentRequest>(deps.db);
+  const { logger } = deps;
+  return {
+    bot: maxPlatform({ client, store, cursor: messengerCursorRepository(deps.db), botId, logger }),
+    // MAX counts every request, an image's upload too: the pace is taken per request.
+    pacedMessenger: (pace) =>
+      maxMessenger({
+        client: maxClient({ ...options, beforeRequest: () => waitForSlot(pace) }),
+        store,
+        botId,
+      }),
+    webhook: (bot, { url, secret, unsubscribeOnStop }) => {
+      const webhook = maxWebhook({ client, url, secret, unsubscribeOnStop, botId: () => botId, logger });
+      return {
+        handler: webhook.handler((update) => bot.handleUpdate(update)),
+        subscribe: webhook.subscribe,
+        stop: webhook.stop,
+      };
+    },
   };
 }

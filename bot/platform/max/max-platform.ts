@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { BotPlatform } from '../platform';
+import type { MaxClient } from './client';
+import { maxFileDownloader } from './file-download';
+import { maxMessenger } from './max-messenger';
+import type { MarkerCursor, MaxMessageStore } from './message-store';
+import { maxTransport } from './transport';
+import { maxUpdatePoller } from './transport-updates';
+
+export interface MaxPlatformDeps {
+  client: MaxClient;
+  store: MaxMessageStore;
+  cursor: MarkerCursor;
+  /** The bot's MAX user id (`GET /me`), which keys the message store and the cursor. */
+  botId: number;
+  logger: Logger;
+}
+
+/**
+ * grammY's address on MAX: the transport answers every call, so nothing may reach it. The
+ * `.invalid` name never resolves, so a call made around the transport fails loudly.
+ */
+const NO_TELEGRAM = 'http://telegram-bot-api.invalid';
+
+/** The bot on MAX: grammY's calls answered in MAX's protocol by the innermost transformer. */
+export function maxPlatform(deps: MaxPlatformDeps): BotPlatform {
+  const { client, store, botId, logger } = deps;
+  const updates = maxUpdatePoller({ client, cursor: deps.cursor, botId: () => botId, logger });
+  const messenger = maxMessenger({ client, store, botId });
+  return {
+    apiRoot: NO_TELEGRAM,
+    installTransport: (api) => {
+      api.config.use(maxTransport({ client, store, updates, logger, botId }));
+    },
+    messenger: () => messenger,
+    download: maxFileDownloader(),
+  };
+}
