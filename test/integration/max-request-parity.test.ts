@@ -5,6 +5,7 @@ import { maxClient } from '../../bot/platform/max/client';
 import { messageAlias } from '../../bot/platform/max/ids';
 import { maxMessenger } from '../../bot/platform/max/max-messenger';
 import { maxTransport } from '../../bot/platform/max/transport';
+import { transportFetch } from '../../bot/platform/max/transport-fetch';
 import { uploadImage } from '../../bot/platform/max/upload-image';
 import { createLogger } from '../../infra/logger';
 import { SandboxClient } from '../../sandbox/client';
@@ -64,16 +65,18 @@ beforeAll(async () => {
   const client = maxClient({ root: sandbox.url, token: sandbox.token, fetch: ours.fetch });
   // The bot's id is given, so neither side asks GET /me on the way.
   messenger = maxMessenger({ client, store, botId });
-  api = new Api('no-telegram-token', { apiRoot: 'http://127.0.0.1:9' });
-  api.config.use(
-    maxTransport({
-      client,
-      store,
-      botId,
-      updates: { getUpdates: async () => [] },
-      logger: createLogger('silent'),
-    }),
-  );
+  api = new Api('no-telegram-token', {
+    apiRoot: 'http://127.0.0.1:9',
+    fetch: transportFetch(
+      maxTransport({
+        client,
+        store,
+        botId,
+        updates: { getUpdates: async () => [] },
+        logger: createLogger('silent'),
+      }),
+    ),
+  });
 });
 afterAll(async () => {
   await sandbox?.close();

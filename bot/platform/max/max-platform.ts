@@ -5,6 +5,7 @@ import { maxFileDownloader } from './file-download';
 import { maxMessenger } from './max-messenger';
 import type { MarkerCursor, MaxMessageStore } from './message-store';
 import { maxTransport } from './transport';
+import { transportFetch } from './transport-fetch';
 import { maxUpdatePoller } from './transport-updates';
 
 export interface MaxPlatformDeps {
@@ -17,20 +18,20 @@ export interface MaxPlatformDeps {
 }
 
 /**
- * grammY's address on MAX: the transport answers every call, so nothing may reach it. The
- * `.invalid` name never resolves, so a call made around the transport fails loudly.
+ * grammY's address on MAX. The transport's `fetch` answers every call, so nothing is sent
+ * there; `.invalid` never resolves, so nothing could be.
  */
 const NO_TELEGRAM = 'http://telegram-bot-api.invalid';
 
-/** The bot on MAX: grammY's calls answered in MAX's protocol by the innermost transformer. */
+/** The bot on MAX: grammY's calls answered in MAX's protocol under grammY's client. */
 export function maxPlatform(deps: MaxPlatformDeps): BotPlatform {
   const { client, store, botId, logger } = deps;
   const updates = maxUpdatePoller({ client, cursor: deps.cursor, botId: () => botId, logger });
   const messenger = maxMessenger({ client, store, botId });
   return {
-    apiRoot: NO_TELEGRAM,
-    installTransport: (api) => {
-      api.config.use(maxTransport({ client, store, updates, logger, botId }));
+    client: {
+      apiRoot: NO_TELEGRAM,
+      fetch: transportFetch(maxTransport({ client, store, updates, logger, botId })),
     },
     messenger: () => messenger,
     download: maxFileDownloader(),

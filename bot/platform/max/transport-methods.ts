@@ -1,17 +1,13 @@
-import { InputFile } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { MaxClient } from './client';
 import { messageAlias } from './ids';
 import type { StoredMessages } from './stored-messages';
 import { refuseLong } from './stored-messages';
 import { attachmentsOf, MaxUnsupported, markupKeyboard, storedImage } from './to-max';
 import type { MaxAttachment, MaxMessage } from './types';
-import { uploadImage } from './upload-image';
 
 export type Payload = Record<string, unknown>;
 
 interface MethodDeps {
-  client: MaxClient;
   messages: StoredMessages;
 }
 
@@ -63,16 +59,6 @@ function telegramMessage(sent: MaxMessage, chat: number): Message {
   } as Message;
 }
 
-/** An uploaded `InputFile`'s bytes: MAX takes images by upload, never by Telegram file_id or URL. */
-async function bytesOf(file: unknown): Promise<Buffer> {
-  if (!(file instanceof InputFile)) throw new MaxUnsupported('a photo by file_id or URL');
-  const raw = await file.toRaw();
-  if (raw instanceof Uint8Array) return Buffer.from(raw);
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of raw) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
 const SEND = ['chat_id', 'text', 'reply_markup'];
 const EDIT = ['chat_id', 'message_id', 'reply_markup'];
 /** Telegram-only: protection (none on MAX; the port says so), and what ctx.reply fills in. */
@@ -80,7 +66,7 @@ const DROPPED = ['protect_content', 'business_connection_id', 'direct_messages_t
 
 /** The Telegram methods the service calls, each on MAX. */
 export function messageMethods(deps: MethodDeps): Record<string, Method> {
-  const { client, messages } = deps;
+  const { messages } = deps;
   const replaceKeeping = async (p: Payload, text: (current: string | null) => string | null) => {
     const message = await messages.find(chatId(p.chat_id), messageId(p.message_id));
     const image = storedImage(message.attachments);
@@ -96,16 +82,6 @@ export function messageMethods(deps: MethodDeps): Record<string, Method> {
       const sent = await messages.send(chat, p.text as string, keyboard);
       return telegramMessage(sent, chat);
     },
-    async sendPhoto(payload, signal) {
-      const p = fields('sendPhoto', payload, ['chat_id', 'photo', 'caption', 'reply_markup'], DROPPED);
-      const chat = chatId(p.chat_id);
-      const caption = (p.caption as string | undefined) ?? null;
-      refuseLong(caption);
-      const keyboard = markupKeyboard(p.reply_markup);
-      const image = await uploadImage(client, await bytesOf(p.photo), signal);
-      const sent = await messages.send(chat, caption, attachmentsOf(image, keyboard));
-      return telegramMessage(sent, chat);
-    },
     async editMessageText(payload) {
       const p = fields('editMessageText', payload, [...EDIT, 'text']);
       refuseLong(p.text as string);
@@ -115,24 +91,6 @@ export function messageMethods(deps: MethodDeps): Record<string, Method> {
     },
     editMessageReplyMarkup: (payload) =>
       replaceKeeping(fields('editMessageReplyMarkup', payload, EDIT), (text) => text),
-    async editMessageCaption(payload) {
-      const p = fields('editMessageCaption', payload, [...EDIT, 'caption']);
-      const caption = (p.caption as string | undefined) ?? null;
-      refuseLong(caption);
-      return replaceKeeping(p, () => caption);
-    },
-    async editMessageMedia(payload, signal) {
-      const p = fields('editMessageMedia', payload, [...EDIT, 'media']);
-      const media = fields('editMessageMedia media', p.media as Payload, ['type', 'media', 'caption']);
-      if (media.type !== 'photo') throw new MaxUnsupported(`editMessageMedia of a ${String(media.type)}`);
-      const caption = (media.caption as string | undefined) ?? null;
-      refuseLong(caption);
-      const message = await messages.find(chatId(p.chat_id), messageId(p.message_id));
-      const keyboard = markupKeyboard(p.reply_markup);
-      const image = await uploadImage(client, await bytesOf(media.media), signal);
-      await messages.replace(message, caption, attachmentsOf(image, keyboard));
-      return true;
-    },
     async deleteMessage(payload) {
       const p = fields('deleteMessage', payload, ['chat_id', 'message_id']);
       await messages.remove(await messages.find(chatId(p.chat_id), messageId(p.message_id)));

@@ -1,4 +1,4 @@
-import { HttpError, type Transformer } from 'grammy';
+import { HttpError } from 'grammy';
 import type { ApiError, File, Update, UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
 import { botIdentity } from './bot-identity';
@@ -6,6 +6,7 @@ import { MaxApiError, type MaxClient, MaxNetworkError } from './client';
 import type { MaxMessageStore } from './message-store';
 import { storedMessages, TooLong, UnknownMessage } from './stored-messages';
 import { MaxUnsupported } from './to-max';
+import type { TelegramCall } from './transport-fetch';
 import { fields, type Method, messageMethods, type Payload } from './transport-methods';
 import type { MaxBotInfo } from './types';
 import { isNotReady, realSleep, type Sleep } from './upload-image';
@@ -172,12 +173,12 @@ function telegramError(method: string, err: unknown, logger: Logger): ApiError {
 }
 
 /**
- * The Telegram Bot API answered on MAX: a grammY transformer that makes the MAX requests for
- * each method the service calls and returns what Telegram would. It never calls `prev`, so it
- * must be installed first (innermost), before auto-retry and the rest, which then see
- * Telegram-shaped answers. A method it does not know is refused loudly, never passed on.
+ * The Telegram Bot API answered on MAX: the MAX requests for each method the service calls,
+ * and what Telegram would have answered. It sits under grammY's client (transport-fetch.ts),
+ * so auto-retry and every other transformer see Telegram-shaped answers. A method it does not
+ * know is refused loudly, never passed on.
  */
-export function maxTransport(deps: MaxTransportDeps): Transformer {
+export function maxTransport(deps: MaxTransportDeps): TelegramCall {
   const messages = storedMessages({
     client: deps.client,
     store: deps.store,
@@ -185,10 +186,10 @@ export function maxTransport(deps: MaxTransportDeps): Transformer {
     sleep: deps.sleep ?? realSleep,
   });
   const methods: Record<string, Method> = {
-    ...messageMethods({ client: deps.client, messages }),
+    ...messageMethods({ messages }),
     ...botMethods(deps),
   };
-  const transformer = async (_prev: unknown, method: string, payload: unknown, signal?: AbortSignal) => {
+  return async (method, payload, signal) => {
     const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (!handler) {
       deps.logger.warn({ method }, 'a Telegram method with no MAX counterpart was called');
@@ -200,5 +201,4 @@ export function maxTransport(deps: MaxTransportDeps): Transformer {
       return telegramError(method, err, deps.logger);
     }
   };
-  return transformer as Transformer;
 }
