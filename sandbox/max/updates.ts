@@ -32,14 +32,14 @@ export class MaxUpdateQueue {
   private pending: Numbered[] = [];
   private waiter: Waiter | null = null;
   private readonly deliveries: Delivery[] = [];
-  private readonly sent = new Map<number, MaxUpdate>();
+  private readonly sent = new Map<number, Omit<Numbered, 'n'>>();
   private closed = false;
 
   constructor(private readonly onWebhookError: (err: unknown, url: string) => void) {}
 
   push(update: MaxUpdate, anyType = false): number {
     const n = this.next;
-    this.sent.set(n, update);
+    this.sent.set(n, { update, anyType });
     if (this.sent.size > 10_000) this.sent.delete(this.sent.keys().next().value as number);
     this.enqueue({ update, anyType });
     return n;
@@ -52,9 +52,9 @@ export class MaxUpdateQueue {
 
   /** Delivers update `n` again, under a new number, as MAX does after a lost acknowledgement. */
   redeliver(n: number): boolean {
-    const update = this.sent.get(n);
-    if (update) this.enqueue({ update });
-    return update !== undefined;
+    const sent = this.sent.get(n);
+    if (sent) this.enqueue(sent);
+    return sent !== undefined;
   }
 
   async getUpdates(

@@ -14,7 +14,7 @@ export interface TextButton {
 /**
  * The buttons a person can press to send text or their contact: Telegram's reply keyboard, or
  * MAX's inline `message` and `request_contact` buttons (MAX has no reply keyboards), newest
- * bot message first.
+ * bot message first, each label once.
  */
 export function textButtons(chat: Chat): TextButton[] {
   const reply: ReplyKeyboardMarkup['keyboard'] = chat.replyKeyboard?.keyboard ?? [];
@@ -35,7 +35,9 @@ export function textButtons(chat: Chat): TextButton[] {
         ? [{ text: b.text, contact: Boolean(flags.request_contact) }]
         : [];
     });
-  return [...fromReply, ...inline];
+  // Two messages offering the same button offer one action.
+  const seen = new Set<string>();
+  return [...fromReply, ...inline].filter((b) => !seen.has(b.text) && Boolean(seen.add(b.text)));
 }
 
 /** A person presses a text or contact button by its label, on either messenger alike. */

@@ -50,7 +50,7 @@ const attachmentOf = (update: Update | undefined) =>
   update?.update_type === 'message_created' ? update.message.body.attachments?.[0] : undefined;
 
 describe('message and request_contact buttons', () => {
-  it('keeps both in the chat, listed as the buttons that send words or the contact', async () => {
+  it('keeps both in the chat, listed once each as the buttons that send words or the contact', async () => {
     const person = await askedForPhone();
     const chat = await people.chat(person.id);
     expect(chat.messages[0]?.inlineKeyboard).toEqual([
@@ -62,6 +62,14 @@ describe('message and request_contact buttons', () => {
       { text: 'Отмена', contact: false },
     ]);
     expect(chat.replyKeyboard).toBeNull();
+    // Asked again: the same two buttons once each, the newest message's first.
+    await api.sendMessageToUser(person.id, 'Ещё раз', {
+      attachments: [Keyboard.inlineKeyboard([[Keyboard.button.message('Отмена')]])],
+    });
+    expect((await people.chat(person.id)).textButtons).toEqual([
+      { text: 'Отмена', contact: false },
+      { text: '📱 Поделиться номером', contact: true },
+    ]);
   });
 
   it('pressing the message button sends its text as the person’s message', async () => {
