@@ -42,7 +42,9 @@ export async function erasePersonalData(
   const qrMessages = tx
     .select({ id: digitalIdSessions.messageId })
     .from(digitalIdSessions)
-    .where(and(eq(digitalIdSessions.messengerUserId, messengerUserId), isNotNull(digitalIdSessions.messageId)));
+    .where(
+      and(eq(digitalIdSessions.messengerUserId, messengerUserId), isNotNull(digitalIdSessions.messageId)),
+    );
   await tx
     .delete(maxMessages)
     .where(and(inArray(maxMessages.chatId, chats), notInArray(maxMessages.alias, qrMessages)));

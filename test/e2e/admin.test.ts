@@ -1,12 +1,13 @@
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../../app/config';
 import { ADMIN_COMMANDS } from '../../bot/features/admin/admin.feature';
 import { accountLinks, auditEvents, digitalIdSessions } from '../../db/schema';
 import { buttonOf, type Chat, chatWith, confirmQuestion } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
-import { E2E_PLATFORMS, type Platform, servicePerPlatform } from '../support/platforms';
+import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
 import { startTestService, type TestService } from '../support/service';
 import { befriend, OVERVIEW, portal } from '../support/trusted-contact';
 import { newVerifierKey, verifyByApi } from '../support/verify-api';

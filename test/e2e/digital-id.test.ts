@@ -1,5 +1,6 @@
 import { Job, type JobType, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../../app/config';
 import { nobleEd25519 } from '../../core/digital-id/ed25519';
 import { signingInput } from '../../core/digital-id/token-format';
 import { moscowDate } from '../../core/identity/calendar';
@@ -12,7 +13,7 @@ import { type Chat, chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
-import { E2E_PLATFORMS, type Platform, servicePerPlatform } from '../support/platforms';
+import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
 import { fetchPhoto, readQr } from '../support/qr';
 import { REDIS_URL } from '../support/redis';
 import { startTestService, type TestService } from '../support/service';

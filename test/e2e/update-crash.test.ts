@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../../app/config';
 import { freePort } from '../../infra/free-port';
 import { type Chat, chatWith } from '../support/chat';
-import { E2E_PLATFORMS, type Platform, servicePerPlatform } from '../support/platforms';
+import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
 import { ADMIN_URL } from '../support/postgres';
 import { startRoleProcess, startTestService, type TestService } from '../support/service';
 import { tcpProxy } from '../support/tcp-proxy';

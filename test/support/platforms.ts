@@ -1,8 +1,6 @@
 import { afterAll } from 'vitest';
+import { PLATFORMS, type Platform } from '../../app/config';
 import type { TestService } from './service';
-
-export const PLATFORMS = ['telegram', 'max'] as const;
-export type Platform = (typeof PLATFORMS)[number];
 
 /** A comma list of platforms, each known and named once; the suite's default is both. */
 export function parsePlatforms(value: string | undefined): Platform[] {

@@ -1,8 +1,8 @@
+import type { Platform } from '../../app/config';
 import { type Config, parseConfig } from '../../app/config';
 import { type Service, type ServiceOptions, startService } from '../../app/service';
 import { createLogger } from '../../infra/logger';
 import { SandboxClient } from '../../sandbox/client';
-import type { Platform } from './platforms';
 import { createTestDatabase } from './postgres';
 import { REDIS_URL, testQueuePrefix } from './redis';
 import { startScript } from './run-process';
