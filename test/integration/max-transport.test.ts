@@ -19,7 +19,7 @@ import { maxMessageMap } from '../support/max-message-map';
 let sandbox: Sandbox;
 let people: SandboxClient;
 let api: Api;
-const polled: { timeout?: number; limit?: number }[] = [];
+const polled: { offset?: number; timeout?: number; limit?: number }[] = [];
 const pending: Update[] = [
   {
     update_id: 7,
@@ -234,7 +234,7 @@ describe('the bot itself', () => {
 
   it('getUpdates is long polling on MAX; deleteWebhook never removes a subscription', async () => {
     expect(await api.getUpdates({ offset: 5, timeout: 30, limit: 100 })).toEqual(pending);
-    expect(polled.at(-1)).toEqual({ timeout: 30, limit: 100 });
+    expect(polled.at(-1)).toEqual({ offset: 5, timeout: 30, limit: 100 });
 
     expect(await api.deleteWebhook()).toBe(true);
     const client = maxClient({ root: sandbox.url, token: sandbox.token });

@@ -17,7 +17,11 @@ export interface MaxUpdatePollerDeps {
 }
 
 export interface MaxUpdatePoller {
-  getUpdates(params: { timeout?: number; limit?: number }, signal?: AbortSignal): Promise<Update[]>;
+  /** `offset` is the runner's: the last update id it took in + 1. */
+  getUpdates(
+    params: { offset?: number; timeout?: number; limit?: number },
+    signal?: AbortSignal,
+  ): Promise<Update[]>;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -27,34 +31,31 @@ const REQUEST_SLACK_MS = 15_000;
 
 /**
  * Long polling on MAX, answering grammY's `getUpdates`. MAX acknowledges by marker: passing a
- * response's marker commits its batch. The runner asks again only once the inbox (`takeIn`, an
- * outer transformer) has stored the previous batch, so each call first saves the previous
- * marker to the cursor, then polls with it: a restart neither repeats nor loses a batch.
- * Failures are thrown for the runner, which retries with backoff; polls stay `minIntervalMs`
- * apart whatever happens.
+ * response's marker commits its batch. A batch is committed only once the runner has taken it
+ * in: its next call carries Telegram's `offset`, the batch's last update id + 1, once the inbox
+ * (`takeIn`, an outer transformer) has stored it; a call without it (the intake failed) polls
+ * with the old marker, and MAX sends the batch again. The marker is also kept in the cursor, in
+ * the background, so that a restart resumes there; no poll waits for the database. Failures are
+ * thrown for the runner, which retries with backoff; polls stay `minIntervalMs` apart.
  */
 export function maxUpdatePoller(deps: MaxUpdatePollerDeps): MaxUpdatePoller {
   const minIntervalMs = deps.minIntervalMs ?? 300;
   /** What the next poll passes; undefined until read from the cursor. */
   let marker: string | null | undefined;
-  let saved: string | null = null;
+  /** The batch last handed out: its marker, and the offset that shows it was taken in. */
+  let handedOut: { marker: string; offset: number | null } | null = null;
   let lastPollEnded = Number.NEGATIVE_INFINITY;
-
-  async function commitPrevious(botId: number) {
-    if (marker === undefined) {
-      marker = await deps.cursor.load(botId);
-      saved = marker;
-    }
-    if (marker !== null && marker !== saved) {
-      await deps.cursor.save(botId, marker);
-      saved = marker;
-    }
-  }
+  const cursor = latestOnly(deps);
 
   return {
     async getUpdates(params, signal) {
       const botId = deps.botId();
-      await commitPrevious(botId);
+      if (marker === undefined) marker = await deps.cursor.load(botId);
+      if (handedOut && (handedOut.offset === null || params.offset === handedOut.offset)) {
+        marker = handedOut.marker;
+        cursor.save(botId, marker);
+      }
+      handedOut = null;
       const wait = lastPollEnded + minIntervalMs - Date.now();
       if (wait > 0) await sleep(wait, undefined, signal ? { signal } : {});
       const timeout = Math.min(Math.max(params.timeout ?? DEFAULT_TIMEOUT_SECONDS, 0), MAX_TIMEOUT_SECONDS);
@@ -73,8 +74,34 @@ export function maxUpdatePoller(deps: MaxUpdatePollerDeps): MaxUpdatePoller {
       } finally {
         lastPollEnded = Date.now();
       }
-      if (typeof list?.marker === 'string') marker = list.marker;
-      return convertBatch(Array.isArray(list?.updates) ? list.updates : [], botId, deps.logger);
+      const batch = convertBatch(Array.isArray(list?.updates) ? list.updates : [], botId, deps.logger);
+      const last = batch.at(-1);
+      if (typeof list?.marker === 'string')
+        handedOut = { marker: list.marker, offset: last ? last.update_id + 1 : null };
+      return batch;
+    },
+  };
+}
+
+/** Saves the newest marker, one save at a time; a failed save is logged and left to the next. */
+function latestOnly(deps: Pick<MaxUpdatePollerDeps, 'cursor' | 'logger'>) {
+  let next: { botId: number; marker: string } | null = null;
+  let saving = false;
+  return {
+    save(botId: number, marker: string) {
+      next = { botId, marker };
+      if (saving) return;
+      saving = true;
+      void (async () => {
+        while (next) {
+          const { botId: bot, marker: value } = next;
+          next = null;
+          await deps.cursor.save(bot, value).catch((err: unknown) => {
+            deps.logger.warn({ err }, 'could not keep the MAX marker; a restart gets its batch again');
+          });
+        }
+        saving = false;
+      })();
     },
   };
 }

@@ -16,7 +16,10 @@ export interface MaxTransportDeps {
   store: MaxMessageStore;
   /** Long polling (transport-updates.ts): the marker and the cursor live there. */
   updates: {
-    getUpdates(params: { timeout?: number; limit?: number }, signal?: AbortSignal): Promise<Update[]>;
+    getUpdates(
+      params: { offset?: number; timeout?: number; limit?: number },
+      signal?: AbortSignal,
+    ): Promise<Update[]>;
   };
   logger: Logger;
   /** The bot's MAX user id, if known; otherwise asked once with `GET /me`. */
@@ -61,10 +64,11 @@ function botMethods(deps: MaxTransportDeps): Record<string, Method> {
   return {
     getMe: async () => telegramBot(await client.call<MaxBotInfo>('GET', '/me')),
     async getUpdates(payload, signal) {
-      // `offset` is Telegram's acknowledgement; on MAX the marker does that, kept by `updates`.
-      const p = fields('getUpdates', payload, ['timeout', 'limit'], ['offset', 'allowed_updates']);
+      // `offset` says which batch the runner took in; MAX's marker then commits it (`updates`).
+      const p = fields('getUpdates', payload, ['offset', 'timeout', 'limit'], ['allowed_updates']);
       return deps.updates.getUpdates(
         {
+          ...(typeof p.offset === 'number' ? { offset: p.offset } : {}),
           ...(typeof p.timeout === 'number' ? { timeout: p.timeout } : {}),
           ...(typeof p.limit === 'number' ? { limit: p.limit } : {}),
         },
