@@ -5,8 +5,8 @@ import { telegramMessenger } from './telegram-messenger';
 
 /**
  * What differs between messengers under the one bot: the features speak grammY, and a
- * platform other than Telegram answers grammY's calls in its own protocol from the innermost
- * transformer, so no feature names a platform.
+ * platform other than Telegram answers grammY's calls in its own protocol under grammY's
+ * client (its `fetch`), so no feature names a platform.
  */
 export interface BotPlatform {
   /**
