@@ -3,6 +3,7 @@ import { maxClient } from '../bot/platform/max/client';
 import { maxMessenger } from '../bot/platform/max/max-messenger';
 import type { MaxAttachmentRequest } from '../bot/platform/max/types';
 import { maxMessageRepository } from '../db/repositories/max-message.repository';
+import { createLogger } from '../infra/logger';
 import { chatByMaxId, DIALOG_OFFSET } from '../sandbox/max/ids';
 import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
 import { REDIS_URL } from '../test/support/redis';
@@ -65,6 +66,7 @@ export async function maxRefreshBench(): Promise<Record<string, Figure>> {
       client,
       store: maxMessageRepository<MaxAttachmentRequest>(t.database.db),
       botId: sandbox.world.bot.id,
+      logger: createLogger('silent'),
     });
     // A dialog's chat_id on MAX is its own number, not the person's user_id.
     const chatOf = (personId: number) => personId + DIALOG_OFFSET;

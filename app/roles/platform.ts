@@ -78,6 +78,7 @@ async function maxParts(
         client: maxClient({ ...options, beforeRequest: () => waitForSlot(pace) }),
         store,
         botId,
+        logger,
       }),
     webhook: (bot, { url, secret, unsubscribeOnStop }) => {
       const webhook = maxWebhook({ client, url, secret, unsubscribeOnStop, botId: () => botId, logger });

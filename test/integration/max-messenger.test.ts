@@ -26,6 +26,7 @@ beforeAll(async () => {
   messenger = maxMessenger({
     client: maxClient({ root: sandbox.url, token: sandbox.token }),
     store: maxMessageMap(),
+    logger: createLogger('silent'),
   });
 });
 afterAll(async () => {
@@ -114,6 +115,7 @@ describe('photos', () => {
       const slowMessenger = maxMessenger({
         client: maxClient({ root: slow.url, token: slow.token }),
         store: maxMessageMap(),
+        logger: createLogger('silent'),
         // The backoff's schedule is MAX's; a test waits a fifth of it.
         sleep: async (ms) => {
           asked.push(ms);
@@ -142,6 +144,7 @@ describe('photos', () => {
       const stuckMessenger = maxMessenger({
         client: maxClient({ root: stuck.url, token: stuck.token }),
         store: maxMessageMap(),
+        logger: createLogger('silent'),
         sleep: async (ms) => {
           asked.push(ms);
         },
@@ -264,5 +267,56 @@ describe('failures the outbox steers by', () => {
 
   it('any other refusal is thrown, not retried', async () => {
     await expect(messenger.sendMessage(424242, { text: 'никому' })).rejects.toThrow(/404 not.found/);
+  });
+});
+
+describe('the store and the pace', () => {
+  it('a send MAX took is not failed (nor sent again) when our copy of it cannot be kept', async () => {
+    const { person, chatId } = await newPerson('Ирина');
+    const store = maxMessageMap();
+    const failing = {
+      ...store,
+      remember: async () => {
+        throw new Error('the database is away');
+      },
+    };
+    const lines: string[] = [];
+    const forgetful = maxMessenger({
+      client: maxClient({ root: sandbox.url, token: sandbox.token }),
+      store: failing,
+      logger: createLogger('error', { write: (line: string) => void lines.push(line) }),
+    });
+    const sent = await forgetful.sendMessage(chatId, { text: 'Один раз' });
+    expect(sent.ok).toBe(true);
+    expect((await people.chat(person.id)).messages.map((m) => m.text)).toEqual(['Один раз']);
+    // Only the edit is lost, and it says so, without the text.
+    if (!sent.ok) return;
+    expect(await forgetful.editText(chatId, sent.value.messageId, { text: 'Два' })).toEqual({
+      ok: false,
+      failure: { code: 'MESSAGE_NOT_FOUND' },
+    });
+    expect(lines.join('')).toContain('sent on MAX, but not kept for edits');
+    expect(lines.join('')).not.toContain('Один раз');
+  });
+
+  it('takes the pace before each Bot API request: a QR replaced is an upload and an edit, two', async () => {
+    const { chatId } = await newPerson('Кира');
+    let paced = 0;
+    const counted = maxMessenger({
+      client: maxClient({
+        root: sandbox.url,
+        token: sandbox.token,
+        beforeRequest: async () => {
+          paced++;
+        },
+      }),
+      store: maxMessageMap(),
+      botId: sandbox.world.bot.id,
+      logger: createLogger('silent'),
+    });
+    const sent = ok(await counted.sendPhoto(chatId, { png: await qrPng('p-1'), caption: 'Раз' }));
+    expect(paced).toBe(2);
+    ok(await counted.editPhoto(chatId, sent.messageId, { png: await qrPng('p-2'), caption: 'Два' }));
+    expect(paced).toBe(4);
   });
 });

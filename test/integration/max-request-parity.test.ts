@@ -64,7 +64,7 @@ beforeAll(async () => {
   sdkApi = new Bot(sandbox.token, { clientOptions: { baseUrl: sandbox.url, fetch: sdk.fetch } }).api;
   const client = maxClient({ root: sandbox.url, token: sandbox.token, fetch: ours.fetch });
   // The bot's id is given, so neither side asks GET /me on the way.
-  messenger = maxMessenger({ client, store, botId });
+  messenger = maxMessenger({ client, store, botId, logger: createLogger('silent') });
   api = new Api('no-telegram-token', {
     apiRoot: 'http://127.0.0.1:9',
     fetch: transportFetch(

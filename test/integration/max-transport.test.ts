@@ -1,3 +1,4 @@
+import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, GrammyError, InlineKeyboard, Keyboard } from 'grammy';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +153,30 @@ describe('messages', () => {
 });
 
 describe("MAX's refusals in Telegram's words", () => {
+  it('a message MAX took is sent once, even when our copy of it cannot be kept (auto-retry in front)', async () => {
+    const { person, chatId } = await newPerson('Зоя');
+    const forgetful = new Api('no-telegram-token', {
+      apiRoot: 'http://127.0.0.1:9',
+      fetch: transportFetch(
+        maxTransport({
+          client: maxClient({ root: sandbox.url, token: sandbox.token }),
+          store: {
+            ...maxMessageMap(),
+            remember: async () => {
+              throw new Error('the database is away');
+            },
+          },
+          updates: { getUpdates: async () => [] },
+          logger: createLogger('silent'),
+        }),
+      ),
+    });
+    forgetful.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+    const sent = await forgetful.sendMessage(chatId, 'Один раз');
+    expect(sent.text).toBe('Один раз');
+    expect((await people.chat(person.id)).messages.map((m) => m.text)).toEqual(['Один раз']);
+  });
+
   it('over 4,000 characters: Telegram\'s "message is too long", and nothing sent', async () => {
     const { person, chatId } = await newPerson('Глеб');
     const err = await refusal(api.sendMessage(chatId, 'я'.repeat(4001)));

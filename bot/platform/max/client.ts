@@ -101,9 +101,8 @@ export function maxClient(options: MaxClientOptions): MaxClient {
     async uploadImage(url, png, signal) {
       const form = new FormData();
       form.append('data', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'digital-id.png');
-      // The upload host gets the token too, as MAX's own clients send it.
+      // The upload host is not the Bot API: it gets the file, never the token (nor does the SDK send it).
       const init: RequestInit = {
-        headers: { authorization: options.token },
         body: form,
         ...(signal ? { signal } : {}),
       };

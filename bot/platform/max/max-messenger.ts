@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Messenger, MessengerFailure, MessengerResult } from '../../../core/messaging/messenger';
 import type { InlineButton } from '../../../core/messaging/outgoing-message';
 import { botIdentity } from './bot-identity';
@@ -16,6 +17,7 @@ export interface MaxMessengerDeps {
   botId?: number;
   /** The wait between `attachment.not.ready` retries (real time unless a test says otherwise). */
   sleep?: Sleep;
+  logger: Logger;
 }
 
 /**
@@ -57,6 +59,7 @@ export function maxMessenger(deps: MaxMessengerDeps): Messenger {
     store: deps.store,
     botId: botIdentity(client, deps.botId),
     sleep: deps.sleep ?? realSleep,
+    logger: deps.logger,
   });
   const withImage = (image: ImageAttachment | null, rows: InlineButton[][] | undefined) =>
     attachmentsOf(image, coreKeyboard(rows));

@@ -27,7 +27,7 @@ const NO_TELEGRAM = 'http://telegram-bot-api.invalid';
 export function maxPlatform(deps: MaxPlatformDeps): BotPlatform {
   const { client, store, botId, logger } = deps;
   const updates = maxUpdatePoller({ client, cursor: deps.cursor, botId: () => botId, logger });
-  const messenger = maxMessenger({ client, store, botId });
+  const messenger = maxMessenger({ client, store, botId, logger });
   return {
     client: {
       apiRoot: NO_TELEGRAM,

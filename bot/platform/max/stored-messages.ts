@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { MaxClient } from './client';
 import { messageAlias } from './ids';
 import type { MaxMessageStore, MaxStoredMessage } from './message-store';
@@ -42,8 +43,24 @@ export function storedMessages(deps: {
   store: MaxMessageStore;
   botId: () => Promise<number>;
   sleep: Sleep;
+  logger: Logger;
 }): StoredMessages {
   const { client, store, botId, sleep } = deps;
+  /**
+   * MAX has the message by now: a failure to keep our copy must not read as a failed send,
+   * or a retry would send it again. Only a later edit of it is lost ("message not found").
+   */
+  const keep = async (message: MaxStoredMessage) => {
+    try {
+      await store.remember(await botId(), message);
+    } catch (err) {
+      // The error names no values: a query's parameters would carry the message's text.
+      deps.logger.error(
+        { alias: message.alias, reason: (err as Error)?.name },
+        'sent on MAX, but not kept for edits',
+      );
+    }
+  };
   return {
     async send(chatId, text, attachments) {
       const body = newMessage(text, attachments);
@@ -52,7 +69,7 @@ export function storedMessages(deps: {
         sleep,
       );
       const { mid } = message.body;
-      await store.remember(await botId(), { alias: messageAlias(mid), mid, chatId, text, attachments });
+      await keep({ alias: messageAlias(mid), mid, chatId, text, attachments });
       return message;
     },
     async find(chatId, alias) {
@@ -66,7 +83,7 @@ export function storedMessages(deps: {
         () => client.call('PUT', '/messages', { query: { message_id: message.mid }, body }),
         sleep,
       );
-      await store.remember(await botId(), { ...message, text, attachments });
+      await keep({ ...message, text, attachments });
     },
     async remove(message) {
       await client.call('DELETE', '/messages', { query: { message_id: message.mid } });

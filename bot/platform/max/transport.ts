@@ -148,7 +148,7 @@ const refusal = (error_code: number, description: string, retryAfter?: number): 
 
 /**
  * A failure in Telegram's words, so that auto-retry, GrammyError checks, the late-answer
- * filter and update-failures.ts read MAX as they read Telegram. Unknown errors are rethrown.
+ * filter and update-failures.ts read MAX as they read Telegram.
  */
 function telegramError(method: string, err: unknown, logger: Logger): ApiError {
   if (err instanceof MaxUnsupported) return refusal(400, `Bad Request: ${err.message}`);
@@ -157,7 +157,12 @@ function telegramError(method: string, err: unknown, logger: Logger): ApiError {
   const gone = `Bad Request: message to ${method === 'deleteMessage' ? 'delete' : 'edit'} not found`;
   if (err instanceof UnknownMessage) return refusal(400, gone);
   if (err instanceof MaxNetworkError) throw new HttpError(`Network request for '${method}' failed!`, err);
-  if (!(err instanceof MaxApiError)) throw err;
+  // Not MAX's answer (a reply it could not read, say): a server error, which auto-retry leaves
+  // alone, since the request may have gone through and a retry would repeat it.
+  if (!(err instanceof MaxApiError)) {
+    logger.error({ method, reason: (err as Error)?.name }, 'a MAX call failed after its request');
+    return refusal(500, `Internal Server Error: the MAX answer to ${method} could not be read`);
+  }
   // MAX's codes for these are unpublished (design §11.4): logged, to learn them.
   logger.info({ method, status: err.status, code: err.code }, 'MAX refused a call');
   const said = `${err.description} (MAX ${err.code})`;
@@ -188,6 +193,7 @@ export function maxTransport(deps: MaxTransportDeps): TelegramCall {
     store: deps.store,
     botId: botIdentity(deps.client, deps.botId),
     sleep: deps.sleep ?? realSleep,
+    logger: deps.logger,
   });
   const methods: Record<string, Method> = {
     ...messageMethods({ messages }),
