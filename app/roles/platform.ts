@@ -30,25 +30,27 @@ export interface Webhook {
 export interface PlatformParts {
   bot: BotPlatform;
   /** The workers' port, within the pipeline's pace (OUTGOING_RATE_PER_SECOND). */
-  pacedMessenger(pace: Pick<SendPace, 'slot'>): Messenger;
+  workerMessenger: Messenger;
   webhook(bot: Bot<BotContext>, delivery: WebhookDelivery): Webhook;
 }
 
-export function platformParts(
-  target: MessengerTarget,
-  deps: { db: Executor; logger: Logger },
-): Promise<PlatformParts> {
-  return target.platform === 'max' ? maxParts(target, deps) : Promise.resolve(telegramParts(target));
+interface PlatformDeps {
+  db: Executor;
+  logger: Logger;
+  pace: Pick<SendPace, 'slot'>;
 }
 
-function telegramParts(target: MessengerTarget): PlatformParts {
+export function platformParts(target: MessengerTarget, deps: PlatformDeps): Promise<PlatformParts> {
+  return target.platform === 'max' ? maxParts(target, deps) : Promise.resolve(telegramParts(target, deps));
+}
+
+function telegramParts(target: MessengerTarget, deps: PlatformDeps): PlatformParts {
   return {
     bot: telegramPlatform(target.token, target.apiRoot),
-    pacedMessenger: (pace) =>
-      pacedMessenger(
-        telegramMessenger(new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {})),
-        pace,
-      ),
+    workerMessenger: pacedMessenger(
+      telegramMessenger(new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {})),
+      deps.pace,
+    ),
     webhook: (bot, { url, secret }) => ({
       handler: webhookCallback(bot, 'fastify', { secretToken: secret }),
       subscribe: async () => {
@@ -60,26 +62,22 @@ function telegramParts(target: MessengerTarget): PlatformParts {
   };
 }
 
-async function maxParts(
-  target: MessengerTarget,
-  deps: { db: Executor; logger: Logger },
-): Promise<PlatformParts> {
-  const options = { root: target.apiRoot ?? MAX_API_ROOT, token: target.token };
-  const client = maxClient(options);
+async function maxParts(target: MessengerTarget, deps: PlatformDeps): Promise<PlatformParts> {
+  // MAX counts every request against the bot's 30 a second, the bot's replies and polls and an
+  // image's upload too: every process takes the pipeline's pace per request.
+  const client = maxClient({
+    root: target.apiRoot ?? MAX_API_ROOT,
+    token: target.token,
+    beforeRequest: () => waitForSlot(deps.pace),
+  });
   // A MAX token does not name its bot: the store and the cursor are keyed by the id MAX gives.
   const { user_id: botId } = await client.call<MaxBotInfo>('GET', '/me');
   const store = maxMessageRepository<MaxAttachmentRequest>(deps.db);
   const { logger } = deps;
+  const cursor = messengerCursorRepository(deps.db);
   return {
-    bot: maxPlatform({ client, store, cursor: messengerCursorRepository(deps.db), botId, logger }),
-    // MAX counts every request, an image's upload too: the pace is taken per request.
-    pacedMessenger: (pace) =>
-      maxMessenger({
-        client: maxClient({ ...options, beforeRequest: () => waitForSlot(pace) }),
-        store,
-        botId,
-        logger,
-      }),
+    bot: maxPlatform({ client, store, cursor, botId, logger, allowHttpImages: target.viaSandbox }),
+    workerMessenger: maxMessenger({ client, store, botId, logger }),
     webhook: (bot, { url, secret, unsubscribeOnStop }) => {
       const webhook = maxWebhook({ client, url, secret, unsubscribeOnStop, botId: () => botId, logger });
       return {

@@ -32,7 +32,8 @@ export async function erasePersonalData(
     .select({ chatId: messengerUsers.chatId })
     .from(messengerUsers)
     .where(eq(messengerUsers.id, messengerUserId));
-  const chats = [...new Set([messengerUserId, user?.chatId ?? messengerUserId])];
+  // Their chat only: on MAX a person's user id may be another person's dialog id.
+  const chats = [user?.chatId ?? messengerUserId];
   const [account] = await tx
     .select({ phone: accounts.phone })
     .from(accounts)

@@ -134,11 +134,14 @@ describe('long polling', () => {
       return updates.length >= 2;
     }, 'the photo and the contact');
     const photo = updates[0]?.message?.photo?.[0];
-    const download = maxFileDownloader();
+    const download = maxFileDownloader({ allowHttp: true });
     const bytes = await download(undefined as never, photo?.file_id as string, 1_000_000);
     expect(Buffer.from(bytes as Uint8Array).equals(image)).toBe(true);
     expect(await download(undefined as never, photo?.file_id as string, image.length - 1)).toBeNull();
     expect(await download(undefined as never, 'file:///etc/passwd', 1_000_000)).toBeNull();
+    // Off the sandbox, only https: an http address (inside the network, say) is never fetched.
+    const real = maxFileDownloader({ allowHttp: false });
+    expect(await real(undefined as never, photo?.file_id as string, 1_000_000)).toBeNull();
     const contact = updates[1]?.message?.contact;
     expect(contact?.user_id).toBe(person.id);
     expect(normalizeRussianPhone(contact?.phone_number ?? '')).toBe('+79161234567');
@@ -159,7 +162,7 @@ describe('long polling', () => {
     await p.getUpdates({ timeout: 0 }); // what earlier tests left
     const person = await people.createPerson({ name: 'Фёдор' });
     await people.sendText(person.id, 'раз');
-    // The intake failed (the database away, say): the runner's offset stays where it was.
+    // The intake did not finish (the process stopped first, say): the runner's offset stays put.
     const lost = await p.getUpdates({ timeout: 5 }, false);
     expect(lost.map((u) => u.message?.text)).toEqual(['раз']);
     const again = await p.getUpdates({ timeout: 5 });
@@ -311,7 +314,7 @@ describe('the MAX image download', () => {
     });
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
-    const download = maxFileDownloader();
+    const download = maxFileDownloader({ allowHttp: true });
     try {
       expect(await download(undefined as never, `${base}/img`, 1000)).toBeNull();
       expect((await download(undefined as never, `${base}/img`, 1200))?.length).toBe(1200);

@@ -4,10 +4,12 @@ const DOWNLOAD_TIMEOUT_MS = 15_000;
 
 /**
  * Downloads an image a person sent on MAX. Its file id is the image's URL (to-telegram.ts), so
- * no `getFile` is needed. Only http(s) URLs are fetched, and anything over `maxBytes` is
- * refused before and while reading, as on Telegram.
+ * no `getFile` is needed. Only https URLs are fetched (http too for the sandbox, which has no
+ * TLS), redirects are not followed, and anything over `maxBytes` is refused before and while
+ * reading, as on Telegram.
  */
-export function maxFileDownloader(): FileDownloader {
+export function maxFileDownloader(options: { allowHttp: boolean }): FileDownloader {
+  const schemes = options.allowHttp ? ['https:', 'http:'] : ['https:'];
   return async (_api, fileId, maxBytes) => {
     let url: URL;
     try {
@@ -15,8 +17,11 @@ export function maxFileDownloader(): FileDownloader {
     } catch {
       return null;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-    const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    if (!schemes.includes(url.protocol)) return null;
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+      redirect: 'error',
+    });
     if (!response.ok) throw new Error(`file download failed with HTTP ${response.status}`);
     if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
       await response.body?.cancel();

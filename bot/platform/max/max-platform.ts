@@ -14,6 +14,8 @@ export interface MaxPlatformDeps {
   cursor: MarkerCursor;
   /** The bot's MAX user id (`GET /me`), which keys the message store and the cursor. */
   botId: number;
+  /** Images from the sandbox, which serves them without TLS. */
+  allowHttpImages: boolean;
   logger: Logger;
 }
 
@@ -34,6 +36,6 @@ export function maxPlatform(deps: MaxPlatformDeps): BotPlatform {
       fetch: transportFetch(maxTransport({ client, store, updates, logger, botId })),
     },
     messenger: () => messenger,
-    download: maxFileDownloader(),
+    download: maxFileDownloader({ allowHttp: deps.allowHttpImages }),
   };
 }
