@@ -1,5 +1,5 @@
 import { type Api, GrammyError, HttpError, InlineKeyboard, InputFile } from 'grammy';
-import type { Messenger, MessengerFailure, MessengerResult } from '../../core/messaging/messenger';
+import { type Messenger, type MessengerFailure, messengerResult } from '../../core/messaging/messenger';
 import type { OutgoingMessage } from '../../core/messaging/outgoing-message';
 
 /**
@@ -67,15 +67,7 @@ function keyboard(rows: NonNullable<OutgoingMessage['buttons']>): InlineKeyboard
   );
 }
 
-async function attempt<T>(call: () => Promise<T>): Promise<MessengerResult<T>> {
-  try {
-    return { ok: true, value: await call() };
-  } catch (err) {
-    const failure = classify(err);
-    if (failure) return { ok: false, failure };
-    throw err;
-  }
-}
+const attempt = <T>(call: () => Promise<T>) => messengerResult(call, classify);
 
 export function classify(err: unknown): MessengerFailure | null {
   if (err instanceof HttpError) return { code: 'UNAVAILABLE', description: err.message };

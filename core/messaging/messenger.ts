@@ -20,6 +20,23 @@ export type MessengerFailure =
 
 export type MessengerResult<T> = { ok: true; value: T } | { ok: false; failure: MessengerFailure };
 
+/**
+ * A messenger call as a result: the failures `classify` knows are values; anything else (a
+ * bug, a refusal nobody expects) is thrown.
+ */
+export async function messengerResult<T>(
+  call: () => Promise<T>,
+  classify: (err: unknown) => MessengerFailure | null,
+): Promise<MessengerResult<T>> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (err) {
+    const failure = classify(err);
+    if (failure) return { ok: false, failure };
+    throw err;
+  }
+}
+
 /** A picture with its caption and buttons (a Digital ID screen). */
 export interface PhotoMessage {
   png: Buffer;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Messenger, MessengerFailure, MessengerResult } from '../../../core/messaging/messenger';
+import { type Messenger, type MessengerFailure, messengerResult } from '../../../core/messaging/messenger';
 import type { InlineButton } from '../../../core/messaging/outgoing-message';
 import { botIdentity } from './bot-identity';
 import { MaxApiError, type MaxClient, MaxNetworkError } from './client';
@@ -37,15 +37,7 @@ export function classify(err: unknown): MessengerFailure | null {
   return null;
 }
 
-async function attempt<T>(call: () => Promise<T>): Promise<MessengerResult<T>> {
-  try {
-    return { ok: true, value: await call() };
-  } catch (err) {
-    const failure = classify(err);
-    if (failure) return { ok: false, failure };
-    throw err;
-  }
-}
+const attempt = <T>(call: () => Promise<T>) => messengerResult(call, classify);
 
 /**
  * The Messenger port on the MAX Bot API, without grammY: a photo is uploaded in two steps and
