@@ -19,6 +19,11 @@ const toSession = (row: Row): DigitalIdSession => ({
   status: row.status,
   startedAt: row.startedAt,
   endsAt: row.endsAt,
+  channel: row.channel,
+  appQr:
+    row.appQrToken !== null && row.appQrRefreshAt !== null
+      ? { token: row.appQrToken, refreshAt: row.appQrRefreshAt }
+      : null,
 });
 
 export function digitalIdSessionRepository(db: Database): SessionStore {
@@ -50,9 +55,13 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
             ),
           )
           .returning();
-        await tx
-          .insert(digitalIdSessions)
-          .values({ ...session, sid: Buffer.from(session.sid).toString('hex') });
+        const { appQr, ...fields } = session;
+        await tx.insert(digitalIdSessions).values({
+          ...fields,
+          sid: Buffer.from(session.sid).toString('hex'),
+          appQrToken: appQr?.token ?? null,
+          appQrRefreshAt: appQr?.refreshAt ?? null,
+        });
         return { superseded: superseded ? toSession(superseded) : null };
       });
     },
@@ -81,6 +90,14 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
       const rows = await db
         .update(digitalIdSessions)
         .set({ seq: from + 1 })
+        .where(and(live(id), eq(digitalIdSessions.seq, from)))
+        .returning({ seq: digitalIdSessions.seq });
+      return rows.length === 1;
+    },
+    async advanceAppQr(id, from, qr) {
+      const rows = await db
+        .update(digitalIdSessions)
+        .set({ seq: from + 1, appQrToken: qr.token, appQrRefreshAt: qr.refreshAt })
         .where(and(live(id), eq(digitalIdSessions.seq, from)))
         .returning({ seq: digitalIdSessions.seq });
       return rows.length === 1;
