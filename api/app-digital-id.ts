@@ -71,7 +71,7 @@ export async function registerAppDigitalIdRoutes(
     scope.delete(`${SESSIONS}/:sessionId`, async (req, reply) => {
       const parsed = params.safeParse(req.params);
       const stopped = parsed.success && (await deps.sessions.stop(appUserOf(req).id, parsed.data.sessionId));
-      if (!stopped || !stopped.ok) return reply.code(404).send({ reason: 'not_found' });
+      if (!stopped) return reply.code(404).send({ reason: 'not_found' });
       return reply.code(204).send();
     });
   });

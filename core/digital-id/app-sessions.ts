@@ -128,13 +128,12 @@ export function appSessions(deps: AppSessionDeps) {
     },
 
     /** DELETE: the person's own app session ends (again: still done); anyone else's is not found. */
-    async stop(messengerUserId: number, sessionId: string): Promise<{ ok: boolean }> {
+    async stop(messengerUserId: number, sessionId: string): Promise<boolean> {
       const session = await deps.sessions.find(sessionId);
-      if (!session || session.messengerUserId !== messengerUserId || session.channel !== 'app')
-        return { ok: false };
+      if (!session || session.messengerUserId !== messengerUserId || session.channel !== 'app') return false;
       await deps.sessions.end(session.id, 'stopped', 'stopped by the person', deps.clock.now());
       await deps.appQrs.forget(session.id);
-      return { ok: true };
+      return true;
     },
   };
 }

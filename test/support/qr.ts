@@ -8,11 +8,16 @@ export function readQr(png: Buffer) {
   const image = PNG.sync.read(png);
   const found = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
   if (!found) throw new Error('no QR code in the picture');
-  const text = tokenTextOf(found.data);
+  return digitalIdIn(found.data);
+}
+
+/** The Digital ID token a QR's content holds, as a verifier reads it. */
+export function digitalIdIn(content: string) {
+  const text = tokenTextOf(content);
   const token = text.ok ? decodeText(text.text) : null;
-  if (!token) throw new Error(`the QR holds no Digital ID token: ${found.data}`);
+  if (!token) throw new Error(`the QR holds no Digital ID token: ${content}`);
   return {
-    url: found.data,
+    url: content,
     token,
     sid: Buffer.from(token.fields.sid).toString('hex'),
     seq: token.fields.seq,
