@@ -9,7 +9,7 @@ import { appUserOf, launchDataAuth } from './launch-data-auth';
 import { replyWithReason } from './verify';
 
 /** The chat's refusals, as the app's API names them (PRODUCT.md §8). */
-const REFUSALS: Record<OpenRefusal, string> = {
+const REFUSAL_REASONS: Record<OpenRefusal, string> = {
   'DIGITAL_ID.NOT_LINKED': 'not_linked',
   'DIGITAL_ID.UNCONFIRMED': 'not_eligible',
   'DIGITAL_ID.UNDER_18': 'underage',
@@ -52,7 +52,7 @@ export async function registerAppDigitalIdRoutes(
         scenario,
         locale: localeFor(user.languageCode),
       });
-      if (!opened.ok) return reply.code(403).send({ reason: REFUSALS[opened.code] });
+      if (!opened.ok) return reply.code(403).send({ reason: REFUSAL_REASONS[opened.code] });
       return reply
         .code(201)
         .send({ sessionId: opened.session.id, scenario: opened.session.scenario, ...wire(opened.answer) });
