@@ -29,7 +29,7 @@ interface MaintenanceDeps {
   relayUnsent(): Promise<number>;
   /** The recovery sweeper's schedule, put back if Redis lost it. */
   startSweeper(): Promise<void>;
-  digitalId: Pick<DigitalIdService, 'chainsToResume'>;
+  digitalId: Pick<DigitalIdService, 'chainsToResume' | 'expireAppSessions'>;
   scheduler: Pick<RefreshScheduler, 'resume'>;
   trustedContact: Pick<TrustedContactService, 'requeuePending'>;
   clock: Clock;
@@ -51,14 +51,15 @@ export async function startMaintenance(deps: MaintenanceDeps) {
   const prune = async () => {
     const now = clock.now();
     const before = new Date(now.getTime() - MAINTENANCE.keepMs);
-    const [updates, spentQrs, finishedMessages, codes] = await Promise.all([
+    const [updates, spentQrs, finishedMessages, codes, appSessions] = await Promise.all([
       processed.pruneOlderThan(before),
       // Marks of spent QRs are needed only while the QR could still verify.
       tokenUses.pruneExpired(now),
       outbox.pruneFinishedBefore(before),
       otp.prune(before, moscowDate(before)),
+      deps.digitalId.expireAppSessions(),
     ]);
-    logger.info({ updates, spentQrs, finishedMessages, codes }, 'pruned old records');
+    logger.info({ updates, spentQrs, finishedMessages, codes, appSessions }, 'pruned old records');
   };
   const relay = async () => {
     const relayed = await deps.relayUnsent();

@@ -193,6 +193,9 @@ function refreshChain(deps: DigitalIdDeps) {
       return (await deps.sessions.showing()).map((s) => ({ sessionId: s.id, nextSeq: s.seq + 1 }));
     },
 
+    /** App sessions nobody polled to their end are ended (their cached QRs lapse by then). */
+    expireAppSessions: () => deps.sessions.expireAppSessions(deps.clock.now()),
+
     /** The QR of a claimed seq could not be shown (429): it may be claimed again later. */
     releaseSeq: (sessionId: string, seq: number) => deps.sessions.releaseSeq(sessionId, seq),
   };

@@ -49,6 +49,11 @@ export interface SessionStore {
   claimSeq(id: string, from: number): Promise<boolean>;
   /** The app's QR moves on from seq `from` to the next, if the session is live and still at `from`. */
   advanceAppQr(id: string, from: number, qr: AppQr): Promise<boolean>;
+  /**
+   * Ends, as expired, the app sessions still live past their end: nobody polled them since, and
+   * no refresh chain ends them as it does a chat's. How many.
+   */
+  expireAppSessions(now: Date): Promise<number>;
   /** Gives a claimed seq back when its QR could not be shown (a 429): it was never seen. */
   releaseSeq(id: string, claimed: number): Promise<void>;
   /** Ends the session if it is live; false if it had already ended. */

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Scenario } from '../../core/digital-id/scenarios';
 import type { DigitalIdSession, SessionStore } from '../../core/digital-id/session';
 import type { Database } from '../database';
@@ -101,6 +101,20 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
         .where(and(live(id), eq(digitalIdSessions.seq, from)))
         .returning({ seq: digitalIdSessions.seq });
       return rows.length === 1;
+    },
+    async expireAppSessions(now) {
+      const rows = await db
+        .update(digitalIdSessions)
+        .set({ status: 'expired', endReason: 'the session ran its time', endedAt: now })
+        .where(
+          and(
+            eq(digitalIdSessions.status, 'live'),
+            eq(digitalIdSessions.channel, 'app'),
+            lte(digitalIdSessions.endsAt, now),
+          ),
+        )
+        .returning({ id: digitalIdSessions.id });
+      return rows.length;
     },
     async releaseSeq(id, claimed) {
       await db
