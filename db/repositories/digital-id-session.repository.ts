@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Scenario } from '../../core/digital-id/scenarios';
-import type { DigitalIdSession, SessionStore } from '../../core/digital-id/session';
+import type { DigitalIdSession, NewSession, SessionStore } from '../../core/digital-id/session';
 import type { Database } from '../database';
 import { accountLinks, digitalIdSessions } from '../schema';
 
@@ -26,45 +26,12 @@ const toSession = (row: Row): DigitalIdSession => ({
       : null,
 });
 
+const live = (id: string) => and(eq(digitalIdSessions.id, id), eq(digitalIdSessions.status, 'live'));
+
 export function digitalIdSessionRepository(db: Database): SessionStore {
-  const live = (id: string) => and(eq(digitalIdSessions.id, id), eq(digitalIdSessions.status, 'live'));
   return {
-    openSuperseding(session) {
-      return db.transaction(async (tx) => {
-        // The link must still stand, and stands until this commits: an unlink waits for it and
-        // then revokes this session, or came first and this refuses. Without it an unlink racing
-        // /id on another process could leave a live session of an unlinked, erased person.
-        const [link] = await tx
-          .select({ accountId: accountLinks.accountId })
-          .from(accountLinks)
-          .where(
-            and(
-              eq(accountLinks.messengerUserId, session.messengerUserId),
-              eq(accountLinks.accountId, session.accountId),
-            ),
-          )
-          .for('key share');
-        if (!link) return null;
-        const [superseded] = await tx
-          .update(digitalIdSessions)
-          .set({ status: 'superseded', endReason: 'a new session was opened', endedAt: session.startedAt })
-          .where(
-            and(
-              eq(digitalIdSessions.messengerUserId, session.messengerUserId),
-              eq(digitalIdSessions.status, 'live'),
-            ),
-          )
-          .returning();
-        const { appQr, ...fields } = session;
-        await tx.insert(digitalIdSessions).values({
-          ...fields,
-          sid: Buffer.from(session.sid).toString('hex'),
-          appQrToken: appQr?.token ?? null,
-          appQrRefreshAt: appQr?.refreshAt ?? null,
-        });
-        return { superseded: superseded ? toSession(superseded) : null };
-      });
-    },
+    openSuperseding: (session) => openSuperseding(db, session),
+    ...appSessionMethods(db),
     async find(id) {
       const [row] = await db.select().from(digitalIdSessions).where(eq(digitalIdSessions.id, id));
       return row ? toSession(row) : null;
@@ -94,6 +61,64 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
         .returning({ seq: digitalIdSessions.seq });
       return rows.length === 1;
     },
+    async releaseSeq(id, claimed) {
+      await db
+        .update(digitalIdSessions)
+        .set({ seq: claimed - 1 })
+        .where(and(live(id), eq(digitalIdSessions.seq, claimed)));
+    },
+    async end(id, status, reason, at) {
+      const [row] = await db
+        .update(digitalIdSessions)
+        .set({ status, endReason: reason, endedAt: at })
+        .where(live(id))
+        .returning();
+      return row ? toSession(row) : null;
+    },
+  };
+}
+
+/** Inserts a live session, ending the person's previous live one, while their link stands. */
+function openSuperseding(db: Database, session: NewSession) {
+  return db.transaction(async (tx) => {
+    // The link must still stand, and stands until this commits: an unlink waits for it and
+    // then revokes this session, or came first and this refuses. Without it an unlink racing
+    // /id on another process could leave a live session of an unlinked, erased person.
+    const [link] = await tx
+      .select({ accountId: accountLinks.accountId })
+      .from(accountLinks)
+      .where(
+        and(
+          eq(accountLinks.messengerUserId, session.messengerUserId),
+          eq(accountLinks.accountId, session.accountId),
+        ),
+      )
+      .for('key share');
+    if (!link) return null;
+    const [superseded] = await tx
+      .update(digitalIdSessions)
+      .set({ status: 'superseded', endReason: 'a new session was opened', endedAt: session.startedAt })
+      .where(
+        and(
+          eq(digitalIdSessions.messengerUserId, session.messengerUserId),
+          eq(digitalIdSessions.status, 'live'),
+        ),
+      )
+      .returning();
+    const { appQr, ...fields } = session;
+    await tx.insert(digitalIdSessions).values({
+      ...fields,
+      sid: Buffer.from(session.sid).toString('hex'),
+      appQrToken: appQr?.token ?? null,
+      appQrRefreshAt: appQr?.refreshAt ?? null,
+    });
+    return { superseded: superseded ? toSession(superseded) : null };
+  });
+}
+
+/** The Mini App's sessions: their current QR moves on with seq; unpolled ones are expired. */
+function appSessionMethods(db: Database): Pick<SessionStore, 'advanceAppQr' | 'expireAppSessions'> {
+  return {
     async advanceAppQr(id, from, qr) {
       const rows = await db
         .update(digitalIdSessions)
@@ -115,20 +140,6 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
         )
         .returning({ id: digitalIdSessions.id });
       return rows.length;
-    },
-    async releaseSeq(id, claimed) {
-      await db
-        .update(digitalIdSessions)
-        .set({ seq: claimed - 1 })
-        .where(and(live(id), eq(digitalIdSessions.seq, claimed)));
-    },
-    async end(id, status, reason, at) {
-      const [row] = await db
-        .update(digitalIdSessions)
-        .set({ status, endReason: reason, endedAt: at })
-        .where(live(id))
-        .returning();
-      return row ? toSession(row) : null;
     },
   };
 }
