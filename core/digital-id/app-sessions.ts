@@ -46,14 +46,25 @@ export function appSessions(deps: AppSessionDeps) {
     refreshAt: qr.refreshAt,
     expiresAt,
   });
-  const remember = (session: DigitalIdSession, qr: AppQr) =>
-    deps.appQrs.put({
+  /**
+   * Caches the QR, then checks the session is still live: a session ended meanwhile had its
+   * entry forgotten before this put it there, and it is forgotten again. An end after the check
+   * forgets it itself. So the cache never answers for an ended session.
+   */
+  async function remember(session: DigitalIdSession, qr: AppQr): Promise<boolean> {
+    await deps.appQrs.put({
       sessionId: session.id,
       messengerUserId: session.messengerUserId,
       token: qr.token,
       refreshAt: qr.refreshAt,
       expiresAt: session.endsAt,
     });
+    if ((await deps.sessions.find(session.id))?.status === 'live') return true;
+    await deps.appQrs.forget(session.id);
+    return false;
+  }
+  const shown = async (session: DigitalIdSession, qr: AppQr): Promise<AppQrOutcome> =>
+    (await remember(session, qr)) ? { ok: true, answer: answer(qr, session.endsAt) } : ended;
 
   /** The next seq's QR, unless another poll moved the session on first: then that one. */
   async function advance(session: DigitalIdSession): Promise<AppQrOutcome> {
@@ -69,10 +80,7 @@ export function appSessions(deps: AppSessionDeps) {
     }
     const frame = await qrFrame(deps, session, session.seq + 1);
     const next = { token: frame.token, refreshAt: frame.nextAt };
-    if (await deps.sessions.advanceAppQr(session.id, session.seq, next)) {
-      await remember(session, next);
-      return { ok: true, answer: answer(next, session.endsAt) };
-    }
+    if (await deps.sessions.advanceAppQr(session.id, session.seq, next)) return shown(session, next);
     const now = await deps.sessions.find(session.id);
     return now?.status === 'live' && now.appQr ? { ok: true, answer: answer(now.appQr, now.endsAt) } : ended;
   }
@@ -97,6 +105,7 @@ export function appSessions(deps: AppSessionDeps) {
       if (superseded?.channel === 'chat' && superseded.messageId !== null)
         await deps.scheduler.showEnded(superseded.id);
       const qr = { token: frame.token, refreshAt: frame.nextAt };
+      // Superseded already (by the chat, in between) or not: the page learns it from its next poll.
       await remember(frame.session, qr);
       return { ok: true, session: frame.session, answer: answer(qr, frame.session.endsAt) };
     },
@@ -120,10 +129,7 @@ export function appSessions(deps: AppSessionDeps) {
         );
         return ended;
       }
-      if (session.appQr && now < session.appQr.refreshAt) {
-        await remember(session, session.appQr);
-        return { ok: true, answer: answer(session.appQr, session.endsAt) };
-      }
+      if (session.appQr && now < session.appQr.refreshAt) return shown(session, session.appQr);
       return advance(session);
     },
 
