@@ -35,7 +35,12 @@ const wire = (answer: AppQrAnswer) => ({
  */
 export async function registerAppDigitalIdRoutes(
   app: FastifyInstance,
-  deps: { sessions: AppSessions; launchData: LaunchDataChecker },
+  deps: {
+    sessions: AppSessions;
+    launchData: LaunchDataChecker;
+    /** An admin's /block: the chat refuses every service to the person, and so does the app. */
+    isBlocked(messengerUserId: number): Promise<boolean>;
+  },
 ): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
@@ -47,6 +52,7 @@ export async function registerAppDigitalIdRoutes(
       const { scenario } = parsed.data;
       if (!isScenario(scenario)) return reply.code(400).send({ reason: 'unknown_scenario' });
       const user = appUserOf(req);
+      if (await deps.isBlocked(user.id)) return reply.code(403).send({ reason: 'blocked' });
       const opened = await deps.sessions.open({
         messengerUserId: user.id,
         scenario,

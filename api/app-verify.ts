@@ -10,6 +10,7 @@ export interface AppVerifyDeps {
   verification: Pick<DigitalIdVerification, 'verify'>;
   launchData: LaunchDataChecker;
   isVerifier(messengerUserId: number): Promise<boolean>;
+  isBlocked(messengerUserId: number): Promise<boolean>;
   ratePerMinute: number;
   redis: Redis;
   redisPrefix: string;
@@ -33,8 +34,9 @@ export async function registerAppVerifyRoute(app: FastifyInstance, deps: AppVeri
     scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
     scope.addHook('onRequest', launchDataAuth(deps.launchData));
     scope.addHook('onRequest', async (req, reply) => {
-      if (!(await deps.isVerifier(appUserOf(req).id)))
-        return reply.code(403).send({ reason: 'not_a_verifier' });
+      const { id } = appUserOf(req);
+      if (await deps.isBlocked(id)) return reply.code(403).send({ reason: 'blocked' });
+      if (!(await deps.isVerifier(id))) return reply.code(403).send({ reason: 'not_a_verifier' });
     });
 
     scope.post(

@@ -11,6 +11,7 @@ import { registerVerifyRoute } from '../../api/verify';
 import { verificationWords } from '../../bot/verification-words';
 import type { Clock } from '../../core/clock';
 import { launchDataChecker } from '../../core/mini-app/launch-data';
+import { messengerUserRepository } from '../../db/repositories/messenger-user.repository';
 import type { Closers } from '../../infra/closers';
 import { createRedis, trackRedis } from '../../infra/redis';
 import type { Config } from '../config';
@@ -90,10 +91,13 @@ async function registerMiniAppApi(
   botToken: string,
 ): Promise<void> {
   const launchData = launchDataChecker({ botToken, maxAgeSeconds: config.appInitMaxAgeSeconds, clock });
-  await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData });
+  const users = messengerUserRepository(backend.database.db);
+  const isBlocked = async (userId: number) => Boolean((await users.findById(userId))?.blockedAt);
+  await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData, isBlocked });
   await registerAppVerifyRoute(http, {
     verification: backend.measured('app'),
     launchData,
+    isBlocked,
     isVerifier: (userId) => backend.roles.hasRole(userId, 'verifier'),
     ratePerMinute: config.digitalId.verifyRatePerMinute,
     redis: backend.redis,

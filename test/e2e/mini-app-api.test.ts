@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
+import { messengerUsers } from '../../db/schema';
 import type { ChatEntry } from '../../sandbox/world';
 import type { chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
@@ -113,6 +115,12 @@ describe('the Digital ID Mini App API', () => {
       status: 400,
       body: { reason: 'unknown_scenario' },
     });
+    // An admin's /block refuses every service, in the chat and in the app.
+    await t.database.db
+      .update(messengerUsers)
+      .set({ blockedAt: clock.now() })
+      .where(eq(messengerUsers.id, maria.person.id));
+    expect(await open(maria.person.id, 'adult')).toEqual({ status: 403, body: { reason: 'blocked' } });
   });
 
   it("answers another person's session with 404 for every method", async () => {
