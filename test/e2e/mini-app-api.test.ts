@@ -135,6 +135,13 @@ describe('the Digital ID Mini App API', () => {
     ).toEqual(notFound);
     expect(await qrOfSession(other.person.id, 'not-a-session')).toEqual(notFound);
     expect((await qrOfSession(owner.person.id, opened.body.sessionId)).status).toBe(200);
+    // Nobody stopped it, and it ran its time: ended as well.
+    clock.advance(301);
+    expect(await qrOfSession(owner.person.id, opened.body.sessionId)).toEqual({
+      status: 410,
+      body: { reason: 'ended' },
+    });
+    expect((await sessionRow(opened.body.sessionId)).status).toBe('expired');
   });
 
   it('refuses missing, tampered, foreign, stale, future and oversized launch data with 401', async () => {
