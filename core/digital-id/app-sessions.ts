@@ -49,7 +49,8 @@ export function appSessions(deps: AppSessionDeps) {
   /**
    * Caches the QR, then checks the session is still live: a session ended meanwhile had its
    * entry forgotten before this put it there, and it is forgotten again. An end after the check
-   * forgets it itself. So the cache never answers for an ended session.
+   * forgets it itself. (An /unlink ends the session in the admin store, past this service: its
+   * entry lapses at its refreshAt, and its QR verifies as revoked meanwhile.)
    */
   async function remember(session: DigitalIdSession, qr: AppQr): Promise<boolean> {
     await deps.appQrs.put({
