@@ -360,7 +360,12 @@ function productionProblems(e: z.infer<typeof env>, roles: Set<Role>): string[] 
   if (e.DB_STATEMENT_METRICS === 'true') {
     problems.push('DB_STATEMENT_METRICS=true is for the benches and refused in production');
   }
-  const urls = { SMS_HTTP_URL: e.SMS_HTTP_URL, WEBHOOK_URL: e.WEBHOOK_URL, PUBLIC_URL: e.PUBLIC_URL };
+  const urls = {
+    SMS_HTTP_URL: e.SMS_HTTP_URL,
+    WEBHOOK_URL: e.WEBHOOK_URL,
+    PUBLIC_URL: e.PUBLIC_URL,
+    BOT_API_ROOT: e.BOT_API_ROOT,
+  };
   for (const [name, url] of Object.entries(urls)) {
     if (url && !url.startsWith('https://')) problems.push(`${name} must be an https:// URL in production`);
   }

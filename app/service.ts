@@ -105,9 +105,9 @@ const needsRedis = ({ roles }: Config) => roles.has('bot') || roles.has('api') |
 
 function messengerTarget(config: Config, sandbox: Sandbox | null): MessengerTarget | null {
   const { platform } = config;
-  if (sandbox) return { platform, token: sandbox.token, apiRoot: sandbox.url };
+  if (sandbox) return { platform, token: sandbox.token, apiRoot: sandbox.url, viaSandbox: true };
   if (config.messenger.kind === 'bot-api')
-    return { platform, token: config.messenger.token, apiRoot: config.messenger.apiRoot };
+    return { platform, token: config.messenger.token, apiRoot: config.messenger.apiRoot, viaSandbox: false };
   return null;
 }
 

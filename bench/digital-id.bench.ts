@@ -7,6 +7,7 @@ import { renderQrPng } from '../bot/platform/qr-image';
 import { telegramMessenger } from '../bot/platform/telegram-messenger';
 import { nobleEd25519, nodeEd25519 } from '../core/digital-id/ed25519';
 import { issueToken, verifierUrl } from '../core/digital-id/issue-token';
+import type { Messenger } from '../core/messaging/messenger';
 import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
 import { REDIS_URL } from '../test/support/redis';
 import { startTestService, type TestService } from '../test/support/service';
@@ -155,11 +156,7 @@ export async function digitalIdLoadBench(): Promise<Record<string, Figure>> {
     await new Promise((r) => setTimeout(r, Math.max(0, started + RUN_SECONDS * 1000 - Date.now())));
     clearInterval(sampler);
     await waitFor(async () => (await queue.getActiveCount()) === 0, 'the last refreshes to finish');
-    const jobs = await queue.getJobs(['completed'], 0, -1);
-    const lateness = jobs
-      .filter((j) => j.name === 'qr-refresh' && j.returnvalue === 'shown' && j.finishedOn)
-      .map((j) => (j.finishedOn as number) - (j.timestamp + (j.opts.delay ?? 0)))
-      .sort((a, b) => a - b);
+    const lateness = await refreshLateness(queue);
     return {
       // Proof that the load ran: about three refreshes per session fit in the window; a few
       // sessions opened last lose their third to the window's end.
@@ -179,15 +176,34 @@ export async function digitalIdLoadBench(): Promise<Record<string, Figure>> {
   }
 }
 
+/** Each refresh shown: how long after its due time its job finished, in ms, sorted. */
+export async function refreshLateness(queue: Queue): Promise<number[]> {
+  const jobs = await queue.getJobs(['completed'], 0, -1);
+  return jobs
+    .filter((j) => j.name === 'qr-refresh' && j.returnvalue === 'shown' && j.finishedOn)
+    .map((j) => (j.finishedOn as number) - (j.timestamp + (j.opts.delay ?? 0)))
+    .sort((a, b) => a - b);
+}
+
+/** How a bench reaches the people's chats: Telegram's messenger unless told otherwise. */
+export interface Chats {
+  messenger: Messenger;
+  chatOf(personId: number): number;
+}
+
 /**
  * Opens a live Digital ID for each person, as the bot opens them (session, photo, first step
  * of the refresh chain), spread evenly over `spreadMs` as people arrive. Returns each session,
  * with its photo's message id, in the order given.
  */
-export async function openLiveSessions(t: TestService, people: { id: number }[], spreadMs: number) {
+export async function openLiveSessions(
+  t: TestService,
+  people: { id: number }[],
+  spreadMs: number,
+  chats: Chats = telegramChats(t),
+) {
   const backend = t.service.backend!;
-  const sandbox = t.service.sandbox!;
-  const messenger = telegramMessenger(new Api(sandbox.token, { apiRoot: sandbox.url }));
+  const { messenger } = chats;
   const started = Date.now();
   const gap = spreadMs / people.length;
   const opened: { sessionId: string; messageId: number }[] = [];
@@ -196,16 +212,27 @@ export async function openLiveSessions(t: TestService, people: { id: number }[],
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const open = await backend.digitalId.open({
       messengerUserId: person.id,
-      chatId: person.id,
+      chatId: chats.chatOf(person.id),
       scenario: 'adult',
       locale: 'ru',
     });
     if (!open.ok) throw new Error(`could not open a session: ${open.code}`);
-    const sent = await messenger.sendPhoto(person.id, backend.screen.live(open.frame));
+    const sent = await messenger.sendPhoto(
+      chats.chatOf(person.id),
+      backend.screen.live(open.frame, messenger),
+    );
     if (!sent.ok) throw new Error(`could not send the photo: ${sent.failure.code}`);
     await backend.digitalId.attachMessage(open.frame.session.id, sent.value.messageId);
     await backend.scheduler.schedule(open.frame.session.id, 1, open.frame.nextAt);
     opened.push({ sessionId: open.frame.session.id, messageId: sent.value.messageId });
   }
   return opened;
+}
+
+function telegramChats(t: TestService): Chats {
+  const sandbox = t.service.sandbox!;
+  return {
+    messenger: telegramMessenger(new Api(sandbox.token, { apiRoot: sandbox.url })),
+    chatOf: (personId) => personId,
+  };
 }

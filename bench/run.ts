@@ -24,6 +24,10 @@ const BENCHES: Record<string, Bench> = {
     title: 'Digital ID: 1,000 live sessions for 2 minutes (caps raised, see the source)',
     run: async () => (await import('./digital-id.bench')).digitalIdLoadBench(),
   },
+  'max-refresh': {
+    title: 'MAX: 400 live sessions for 2 minutes, the limit at 30 requests/s with uploads (cap raised to 29)',
+    run: async () => (await import('./max-refresh.bench')).maxRefreshBench(),
+  },
   'refresh-storm': {
     title: 'Refresh-now storm: one person presses 20/s for 10 s among 1,000 live sessions',
     run: async () => (await import('./refresh-storm.bench')).refreshStormBench(),

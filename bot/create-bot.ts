@@ -63,15 +63,11 @@ const retryPolicy = () => autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }
  */
 export function createBot(deps: BotDeps) {
   const { platform } = deps;
-  const bot = new Bot<BotContext>(deps.token, {
-    client: { ...(platform.apiRoot ? { apiRoot: platform.apiRoot } : {}) },
-  });
-  platform.installTransport(bot.api);
+  const bot = new Bot<BotContext>(deps.token, { client: platform.client });
   // Replies from handlers wait out a 429 instead of failing; pushed messages go through the queue.
   bot.api.config.use(retryPolicy(), lateCallbackAnswers);
   // Conversations get a fresh Api without the bot's transformers: give them the same ones.
   const conversationApi: MiddlewareFn<FormContext> = (ctx, next) => {
-    platform.installTransport(ctx.api);
     ctx.api.config.use(retryPolicy(), lateCallbackAnswers);
     return next();
   };

@@ -4,6 +4,8 @@ export interface Transcript {
   person: Person;
   messages: ChatEntry[];
   replyKeyboard: { keyboard: unknown[][] } | null;
+  /** What the person can press to send text or their contact, on either messenger. */
+  textButtons: { text: string; contact: boolean }[];
   callbackAnswers: CallbackAnswer[];
   commands: { command: string; description: string }[];
 }
@@ -58,6 +60,15 @@ export class SandboxClient {
       'POST',
       `/people/${personId}/contact`,
       card,
+    );
+  }
+
+  /** Presses a button that sends its label as the person's message, or their contact. */
+  press(personId: number, text: string) {
+    return this.call<{ messageId: number; updateId: number | null }>(
+      'POST',
+      `/people/${personId}/keyboard-presses`,
+      { text },
     );
   }
 
@@ -128,6 +139,11 @@ export class SandboxClient {
 
   redeliver(updateId: number) {
     return this.call<{ redelivered: number }>('POST', `/updates/${updateId}/redeliver`);
+  }
+
+  /** How many updates the messenger still keeps for the bot, unconfirmed. */
+  async pendingUpdates(): Promise<number> {
+    return (await this.call<{ pending: number }>('GET', '/updates/pending')).pending;
   }
 
   setRate(ratePerSecond: number) {

@@ -19,6 +19,8 @@ export interface Dialect {
   blockChanged(person: Person, blocked: boolean): void;
   /** Delivers update number `updateId` again, as after a lost acknowledgement; false if unknown. */
   redeliver(updateId: number): boolean;
+  /** Updates the messenger still keeps for the bot: not yet confirmed by a poll or a webhook answer. */
+  pendingUpdates(): number;
   close(): void;
 }
 

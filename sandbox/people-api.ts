@@ -3,6 +3,7 @@ import { registerButtonPresses } from './people-api/buttons';
 import type { PeopleApiDeps } from './people-api/context';
 import { registerControls } from './people-api/controls';
 import { registerGroups } from './people-api/groups';
+import { registerKeyboardPresses } from './people-api/keyboard-buttons';
 import { registerContactSharing, registerPersonMessages } from './people-api/messages';
 import { registerBlocking, registerPeople } from './people-api/people';
 import { registerSmsInbox } from './people-api/sms';
@@ -16,6 +17,7 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
   registerPersonMessages(app, deps);
   registerContactSharing(app, deps);
   registerButtonPresses(app, deps);
+  registerKeyboardPresses(app, deps);
   registerBlocking(app, deps);
   registerGroups(app, deps);
   registerControls(app, deps);

@@ -5,6 +5,7 @@ import type { RefreshScheduler } from '../core/digital-id/refresh-scheduler';
 import { moscowDate } from '../core/identity/calendar';
 import type { TrustedContactService } from '../core/trusted-contact/trusted-contact-service';
 import type { Database } from '../db/database';
+import { maxMessageRepository } from '../db/repositories/max-message.repository';
 import { otpRepository } from '../db/repositories/otp.repository';
 import { outgoingMessageRepository } from '../db/repositories/outgoing-message.repository';
 import { processedUpdateRepository } from '../db/repositories/processed-update.repository';
@@ -19,6 +20,8 @@ const MAINTENANCE = {
    * redelivered updates arrive within minutes, and a day is plenty.
    */
   keepMs: 24 * 3600_000,
+  /** What MAX messages the bot sent are kept for editing: no screen is edited after a month. */
+  keepMaxMessagesMs: 30 * 24 * 3600_000,
   /** Outbox rows written while Redis was away are queued again this often. */
   relayEveryMs: 30_000,
 } as const;
@@ -48,18 +51,20 @@ export async function startMaintenance(deps: MaintenanceDeps) {
   const tokenUses = tokenUseRepository(db);
   const outbox = outgoingMessageRepository(db);
   const otp = otpRepository(db);
+  const maxMessages = maxMessageRepository(db);
   const prune = async () => {
     const now = clock.now();
     const before = new Date(now.getTime() - MAINTENANCE.keepMs);
-    const [updates, spentQrs, finishedMessages, codes, appSessions] = await Promise.all([
+    const [updates, spentQrs, finishedMessages, codes, maxSent, appSessions] = await Promise.all([
       processed.pruneOlderThan(before),
       // Marks of spent QRs are needed only while the QR could still verify.
       tokenUses.pruneExpired(now),
       outbox.pruneFinishedBefore(before),
       otp.prune(before, moscowDate(before)),
+      maxMessages.pruneOlderThan(new Date(now.getTime() - MAINTENANCE.keepMaxMessagesMs)),
       deps.digitalId.expireAppSessions(),
     ]);
-    logger.info({ updates, spentQrs, finishedMessages, codes, appSessions }, 'pruned old records');
+    logger.info({ updates, spentQrs, finishedMessages, codes, maxSent, appSessions }, 'pruned old records');
   };
   const relay = async () => {
     const relayed = await deps.relayUnsent();

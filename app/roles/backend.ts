@@ -64,7 +64,13 @@ import { announceRevocation } from '../verifier-key-revocations';
 export const BROADCAST_PROGRESS_MS = 3000;
 
 /** Where this process reaches the messenger: its own sandbox, or the configured Bot API. */
-export type MessengerTarget = { platform: Platform; token: string; apiRoot: string | undefined };
+export type MessengerTarget = {
+  platform: Platform;
+  token: string;
+  apiRoot: string | undefined;
+  /** The sandbox in this process: http, and no real people. */
+  viaSandbox: boolean;
+};
 
 /** What every role of the process shares: storage, queues, and the domain services over them. */
 export interface Backend {

@@ -28,6 +28,8 @@ import { deriveKey } from '../secrets';
 import { type Backend, BROADCAST_PROGRESS_MS, type MessengerTarget } from './backend';
 import { platformParts } from './platform';
 
+const WEBHOOK_BODY_LIMIT = 256 * 1024;
+
 /**
  * The bot role: grammY with its features and middleware, the command menus, and updates by
  * webhook (on this process's HTTP server) or by long polling, with lapsed updates taken over.
@@ -46,7 +48,7 @@ export async function startBotRole(
   const admin = adminDeps(config, backend, deps.clock);
   // Aborted first on stop, so updates held through an outage do not keep the process alive.
   const stopping = new AbortController();
-  const platform = platformParts(target);
+  const platform = await platformParts(target, { db, logger, pace: backend.pace });
   const { bot, guardWebhook, inbox } = createBot({
     token: target.token,
     platform: platform.bot,
@@ -102,7 +104,8 @@ export async function startBotRole(
   if (config.delivery.kind === 'webhook') {
     const { url } = config.delivery;
     const webhook = platform.webhook(bot, config.delivery);
-    deps.http.post(new URL(url).pathname, guardWebhook(webhook.handler));
+    // One update is a few kilobytes: a larger body is refused before it is read.
+    deps.http.post(new URL(url).pathname, { bodyLimit: WEBHOOK_BODY_LIMIT }, guardWebhook(webhook.handler));
     await webhook.subscribe();
     closers.push(webhook.stop);
     logger.info({ url }, 'receiving updates by webhook');

@@ -1,11 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Api, type Bot, webhookCallback } from 'grammy';
+import type { Logger } from 'pino';
 import type { BotContext } from '../../bot/context';
+import { maxClient } from '../../bot/platform/max/client';
+import { maxMessenger } from '../../bot/platform/max/max-messenger';
+import { maxPlatform } from '../../bot/platform/max/max-platform';
+import type { MaxAttachmentRequest, MaxBotInfo } from '../../bot/platform/max/types';
+import { maxWebhook } from '../../bot/platform/max/webhook';
 import { type BotPlatform, telegramPlatform } from '../../bot/platform/platform';
 import { telegramMessenger } from '../../bot/platform/telegram-messenger';
 import type { Messenger } from '../../core/messaging/messenger';
-import { pacedMessenger, type SendPace } from '../../workers/outgoing/send-pace';
-import type { BotDelivery } from '../config';
+import type { Executor } from '../../db/database';
+import { maxMessageRepository } from '../../db/repositories/max-message.repository';
+import { messengerCursorRepository } from '../../db/repositories/messenger-cursor.repository';
+import { pacedMessenger, type SendPace, waitForSlot } from '../../workers/outgoing/send-pace';
+import { type BotDelivery, MAX_API_ROOT } from '../config';
 import type { MessengerTarget } from './backend';
 
 type WebhookDelivery = Extract<BotDelivery, { kind: 'webhook' }>;
@@ -21,18 +30,27 @@ export interface Webhook {
 export interface PlatformParts {
   bot: BotPlatform;
   /** The workers' port, within the pipeline's pace (OUTGOING_RATE_PER_SECOND). */
-  pacedMessenger(pace: Pick<SendPace, 'slot'>): Messenger;
+  workerMessenger: Messenger;
   webhook(bot: Bot<BotContext>, delivery: WebhookDelivery): Webhook;
 }
 
-export function platformParts(target: MessengerTarget): PlatformParts {
+interface PlatformDeps {
+  db: Executor;
+  logger: Logger;
+  pace: Pick<SendPace, 'slot'>;
+}
+
+export function platformParts(target: MessengerTarget, deps: PlatformDeps): Promise<PlatformParts> {
+  return target.platform === 'max' ? maxParts(target, deps) : Promise.resolve(telegramParts(target, deps));
+}
+
+function telegramParts(target: MessengerTarget, deps: PlatformDeps): PlatformParts {
   return {
     bot: telegramPlatform(target.token, target.apiRoot),
-    pacedMessenger: (pace) =>
-      pacedMessenger(
-        telegramMessenger(new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {})),
-        pace,
-      ),
+    workerMessenger: pacedMessenger(
+      telegramMessenger(new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {})),
+      deps.pace,
+    ),
     webhook: (bot, { url, secret }) => ({
       handler: webhookCallback(bot, 'fastify', { secretToken: secret }),
       subscribe: async () => {
@@ -41,5 +59,32 @@ export function platformParts(target: MessengerTarget): PlatformParts {
       // Telegram keeps the webhook for the next process, which takes the updates waiting.
       stop: async () => {},
     }),
+  };
+}
+
+async function maxParts(target: MessengerTarget, deps: PlatformDeps): Promise<PlatformParts> {
+  // MAX counts every request against the bot's 30 a second, the bot's replies and polls and an
+  // image's upload too: every process takes the pipeline's pace per request.
+  const client = maxClient({
+    root: target.apiRoot ?? MAX_API_ROOT,
+    token: target.token,
+    beforeRequest: () => waitForSlot(deps.pace),
+  });
+  // A MAX token does not name its bot: the store and the cursor are keyed by the id MAX gives.
+  const { user_id: botId } = await client.call<MaxBotInfo>('GET', '/me');
+  const store = maxMessageRepository<MaxAttachmentRequest>(deps.db);
+  const { logger } = deps;
+  const cursor = messengerCursorRepository(deps.db);
+  return {
+    bot: maxPlatform({ client, store, cursor, botId, logger, allowHttpImages: target.viaSandbox }),
+    workerMessenger: maxMessenger({ client, store, botId, logger }),
+    webhook: (bot, { url, secret, unsubscribeOnStop }) => {
+      const webhook = maxWebhook({ client, url, secret, unsubscribeOnStop, botId: () => botId, logger });
+      return {
+        handler: webhook.handler((update) => bot.handleUpdate(update)),
+        subscribe: webhook.subscribe,
+        stop: webhook.stop,
+      };
+    },
   };
 }

@@ -34,7 +34,7 @@ export async function startWorkerRole(
   const { db } = backend.database;
   const outbox = outgoingMessageRepository(db);
   // No auto-retry here: a 429 must pause the queue, not hold a worker slot while it waits.
-  const messenger = platformParts(target).pacedMessenger(backend.pace);
+  const messenger = (await platformParts(target, { db, logger, pace: backend.pace })).workerMessenger;
   const worker = startOutgoingWorker({
     connection: trackRedis(createRedis(config.redisUrl, 'worker'), logger, closers),
     prefix: config.queuePrefix,

@@ -182,6 +182,8 @@ did-caption-last =
     Show the QR code to the cashier or the self-service checkout.
 
     The session ends at { $until } (Moscow time).
+did-caption-open =
+    This message can be forwarded or saved, so what protects you is the code's short life: it refreshes by itself, and a screenshot or a forwarded copy soon stops passing the check.
 did-ended =
     🪪 Digital ID: { $scenario }
     The session is over; the QR code no longer works.

@@ -8,6 +8,7 @@ import type { OutgoingMessage } from '../../core/messaging/outgoing-message';
  */
 export function telegramMessenger(api: Api): Messenger {
   return {
+    protectsContent: true,
     async sendMessage(chatId, message) {
       return attempt(async () => {
         const sent = await api.sendMessage(chatId, message.text, {
@@ -89,6 +90,7 @@ export function classify(err: unknown): MessengerFailure | null {
   if (/message to edit not found|message to delete not found/.test(description))
     return { code: 'MESSAGE_NOT_FOUND' };
   if (description.includes("message can't be edited")) return { code: 'CANT_EDIT' };
+  if (/message is too long|caption is too long/.test(description)) return { code: 'TOO_LONG' };
   if (err.error_code >= 500) return { code: 'UNAVAILABLE', description };
   return null;
 }

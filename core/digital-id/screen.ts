@@ -8,7 +8,8 @@ import type { DigitalIdSession } from './session';
  * a presenter the bot builds (texts in the person's language) and the refresh worker is given.
  */
 export interface DigitalIdScreen {
-  live(frame: QrFrame): PhotoMessage;
+  /** The QR screen as `messenger` can show it: the caption may not promise what it cannot keep. */
+  live(frame: QrFrame, messenger: Pick<Messenger, 'protectsContent'>): PhotoMessage;
   ended(session: DigitalIdSession): { text: string; buttons: InlineButton[][] };
 }
 

@@ -14,6 +14,8 @@ export type MessengerFailure =
   | { code: 'NOT_MODIFIED' }
   | { code: 'MESSAGE_NOT_FOUND' }
   | { code: 'CANT_EDIT' }
+  /** Longer than the messenger takes: refused whole rather than cut (permanent, not retried). */
+  | { code: 'TOO_LONG' }
   | { code: 'UNAVAILABLE'; description: string };
 
 export type MessengerResult<T> = { ok: true; value: T } | { ok: false; failure: MessengerFailure };
@@ -28,6 +30,11 @@ export interface PhotoMessage {
 
 /** The one port that knows a messenger exists. Workers and handlers both send through it. */
 export interface Messenger {
+  /**
+   * Whether `protectContent` really stops forwarding and saving. Where it does not, a screen
+   * must not promise it, and the QR's short life is the protection left.
+   */
+  readonly protectsContent: boolean;
   sendMessage(chatId: number, message: OutgoingMessage): Promise<MessengerResult<SentMessage>>;
   sendPhoto(chatId: number, photo: PhotoMessage): Promise<MessengerResult<SentMessage>>;
   /** Replaces the picture of a photo message in place, with its caption and buttons. */

@@ -1,10 +1,11 @@
-import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, ne, notInArray, or } from 'drizzle-orm';
 import { hashPhone } from '../../core/otp/otp-codes';
 import type { Executor } from '../database';
 import {
   accounts,
   botConversations,
   digitalIdSessions,
+  maxMessages,
   messengerUsers,
   otpChallenges,
   outgoingMessages,
@@ -16,9 +17,10 @@ import {
  * What unlinking erases, inside the unlink's transaction (db/repositories/admin/unlink.repository.ts):
  * the person's finished Digital ID sessions, every code and SMS count of their number (hashed as
  * core/otp keeps it) or their chat, the messages not yet sent to them, their half-filled forms,
- * their verifier desk, and the messenger's record of them. Left: the registry account, the audit
- * trail with the records of decisions (trust links, recovery requests), and messages already
- * sent, pruned a day on.
+ * their verifier desk, the messenger's record of them, and on MAX the copies of what the bot sent
+ * them (kept for edits). Left: the registry account, the audit trail with the records of
+ * decisions (trust links, recovery requests), messages already sent, pruned a day on, and the
+ * copy of a Digital ID's QR message, which the ended screen replaces after the unlink.
  */
 export async function erasePersonalData(
   tx: Executor,
@@ -30,13 +32,23 @@ export async function erasePersonalData(
     .select({ chatId: messengerUsers.chatId })
     .from(messengerUsers)
     .where(eq(messengerUsers.id, messengerUserId));
-  const chats = [...new Set([messengerUserId, user?.chatId ?? messengerUserId])];
+  // Their chat only: on MAX a person's user id may be another person's dialog id.
+  const chats = [user?.chatId ?? messengerUserId];
   const [account] = await tx
     .select({ phone: accounts.phone })
     .from(accounts)
     .where(eq(accounts.id, person.accountId));
   const phoneHash = account ? hashPhone(phoneKey, account.phone) : null;
 
+  const qrMessages = tx
+    .select({ id: digitalIdSessions.messageId })
+    .from(digitalIdSessions)
+    .where(
+      and(eq(digitalIdSessions.messengerUserId, messengerUserId), isNotNull(digitalIdSessions.messageId)),
+    );
+  await tx
+    .delete(maxMessages)
+    .where(and(inArray(maxMessages.chatId, chats), notInArray(maxMessages.alias, qrMessages)));
   await tx
     .delete(digitalIdSessions)
     .where(and(eq(digitalIdSessions.messengerUserId, messengerUserId), ne(digitalIdSessions.status, 'live')));

@@ -10,7 +10,8 @@ export const broadcasts = pgTable('broadcasts', {
   id: uuid('id').primaryKey().defaultRandom(),
   adminUserId: bigint('admin_user_id', { mode: 'number' }).notNull(),
   adminChatId: bigint('admin_chat_id', { mode: 'number' }).notNull(),
-  statusMessageId: integer('status_message_id'),
+  /** Bigint: on MAX it holds a 53-bit alias of the message's string id. */
+  statusMessageId: bigint('status_message_id', { mode: 'number' }),
   text: text('text').notNull(),
   audience: text('audience').$type<BroadcastAudience>().notNull(),
   status: text('status').$type<BroadcastStatus>().notNull().default('running'),

@@ -21,7 +21,8 @@ export const digitalIdSessions = pgTable(
     accountId: text('account_id').notNull(),
     scenario: text('scenario').notNull(),
     locale: text('locale').notNull(),
-    messageId: integer('message_id'),
+    /** Bigint: on MAX it holds a 53-bit alias of the message's string id. */
+    messageId: bigint('message_id', { mode: 'number' }),
     /** The highest seq handed out; a refresh claims seq + 1 with a conditional update. */
     seq: integer('seq').notNull().default(0),
     status: text('status').$type<SessionStatus>().notNull().default('live'),

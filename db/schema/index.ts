@@ -4,6 +4,8 @@ export * from './admin';
 export * from './bot-conversations';
 export * from './broadcasts';
 export * from './digital-id-sessions';
+export * from './max-messages';
+export * from './messenger-cursor';
 export * from './messenger-users';
 export * from './otp';
 export * from './outgoing-messages';

@@ -19,7 +19,8 @@ export const outgoingMessages = pgTable(
     status: text('status').$type<OutgoingStatus>().notNull().default('pending'),
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
-    sentMessageId: integer('sent_message_id'),
+    /** Bigint: on MAX it holds a 53-bit alias of the message's string id. */
+    sentMessageId: bigint('sent_message_id', { mode: 'number' }),
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),

@@ -39,6 +39,7 @@ const button = z.discriminatedUnion('type', [
     url: z.url({ protocol: /^https?$/ }).max(2048),
   }),
   z.object({ type: z.literal('request_contact'), text: z.string().min(1).max(128) }),
+  z.object({ type: z.literal('message'), text: z.string().min(1).max(128) }),
 ]);
 
 const attachmentRequest = z.discriminatedUnion('type', [

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Dialect } from '../dialect';
 import type { ChatEntry, Person } from '../world';
 import { registerMaxApi } from './api';
 import type { MaxApiDeps } from './context';
 import { maxChatId } from './ids';
 import { maxUser, toMax } from './render';
+import type { MaxUpdate } from './types';
 import { MaxUpdateQueue } from './updates';
 
 export type MaxDialectDeps = Omit<MaxApiDeps, 'updates' | 'readyAt'> & {
@@ -19,6 +21,7 @@ export async function registerMaxDialect(app: FastifyInstance, deps: MaxDialectD
   const { world } = deps;
   const updates = new MaxUpdateQueue(deps.onWebhookError);
   await registerMaxApi(app, { ...deps, updates, readyAt: new Map() });
+  registerRawUpdates(app, updates);
   const started = (person: Person, payload: string | null) =>
     updates.push({
       update_type: 'bot_started',
@@ -75,6 +78,22 @@ export async function registerMaxDialect(app: FastifyInstance, deps: MaxDialectD
     },
 
     redeliver: (n) => updates.redeliver(n),
+    pendingUpdates: () => updates.pendingCount(),
     close: () => updates.close(),
   };
+}
+
+/**
+ * A test's way to send the bot an update as MAX would, any type included: delivered whatever
+ * types the bot asked for, as a subscription without `update_types` or a newer MAX would send it.
+ */
+function registerRawUpdates(app: FastifyInstance, updates: MaxUpdateQueue): void {
+  app.post('/sandbox/api/max/updates', async (req, reply) => {
+    const body = z
+      .object({ update_type: z.string().min(1), timestamp: z.number().int() })
+      .loose()
+      .safeParse(req.body ?? {});
+    if (!body.success) return reply.code(400).send({ error: body.error.issues[0]?.message ?? 'invalid' });
+    return reply.code(201).send({ updateId: updates.push(body.data as unknown as MaxUpdate, true) });
+  });
 }

@@ -4,8 +4,15 @@ import type { Chat, ChatEntry, Person, World } from '../world';
 import { maxChatId, mid } from './ids';
 import type { MaxAttachment, MaxButton, MaxMessage, MaxUser } from './types';
 
-/** The world keeps Telegram-shaped keyboards; a MAX contact button rides in them under this flag. */
-export type WorldButton = InlineKeyboardButton | { text: string; request_contact: true };
+/**
+ * The world keeps Telegram-shaped keyboards; MAX's contact button and its message button (which
+ * sends its text as the person's message, as a Telegram reply-keyboard button does) ride in
+ * them under these flags.
+ */
+export type WorldButton =
+  | InlineKeyboardButton
+  | { text: string; request_contact: true }
+  | { text: string; send_text: true };
 
 export function maxUser(person: Person): MaxUser {
   return {
@@ -85,6 +92,7 @@ function toMaxButtons(rows: WorldButton[][]): MaxButton[][] {
   return rows.map((row) =>
     row.map((b): MaxButton => {
       if ('request_contact' in b && b.request_contact) return { type: 'request_contact', text: b.text };
+      if ('send_text' in b && b.send_text) return { type: 'message', text: b.text };
       if ('url' in b && b.url) return { type: 'link', text: b.text, url: b.url };
       return { type: 'callback', text: b.text, payload: 'callback_data' in b ? (b.callback_data ?? '') : '' };
     }),
@@ -96,7 +104,9 @@ export function fromMaxButtons(rows: MaxButton[][]): InlineKeyboardButton[][] {
     row.map((b) => {
       if (b.type === 'link') return { text: b.text, url: b.url };
       if (b.type === 'callback') return { text: b.text, callback_data: b.payload };
-      return { text: b.text, request_contact: true } as WorldButton as InlineKeyboardButton;
+      const flagged: WorldButton =
+        b.type === 'message' ? { text: b.text, send_text: true } : { text: b.text, request_contact: true };
+      return flagged as unknown as InlineKeyboardButton;
     }),
   );
 }

@@ -14,7 +14,8 @@ export interface MaxUser {
 export type MaxButton =
   | { type: 'callback'; text: string; payload: string }
   | { type: 'link'; text: string; url: string }
-  | { type: 'request_contact'; text: string };
+  | { type: 'request_contact'; text: string }
+  | { type: 'message'; text: string };
 
 export type MaxAttachment =
   | { type: 'image'; payload: { photo_id: number; token: string; url: string } }

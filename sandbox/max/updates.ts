@@ -1,7 +1,8 @@
 import { MAX_CODE, MaxApiError } from './errors';
 import type { MaxUpdate } from './types';
 
-type Numbered = { n: number; update: MaxUpdate };
+/** `anyType`: delivered whatever types the bot asked for (an update a test injects raw). */
+type Numbered = { n: number; update: MaxUpdate; anyType?: boolean };
 type Waiter = { resolve: (batch: Numbered[]) => void; limit: number; types: string[] | undefined };
 
 export interface MaxSubscription {
@@ -12,12 +13,12 @@ export interface MaxSubscription {
 }
 
 interface Delivery extends MaxSubscription {
-  queue: MaxUpdate[];
+  queue: Numbered[];
   delivering: boolean;
 }
 
-const matches = (types: string[] | undefined, update: MaxUpdate) =>
-  !types || types.length === 0 || types.includes(update.update_type);
+const matches = (types: string[] | undefined, { update, anyType }: Omit<Numbered, 'n'>) =>
+  anyType || !types || types.length === 0 || types.includes(update.update_type);
 
 /**
  * Updates waiting for a MAX bot, with `GET /updates` marker semantics: updates are numbered
@@ -31,24 +32,29 @@ export class MaxUpdateQueue {
   private pending: Numbered[] = [];
   private waiter: Waiter | null = null;
   private readonly deliveries: Delivery[] = [];
-  private readonly sent = new Map<number, MaxUpdate>();
+  private readonly sent = new Map<number, Omit<Numbered, 'n'>>();
   private closed = false;
 
   constructor(private readonly onWebhookError: (err: unknown, url: string) => void) {}
 
-  push(update: MaxUpdate): number {
+  push(update: MaxUpdate, anyType = false): number {
     const n = this.next;
-    this.sent.set(n, update);
+    this.sent.set(n, { update, anyType });
     if (this.sent.size > 10_000) this.sent.delete(this.sent.keys().next().value as number);
-    this.enqueue(update);
+    this.enqueue({ update, anyType });
     return n;
+  }
+
+  /** Updates not yet committed by a poll or acknowledged by a webhook. */
+  pendingCount(): number {
+    return this.pending.length + this.deliveries.reduce((sum, d) => sum + d.queue.length, 0);
   }
 
   /** Delivers update `n` again, under a new number, as MAX does after a lost acknowledgement. */
   redeliver(n: number): boolean {
-    const update = this.sent.get(n);
-    if (update) this.enqueue(update);
-    return update !== undefined;
+    const sent = this.sent.get(n);
+    if (sent) this.enqueue(sent);
+    return sent !== undefined;
   }
 
   async getUpdates(
@@ -84,7 +90,7 @@ export class MaxUpdateQueue {
   subscribe(subscription: MaxSubscription): void {
     this.unsubscribe(subscription.url);
     const delivery: Delivery = { ...subscription, queue: [], delivering: false };
-    for (const { update } of this.pending) if (matches(delivery.types, update)) delivery.queue.push(update);
+    for (const p of this.pending) if (matches(delivery.types, p)) delivery.queue.push(p);
     this.pending = [];
     this.deliveries.push(delivery);
     this.waiter?.resolve([]);
@@ -97,7 +103,7 @@ export class MaxUpdateQueue {
     if (index < 0) return false;
     const [removed] = this.deliveries.splice(index, 1);
     if (this.deliveries.length === 0)
-      for (const update of removed?.queue ?? []) this.pending.push({ n: this.next++, update });
+      for (const p of removed?.queue ?? []) this.pending.push({ ...p, n: this.next++ });
     return true;
   }
 
@@ -110,23 +116,23 @@ export class MaxUpdateQueue {
     this.waiter?.resolve([]);
   }
 
-  private enqueue(update: MaxUpdate): void {
+  private enqueue(item: Omit<Numbered, 'n'>): void {
+    const numbered = { ...item, n: this.next++ };
     if (this.deliveries.length === 0) {
-      this.pending.push({ n: this.next++, update });
+      this.pending.push(numbered);
       const waiter = this.waiter;
-      if (waiter && matches(waiter.types, update)) waiter.resolve(this.take(waiter.limit, waiter.types));
+      if (waiter && matches(waiter.types, item)) waiter.resolve(this.take(waiter.limit, waiter.types));
       return;
     }
-    this.next++;
     for (const delivery of this.deliveries) {
-      if (!matches(delivery.types, update)) continue;
-      delivery.queue.push(update);
+      if (!matches(delivery.types, item)) continue;
+      delivery.queue.push(numbered);
       void this.deliver(delivery);
     }
   }
 
   private take(limit: number, types: string[] | undefined): Numbered[] {
-    return this.pending.filter((p) => matches(types, p.update)).slice(0, limit);
+    return this.pending.filter((p) => matches(types, p)).slice(0, limit);
   }
 
   private async deliver(delivery: Delivery): Promise<void> {
@@ -142,7 +148,7 @@ export class MaxUpdateQueue {
               'content-type': 'application/json',
               ...(delivery.secret ? { 'x-max-bot-api-secret': delivery.secret } : {}),
             },
-            body: JSON.stringify(delivery.queue[0]),
+            body: JSON.stringify(delivery.queue[0]?.update),
             signal: AbortSignal.timeout(30_000),
           });
           await res.arrayBuffer();

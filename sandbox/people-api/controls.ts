@@ -21,6 +21,8 @@ export function registerControls(app: FastifyInstance, deps: PeopleApiDeps): voi
     },
   );
 
+  app.get('/sandbox/api/updates/pending', async () => ({ pending: deps.dialect.pendingUpdates() }));
+
   app.get('/sandbox/api/settings', async () => ({ ratePerSecond: deps.limiter.limit }));
 
   app.put('/sandbox/api/settings', async (req, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FileStore } from '../files';
+import type { Chat, Person } from '../world';
 import { invalid, type PeopleApiDeps, personSays, withPerson } from './context';
 
 type PersonRoute = { Params: { id: string } };
@@ -14,16 +15,7 @@ export function registerPersonMessages(app: FastifyInstance, deps: PeopleApiDeps
     if (!found) return reply;
     const body = z.object({ text: z.string().min(1).max(4096) }).safeParse(req.body ?? {});
     if (!body.success) return invalid(reply, body.error);
-    const keyboard = found.chat.replyKeyboard;
-    const result = personSays(deps, found.chat, {
-      from: 'person',
-      text: body.data.text,
-      protectContent: false,
-    });
-    if (keyboard?.keyboard.flat().some((b) => (typeof b === 'string' ? b : b.text) === body.data.text)) {
-      world.usedReplyKeyboard(found.chat);
-    }
-    return reply.code(201).send(result);
+    return reply.code(201).send(sayText(deps, found.chat, body.data.text));
   });
 
   app.post<PersonRoute>('/sandbox/api/people/:id/photos', async (req, reply) => {
@@ -104,23 +96,46 @@ export function registerContactSharing(app: FastifyInstance, deps: PeopleApiDeps
     if (!found) return reply;
     const body = contactInput.safeParse(req.body ?? {});
     if (!body.success) return invalid(reply, body.error);
-    const own = body.data.phone === undefined;
-    if (own && !found.person.phone) {
-      return reply
-        .code(400)
-        .send({ error: 'this person has no phone number to share; give one when creating them' });
-    }
-    // Telegram clients send the number without "+", which is what a bot must cope with.
-    const phoneNumber = own ? (found.person.phone as string).replace(/^\+/, '') : (body.data.phone as string);
-    const contact = {
-      phoneNumber,
-      firstName: body.data.firstName ?? (own ? found.person.firstName : 'Contact'),
-      ...(own && found.person.lastName ? { lastName: found.person.lastName } : {}),
-      ...(body.data.lastName ? { lastName: body.data.lastName } : {}),
-      ...(own ? { userId: found.person.id } : body.data.userId ? { userId: body.data.userId } : {}),
-    };
-    const result = personSays(deps, found.chat, { from: 'person', contact, protectContent: false });
-    if (own) deps.world.usedReplyKeyboard(found.chat);
-    return reply.code(201).send(result);
+    if (body.data.phone === undefined && !found.person.phone)
+      return reply.code(400).send({ error: NO_PHONE });
+    return reply.code(201).send(shareContact(deps, found, body.data));
   });
+}
+
+export const NO_PHONE = 'this person has no phone number to share; give one when creating them';
+
+/** The person writes `text`; a reply-keyboard button with that text counts as used. */
+export function sayText(deps: PeopleApiDeps, chat: Chat, text: string) {
+  const keyboard = chat.replyKeyboard;
+  const result = personSays(deps, chat, { from: 'person', text, protectContent: false });
+  if (keyboard?.keyboard.flat().some((b) => (typeof b === 'string' ? b : b.text) === text)) {
+    deps.world.usedReplyKeyboard(chat);
+  }
+  return result;
+}
+
+/** Their own card (no `phone`; the person must have one) or someone else's. */
+export function shareContact(
+  deps: PeopleApiDeps,
+  { person, chat }: { person: Person; chat: Chat },
+  card: {
+    phone?: string | undefined;
+    firstName?: string | undefined;
+    lastName?: string | undefined;
+    userId?: number | undefined;
+  },
+) {
+  const own = card.phone === undefined;
+  // Telegram clients send the number without "+", which is what a bot must cope with.
+  const phoneNumber = own ? (person.phone as string).replace(/^\+/, '') : (card.phone as string);
+  const contact = {
+    phoneNumber,
+    firstName: card.firstName ?? (own ? person.firstName : 'Contact'),
+    ...(own && person.lastName ? { lastName: person.lastName } : {}),
+    ...(card.lastName ? { lastName: card.lastName } : {}),
+    ...(own ? { userId: person.id } : card.userId ? { userId: card.userId } : {}),
+  };
+  const result = personSays(deps, chat, { from: 'person', contact, protectContent: false });
+  if (own) deps.world.usedReplyKeyboard(chat);
+  return result;
 }

@@ -4,6 +4,7 @@ import { E164_RU } from '../../core/identity/phone';
 import { DIALOG_OFFSET } from '../max/ids';
 import { commandsFor } from '../telegram/bot-api/commands';
 import { invalid, type PeopleApiDeps, withPerson } from './context';
+import { textButtons } from './keyboard-buttons';
 
 const personInput = z.object({
   /** A chosen user id (for ADMIN_IDS); a random one, like Telegram's, when left out. */
@@ -49,6 +50,7 @@ export function registerPeople(app: FastifyInstance, deps: PeopleApiDeps): void 
     if (!found) return reply;
     return {
       ...world.transcript(found.person.id),
+      textButtons: textButtons(found.chat),
       commands: commandsFor(deps.commands, found.person.id, found.person.languageCode),
     };
   });

@@ -68,6 +68,7 @@ export function registerTelegramDialect(app: FastifyInstance, deps: DialectDeps)
     },
 
     redeliver: (updateId) => updates.redeliver(updateId),
+    pendingUpdates: () => updates.webhookInfo().pending_update_count,
     close: () => updates.close(),
   };
 }

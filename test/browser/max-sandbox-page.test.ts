@@ -9,7 +9,8 @@ import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { openSandboxPage } from '../support/browser';
 
 // The page is shared by both dialects: a MAX bot's photos, keyboards and edits show as a
-// Telegram bot's do, and MAX's inline request_contact button shares the person's number.
+// Telegram bot's do, MAX's inline request_contact button shares the person's number, and its message button
+// sends its text as the person's message.
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -39,6 +40,7 @@ describe('the sandbox page in MAX mode', () => {
     const keyboard = Keyboard.inlineKeyboard([
       [Keyboard.button.callback('Обновить', 'refresh')],
       [Keyboard.button.requestContact('Поделиться номером')],
+      [Keyboard.button.message('Отмена')],
     ]);
     const sent = await api.sendMessageToUser(person.id, 'Ваш QR', {
       attachments: [image.toJson(), keyboard],
@@ -54,13 +56,21 @@ describe('the sandbox page in MAX mode', () => {
     await bubble.getByRole('button', { name: 'Обновить' }).click();
     await bubble.getByRole('button', { name: /Поделиться номером/ }).click();
     await pane.locator('.bubble.person .contact', { hasText: '79990000007' }).waitFor();
+    await bubble.getByRole('button', { name: 'Отмена' }).click();
+    await pane.locator('.bubble.person', { hasText: 'Отмена' }).waitFor();
     const updates: Update[] = [];
     let marker: number | undefined;
-    while (updates.length < 2) {
+    while (updates.length < 3) {
       const answer = await api.getUpdates([], { timeout: 5, ...(marker ? { marker } : {}) });
       updates.push(...answer.updates);
       marker = answer.marker ?? undefined;
     }
-    expect(updates.map((u) => u.update_type)).toEqual(['message_callback', 'message_created']);
+    expect(updates.map((u) => u.update_type)).toEqual([
+      'message_callback',
+      'message_created',
+      'message_created',
+    ]);
+    // The message button's text arrives as the person's own message.
+    expect(updates[2]).toMatchObject({ message: { body: { text: 'Отмена' } } });
   });
 });

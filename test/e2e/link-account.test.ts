@@ -1,5 +1,5 @@
 import { and, arrayContains, count, eq, ne, or, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey } from '../../app/secrets';
 import { hashPhone } from '../../core/otp/otp-codes';
 import { accountRepository } from '../../db/repositories/account.repository';
@@ -19,18 +19,17 @@ import { chatWith, latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { openDigitalId } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
+import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
 import { startTestService, type TestService } from '../support/service';
 import { befriend, inviteContact } from '../support/trusted-contact';
 import { waitFor } from '../support/wait';
 
 const clock = new TestClock();
+const serviceOn = servicePerPlatform((platform) =>
+  startTestService({ SMS_MAX_PER_PHONE_PER_DAY: '4' }, { clock, platform }),
+);
+/** The service of the suite running now. */
 let t: TestService;
-beforeAll(async () => {
-  t = await startTestService({ SMS_MAX_PER_PHONE_PER_DAY: '4' }, { clock });
-});
-afterAll(async () => {
-  await t?.stop();
-});
 
 const linkedAccount = (userId: number) => accountRepository(t.database.db).findLinkedTo(userId);
 
@@ -128,15 +127,19 @@ async function startLinking(name: string, phone: string, languageCode = 'ru') {
   const person = await t.sandbox.createPerson({ name, phone, languageCode });
   const chat = chatWith(t.sandbox, person.id);
   const ask = await chat.say('/link');
-  const { replyKeyboard } = await t.sandbox.chat(person.id);
   expect(ask.text).toContain(languageCode === 'en' ? 'share your phone number' : 'поделитесь своим номером');
-  expect(replyKeyboard?.keyboard[0]).toEqual([
-    { text: languageCode === 'en' ? '📱 Share my number' : '📱 Поделиться номером', request_contact: true },
+  expect(await chat.textButtons()).toEqual([
+    { text: languageCode === 'en' ? '📱 Share my number' : '📱 Поделиться номером', contact: true },
+    { text: languageCode === 'en' ? 'Cancel' : 'Отмена', contact: false },
   ]);
   return { person, chat };
 }
 
-describe('linking the Gosuslugi account', () => {
+describe.each(E2E_PLATFORMS)('linking the Gosuslugi account on %s', (platform) => {
+  beforeAll(async () => {
+    t = await serviceOn(platform);
+  });
+
   it('links with the code from the SMS inbox', async () => {
     const { person, chat } = await startLinking('Иван', '+79990000001');
     const sent = await chat.shareContact();
@@ -153,6 +156,20 @@ describe('linking the Gosuslugi account', () => {
     expect(refusal.text).toContain('Это чужой контакт');
     expect(await t.sandbox.sms('+79990000006')).toEqual([]);
     expect(await linkedAccount(person.id)).toBeNull();
+  });
+
+  it('lets a command end the form and run, and cancels on request', async () => {
+    const { chat } = await startLinking('Пётр', '+79990000003');
+    expect((await chat.say('/help')).text).toContain('Что умеет бот');
+    await chat.say('/link');
+    expect((await chat.press('Отмена')).text).toBe('Привязка отменена.');
+    expect((await chat.say('привет')).text).toContain('/start');
+  });
+});
+
+describe('linking the Gosuslugi account: the rest, on Telegram', () => {
+  beforeAll(async () => {
+    t = await serviceOn('telegram');
   });
 
   it('says how to confirm an account for an unconfirmed or unknown number, sending no code', async () => {
@@ -302,14 +319,6 @@ describe('linking the Gosuslugi account', () => {
 
     expect((await chat.say('/unlink')).text).toContain('отвязана');
     expect(await holdings(person.id, ivan)).toEqual(ERASED);
-  });
-
-  it('lets a command end the form and run, and cancels on request', async () => {
-    const { chat } = await startLinking('Пётр', '+79990000003');
-    expect((await chat.say('/help')).text).toContain('Что умеет бот');
-    await chat.say('/link');
-    expect((await chat.say('Отмена')).text).toBe('Привязка отменена.');
-    expect((await chat.say('привет')).text).toContain('/start');
   });
 
   it('stops sending codes to a number after SMS_MAX_PER_PHONE_PER_DAY', async () => {

@@ -1,5 +1,5 @@
 import { Job, Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { moscowDate } from '../../core/identity/calendar';
 import { demoRegistry } from '../../db/registry/demo-registry';
 import { importRegistry } from '../../db/registry/import-registry';
@@ -7,18 +7,17 @@ import { QUEUES } from '../../workers/queues';
 import { type Chat, latestCode } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { linkedPerson } from '../support/linking';
+import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
 import { REDIS_URL } from '../support/redis';
 import { startTestService, type TestService } from '../support/service';
 import { askRecovery, befriend, portal, recoveryStatus, theCallback } from '../support/trusted-contact';
 
 const clock = new TestClock();
+const serviceOn = servicePerPlatform((platform) =>
+  startTestService({ RECOVERY_TTL_SECONDS: '600', RECOVERY_MAX_PER_DAY: '3' }, { clock, platform }),
+);
+/** The service of the suite running now. */
 let t: TestService;
-beforeAll(async () => {
-  t = await startTestService({ RECOVERY_TTL_SECONDS: '600', RECOVERY_MAX_PER_DAY: '3' }, { clock });
-});
-afterAll(async () => {
-  await t?.stop();
-});
 
 interface Pair {
   trustor: Chat;
@@ -54,18 +53,26 @@ async function pair(
 const recovery = (p: Pair) => askRecovery(t, p);
 const statusOf = (id: string) => recoveryStatus(t, id);
 
-let mariaIvan: Pair;
-let elenaAlexey: Pair;
-let olgaSergey: Pair;
-beforeAll(async () => {
-  mariaIvan = await pair(4, 'Мария', 1, 'Иван');
-  elenaAlexey = await pair(6, 'Елена', 7, 'Алексей');
-  olgaSergey = await pair(8, 'Ольга', 9, 'Сергей');
-});
+/** The pairs the tests share, each made on its service when a test first needs it. */
+const shared = new WeakMap<TestService, Map<number, Promise<Pair>>>();
+function sharedPair(trustorN: number, trustorName: string, contactN: number, contactName: string) {
+  const made = shared.get(t) ?? new Map<number, Promise<Pair>>();
+  shared.set(t, made);
+  const found = made.get(trustorN) ?? pair(trustorN, trustorName, contactN, contactName);
+  made.set(trustorN, found);
+  return found;
+}
+const mariaIvan = () => sharedPair(4, 'Мария', 1, 'Иван');
+const elenaAlexey = () => sharedPair(6, 'Елена', 7, 'Алексей');
+const olgaSergey = () => sharedPair(8, 'Ольга', 9, 'Сергей');
 
-describe('assisted password recovery', () => {
-  it('approve with the SMS code: the portal sees approved and gets a signed callback; both sides are told', async () => {
-    const p = mariaIvan;
+describe.each(E2E_PLATFORMS)('assisted password recovery on %s', (platform) => {
+  beforeAll(async () => {
+    t = await serviceOn(platform);
+  });
+
+  it('invite, then approve with the SMS code: the portal sees approved and gets a signed callback; both sides are told', async () => {
+    const p = await mariaIvan();
     const { id, prompt } = await recovery(p);
     expect(prompt.text).toContain('Мария П.');
     expect(prompt.text).toContain('позвоните этому человеку сами');
@@ -80,9 +87,15 @@ describe('assisted password recovery', () => {
     expect(callback).toMatchObject({ id, status: 'approved', signatureValid: true });
     expect(callback).toHaveProperty('decidedAt');
   });
+});
+
+describe('assisted password recovery, on Telegram', () => {
+  beforeAll(async () => {
+    t = await serviceOn('telegram');
+  });
 
   it('deny → denied; "it was not me" → cancelled, with the contact told', async () => {
-    const p = elenaAlexey;
+    const p = await elenaAlexey();
     const first = await recovery(p);
     await p.contact.tap(first.prompt.messageId, `rc:no:${first.id}`);
     await p.trustor.waitForText('отклонил запрос на восстановление');
@@ -101,7 +114,7 @@ describe('assisted password recovery', () => {
   });
 
   it('expires an undecided request when read after its time, and by the sweeper; both sides are told', async () => {
-    const p = olgaSergey;
+    const p = await olgaSergey();
     const read = await recovery(p);
     clock.advance(601);
     expect(await statusOf(read.id)).toBe('expired');
@@ -116,7 +129,7 @@ describe('assisted password recovery', () => {
   });
 
   it('after five wrong codes, the request can no longer be approved by that code', async () => {
-    const p = mariaIvan;
+    const p = await mariaIvan();
     const { id, prompt } = await recovery(p);
     const smsBefore = (await t.sandbox.sms(p.contactPhone)).length;
     await p.contact.tap(prompt.messageId, `rc:ok:${id}`);
@@ -137,7 +150,7 @@ describe('assisted password recovery', () => {
   });
 
   it('changes nothing when a third person presses the buttons of someone else’s request', async () => {
-    const p = elenaAlexey;
+    const p = await elenaAlexey();
     const { id } = await recovery(p);
     const stranger = await linkedPerson(t, 'Светлана', phoneOf(12));
     for (const data of [`rc:ok:${id}`, `rc:no:${id}`, `rc:notme:${id}`]) {
@@ -151,7 +164,11 @@ describe('assisted password recovery', () => {
   });
 });
 
-describe('the recovery API', () => {
+describe('the recovery API, on Telegram', () => {
+  beforeAll(async () => {
+    t = await serviceOn('telegram');
+  });
+
   it('answers the portal’s mistakes with reason codes and writes nothing', async () => {
     expect(await portal(t, 'POST', '', { accountId: 'demo-04' }, 'wrong-token-wrong-token')).toEqual({
       status: 401,
@@ -202,9 +219,13 @@ describe('the recovery API', () => {
   });
 });
 
-describe('reminders and the end of a relationship', () => {
+describe('reminders and the end of a relationship, on Telegram', () => {
+  beforeAll(async () => {
+    t = await serviceOn('telegram');
+  });
+
   it('schedules a reminder halfway, which reaches the contact once however often it runs', async () => {
-    const p = mariaIvan;
+    const p = await mariaIvan();
     const { id } = await recovery(p);
     const queue = new Queue(QUEUES.recovery.name, {
       connection: { url: REDIS_URL },

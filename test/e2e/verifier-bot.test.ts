@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openDigitalId } from '../support/digital-id';
 import { plainPng, qrPng, sideBySide } from '../support/images';
 import { linkedPerson } from '../support/linking';
+import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
 import { fetchPhoto, readQr } from '../support/qr';
 import { startTestService, type TestService } from '../support/service';
 import { newVerifierKey, verifyByApi } from '../support/verify-api';
 
+const serviceOn = servicePerPlatform((platform) => startTestService({}, { platform }));
+/** The service of the suite running now. */
 let t: TestService;
-beforeAll(async () => {
-  t = await startTestService();
-});
-afterAll(async () => {
-  await t?.stop();
-});
 
 /** The photo of a QR a person shows right now, as bytes a verifier's camera would send. */
 async function liveQrPhoto(name: string, phone: string, scenario: string) {
@@ -31,7 +28,11 @@ async function verifierAt(scenario: string) {
   return verifier.chat;
 }
 
-describe('the verifier role in the bot', () => {
+describe.each(E2E_PLATFORMS)('the verifier role in the bot on %s', (platform) => {
+  beforeAll(async () => {
+    t = await serviceOn(platform);
+  });
+
   it('reads a photo of a live QR and answers in words; the same QR again is spent', async () => {
     const cashier = await verifierAt('adult');
     const { png } = await liveQrPhoto('Иван', '+79990000001', 'adult');
@@ -40,6 +41,12 @@ describe('the verifier role in the bot', () => {
     const again = await cashier.sendPhoto(png);
     expect(again.text).toContain('❌ Не подтверждено: возраст 18+');
     expect(again.text).toContain('Этот QR-код уже проверен. Попросите показать новый.');
+  });
+});
+
+describe('the verifier role in the bot, on Telegram', () => {
+  beforeAll(async () => {
+    t = await serviceOn('telegram');
   });
 
   it('answers a photo of anything else plainly: no QR, another service’s QR, several QRs', async () => {

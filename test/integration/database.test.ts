@@ -59,6 +59,8 @@ describe.each(drivers)('the database on $name', (driver) => {
       'messenger_users',
       'processed_updates',
       'outgoing_messages',
+      'max_messages',
+      'messenger_cursor',
     ]) {
       const rows = await handle.db.execute(sql`select to_regclass(${table}) as t`);
       const first = (Array.isArray(rows) ? rows[0] : (rows as unknown as { rows: unknown[] }).rows[0]) as {

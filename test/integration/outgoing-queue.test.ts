@@ -142,4 +142,16 @@ describe('the outgoing queue', () => {
     await t.sandbox.sendText(oleg.id, '/help');
     await waitFor(async () => (await users.findById(oleg.id))?.unreachableSince === null, 'reachable again');
   });
+
+  it('fails a text too long for the messenger once, whole, and never retries it', async () => {
+    const pavel = await t.sandbox.createPerson({ name: 'Павел' });
+    const outbox = outgoingMessageRepository(t.database.db);
+    const id = await t.outgoing.send(`long:${pavel.id}`, pavel.id, { text: 'я'.repeat(4097) });
+    const row = await waitFor(async () => {
+      const r = await outbox.find(id);
+      return r?.status === 'failed' ? r : undefined;
+    }, 'the outbox row to fail');
+    expect([row.attempts, row.lastError]).toEqual([1, 'TOO_LONG']);
+    expect(await texts(pavel.id)).toEqual([]);
+  });
 });

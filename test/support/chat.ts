@@ -36,6 +36,18 @@ export function chatWith(sandbox: SandboxClient, personId: number) {
       await sandbox.shareContact(personId, card);
       return waitFor(async () => (await botMessages())[before], 'the answer to a shared contact');
     },
+    /**
+     * Presses a button that sends its label as a message (or, for the phone button, the contact)
+     * and waits for the next bot message: a reply-keyboard button on Telegram, an inline
+     * `message` or `request_contact` button on MAX.
+     */
+    async press(text: string): Promise<ChatEntry> {
+      const before = (await botMessages()).length;
+      await sandbox.press(personId, text);
+      return waitFor(async () => (await botMessages())[before], `the answer to pressing "${text}"`);
+    },
+    /** The buttons the person could press to send words or their contact, on either messenger. */
+    textButtons: async () => (await sandbox.chat(personId)).textButtons,
     async tap(messageId: number, data: string, options: { forge?: boolean } = {}) {
       return sandbox.tap(personId, messageId, data, options);
     },

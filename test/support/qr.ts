@@ -3,12 +3,17 @@ import { PNG } from 'pngjs';
 import { decodeText } from '../../core/digital-id/token-format';
 import { tokenTextOf } from '../../core/digital-id/verify-token';
 
-/** Reads a QR off a PNG as a phone camera would, and the Digital ID token inside it. */
-export function readQr(png: Buffer) {
+/** Reads a QR off a PNG as a phone camera would: the text it holds. */
+export function readQrText(png: Buffer): string {
   const image = PNG.sync.read(png);
   const found = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
   if (!found) throw new Error('no QR code in the picture');
-  return digitalIdIn(found.data);
+  return found.data;
+}
+
+/** Reads a QR off a PNG as a phone camera would, and the Digital ID token inside it. */
+export function readQr(png: Buffer) {
+  return digitalIdIn(readQrText(png));
 }
 
 /** The Digital ID token a QR's content holds, as a verifier reads it. */

@@ -1,3 +1,4 @@
+import type { Platform } from '../../app/config';
 import { type Config, parseConfig } from '../../app/config';
 import { type Service, type ServiceOptions, startService } from '../../app/service';
 import { createLogger } from '../../infra/logger';
@@ -18,6 +19,8 @@ export interface TestService {
   database: NonNullable<Service['backend']>['database'];
   outgoing: NonNullable<Service['backend']>['outgoing'];
   config: Config;
+  /** The messenger the bot speaks, and the sandbox with it. */
+  platform: Platform;
   /** The test's own PostgreSQL database, for running the command-line tools against it. */
   databaseUrl: string;
   sandbox: SandboxClient;
@@ -26,12 +29,14 @@ export interface TestService {
 
 /**
  * The whole service as `npm start` runs it (sandbox, bot, API, workers in one process) on a
- * fresh PostgreSQL database, a Redis prefix of its own and free ports.
+ * fresh PostgreSQL database, a Redis prefix of its own and free ports; on Telegram unless
+ * `options.platform` says MAX.
  */
 export async function startTestService(
   env: Record<string, string> = {},
-  options: ServiceOptions & { databasePort?: number; logLines?: string[] } = {},
+  options: ServiceOptions & { databasePort?: number; logLines?: string[]; platform?: Platform } = {},
 ): Promise<TestService> {
+  const platform = options.platform ?? 'telegram';
   const database = await createTestDatabase();
   // The service may reach the database through a port of the test's own (a proxy it can cut).
   const serviceDatabaseUrl = new URL(database.url);
@@ -46,6 +51,7 @@ export async function startTestService(
     SANDBOX_PORT: '0',
     SANDBOX_RATE_PER_SECOND: '0',
     ...TEST_PACE,
+    ...(platform === 'max' ? { PLATFORM: 'max' } : {}),
     ...env,
   });
   const logger = options.logLines
@@ -53,11 +59,12 @@ export async function startTestService(
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const service = await startService(config, logger, options);
   if (!service.sandbox || !service.backend) throw new Error('the test service runs every role');
-  return {
+  const started: TestService = {
     service,
     database: service.backend.database,
     outgoing: service.backend.outgoing,
     config,
+    platform,
     databaseUrl: database.url,
     sandbox: new SandboxClient(service.sandbox.url),
     async stop() {
@@ -66,6 +73,13 @@ export async function startTestService(
       await database.drop();
     },
   };
+  if (service.sandbox.dialect !== platform) {
+    await started.stop();
+    throw new Error(
+      `PLATFORM=${platform} started a ${service.sandbox.dialect} sandbox: is ${platform} wired?`,
+    );
+  }
+  return started;
 }
 
 /** The checks of /readyz, once it answers `status` (as a load balancer would see it). */
@@ -96,6 +110,7 @@ export function startRoleProcess(t: TestService, env: Record<string, string>) {
       PORT: '0',
       LOG_LEVEL: 'info',
       ...TEST_PACE,
+      ...(t.platform === 'max' ? { PLATFORM: 'max' } : {}),
       ...env,
     },
     /HTTP server listening on http:\/\/[0-9.:]+/,

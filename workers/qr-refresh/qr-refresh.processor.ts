@@ -61,7 +61,11 @@ export function qrRefreshProcessor(deps: QrRefreshDeps) {
       await control.waitUntil(turn.at);
       throw new DelayedError();
     }
-    const result = await deps.messenger.editPhoto(session.chatId, session.messageId, deps.screen.live(frame));
+    const result = await deps.messenger.editPhoto(
+      session.chatId,
+      session.messageId,
+      deps.screen.live(frame, deps.messenger),
+    );
     if (result.ok || result.failure.code === 'NOT_MODIFIED') {
       await deps.pace.qrEdited(session.chatId);
       deps.metrics.refreshLateness.observe(Math.max(0, deps.clock.now().getTime() - control.dueAt) / 1000);

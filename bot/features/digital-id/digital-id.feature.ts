@@ -94,7 +94,10 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
     }
     if (opened.superseded) await showEndedScreen(deps.messenger, deps.screen, opened.superseded);
     const { session } = opened.frame;
-    const sent = await deps.messenger.sendPhoto(session.chatId, deps.screen.live(opened.frame));
+    const sent = await deps.messenger.sendPhoto(
+      session.chatId,
+      deps.screen.live(opened.frame, deps.messenger),
+    );
     if (!sent.ok) throw new Error(`could not send the Digital ID photo: ${sent.failure.code}`);
     await deps.digitalId.attachMessage(session.id, sent.value.messageId);
     await deps.scheduler.schedule(session.id, 1, opened.frame.nextAt);

@@ -3,7 +3,7 @@ import type { QrFrame } from '../../../core/digital-id/digital-id-service';
 import type { DigitalIdScreen } from '../../../core/digital-id/screen';
 import type { DigitalIdSession } from '../../../core/digital-id/session';
 import { localeFor } from '../../../core/messaging/locale';
-import type { PhotoMessage } from '../../../core/messaging/messenger';
+import type { Messenger, PhotoMessage } from '../../../core/messaging/messenger';
 import { moscowTime } from '../../../core/messaging/moscow-time';
 import type { InlineButton } from '../../../core/messaging/outgoing-message';
 import type { FormContext } from '../../context';
@@ -31,16 +31,20 @@ export function qrScreen(
   const scenarioName = (locale: string, scenario: string) => t(locale, `scenario-${scenario}`);
   return {
     scenarioName,
-    live(frame: QrFrame): PhotoMessage {
+    live(frame: QrFrame, messenger: Pick<Messenger, 'protectsContent'>): PhotoMessage {
       const { session } = frame;
       const ending = frame.nextAt.getTime() >= session.endsAt.getTime();
+      const caption = t(session.locale, ending ? 'did-caption-last' : 'did-caption', {
+        scenario: scenarioName(session.locale, session.scenario),
+        next: moscowTime(frame.nextAt, localeFor(session.locale), 'seconds'),
+        until: moscowTime(session.endsAt, localeFor(session.locale), 'time'),
+      });
       return {
         png: renderQrPng(frame.url),
-        caption: t(session.locale, ending ? 'did-caption-last' : 'did-caption', {
-          scenario: scenarioName(session.locale, session.scenario),
-          next: moscowTime(frame.nextAt, localeFor(session.locale), 'seconds'),
-          until: moscowTime(session.endsAt, localeFor(session.locale), 'time'),
-        }),
+        // Where the message can be forwarded or saved, say what still protects the person.
+        caption: messenger.protectsContent
+          ? caption
+          : `${caption}\n\n${t(session.locale, 'did-caption-open')}`,
         buttons: [
           [
             {

@@ -101,9 +101,8 @@ export function maxClient(options: MaxClientOptions): MaxClient {
     async uploadImage(url, png, signal) {
       const form = new FormData();
       form.append('data', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'digital-id.png');
-      // The upload host gets the token too, as MAX's own clients send it.
+      // The upload host is not the Bot API: it gets the file, never the token (nor does the SDK send it).
       const init: RequestInit = {
-        headers: { authorization: options.token },
         body: form,
         ...(signal ? { signal } : {}),
       };
@@ -139,14 +138,14 @@ function apiError(status: number, text: string, method: string, path: string): M
 const LARGE_ID = /"(user_id|chat_id|photo_id)"\s*:\s*(-?\d{16,})/g;
 
 /**
- * MAX's JSON, with `marker` kept as text (an int64 that may pass 2^53) and ids that would lose
- * precision refused loudly rather than read wrong.
+ * MAX's JSON, with `marker` kept as text (an int64 that may pass 2^53), and ids that would lose
+ * precision kept as text too: never read wrong, they fail the converter's checks, so the one
+ * update is logged and skipped instead of a whole batch refused again and again.
  */
 export function parseMaxJson(text: string): unknown {
   if (text.trim() === '') return {};
-  for (const match of text.matchAll(LARGE_ID)) {
-    if (!Number.isSafeInteger(Number(match[2])))
-      throw new Error(`MAX sent ${match[1]} ${match[2]}, beyond what this service can keep exactly`);
-  }
-  return JSON.parse(text.replace(/"marker"\s*:\s*(-?\d+)/g, '"marker":"$1"'));
+  const exact = text.replace(LARGE_ID, (whole, field: string, value: string) =>
+    Number.isSafeInteger(Number(value)) ? whole : `"${field}":"${value}"`,
+  );
+  return JSON.parse(exact.replace(/"marker"\s*:\s*(-?\d+)/g, '"marker":"$1"'));
 }

@@ -39,15 +39,22 @@ function inlineKeyboard(personId, m) {
                   textContent: `📱 ${b.text}`,
                   onclick: () => post(`/people/${personId}/contact`),
                 })
-              : el('button', {
-                  type: 'button',
-                  textContent: b.text,
-                  onclick: () =>
-                    post(`/people/${personId}/callbacks`, {
-                      messageId: m.messageId,
-                      data: b.callback_data,
-                    }),
-                }),
+              : b.send_text
+                ? // MAX's message button: its text goes out as the person's message.
+                  el('button', {
+                    type: 'button',
+                    textContent: b.text,
+                    onclick: () => post(`/people/${personId}/messages`, { text: b.text }),
+                  })
+                : el('button', {
+                    type: 'button',
+                    textContent: b.text,
+                    onclick: () =>
+                      post(`/people/${personId}/callbacks`, {
+                        messageId: m.messageId,
+                        data: b.callback_data,
+                      }),
+                  }),
         ),
       ),
     ),
