@@ -24,3 +24,7 @@ export function sameSecret(given: string | null, expected: string): boolean {
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** The launch data of an `Authorization: tma <initData>` header (a Mini App's), or null. */
+export const launchData = (header: string | undefined): string | null =>
+  /^tma (\S+)$/.exec(header ?? '')?.[1] ?? null;

@@ -19,13 +19,14 @@ export interface VerifyRouteDeps {
   redisPrefix: string;
 }
 
-const body = z.object({
+/** A checkout's question, the same from the checkout API and from the scanner Mini App. */
+export const verifyRequest = z.object({
   qr: z.string().max(4096),
   scenario: z.enum(SCENARIOS),
 });
 
 /** Far above any QR's content; anything larger is not a verification. */
-const BODY_LIMIT_BYTES = 8 * 1024;
+export const VERIFY_BODY_LIMIT_BYTES = 8 * 1024;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -73,7 +74,7 @@ export async function registerVerifyRoute(app: FastifyInstance, deps: VerifyRout
     scope.post(
       '/api/v1/verify',
       {
-        bodyLimit: BODY_LIMIT_BYTES,
+        bodyLimit: VERIFY_BODY_LIMIT_BYTES,
         config: {
           rateLimit: {
             max: deps.ratePerMinute,
@@ -83,7 +84,7 @@ export async function registerVerifyRoute(app: FastifyInstance, deps: VerifyRout
         },
       },
       async (req, reply) => {
-        const parsed = body.safeParse(req.body);
+        const parsed = verifyRequest.safeParse(req.body);
         if (!parsed.success) return reply.code(400).send({ reason: 'bad_request' });
         return deps.verification.verify(parsed.data.qr, parsed.data.scenario);
       },
@@ -92,7 +93,7 @@ export async function registerVerifyRoute(app: FastifyInstance, deps: VerifyRout
 }
 
 /** Fastify's own refusals (unparsable JSON, a wrong content type, a huge body) as reason codes. */
-function replyWithReason(reply: FastifyReply, err: FastifyError) {
+export function replyWithReason(reply: FastifyReply, err: FastifyError) {
   const status = err.statusCode ?? 500;
   if (status === 429) return reply.code(429).send({ reason: 'rate_limited' });
   if (status === 413) return reply.code(413).send({ reason: 'payload_too_large' });

@@ -115,6 +115,7 @@ const env = z.object({
   VERIFY_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   VERIFY_PAGE_RATE_PER_MINUTE: positiveInt.default(60),
   VERIFIER_KEY_CACHE_SECONDS: positiveInt.max(3600).default(60),
+  APP_INIT_MAX_AGE_SECONDS: positiveInt.default(86_400),
   AUTH_FAILURES_PER_MINUTE: positiveInt.default(10),
   OUTGOING_RATE_PER_SECOND: positiveInt.default(25),
   USER_RATE_LIMIT_PER_10_SECONDS: positiveInt.default(20),
@@ -220,6 +221,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
     smsMaxPerPhonePerDay: e.SMS_MAX_PER_PHONE_PER_DAY,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     verifierKeyCacheSeconds: e.VERIFIER_KEY_CACHE_SECONDS,
+    appInitMaxAgeSeconds: e.APP_INIT_MAX_AGE_SECONDS,
     updateLeaseSeconds: e.UPDATE_LEASE_SECONDS,
   };
 }

@@ -68,8 +68,8 @@ export async function startService(
         sandbox,
         publicUrl: () => publicUrl,
       });
-      if (roles.has('api')) await startApiRole(config, logger, clock, closers, backend, http);
       const target = messengerTarget(config, sandbox);
+      if (roles.has('api')) await startApiRole(config, logger, clock, closers, backend, http, target?.token);
       if (target && roles.has('worker'))
         await startWorkerRole(config, logger, clock, closers, backend, target, metrics);
       if (target && roles.has('bot'))

@@ -73,7 +73,7 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export type VerificationChannel = 'api' | 'page' | 'bot';
+export type VerificationChannel = 'api' | 'app' | 'page' | 'bot';
 
 /**
  * The verification as one channel uses it, counted by result and reason and timed. A page view

@@ -32,7 +32,7 @@ interface MaintenanceDeps {
   relayUnsent(): Promise<number>;
   /** The recovery sweeper's schedule, put back if Redis lost it. */
   startSweeper(): Promise<void>;
-  digitalId: Pick<DigitalIdService, 'chainsToResume'>;
+  digitalId: Pick<DigitalIdService, 'chainsToResume' | 'expireAppSessions'>;
   scheduler: Pick<RefreshScheduler, 'resume'>;
   trustedContact: Pick<TrustedContactService, 'requeuePending'>;
   clock: Clock;
@@ -55,15 +55,16 @@ export async function startMaintenance(deps: MaintenanceDeps) {
   const prune = async () => {
     const now = clock.now();
     const before = new Date(now.getTime() - MAINTENANCE.keepMs);
-    const [updates, spentQrs, finishedMessages, codes, maxSent] = await Promise.all([
+    const [updates, spentQrs, finishedMessages, codes, maxSent, appSessions] = await Promise.all([
       processed.pruneOlderThan(before),
       // Marks of spent QRs are needed only while the QR could still verify.
       tokenUses.pruneExpired(now),
       outbox.pruneFinishedBefore(before),
       otp.prune(before, moscowDate(before)),
       maxMessages.pruneOlderThan(new Date(now.getTime() - MAINTENANCE.keepMaxMessagesMs)),
+      deps.digitalId.expireAppSessions(),
     ]);
-    logger.info({ updates, spentQrs, finishedMessages, codes, maxSent }, 'pruned old records');
+    logger.info({ updates, spentQrs, finishedMessages, codes, maxSent, appSessions }, 'pruned old records');
   };
   const relay = async () => {
     const relayed = await deps.relayUnsent();

@@ -11,6 +11,7 @@ export const QUEUES = {
     jobs: {
       send: z.object({ outboxId: z.uuid() }),
       'qr-refresh': z.object({ sessionId: z.uuid(), seq: z.number().int().min(1).max(65_535) }),
+      'qr-ended': z.object({ sessionId: z.uuid() }),
       'broadcast-expand': z.object({ broadcastId: z.uuid() }),
       'broadcast-progress': z.object({ broadcastId: z.uuid(), round: z.number().int().min(0) }),
     },

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { registerAppDigitalIdRoutes } from '../../api/app-digital-id';
+import { registerAppVerifyRoute } from '../../api/app-verify';
 import { failedAuthLimit } from '../../api/failed-auth-limit';
 import { registerQueueDashboard } from '../../api/queue-dashboard';
 import { registerRecoveryRoutes } from '../../api/recovery-requests';
@@ -8,6 +10,8 @@ import { cachedVerifierAuthentication } from '../../api/verifier-auth';
 import { registerVerifyRoute } from '../../api/verify';
 import { verificationWords } from '../../bot/verification-words';
 import type { Clock } from '../../core/clock';
+import { launchDataChecker } from '../../core/mini-app/launch-data';
+import { messengerUserRepository } from '../../db/repositories/messenger-user.repository';
 import type { Closers } from '../../infra/closers';
 import { createRedis, trackRedis } from '../../infra/redis';
 import type { Config } from '../config';
@@ -15,8 +19,10 @@ import { listenForRevocations } from '../verifier-key-revocations';
 import type { Backend } from './backend';
 
 /**
- * The api role: POST /api/v1/verify for checkouts, the /v/ page, the portal's recovery requests
- * and the queue dashboard, on this process's HTTP server.
+ * The api role: POST /api/v1/verify for checkouts, the /v/ page, the portal's recovery requests,
+ * the Mini Apps' API and the queue dashboard, on this process's HTTP server. `botToken` is the
+ * messenger's (the sandbox's when it runs): it signs the Mini Apps' launch data; without one,
+ * as in an API-only process with no BOT_TOKEN, the Mini Apps' API is off.
  */
 export async function startApiRole(
   config: Config,
@@ -25,6 +31,7 @@ export async function startApiRole(
   closers: Closers,
   backend: Backend,
   http: FastifyInstance,
+  botToken: string | undefined,
 ): Promise<void> {
   const auth = cachedVerifierAuthentication({
     keys: backend.verifierKeys,
@@ -50,6 +57,7 @@ export async function startApiRole(
     redis: backend.redis,
     redisPrefix: config.queuePrefix,
   });
+  if (botToken) await registerMiniAppApi(config, clock, backend, http, botToken);
   if (backend.portalToken)
     await registerRecoveryRoutes(http, {
       service: backend.trustedContact,
@@ -71,5 +79,28 @@ export async function startApiRole(
       redis: backend.redis,
       redisPrefix: config.queuePrefix,
     },
+  });
+}
+
+/** The citizen's and the cashier's Mini Apps (PRODUCT.md §8), behind the messenger's launch data. */
+async function registerMiniAppApi(
+  config: Config,
+  clock: Clock,
+  backend: Backend,
+  http: FastifyInstance,
+  botToken: string,
+): Promise<void> {
+  const launchData = launchDataChecker({ botToken, maxAgeSeconds: config.appInitMaxAgeSeconds, clock });
+  const users = messengerUserRepository(backend.database.db);
+  const isBlocked = async (userId: number) => Boolean((await users.findById(userId))?.blockedAt);
+  await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData, isBlocked });
+  await registerAppVerifyRoute(http, {
+    verification: backend.measured('app'),
+    launchData,
+    isBlocked,
+    isVerifier: (userId) => backend.roles.hasRole(userId, 'verifier'),
+    ratePerMinute: config.digitalId.verifyRatePerMinute,
+    redis: backend.redis,
+    redisPrefix: config.queuePrefix,
   });
 }

@@ -9,6 +9,8 @@ import { type QrScreen, qrScreen } from '../../bot/features/digital-id/qr-screen
 import { createI18n } from '../../bot/i18n';
 import { noticeRenderer } from '../../bot/platform/notice-renderer';
 import type { Clock } from '../../core/clock';
+import type { AppQrCache } from '../../core/digital-id/app-qr-cache';
+import { type AppSessions, appSessions } from '../../core/digital-id/app-sessions';
 import { type DigitalIdService, digitalIdService } from '../../core/digital-id/digital-id-service';
 import type { Keyring } from '../../core/digital-id/keyring';
 import type { RefreshScheduler } from '../../core/digital-id/refresh-scheduler';
@@ -32,6 +34,7 @@ import { cachedKeyring, type SigningKeyRepository } from '../../db/repositories/
 import { tokenUseRepository } from '../../db/repositories/token-use.repository';
 import { trustedContactRepository } from '../../db/repositories/trusted-contact.repository';
 import { verifierKeyRepository } from '../../db/repositories/verifier-key.repository';
+import { redisAppQrCache } from '../../infra/app-qr-cache';
 import type { Closers } from '../../infra/closers';
 import { type Metrics, measuredVerification, type VerificationChannel } from '../../infra/metrics';
 import { checkRedis } from '../../infra/redis';
@@ -76,6 +79,8 @@ export interface Backend {
   masterKey: Buffer;
   accounts: AccountDirectory & LinkStore;
   digitalId: DigitalIdService;
+  /** The Digital ID drawn by the Mini App (PRODUCT.md §8). */
+  appSessions: AppSessions;
   keys: SigningKeyRepository;
   verification: DigitalIdVerification;
   roles: RoleRepository;
@@ -155,7 +160,16 @@ export async function startBackend(
     checks: { database: () => database.ping(), redis: async () => void (await producers.redis.ping()) },
   });
   registerKeysRoute(deps.http, keyring);
-  const services = domainServices(config, logger, clock, { storage, keyring, accounts, deps });
+  const scheduler = qrRefreshScheduler({ queue: producers.outgoingQueue, clock, pace });
+  const appQrs = redisAppQrCache({ redis: producers.redis, prefix: config.queuePrefix, clock, logger });
+  const services = domainServices(config, logger, clock, {
+    storage,
+    keyring,
+    accounts,
+    deps,
+    appQrs,
+    scheduler,
+  });
   const portal = portalSettings(config, deps.sandbox);
   const recovery = recoveryJobs(producers.recoveryQueue, clock, {
     callbacks: portal.callback !== null,
@@ -192,7 +206,7 @@ export async function startBackend(
     portalToken: portal.token,
     i18n,
     screen: qrScreen(i18n),
-    scheduler: qrRefreshScheduler({ queue: producers.outgoingQueue, clock, pace }),
+    scheduler,
     pace,
     measured: (channel) => measuredVerification(verification, deps.metrics, channel, tally),
     tally,
@@ -209,11 +223,18 @@ function domainServices(
   config: Config,
   logger: Logger,
   clock: Clock,
-  parts: { storage: Storage; keyring: Keyring; accounts: AccountDirectory; deps: BackendDeps },
-): { digitalId: DigitalIdService; otp: OtpService } {
+  parts: {
+    storage: Storage;
+    keyring: Keyring;
+    accounts: AccountDirectory;
+    deps: BackendDeps;
+    appQrs: AppQrCache;
+    scheduler: RefreshScheduler;
+  },
+): { digitalId: DigitalIdService; appSessions: AppSessions; otp: OtpService } {
   const { storage, deps } = parts;
   const { db } = storage.database;
-  const digitalId = digitalIdService({
+  const digitalIdDeps = {
     sessions: digitalIdSessionRepository(db),
     accounts: parts.accounts,
     keyring: parts.keyring,
@@ -225,7 +246,9 @@ function domainServices(
       tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
     },
     publicUrl: deps.publicUrl,
-  });
+    appQrs: parts.appQrs,
+  };
+  const digitalId = digitalIdService(digitalIdDeps);
   const otp = otpService({
     store: otpRepository(db),
     sms: httpSmsGateway(
@@ -237,5 +260,9 @@ function domainServices(
     phoneKey: deriveKey(storage.masterKey, 'phone-hash'),
     smsMaxPerPhonePerDay: config.smsMaxPerPhonePerDay,
   });
-  return { digitalId, otp };
+  return {
+    digitalId,
+    appSessions: appSessions({ ...digitalIdDeps, scheduler: parts.scheduler }),
+    otp,
+  };
 }

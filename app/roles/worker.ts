@@ -11,7 +11,7 @@ import { broadcastProcessor } from '../../workers/broadcast/broadcast.processor'
 import { startMaintenance } from '../../workers/maintenance';
 import { outgoingProcessor } from '../../workers/outgoing/outgoing.processor';
 import { startOutgoingWorker } from '../../workers/outgoing/outgoing.worker';
-import { qrRefreshProcessor } from '../../workers/qr-refresh/qr-refresh.processor';
+import { qrEndedProcessor, qrRefreshProcessor } from '../../workers/qr-refresh/qr-refresh.processor';
 import { startRecoveryWorker } from '../../workers/recovery/recovery.worker';
 import type { Config } from '../config';
 
@@ -62,6 +62,7 @@ export async function startWorkerRole(
       logger,
       metrics,
     }),
+    qrEnded: qrEndedProcessor({ digitalId: backend.digitalId, messenger, screen: backend.screen }),
   });
   // Finishes the jobs in hand before the connections close.
   closers.push(() => worker.close());

@@ -2,11 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { AccountDirectory } from '../identity/account-linking';
 import { moscowDate } from '../identity/calendar';
+import type { AppQrCache } from './app-qr-cache';
 import type { Ed25519 } from './ed25519';
 import { issueToken, verifierUrl } from './issue-token';
 import type { Keyring } from './keyring';
 import { type DigitalIdRefusal, digitalIdEligibility, type Scenario } from './scenarios';
-import type { DigitalIdSession, SessionStore } from './session';
+import type { DigitalIdSession, SessionChannel, SessionStore } from './session';
 import { SID_BYTES } from './token-format';
 
 export interface DigitalIdTiming {
@@ -19,6 +20,8 @@ export interface DigitalIdTiming {
 export interface QrFrame {
   session: DigitalIdSession;
   seq: number;
+  /** The token's text form, and the URL the QR encodes. */
+  token: string;
   url: string;
   /** When this QR is replaced; the session's end when no refresh fits before it. */
   nextAt: Date;
@@ -41,6 +44,8 @@ export interface DigitalIdDeps {
   clock: Clock;
   timing: DigitalIdTiming;
   publicUrl: () => string;
+  /** The app's QRs kept for repeated polls: a session this service ends is dropped from it. */
+  appQrs: Pick<AppQrCache, 'forget'>;
 }
 
 /** Opening, refreshing and ending Digital ID sessions. Every decision is made here. */
@@ -49,7 +54,7 @@ export function digitalIdService(deps: DigitalIdDeps) {
 }
 
 /** The QR for `seq`: a token signed now, due to be replaced after the refresh interval. */
-async function qrFrame(deps: DigitalIdDeps, session: DigitalIdSession, seq: number): Promise<QrFrame> {
+export async function qrFrame(deps: DigitalIdDeps, session: DigitalIdSession, seq: number): Promise<QrFrame> {
   const now = deps.clock.now();
   const token = issueToken(deps.ed25519, await deps.keyring.signingKey(), {
     scenario: session.scenario,
@@ -62,56 +67,80 @@ async function qrFrame(deps: DigitalIdDeps, session: DigitalIdSession, seq: numb
   return {
     session,
     seq,
+    token,
     url: verifierUrl(deps.publicUrl(), token),
     nextAt: next < session.endsAt ? next : session.endsAt,
   };
 }
 
 /** The account linked to the person and the scenarios it may show today, or why it may show none. */
-async function eligibleScenarios(deps: DigitalIdDeps, messengerUserId: number) {
+export async function eligibleScenarios(deps: DigitalIdDeps, messengerUserId: number) {
   const account = await deps.accounts.findLinkedTo(messengerUserId);
   if (!account) return { ok: false as const, code: 'DIGITAL_ID.NOT_LINKED' as const };
   const eligibility = digitalIdEligibility(account, moscowDate(deps.clock.now()));
   return eligibility.ok ? { ok: true as const, account, scenarios: eligibility.scenarios } : eligibility;
 }
 
-/** A person picks a scenario they hold, and a new session shows its first QR. */
+export interface OpenInput {
+  messengerUserId: number;
+  chatId: number;
+  scenario: Scenario;
+  locale: string;
+}
+
+export type Opened =
+  | { ok: true; frame: QrFrame; superseded: DigitalIdSession | null }
+  | { ok: false; code: OpenRefusal };
+
+/**
+ * A person picks a scenario they hold, and a new session shows its first QR. It ends the
+ * person's live session, whether in the chat or in the app: one live QR per person.
+ */
+export async function openSession(
+  deps: DigitalIdDeps,
+  input: OpenInput,
+  channel: SessionChannel,
+): Promise<Opened> {
+  const eligible = await eligibleScenarios(deps, input.messengerUserId);
+  if (!eligible.ok) return eligible;
+  if (!eligible.scenarios.includes(input.scenario))
+    return { ok: false, code: 'DIGITAL_ID.SCENARIO_NOT_HELD' };
+  const now = deps.clock.now();
+  const session: DigitalIdSession = {
+    ...input,
+    id: randomUUID(),
+    sid: new Uint8Array(randomBytes(SID_BYTES)),
+    accountId: eligible.account.id,
+    messageId: null,
+    seq: 0,
+    status: 'live',
+    startedAt: now,
+    endsAt: new Date(now.getTime() + deps.timing.sessionSeconds * 1000),
+    channel,
+    appQr: null,
+  };
+  const frame = await qrFrame(deps, session, 0);
+  // The app's page asks for its QR again and again: the one shown is kept with the session.
+  if (channel === 'app') session.appQr = { token: frame.token, refreshAt: frame.nextAt };
+  const opened = await deps.sessions.openSuperseding(session);
+  // Unlinked since the check above (by another process): the same answer as before it.
+  if (!opened) return { ok: false, code: 'DIGITAL_ID.NOT_LINKED' };
+  if (opened.superseded) await forgetAppQr(deps, opened.superseded);
+  return { ok: true, frame: { ...frame, session }, superseded: opened.superseded };
+}
+
+/** An ended app session's QR is no longer answered from the cache. */
+export async function forgetAppQr(deps: DigitalIdDeps, session: DigitalIdSession | null) {
+  if (session?.channel === 'app') await deps.appQrs.forget(session.id);
+}
+
+/** Opening a session, and what the bot asks before and after. */
 function sessionOpening(deps: DigitalIdDeps) {
   return {
     scenariosFor: (messengerUserId: number) => eligibleScenarios(deps, messengerUserId),
 
-    async open(input: {
-      messengerUserId: number;
-      chatId: number;
-      scenario: Scenario;
-      locale: string;
-    }): Promise<
-      { ok: true; frame: QrFrame; superseded: DigitalIdSession | null } | { ok: false; code: OpenRefusal }
-    > {
-      const eligible = await eligibleScenarios(deps, input.messengerUserId);
-      if (!eligible.ok) return eligible;
-      if (!eligible.scenarios.includes(input.scenario))
-        return { ok: false, code: 'DIGITAL_ID.SCENARIO_NOT_HELD' };
-      const now = deps.clock.now();
-      const session: DigitalIdSession = {
-        id: randomUUID(),
-        sid: new Uint8Array(randomBytes(SID_BYTES)),
-        messengerUserId: input.messengerUserId,
-        chatId: input.chatId,
-        accountId: eligible.account.id,
-        scenario: input.scenario,
-        locale: input.locale,
-        messageId: null,
-        seq: 0,
-        status: 'live',
-        startedAt: now,
-        endsAt: new Date(now.getTime() + deps.timing.sessionSeconds * 1000),
-      };
-      const opened = await deps.sessions.openSuperseding(session);
-      // Unlinked since the check above (by another process): the same answer as before it.
-      if (!opened) return { ok: false, code: 'DIGITAL_ID.NOT_LINKED' };
-      return { ok: true, frame: await qrFrame(deps, session, 0), superseded: opened.superseded };
-    },
+    /** A chat session: its QR goes into a photo message the bot sends. */
+    open: (input: OpenInput) => openSession(deps, input, 'chat'),
 
     attachMessage: (sessionId: string, messageId: number) =>
       deps.sessions.attachMessage(sessionId, messageId),
@@ -126,6 +155,7 @@ function refreshChain(deps: DigitalIdDeps) {
     reason: string,
   ): Promise<RefreshOutcome> {
     const ended = await deps.sessions.end(session.id, status, reason, deps.clock.now());
+    await forgetAppQr(deps, ended);
     return ended ? { kind: 'ended', session: ended } : { kind: 'stale' };
   }
 
@@ -163,6 +193,9 @@ function refreshChain(deps: DigitalIdDeps) {
       return (await deps.sessions.showing()).map((s) => ({ sessionId: s.id, nextSeq: s.seq + 1 }));
     },
 
+    /** App sessions nobody polled to their end are ended (their cached QRs lapse by then). */
+    expireAppSessions: () => deps.sessions.expireAppSessions(deps.clock.now()),
+
     /** The QR of a claimed seq could not be shown (429): it may be claimed again later. */
     releaseSeq: (sessionId: string, seq: number) => deps.sessions.releaseSeq(sessionId, seq),
   };
@@ -177,6 +210,7 @@ function sessionControls(deps: DigitalIdDeps) {
       if (!session || session.messengerUserId !== messengerUserId)
         return { ok: false as const, code: 'DIGITAL_ID.NOT_YOURS' as const };
       const ended = await deps.sessions.end(sessionId, 'stopped', 'stopped by the person', deps.clock.now());
+      await forgetAppQr(deps, ended);
       return ended
         ? { ok: true as const, session: ended }
         : { ok: false as const, code: 'DIGITAL_ID.NOT_LIVE' as const };
@@ -196,8 +230,19 @@ function sessionControls(deps: DigitalIdDeps) {
     },
 
     /** An admin's /revoke or /block: the session ends now and its QRs verify as `revoked`. */
-    revoke: (sessionId: string, reason: string) =>
-      deps.sessions.end(sessionId, 'revoked', reason, deps.clock.now()),
+    async revoke(sessionId: string, reason: string) {
+      const ended = await deps.sessions.end(sessionId, 'revoked', reason, deps.clock.now());
+      await forgetAppQr(deps, ended);
+      return ended;
+    },
+
+    /** A chat session ended elsewhere (the app superseded it), whose message should say so. */
+    async endedChatScreen(sessionId: string) {
+      const session = await deps.sessions.find(sessionId);
+      return session?.channel === 'chat' && session.status !== 'live' && session.messageId !== null
+        ? session
+        : null;
+    },
 
     /** The message was deleted, or it can no longer be edited: nothing is left to refresh. */
     endGone: (session: DigitalIdSession) =>

@@ -12,4 +12,9 @@ export interface RefreshScheduler {
    * within the QR window: then false, and nothing is queued.
    */
   runNow(sessionId: string, seq: number, chatId: number): Promise<boolean>;
+  /**
+   * A chat session ended elsewhere (the app superseded it): a worker turns its message into
+   * the ended screen, so the API itself never talks to the messenger.
+   */
+  showEnded(sessionId: string): Promise<void>;
 }

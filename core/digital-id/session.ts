@@ -2,6 +2,15 @@ import type { Scenario } from './scenarios';
 
 export type SessionStatus = 'live' | 'stopped' | 'superseded' | 'expired' | 'revoked';
 
+/** Where the QR is shown: a chat's photo message, or the Mini App's page. */
+export type SessionChannel = 'chat' | 'app';
+
+/** The Mini App's current QR: the token of seq `seq`, and when a poll may have the next one. */
+export interface AppQr {
+  token: string;
+  refreshAt: Date;
+}
+
 export interface DigitalIdSession {
   id: string;
   sid: Uint8Array;
@@ -15,7 +24,14 @@ export interface DigitalIdSession {
   status: SessionStatus;
   startedAt: Date;
   endsAt: Date;
+  channel: SessionChannel;
+  /** Null for a chat session: its QR lives in the message. */
+  appQr: AppQr | null;
 }
+
+/** A new session as it is stored; a chat one unless it says otherwise. */
+export type NewSession = Omit<DigitalIdSession, 'seq' | 'status' | 'messageId' | 'channel' | 'appQr'> &
+  Partial<Pick<DigitalIdSession, 'channel' | 'appQr'>>;
 
 /** Sessions in the database; every state change is one conditional write. */
 export interface SessionStore {
@@ -23,9 +39,7 @@ export interface SessionStore {
    * Inserts a live session, ending the person's previous live one in the same transaction;
    * null when the session's account is no longer linked to the person by then.
    */
-  openSuperseding(
-    session: Omit<DigitalIdSession, 'seq' | 'status' | 'messageId'>,
-  ): Promise<{ superseded: DigitalIdSession | null } | null>;
+  openSuperseding(session: NewSession): Promise<{ superseded: DigitalIdSession | null } | null>;
   find(id: string): Promise<DigitalIdSession | null>;
   findBySid(sid: Uint8Array): Promise<DigitalIdSession | null>;
   attachMessage(id: string, messageId: number): Promise<void>;
@@ -33,6 +47,13 @@ export interface SessionStore {
   showing(): Promise<DigitalIdSession[]>;
   /** seq `from` → `from + 1` if the session is still live and still at `from`. */
   claimSeq(id: string, from: number): Promise<boolean>;
+  /** The app's QR moves on from seq `from` to the next, if the session is live and still at `from`. */
+  advanceAppQr(id: string, from: number, qr: AppQr): Promise<boolean>;
+  /**
+   * Ends, as expired, the app sessions still live past their end: nobody polled them since, and
+   * no refresh chain ends them as it does a chat's. How many.
+   */
+  expireAppSessions(now: Date): Promise<number>;
   /** Gives a claimed seq back when its QR could not be shown (a 429): it was never seen. */
   releaseSeq(id: string, claimed: number): Promise<void>;
   /** Ends the session if it is live; false if it had already ended. */

@@ -1,6 +1,6 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Scenario } from '../../core/digital-id/scenarios';
-import type { DigitalIdSession, SessionStore } from '../../core/digital-id/session';
+import type { DigitalIdSession, NewSession, SessionStore } from '../../core/digital-id/session';
 import type { Database } from '../database';
 import { accountLinks, digitalIdSessions } from '../schema';
 
@@ -19,43 +19,19 @@ const toSession = (row: Row): DigitalIdSession => ({
   status: row.status,
   startedAt: row.startedAt,
   endsAt: row.endsAt,
+  channel: row.channel,
+  appQr:
+    row.appQrToken !== null && row.appQrRefreshAt !== null
+      ? { token: row.appQrToken, refreshAt: row.appQrRefreshAt }
+      : null,
 });
 
+const live = (id: string) => and(eq(digitalIdSessions.id, id), eq(digitalIdSessions.status, 'live'));
+
 export function digitalIdSessionRepository(db: Database): SessionStore {
-  const live = (id: string) => and(eq(digitalIdSessions.id, id), eq(digitalIdSessions.status, 'live'));
   return {
-    openSuperseding(session) {
-      return db.transaction(async (tx) => {
-        // The link must still stand, and stands until this commits: an unlink waits for it and
-        // then revokes this session, or came first and this refuses. Without it an unlink racing
-        // /id on another process could leave a live session of an unlinked, erased person.
-        const [link] = await tx
-          .select({ accountId: accountLinks.accountId })
-          .from(accountLinks)
-          .where(
-            and(
-              eq(accountLinks.messengerUserId, session.messengerUserId),
-              eq(accountLinks.accountId, session.accountId),
-            ),
-          )
-          .for('key share');
-        if (!link) return null;
-        const [superseded] = await tx
-          .update(digitalIdSessions)
-          .set({ status: 'superseded', endReason: 'a new session was opened', endedAt: session.startedAt })
-          .where(
-            and(
-              eq(digitalIdSessions.messengerUserId, session.messengerUserId),
-              eq(digitalIdSessions.status, 'live'),
-            ),
-          )
-          .returning();
-        await tx
-          .insert(digitalIdSessions)
-          .values({ ...session, sid: Buffer.from(session.sid).toString('hex') });
-        return { superseded: superseded ? toSession(superseded) : null };
-      });
-    },
+    openSuperseding: (session) => openSuperseding(db, session),
+    ...appSessionMethods(db),
     async find(id) {
       const [row] = await db.select().from(digitalIdSessions).where(eq(digitalIdSessions.id, id));
       return row ? toSession(row) : null;
@@ -98,6 +74,72 @@ export function digitalIdSessionRepository(db: Database): SessionStore {
         .where(live(id))
         .returning();
       return row ? toSession(row) : null;
+    },
+  };
+}
+
+/** Inserts a live session, ending the person's previous live one, while their link stands. */
+function openSuperseding(db: Database, session: NewSession) {
+  return db.transaction(async (tx) => {
+    // The link must still stand, and stands until this commits: an unlink waits for it and
+    // then revokes this session, or came first and this refuses. Without it an unlink racing
+    // /id on another process could leave a live session of an unlinked, erased person.
+    const [link] = await tx
+      .select({ accountId: accountLinks.accountId })
+      .from(accountLinks)
+      .where(
+        and(
+          eq(accountLinks.messengerUserId, session.messengerUserId),
+          eq(accountLinks.accountId, session.accountId),
+        ),
+      )
+      .for('key share');
+    if (!link) return null;
+    const [superseded] = await tx
+      .update(digitalIdSessions)
+      .set({ status: 'superseded', endReason: 'a new session was opened', endedAt: session.startedAt })
+      .where(
+        and(
+          eq(digitalIdSessions.messengerUserId, session.messengerUserId),
+          eq(digitalIdSessions.status, 'live'),
+        ),
+      )
+      .returning();
+    const { appQr, ...fields } = session;
+    await tx.insert(digitalIdSessions).values({
+      ...fields,
+      sid: Buffer.from(session.sid).toString('hex'),
+      appQrToken: appQr?.token ?? null,
+      appQrRefreshAt: appQr?.refreshAt ?? null,
+    });
+    return { superseded: superseded ? toSession(superseded) : null };
+  });
+}
+
+/** The Mini App's sessions: their current QR moves on with seq; unpolled ones are expired. */
+function appSessionMethods(db: Database): Pick<SessionStore, 'advanceAppQr' | 'expireAppSessions'> {
+  return {
+    async advanceAppQr(id, from, qr) {
+      const rows = await db
+        .update(digitalIdSessions)
+        .set({ seq: from + 1, appQrToken: qr.token, appQrRefreshAt: qr.refreshAt })
+        .where(and(live(id), eq(digitalIdSessions.seq, from)))
+        .returning({ seq: digitalIdSessions.seq });
+      return rows.length === 1;
+    },
+    async expireAppSessions(now) {
+      const rows = await db
+        .update(digitalIdSessions)
+        .set({ status: 'expired', endReason: 'the session ran its time', endedAt: now })
+        .where(
+          and(
+            eq(digitalIdSessions.status, 'live'),
+            eq(digitalIdSessions.channel, 'app'),
+            lte(digitalIdSessions.endsAt, now),
+          ),
+        )
+        .returning({ id: digitalIdSessions.id });
+      return rows.length;
     },
   };
 }

@@ -3,8 +3,13 @@ import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } f
 
 export const SESSION_STATUSES = ['live', 'stopped', 'superseded', 'expired', 'revoked'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export const SESSION_CHANNELS = ['chat', 'app'] as const;
+export type SessionChannel = (typeof SESSION_CHANNELS)[number];
 
-/** A Digital ID screen: one photo message re-signed every QR_REFRESH_SECONDS while live. */
+/**
+ * A Digital ID screen: in a chat, one photo message re-signed every QR_REFRESH_SECONDS while
+ * live; in the Mini App, the QR the page fetches, re-signed when asked for after its refresh time.
+ */
 export const digitalIdSessions = pgTable(
   'digital_id_sessions',
   {
@@ -21,6 +26,10 @@ export const digitalIdSessions = pgTable(
     /** The highest seq handed out; a refresh claims seq + 1 with a conditional update. */
     seq: integer('seq').notNull().default(0),
     status: text('status').$type<SessionStatus>().notNull().default('live'),
+    channel: text('channel').$type<SessionChannel>().notNull().default('chat'),
+    /** The app's current QR (token text, seq `seq`) and when a poll may have the next one. */
+    appQrToken: text('app_qr_token'),
+    appQrRefreshAt: timestamp('app_qr_refresh_at', { withTimezone: true }),
     endReason: text('end_reason'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),

@@ -213,6 +213,37 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await uses.pruneExpired(new Date(keepUntil.getTime() + 1))).toBe(0);
   });
 
+  it("keeps an app session's current QR, moves it on once per seq, and expires it unpolled", async () => {
+    const sessions = digitalIdSessionRepository(handle.db);
+    await importRegistry(handle.db, demoRegistry(TODAY));
+    await accountRepository(handle.db).link('demo-06', 79);
+    const now = new Date('2026-11-22T10:00:00Z');
+    const id = randomUUID();
+    const endsAt = new Date(now.getTime() + 300_000);
+    const qr = (token: string) => ({ token, refreshAt: new Date(now.getTime() + 30_000) });
+    await sessions.openSuperseding({
+      id,
+      sid: new Uint8Array(randomBytes(16)),
+      messengerUserId: 79,
+      chatId: 79,
+      accountId: 'demo-06',
+      scenario: 'pensioner',
+      locale: 'ru',
+      startedAt: now,
+      endsAt,
+      channel: 'app',
+      appQr: qr('first'),
+    });
+    expect(await sessions.find(id)).toMatchObject({ channel: 'app', seq: 0, appQr: qr('first') });
+    expect(await sessions.advanceAppQr(id, 0, qr('second'))).toBe(true);
+    expect(await sessions.advanceAppQr(id, 0, qr('lost the race'))).toBe(false);
+    expect(await sessions.find(id)).toMatchObject({ seq: 1, appQr: qr('second') });
+    expect(await sessions.showing()).toEqual([]);
+    expect(await sessions.expireAppSessions(new Date(endsAt.getTime() - 1))).toBe(0);
+    expect(await sessions.expireAppSessions(endsAt)).toBe(1);
+    expect(await sessions.find(id)).toMatchObject({ status: 'expired' });
+  });
+
   it('opens a Digital ID only while its link stands, so an unlink cannot leave one live', async () => {
     const sessions = digitalIdSessionRepository(handle.db);
     await importRegistry(handle.db, demoRegistry(TODAY));

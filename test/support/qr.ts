@@ -13,12 +13,16 @@ export function readQrText(png: Buffer): string {
 
 /** Reads a QR off a PNG as a phone camera would, and the Digital ID token inside it. */
 export function readQr(png: Buffer) {
-  const data = readQrText(png);
-  const text = tokenTextOf(data);
+  return digitalIdIn(readQrText(png));
+}
+
+/** The Digital ID token a QR's content holds, as a verifier reads it. */
+export function digitalIdIn(content: string) {
+  const text = tokenTextOf(content);
   const token = text.ok ? decodeText(text.text) : null;
-  if (!token) throw new Error(`the QR holds no Digital ID token: ${data}`);
+  if (!token) throw new Error(`the QR holds no Digital ID token: ${content}`);
   return {
-    url: data,
+    url: content,
     token,
     sid: Buffer.from(token.fields.sid).toString('hex'),
     seq: token.fields.seq,

@@ -17,8 +17,11 @@ const frame = (locale: string): QrFrame => ({
     status: 'live',
     startedAt: new Date('2026-01-01T10:00:00Z'),
     endsAt: new Date('2026-01-01T10:05:00Z'),
+    channel: 'chat',
+    appQr: null,
   },
   seq: 0,
+  token: 'x',
   url: 'https://example.org/v/x',
   nextAt: new Date('2026-01-01T10:00:30Z'),
 });

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { OutgoingMessageRepository } from '../../db/repositories/outgoing-message.repository';
 import { withLogContext } from '../../infra/log-context';
 import type { broadcastProcessor } from '../broadcast/broadcast.processor';
-import type { qrRefreshProcessor } from '../qr-refresh/qr-refresh.processor';
+import type { qrEndedProcessor, qrRefreshProcessor } from '../qr-refresh/qr-refresh.processor';
 import { QUEUES } from '../queues';
 import type { outgoingProcessor, SendControl } from './outgoing.processor';
 import type { SendPace } from './send-pace';
@@ -19,6 +19,7 @@ export interface OutgoingWorkerDeps {
   concurrency?: number;
   send: ReturnType<typeof outgoingProcessor>;
   qrRefresh: ReturnType<typeof qrRefreshProcessor>;
+  qrEnded: ReturnType<typeof qrEndedProcessor>;
   broadcast: ReturnType<typeof broadcastProcessor>;
   outbox: OutgoingMessageRepository;
   logger: Logger;
@@ -40,6 +41,7 @@ export function startOutgoingWorker(deps: OutgoingWorkerDeps): Worker {
         if (job.name === 'qr-refresh') {
           return deps.qrRefresh(job.data, { ...control, dueAt: job.timestamp + (job.opts.delay ?? 0) });
         }
+        if (job.name === 'qr-ended') return deps.qrEnded(job.data);
         if (job.name === 'broadcast-expand' || job.name === 'broadcast-progress')
           return deps.broadcast(job.name, job.data);
         return deps.send(job.data, control);

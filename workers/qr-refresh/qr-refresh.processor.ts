@@ -92,3 +92,18 @@ export function qrRefreshProcessor(deps: QrRefreshDeps) {
     }
   };
 }
+
+/**
+ * A chat session that the Mini App superseded: its message shows the ended screen, as it would
+ * had the bot itself ended it. A session that is live again or has no message changes nothing.
+ */
+export function qrEndedProcessor(deps: Pick<QrRefreshDeps, 'digitalId' | 'messenger' | 'screen'>) {
+  return async (data: unknown): Promise<'ended' | 'stale'> => {
+    const parsed = QUEUES.outgoing.jobs['qr-ended'].safeParse(data);
+    if (!parsed.success) throw new UnrecoverableError(`bad qr-ended payload: ${parsed.error.message}`);
+    const session = await deps.digitalId.endedChatScreen(parsed.data.sessionId);
+    if (!session) return 'stale';
+    await showEndedScreen(deps.messenger, deps.screen, session);
+    return 'ended';
+  };
+}

@@ -46,6 +46,13 @@ export function qrRefreshScheduler(deps: {
       else if (!job) await scheduler.schedule(sessionId, seq, deps.clock.now());
       return true;
     },
+    async showEnded(sessionId) {
+      await deps.queue.add(
+        'qr-ended',
+        { sessionId },
+        { ...DEFAULT_JOB_OPTIONS, jobId: `qr-ended-${sessionId}`, priority: PRIORITY.qrRefresh },
+      );
+    },
   };
   return scheduler;
 }

@@ -1,0 +1,84 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppQrAnswer, AppSessions } from '../core/digital-id/app-sessions';
+import type { OpenRefusal } from '../core/digital-id/digital-id-service';
+import { isScenario } from '../core/digital-id/scenarios';
+import { localeFor } from '../core/messaging/locale';
+import type { LaunchDataChecker } from '../core/mini-app/launch-data';
+import { appUserOf, launchDataAuth } from './launch-data-auth';
+import { replyWithReason } from './verify';
+
+/** The chat's refusals, as the app's API names them (PRODUCT.md §8). */
+const REFUSAL_REASONS: Record<OpenRefusal, string> = {
+  'DIGITAL_ID.NOT_LINKED': 'not_linked',
+  'DIGITAL_ID.UNCONFIRMED': 'not_eligible',
+  'DIGITAL_ID.UNDER_18': 'underage',
+  'DIGITAL_ID.NO_BIOMETRICS': 'no_biometrics',
+  'DIGITAL_ID.SCENARIO_NOT_HELD': 'scenario_not_held',
+};
+
+const body = z.object({ scenario: z.string().max(64) });
+const params = z.object({ sessionId: z.uuid() });
+
+const SESSIONS = '/api/v1/app/digital-id/sessions';
+
+const wire = (answer: AppQrAnswer) => ({
+  qr: answer.qr,
+  refreshAt: answer.refreshAt.toISOString(),
+  expiresAt: answer.expiresAt.toISOString(),
+});
+
+/**
+ * The citizen's Mini App API: open a Digital ID session, poll its QR, stop it. The person is
+ * the launch data's user, known to the service by the same id as in the chat. Another person's
+ * session, or a chat session, is "not found" whatever the method, so ids cannot be probed.
+ */
+export async function registerAppDigitalIdRoutes(
+  app: FastifyInstance,
+  deps: {
+    sessions: AppSessions;
+    launchData: LaunchDataChecker;
+    /** An admin's /block: the chat refuses every service to the person, and so does the app. */
+    isBlocked(messengerUserId: number): Promise<boolean>;
+  },
+): Promise<void> {
+  await app.register(async (scope) => {
+    scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
+    scope.addHook('onRequest', launchDataAuth(deps.launchData));
+
+    scope.post(SESSIONS, { bodyLimit: 1024 }, async (req, reply) => {
+      const parsed = body.safeParse(req.body);
+      if (!parsed.success) return reply.code(400).send({ reason: 'bad_request' });
+      const { scenario } = parsed.data;
+      if (!isScenario(scenario)) return reply.code(400).send({ reason: 'unknown_scenario' });
+      const user = appUserOf(req);
+      if (await deps.isBlocked(user.id)) return reply.code(403).send({ reason: 'blocked' });
+      const opened = await deps.sessions.open({
+        messengerUserId: user.id,
+        scenario,
+        locale: localeFor(user.languageCode),
+      });
+      if (!opened.ok) return reply.code(403).send({ reason: REFUSAL_REASONS[opened.code] });
+      return reply
+        .code(201)
+        .send({ sessionId: opened.session.id, scenario: opened.session.scenario, ...wire(opened.answer) });
+    });
+
+    scope.get(`${SESSIONS}/:sessionId/qr`, async (req, reply) => {
+      const parsed = params.safeParse(req.params);
+      if (!parsed.success) return reply.code(404).send({ reason: 'not_found' });
+      const current = await deps.sessions.current(appUserOf(req).id, parsed.data.sessionId);
+      if (current.ok) return reply.header('cache-control', 'no-store').send(wire(current.answer));
+      return current.code === 'DIGITAL_ID.ENDED'
+        ? reply.code(410).send({ reason: 'ended' })
+        : reply.code(404).send({ reason: 'not_found' });
+    });
+
+    scope.delete(`${SESSIONS}/:sessionId`, async (req, reply) => {
+      const parsed = params.safeParse(req.params);
+      const stopped = parsed.success && (await deps.sessions.stop(appUserOf(req).id, parsed.data.sessionId));
+      if (!stopped) return reply.code(404).send({ reason: 'not_found' });
+      return reply.code(204).send();
+    });
+  });
+}

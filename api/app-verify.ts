@@ -1,0 +1,61 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { LaunchDataChecker } from '../core/mini-app/launch-data';
+import type { DigitalIdVerification } from '../core/verification/verification';
+import { appUserOf, launchDataAuth } from './launch-data-auth';
+import { replyWithReason, VERIFY_BODY_LIMIT_BYTES, verifyRequest } from './verify';
+
+export interface AppVerifyDeps {
+  verification: Pick<DigitalIdVerification, 'verify'>;
+  launchData: LaunchDataChecker;
+  isVerifier(messengerUserId: number): Promise<boolean>;
+  isBlocked(messengerUserId: number): Promise<boolean>;
+  ratePerMinute: number;
+  redis: Redis;
+  redisPrefix: string;
+}
+
+/**
+ * The cashier's scanner (PRODUCT.md §8): POST /api/v1/app/verify answers exactly as POST
+ * /api/v1/verify does, through the same verification (a confirmed QR is spent), for a person
+ * whose linked account holds the verifier role, with the same per-verifier rate limit.
+ */
+export async function registerAppVerifyRoute(app: FastifyInstance, deps: AppVerifyDeps): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      hook: 'preHandler',
+      redis: deps.redis,
+      nameSpace: `${deps.redisPrefix}:app-verify-rate:`,
+      skipOnError: true,
+      errorResponseBuilder: () => Object.assign(new Error('rate limited'), { statusCode: 429 }),
+    });
+    scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
+    scope.addHook('onRequest', launchDataAuth(deps.launchData));
+    scope.addHook('onRequest', async (req, reply) => {
+      const { id } = appUserOf(req);
+      if (await deps.isBlocked(id)) return reply.code(403).send({ reason: 'blocked' });
+      if (!(await deps.isVerifier(id))) return reply.code(403).send({ reason: 'not_a_verifier' });
+    });
+
+    scope.post(
+      '/api/v1/app/verify',
+      {
+        bodyLimit: VERIFY_BODY_LIMIT_BYTES,
+        config: {
+          rateLimit: {
+            max: deps.ratePerMinute,
+            timeWindow: 60_000,
+            keyGenerator: (req) => String(req.appUser?.id ?? 'anonymous'),
+          },
+        },
+      },
+      async (req, reply) => {
+        const parsed = verifyRequest.safeParse(req.body);
+        if (!parsed.success) return reply.code(400).send({ reason: 'bad_request' });
+        return deps.verification.verify(parsed.data.qr, parsed.data.scenario);
+      },
+    );
+  });
+}

@@ -1,0 +1,148 @@
+import type { AppQrCache } from './app-qr-cache';
+import {
+  type DigitalIdDeps,
+  eligibleScenarios,
+  forgetAppQr,
+  type OpenRefusal,
+  openSession,
+  qrFrame,
+} from './digital-id-service';
+import { verifierUrl } from './issue-token';
+import type { RefreshScheduler } from './refresh-scheduler';
+import type { Scenario } from './scenarios';
+import type { AppQr, DigitalIdSession } from './session';
+
+export interface AppSessionDeps extends DigitalIdDeps {
+  appQrs: AppQrCache;
+  /** Where a chat screen that the app superseded is turned into "ended", by a worker. */
+  scheduler: Pick<RefreshScheduler, 'showEnded'>;
+}
+
+/** What the app's page shows: the QR's URL, when to ask again, when the session ends. */
+export interface AppQrAnswer {
+  qr: string;
+  refreshAt: Date;
+  expiresAt: Date;
+}
+
+export type AppQrOutcome =
+  | { ok: true; answer: AppQrAnswer }
+  /** Someone else's session, a chat session, or none at all: the same answer for each. */
+  | { ok: false; code: 'DIGITAL_ID.NOT_YOURS' }
+  | { ok: false; code: 'DIGITAL_ID.ENDED' };
+
+const notYours = { ok: false as const, code: 'DIGITAL_ID.NOT_YOURS' as const };
+const ended = { ok: false as const, code: 'DIGITAL_ID.ENDED' as const };
+
+/**
+ * The Digital ID drawn by the Mini App: the same eligibility and the same one live session per
+ * person as the chat, but no messenger traffic. The page asks for its QR; a new token is signed
+ * only once `refreshAt` has passed (one per refresh interval, whoever asks how often), and until
+ * then every poll gets the same one, from the cache when it can.
+ */
+export function appSessions(deps: AppSessionDeps) {
+  const answer = (qr: AppQr, expiresAt: Date): AppQrAnswer => ({
+    qr: verifierUrl(deps.publicUrl(), qr.token),
+    refreshAt: qr.refreshAt,
+    expiresAt,
+  });
+  /**
+   * Caches the QR, then checks the session is still live: a session ended meanwhile had its
+   * entry forgotten before this put it there, and it is forgotten again. An end after the check
+   * forgets it itself. (An /unlink ends the session in the admin store, past this service: its
+   * entry lapses at its refreshAt, and its QR verifies as revoked meanwhile.)
+   */
+  async function remember(session: DigitalIdSession, qr: AppQr): Promise<boolean> {
+    await deps.appQrs.put({
+      sessionId: session.id,
+      messengerUserId: session.messengerUserId,
+      token: qr.token,
+      refreshAt: qr.refreshAt,
+      expiresAt: session.endsAt,
+    });
+    if ((await deps.sessions.find(session.id))?.status === 'live') return true;
+    await deps.appQrs.forget(session.id);
+    return false;
+  }
+  const shown = async (session: DigitalIdSession, qr: AppQr): Promise<AppQrOutcome> =>
+    (await remember(session, qr)) ? { ok: true, answer: answer(qr, session.endsAt) } : ended;
+
+  /** The next seq's QR, unless another poll moved the session on first: then that one. */
+  async function advance(session: DigitalIdSession): Promise<AppQrOutcome> {
+    const eligible = await eligibleScenarios(deps, session.messengerUserId);
+    if (
+      !eligible.ok ||
+      eligible.account.id !== session.accountId ||
+      !eligible.scenarios.includes(session.scenario)
+    ) {
+      const reason = eligible.ok ? 'the status is no longer held' : eligible.code;
+      await forgetAppQr(deps, await deps.sessions.end(session.id, 'revoked', reason, deps.clock.now()));
+      return ended;
+    }
+    const frame = await qrFrame(deps, session, session.seq + 1);
+    const next = { token: frame.token, refreshAt: frame.nextAt };
+    if (await deps.sessions.advanceAppQr(session.id, session.seq, next)) return shown(session, next);
+    const now = await deps.sessions.find(session.id);
+    return now?.status === 'live' && now.appQr ? { ok: true, answer: answer(now.appQr, now.endsAt) } : ended;
+  }
+
+  return {
+    /**
+     * Opens an app session. A chat session it supersedes has its message turned into
+     * "ended" by a worker: the API never talks to the messenger itself.
+     */
+    async open(input: {
+      messengerUserId: number;
+      scenario: Scenario;
+      locale: string;
+    }): Promise<
+      | { ok: true; session: { id: string; scenario: Scenario }; answer: AppQrAnswer }
+      | { ok: false; code: OpenRefusal }
+    > {
+      // An app session has no chat message; the person's own id stands in for its chat.
+      const opened = await openSession(deps, { ...input, chatId: input.messengerUserId }, 'app');
+      if (!opened.ok) return opened;
+      const { superseded, frame } = opened;
+      if (superseded?.channel === 'chat' && superseded.messageId !== null)
+        await deps.scheduler.showEnded(superseded.id);
+      const qr = { token: frame.token, refreshAt: frame.nextAt };
+      // Superseded already (by the chat, in between) or not: the page learns it from its next poll.
+      await remember(frame.session, qr);
+      return { ok: true, session: frame.session, answer: answer(qr, frame.session.endsAt) };
+    },
+
+    /** The QR to show now (PRODUCT.md §8): the same one before `refreshAt`, the next one after. */
+    async current(messengerUserId: number, sessionId: string): Promise<AppQrOutcome> {
+      const now = deps.clock.now();
+      const cached = await deps.appQrs.get(sessionId);
+      if (cached && now < cached.refreshAt)
+        return cached.messengerUserId === messengerUserId
+          ? { ok: true, answer: answer(cached, cached.expiresAt) }
+          : notYours;
+      const session = await deps.sessions.find(sessionId);
+      if (!session || session.messengerUserId !== messengerUserId || session.channel !== 'app')
+        return notYours;
+      if (session.status !== 'live') return ended;
+      if (now >= session.endsAt) {
+        await forgetAppQr(
+          deps,
+          await deps.sessions.end(session.id, 'expired', 'the session ran its time', now),
+        );
+        return ended;
+      }
+      if (session.appQr && now < session.appQr.refreshAt) return shown(session, session.appQr);
+      return advance(session);
+    },
+
+    /** DELETE: the person's own app session ends (again: still done); anyone else's is not found. */
+    async stop(messengerUserId: number, sessionId: string): Promise<boolean> {
+      const session = await deps.sessions.find(sessionId);
+      if (!session || session.messengerUserId !== messengerUserId || session.channel !== 'app') return false;
+      await deps.sessions.end(session.id, 'stopped', 'stopped by the person', deps.clock.now());
+      await deps.appQrs.forget(session.id);
+      return true;
+    },
+  };
+}
+
+export type AppSessions = ReturnType<typeof appSessions>;

@@ -1,0 +1,227 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
+import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
+import { messengerUsers } from '../../db/schema';
+import type { ChatEntry } from '../../sandbox/world';
+import type { chatWith } from '../support/chat';
+import { TestClock } from '../support/clock';
+import { openDigitalId, qrOf } from '../support/digital-id';
+import { signLaunchData } from '../support/launch-data';
+import { linkedPerson } from '../support/linking';
+import { appCall, launchDataOf, SESSIONS_PATH } from '../support/mini-app';
+import { digitalIdIn } from '../support/qr';
+import { startTestService, type TestService } from '../support/service';
+import { newVerifierKey, verifyByApi } from '../support/verify-api';
+import { waitFor } from '../support/wait';
+
+const REFRESH_SECONDS = 30;
+const clock = new TestClock();
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService(
+    { QR_REFRESH_SECONDS: String(REFRESH_SECONDS), DB_STATEMENT_METRICS: 'true' },
+    { clock },
+  );
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const as = (userId: number) => launchDataOf(t, clock, userId);
+const open = (userId: number, scenario: string) =>
+  appCall(t, as(userId), 'POST', SESSIONS_PATH, { scenario });
+const qrOfSession = (userId: number, sessionId: unknown) =>
+  appCall(t, as(userId), 'GET', `${SESSIONS_PATH}/${sessionId}/qr`);
+/** SQL statements the service has sent so far. */
+const statements = async () => (await t.service.metrics.dbStatements.get()).values[0]?.value ?? 0;
+const sessionRow = async (sessionId: unknown) =>
+  (await digitalIdSessionRepository(t.database.db).find(String(sessionId)))!;
+
+describe('the Digital ID Mini App API', () => {
+  it('opens a session, keeps its QR until refreshAt, signs the next one after, and stops', async () => {
+    const { person } = await linkedPerson(t, 'Иван', '+79990000001');
+    const opened = await open(person.id, 'adult');
+    expect(opened.status).toBe(201);
+    expect(Object.keys(opened.body).sort()).toEqual([
+      'expiresAt',
+      'qr',
+      'refreshAt',
+      'scenario',
+      'sessionId',
+    ]);
+    expect(opened.body.scenario).toBe('adult');
+    const first = digitalIdIn(String(opened.body.qr));
+    expect(first.url.startsWith(`${t.service.publicUrl}/v/`)).toBe(true);
+    expect(first.seq).toBe(0);
+    const refreshAt = new Date(String(opened.body.refreshAt));
+    expect(refreshAt.getTime() - clock.now().getTime()).toBeLessThanOrEqual(REFRESH_SECONDS * 1000);
+    expect(String(opened.body.refreshAt)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    // A poll storm before refreshAt: every answer is the same QR, no token is signed, and the
+    // answers come from the cache, not each from the database.
+    const before = await statements();
+    const storm = await Promise.all(
+      Array.from({ length: 50 }, () => qrOfSession(person.id, opened.body.sessionId)),
+    );
+    expect(await statements()).toBeLessThan(before + 25);
+    expect(new Set(storm.map((a) => `${a.status} ${a.body.qr} ${a.body.refreshAt}`))).toEqual(
+      new Set([`200 ${opened.body.qr} ${opened.body.refreshAt}`]),
+    );
+    expect((await sessionRow(opened.body.sessionId)).seq).toBe(0);
+
+    clock.advance(REFRESH_SECONDS + 1);
+    const after = await Promise.all(
+      Array.from({ length: 25 }, () => qrOfSession(person.id, opened.body.sessionId)),
+    );
+    expect(new Set(after.map((a) => a.body.qr)).size).toBe(1);
+    const second = digitalIdIn(String(after[0]?.body.qr));
+    expect(second.sid).toBe(first.sid);
+    expect(second.seq).toBe(1);
+    expect(new Date(String(after[0]?.body.refreshAt)).getTime()).toBeGreaterThan(refreshAt.getTime());
+    expect((await sessionRow(opened.body.sessionId)).seq).toBe(1);
+
+    const key = await newVerifierKey(t);
+    const confirmed = await verifyByApi(t, key, { qr: second.url, scenario: 'adult' });
+    expect(confirmed.body).toEqual({ result: 'confirmed', scenario: 'adult' });
+
+    const stop = await appCall(t, as(person.id), 'DELETE', `${SESSIONS_PATH}/${opened.body.sessionId}`);
+    expect(stop.status).toBe(204);
+    expect(await qrOfSession(person.id, opened.body.sessionId)).toEqual({
+      status: 410,
+      body: { reason: 'ended' },
+    });
+    const afterStop = await verifyByApi(t, key, { qr: first.url, scenario: 'adult' });
+    expect(afterStop.body).toEqual({ result: 'not_confirmed', scenario: 'adult', reason: 'revoked' });
+  });
+
+  it('refuses as the chat does: not linked, underage, no biometrics, not eligible, status not held', async () => {
+    const stranger = await t.sandbox.createPerson({ name: 'Гость' });
+    expect(await open(stranger.id, 'adult')).toEqual({ status: 403, body: { reason: 'not_linked' } });
+    const maria = await linkedPerson(t, 'Мария', '+79990000004');
+    expect(await open(maria.person.id, 'adult')).toEqual({ status: 403, body: { reason: 'underage' } });
+    const sergey = await linkedPerson(t, 'Сергей', '+79990000009');
+    expect(await open(sergey.person.id, 'adult')).toEqual({ status: 403, body: { reason: 'no_biometrics' } });
+    const anna = await linkedPerson(t, 'Анна', '+79990000002');
+    expect(await open(anna.person.id, 'pensioner')).toEqual({
+      status: 403,
+      body: { reason: 'scenario_not_held' },
+    });
+    // The registry withdraws the account's confirmation after she linked.
+    const [account] = await loadAccounts(t.database.db, ['demo-02']);
+    await importRegistry(t.database.db, [{ ...account!, confirmed: false }]);
+    expect(await open(anna.person.id, 'student')).toEqual({ status: 403, body: { reason: 'not_eligible' } });
+    expect(await open(anna.person.id, 'passport')).toEqual({
+      status: 400,
+      body: { reason: 'unknown_scenario' },
+    });
+    // An admin's /block refuses every service, in the chat and in the app.
+    await t.database.db
+      .update(messengerUsers)
+      .set({ blockedAt: clock.now() })
+      .where(eq(messengerUsers.id, maria.person.id));
+    expect(await open(maria.person.id, 'adult')).toEqual({ status: 403, body: { reason: 'blocked' } });
+  });
+
+  it("answers another person's session with 404 for every method", async () => {
+    const owner = await linkedPerson(t, 'Алексей', '+79990000007');
+    const other = await linkedPerson(t, 'Ольга', '+79990000008');
+    const opened = await open(owner.person.id, 'large_family');
+    expect(opened.status).toBe(201);
+    const notFound = { status: 404, body: { reason: 'not_found' } };
+    expect(await qrOfSession(other.person.id, opened.body.sessionId)).toEqual(notFound);
+    expect(
+      await appCall(t, as(other.person.id), 'DELETE', `${SESSIONS_PATH}/${opened.body.sessionId}`),
+    ).toEqual(notFound);
+    expect(await qrOfSession(other.person.id, 'not-a-session')).toEqual(notFound);
+    expect((await qrOfSession(owner.person.id, opened.body.sessionId)).status).toBe(200);
+    // Nobody stopped it, and it ran its time: ended as well.
+    clock.advance(301);
+    expect(await qrOfSession(owner.person.id, opened.body.sessionId)).toEqual({
+      status: 410,
+      body: { reason: 'ended' },
+    });
+    expect((await sessionRow(opened.body.sessionId)).status).toBe('expired');
+  });
+
+  it('refuses missing, tampered, foreign, stale, future and oversized launch data with 401', async () => {
+    const { person } = await linkedPerson(t, 'Елена', '+79990000006');
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const user = { id: person.id, first_name: 'Елена' };
+    const token = t.service.sandbox!.token;
+    const bad = {
+      tampered: as(person.id).replace(`%22id%22%3A${person.id}`, `%22id%22%3A${person.id + 1}`),
+      foreign: signLaunchData('7000000001:AAF-another-bots-token', { user, authDate: now }),
+      stale: signLaunchData(token, { user, authDate: now - 86_400 - 1 }),
+      future: signLaunchData(token, { user, authDate: now + 120 }),
+      oversized: signLaunchData(token, { user, authDate: now, extra: { start_param: 'x'.repeat(4096) } }),
+    };
+    const unauthorized = { status: 401, body: { reason: 'unauthorized' } };
+    expect(await appCall(t, null, 'POST', SESSIONS_PATH, { scenario: 'pensioner' })).toEqual(unauthorized);
+    for (const [name, data] of Object.entries(bad)) {
+      expect({ name, ...(await appCall(t, data, 'POST', SESSIONS_PATH, { scenario: 'pensioner' })) }).toEqual(
+        {
+          name,
+          ...unauthorized,
+        },
+      );
+    }
+    expect((await appCall(t, as(person.id), 'POST', SESSIONS_PATH, { scenario: 'pensioner' })).status).toBe(
+      201,
+    );
+  });
+});
+
+describe('one live Digital ID per person, chat or app', () => {
+  const current = async (chat: ReturnType<typeof chatWith>, messageId: number) =>
+    (await chat.botMessages()).find((m) => m.messageId === messageId) as ChatEntry;
+
+  it('opening the app ends the chat session, and its message says so', async () => {
+    const { person, chat } = await linkedPerson(t, 'Иван', '+79990000001');
+    const photo = await openDigitalId(chat, 'adult');
+    const chatQr = await qrOf(t, photo);
+    const opened = await open(person.id, 'adult');
+    expect(opened.status).toBe(201);
+    const ended = await waitFor(async () => {
+      const entry = await current(chat, photo.messageId);
+      return entry.caption?.includes('Открыт новый Цифровой ID') ? entry : undefined;
+    }, 'the chat screen to end');
+    expect(ended.inlineKeyboard?.flat().map((b) => b.text)).toEqual(['🪪 Показать снова']);
+    const key = await newVerifierKey(t);
+    expect((await verifyByApi(t, key, { qr: chatQr.url, scenario: 'adult' })).body.reason).toBe('revoked');
+    expect((await qrOfSession(person.id, opened.body.sessionId)).status).toBe(200);
+  });
+
+  it('opening in the chat ends the app session: its QR is 410 ended', async () => {
+    const { person, chat } = await linkedPerson(t, 'Ольга', '+79990000008');
+    const opened = await open(person.id, 'svo_family_member');
+    expect((await qrOfSession(person.id, opened.body.sessionId)).status).toBe(200);
+    await openDigitalId(chat, 'large_family');
+    expect(await qrOfSession(person.id, opened.body.sessionId)).toEqual({
+      status: 410,
+      body: { reason: 'ended' },
+    });
+  });
+});
+
+describe('the scanner Mini App API', () => {
+  it('answers as the checkout API: confirmed once, then replayed; not for people without the role', async () => {
+    const cashier = await linkedPerson(t, 'Светлана', '+79990000012');
+    const citizen = await linkedPerson(t, 'Татьяна', '+79990000010');
+    const opened = await open(citizen.person.id, 'adult');
+    const scan = (userId: number) =>
+      appCall(t, as(userId), 'POST', '/api/v1/app/verify', { qr: opened.body.qr, scenario: 'adult' });
+    expect(await scan(citizen.person.id)).toEqual({ status: 403, body: { reason: 'not_a_verifier' } });
+    expect(await scan(cashier.person.id)).toEqual({
+      status: 200,
+      body: { result: 'confirmed', scenario: 'adult' },
+    });
+    expect(await scan(cashier.person.id)).toEqual({
+      status: 200,
+      body: { result: 'not_confirmed', scenario: 'adult', reason: 'replayed' },
+    });
+    expect(
+      (await appCall(t, as(cashier.person.id), 'POST', '/api/v1/app/verify', { qr: opened.body.qr })).body,
+    ).toEqual({ reason: 'bad_request' });
+  });
+});
