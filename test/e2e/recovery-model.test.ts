@@ -254,7 +254,8 @@ describe('the recovery state machine against a model (fast-check, real PostgreSQ
       ),
       { numRuns: 100 },
     );
-  });
+    // A hundred scheduled runs against PostgreSQL: seconds alone, far more on a shared machine.
+  }, 180_000);
 });
 
 /** What running the actions in this order gives: the final status, and who decided it. */
