@@ -104,6 +104,13 @@ describe('the Digital ID Mini App page', () => {
     });
     await page.screenshot({ path: `${ROOT}test/artifacts/digital-id-app-refreshed.png` });
 
+    // Back from another app after refreshAt: the page asks at once, not at its old timer.
+    clock.advance(REFRESH_SECONDS + 1);
+    await page.evaluate(`Object.defineProperty(document, 'hidden', { value: false, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'))`);
+    await expect.poll(() => page.locator('#qr').getAttribute('data-qr')).not.toBe(second.url);
+    expect((await qrOnScreen(page)).seq).toBe(2);
+
     // Everything came from the service itself, and the CSP let all of it run.
     expect(requests.filter((url) => !url.startsWith(t.service.httpUrl))).toEqual([]);
     expect(violations).toEqual([]);
