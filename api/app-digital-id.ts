@@ -21,6 +21,7 @@ const body = z.object({ scenario: z.string().max(64) });
 const params = z.object({ sessionId: z.uuid() });
 
 const SESSIONS = '/api/v1/app/digital-id/sessions';
+const SCENARIOS = '/api/v1/app/digital-id/scenarios';
 
 const wire = (answer: AppQrAnswer) => ({
   qr: answer.qr,
@@ -29,7 +30,7 @@ const wire = (answer: AppQrAnswer) => ({
 });
 
 /**
- * The citizen's Mini App API: open a Digital ID session, poll its QR, stop it. The person is
+ * The citizen's Mini App API: the scenarios the person may show, open a Digital ID session, poll its QR, stop it. The person is
  * the launch data's user, known to the service by the same id as in the chat. Another person's
  * session, or a chat session, is "not found" whatever the method, so ids cannot be probed.
  */
@@ -45,6 +46,14 @@ export async function registerAppDigitalIdRoutes(
   await app.register(async (scope) => {
     scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
     scope.addHook('onRequest', launchDataAuth(deps.launchData));
+
+    scope.get(SCENARIOS, async (req, reply) => {
+      const user = appUserOf(req);
+      if (await deps.isBlocked(user.id)) return reply.code(403).send({ reason: 'blocked' });
+      const held = await deps.sessions.scenarios(user.id);
+      if (!held.ok) return reply.code(403).send({ reason: REFUSAL_REASONS[held.code] });
+      return reply.header('cache-control', 'no-store').send({ scenarios: held.scenarios });
+    });
 
     scope.post(SESSIONS, { bodyLimit: 1024 }, async (req, reply) => {
       const parsed = body.safeParse(req.body);

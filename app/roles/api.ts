@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerAppDigitalIdRoutes } from '../../api/app-digital-id';
+import { registerDigitalIdPage } from '../../api/app-page';
 import { registerAppVerifyRoute } from '../../api/app-verify';
 import { failedAuthLimit } from '../../api/failed-auth-limit';
 import { registerQueueDashboard } from '../../api/queue-dashboard';
@@ -94,6 +95,9 @@ async function registerMiniAppApi(
   const users = messengerUserRepository(backend.database.db);
   const isBlocked = async (userId: number) => Boolean((await users.findById(userId))?.blockedAt);
   await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData, isBlocked });
+  await registerDigitalIdPage(http, {
+    scenarioName: (locale, scenario) => backend.i18n.t(locale, `scenario-${scenario}`),
+  });
   await registerAppVerifyRoute(http, {
     verification: backend.measured('app'),
     launchData,

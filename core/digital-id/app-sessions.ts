@@ -87,6 +87,9 @@ export function appSessions(deps: AppSessionDeps) {
   }
 
   return {
+    /** What the chat's /id offers the person: the scenarios they hold today, or why none. */
+    scenarios: (messengerUserId: number) => eligibleScenarios(deps, messengerUserId),
+
     /**
      * Opens an app session. A chat session it supersedes has its message turned into
      * "ended" by a worker: the API never talks to the messenger itself.

@@ -9,7 +9,7 @@ import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { signLaunchData } from '../support/launch-data';
 import { linkedPerson } from '../support/linking';
-import { appCall, launchDataOf, SESSIONS_PATH } from '../support/mini-app';
+import { appCall, launchDataOf, SCENARIOS_PATH, SESSIONS_PATH } from '../support/mini-app';
 import { digitalIdIn } from '../support/qr';
 import { startTestService, type TestService } from '../support/service';
 import { newVerifierKey, verifyByApi } from '../support/verify-api';
@@ -93,6 +93,35 @@ describe('the Digital ID Mini App API', () => {
     });
     const afterStop = await verifyByApi(t, key, { qr: first.url, scenario: 'adult' });
     expect(afterStop.body).toEqual({ result: 'not_confirmed', scenario: 'adult', reason: 'revoked' });
+  });
+
+  it('lists the scenarios the chat offers the person, and refuses as the chat does', async () => {
+    const { person, chat } = await linkedPerson(t, 'Алексей', '+79990000007');
+    const choice = await chat.say('/id');
+    const offered = (choice.inlineKeyboard ?? [])
+      .flat()
+      .map((b) => ('callback_data' in b ? b.callback_data : undefined))
+      .filter((data): data is string => data?.startsWith('did:open:') === true)
+      .map((data) => data.slice('did:open:'.length));
+    expect(offered.length).toBeGreaterThan(1);
+    expect(await appCall(t, as(person.id), 'GET', SCENARIOS_PATH)).toEqual({
+      status: 200,
+      body: { scenarios: offered },
+    });
+    const stranger = await t.sandbox.createPerson({ name: 'Гость' });
+    expect(await appCall(t, as(stranger.id), 'GET', SCENARIOS_PATH)).toEqual({
+      status: 403,
+      body: { reason: 'not_linked' },
+    });
+    const maria = await linkedPerson(t, 'Мария', '+79990000004');
+    expect(await appCall(t, as(maria.person.id), 'GET', SCENARIOS_PATH)).toEqual({
+      status: 403,
+      body: { reason: 'underage' },
+    });
+    expect(await appCall(t, null, 'GET', SCENARIOS_PATH)).toEqual({
+      status: 401,
+      body: { reason: 'unauthorized' },
+    });
   });
 
   it('refuses as the chat does: not linked, underage, no biometrics, not eligible, status not held', async () => {

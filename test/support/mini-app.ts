@@ -37,3 +37,4 @@ export async function appCall(
 }
 
 export const SESSIONS_PATH = '/api/v1/app/digital-id/sessions';
+export const SCENARIOS_PATH = '/api/v1/app/digital-id/scenarios';

@@ -1,0 +1,218 @@
+// The citizen's Digital ID Mini App (PRODUCT.md §8), run in the messenger's web view. It needs
+// no messenger script: the launch data comes from the URL fragment (Telegram's `tgWebAppData`,
+// MAX's `WebAppData`) and goes with every call as `Authorization: tma <initData>`. A module:
+// its names stay its own.
+const { locale: pageLocale, words: allWords } = JSON.parse(document.getElementById('words').textContent);
+const fragment = new URLSearchParams(location.hash.slice(1));
+const initData = fragment.get('tgWebAppData') ?? fragment.get('WebAppData');
+const $ = (id) => document.getElementById(id);
+
+/** The launch data's user.language_code when it says ru or en, else the browser's (Accept-Language). */
+const locale = (() => {
+  try {
+    const code = JSON.parse(new URLSearchParams(initData ?? '').get('user') ?? '{}').language_code;
+    if (typeof code === 'string' && /^(ru|en)/i.test(code)) return code.slice(0, 2).toLowerCase();
+  } catch {
+    // Unreadable user: the server's choice stands.
+  }
+  return pageLocale;
+})();
+const words = allWords[locale];
+
+/** Telegram's theme, when it passes one: only plain #rrggbb colours are taken. */
+function applyTheme() {
+  let theme = {};
+  try {
+    theme = JSON.parse(fragment.get('tgWebAppThemeParams') ?? '{}');
+  } catch {
+    return;
+  }
+  const vars = {
+    bg_color: '--bg',
+    text_color: '--text',
+    hint_color: '--hint',
+    button_color: '--button',
+    button_text_color: '--button-text',
+  };
+  for (const [key, cssVar] of Object.entries(vars)) {
+    if (/^#[0-9a-f]{6}$/i.test(theme[key] ?? ''))
+      document.documentElement.style.setProperty(cssVar, theme[key]);
+  }
+}
+
+const SECTIONS = ['loading', 'pick', 'code', 'notice'];
+const show = (id) => {
+  for (const section of SECTIONS) $(section).hidden = section !== id;
+};
+
+class ApiError extends Error {
+  constructor(status, reason) {
+    super(reason);
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+async function call(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: {
+      authorization: `tma ${initData}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, answer.reason);
+  return answer;
+}
+
+/** Back to the chat: the messengers' own bridges, no script needed; else the window closes. */
+function backToChat() {
+  const event = { eventType: 'web_app_close', eventData: {} };
+  if (window.TelegramWebviewProxy) window.TelegramWebviewProxy.postEvent(event.eventType, '{}');
+  else if (window.parent !== window) window.parent.postMessage(JSON.stringify(event), '*');
+  window.close();
+}
+
+/** A message in place of the QR; `again` offers the list once more. */
+function notice(text, { again = false, back = false } = {}) {
+  stopTimers();
+  session = null;
+  $('message').textContent = text;
+  $('again').hidden = !again;
+  $('back').hidden = !back;
+  show('notice');
+}
+
+function failure(error) {
+  if (!(error instanceof ApiError)) return notice(words.failed, { again: true });
+  if (error.status === 401) return notice(words.unauthorized, { back: true });
+  if (error.status === 410) return notice(words.ended, { again: true, back: true });
+  if (error.reason === 'not_linked') return notice(words.not_linked, { back: true });
+  return notice(words[error.reason] ?? words.failed, {
+    again: error.reason === 'scenario_not_held',
+    back: true,
+  });
+}
+
+// The live session: its id, and the answer shown (qr, refreshAt, expiresAt).
+let session = null;
+let pollTimer = null;
+let tickTimer = null;
+
+function stopTimers() {
+  clearTimeout(pollTimer);
+  clearInterval(tickTimer);
+  pollTimer = null;
+  tickTimer = null;
+}
+
+function draw(answer) {
+  const { create, svg } = window.QRCodeLib;
+  const qr = create.create([{ data: new TextEncoder().encode(answer.qr), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+  });
+  $('qr').innerHTML = svg.render(qr, { margin: 4, color: { dark: '#000000ff', light: '#ffffffff' } });
+  $('qr').dataset.qr = answer.qr;
+  $('qr').setAttribute('aria-label', words.scenarios[session.scenario]);
+}
+
+const secondsLeft = () => Math.max(0, Math.ceil((Date.parse(session.answer.refreshAt) - Date.now()) / 1000));
+
+function tick() {
+  const left = secondsLeft();
+  $('countdown').textContent = left > 0 ? words.refreshIn.replace('{s}', String(left)) : words.refreshing;
+}
+
+/** The next poll, at refreshAt (the server's); at least a second apart if the clocks disagree. */
+function schedule() {
+  stopTimers();
+  if (document.hidden || !session) return;
+  tick();
+  tickTimer = setInterval(tick, 1000);
+  pollTimer = setTimeout(refresh, Math.max(1000, Date.parse(session.answer.refreshAt) - Date.now()));
+}
+
+/** Asks for the current QR now: the same one before refreshAt, the next one after. */
+async function refresh() {
+  if (!session) return;
+  const current = session;
+  try {
+    const answer = await call('GET', `/api/v1/app/digital-id/sessions/${current.id}/qr`);
+    if (session !== current) return;
+    if (answer.qr !== current.answer.qr) {
+      current.answer = answer;
+      draw(answer);
+    }
+    schedule();
+  } catch (error) {
+    if (session === current) failure(error);
+  }
+}
+
+async function open(scenario) {
+  show('loading');
+  try {
+    const opened = await call('POST', '/api/v1/app/digital-id/sessions', { scenario });
+    session = { id: opened.sessionId, scenario, answer: opened };
+    $('code-scenario').textContent = words.scenarios[scenario];
+    draw(opened);
+    show('code');
+    schedule();
+  } catch (error) {
+    failure(error);
+  }
+}
+
+async function stop() {
+  const current = session;
+  stopTimers();
+  session = null;
+  if (current) await call('DELETE', `/api/v1/app/digital-id/sessions/${current.id}`).catch(() => undefined);
+  await pick();
+}
+
+async function pick() {
+  show('loading');
+  try {
+    const { scenarios } = await call('GET', '/api/v1/app/digital-id/scenarios');
+    const list = $('scenarios');
+    list.replaceChildren(
+      ...scenarios.map((scenario) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = words.scenarios[scenario] ?? scenario;
+        button.dataset.scenario = scenario;
+        button.addEventListener('click', () => open(scenario));
+        return button;
+      }),
+    );
+    show('pick');
+  } catch (error) {
+    failure(error);
+  }
+}
+
+function start() {
+  applyTheme();
+  document.documentElement.lang = locale;
+  document.title = words.title;
+  $('title').textContent = words.title;
+  $('pick-label').textContent = words.pick;
+  $('hint').textContent = words.hint;
+  $('stop').textContent = words.stop;
+  $('again').textContent = words.again;
+  $('back').textContent = words.backToChat;
+  $('stop').addEventListener('click', stop);
+  $('again').addEventListener('click', pick);
+  $('back').addEventListener('click', backToChat);
+  // Hidden, the page asks for nothing; shown again, it asks at once, as refreshAt may be past.
+  document.addEventListener('visibilitychange', () => (document.hidden ? stopTimers() : refresh()));
+  // For the messenger's hosts and for tests: ask for the current QR now.
+  window.digitalId = { refresh };
+  if (!initData) return notice(words.noLaunchData, { back: true });
+  return pick();
+}
+
+start();
