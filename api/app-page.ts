@@ -1,55 +1,39 @@
 import { readFileSync } from 'node:fs';
 import accepts from '@fastify/accepts';
 import type { FastifyInstance } from 'fastify';
-import { SCENARIOS, type Scenario } from '../core/digital-id/scenarios';
+import { SCENARIOS } from '../core/digital-id/scenarios';
 import { LOCALES, type Locale, localeFor } from '../core/messaging/locale';
 import { browserScript } from './browser-script';
+import { escapeHtml } from './html';
 
-/** The page's own words; the scenarios' names are the chat's, from its locales. */
-const WORDS: Record<Locale, Record<string, string>> = {
-  ru: {
-    title: 'Цифровой ID',
-    loading: 'Загрузка…',
-    pick: 'Что подтвердить?',
-    refreshIn: 'Новый код через {s} с',
-    refreshing: 'Обновляем код…',
-    hint: 'Покажите код на кассе. Он меняется сам; снимок экрана быстро устареет.',
-    stop: 'Закрыть код',
-    again: 'Открыть снова',
-    backToChat: 'Вернуться в чат',
-    noLaunchData: 'Откройте Цифровой ID кнопкой в чате с ботом.',
-    unauthorized: 'Сеанс приложения устарел. Откройте его снова из чата.',
-    not_linked: 'Сначала привяжите аккаунт Госуслуг в чате с ботом: команда /link.',
-    not_eligible: 'Учётная запись Госуслуг не подтверждена. Цифровой ID недоступен.',
-    underage: 'Цифровой ID доступен с 18 лет.',
-    no_biometrics: 'Для Цифрового ID нужна биометрия в Госуслугах.',
-    scenario_not_held: 'Этот статус сейчас не подтверждён в Госуслугах.',
-    blocked: 'Сервис для вас недоступен. Обратитесь в поддержку.',
-    ended: 'Этот код закрыт: Цифровой ID открыт в другом месте или истёк.',
-    failed: 'Не удалось связаться с сервисом. Попробуйте ещё раз.',
-  },
-  en: {
-    title: 'Digital ID',
-    loading: 'Loading…',
-    pick: 'What to confirm?',
-    refreshIn: 'New code in {s} s',
-    refreshing: 'Refreshing the code…',
-    hint: 'Show the code at the checkout. It changes by itself; a screenshot soon goes stale.',
-    stop: 'Close the code',
-    again: 'Open again',
-    backToChat: 'Back to the chat',
-    noLaunchData: 'Open Digital ID with the button in the chat with the bot.',
-    unauthorized: 'The app session is out of date. Open it again from the chat.',
-    not_linked: 'First link your Gosuslugi account in the chat with the bot: /link.',
-    not_eligible: 'Your Gosuslugi account is not confirmed. Digital ID is unavailable.',
-    underage: 'Digital ID is available from the age of 18.',
-    no_biometrics: 'Digital ID needs biometrics registered on Gosuslugi.',
-    scenario_not_held: 'This status is not confirmed on Gosuslugi right now.',
-    blocked: 'The service is not available to you. Please contact support.',
-    ended: 'This code is closed: Digital ID was opened elsewhere, or it expired.',
-    failed: 'Could not reach the service. Please try again.',
-  },
-};
+/** The page's words, by the name the page's script knows them by: all in the bot's locales. */
+const PAGE_WORDS = [
+  'title',
+  'loading',
+  'pick',
+  'refreshIn',
+  'refreshing',
+  'hint',
+  'stop',
+  'again',
+  'backToChat',
+  'noLaunchData',
+  'unauthorized',
+  'not_linked',
+  'not_eligible',
+  'underage',
+  'no_biometrics',
+  'scenario_not_held',
+  'blocked',
+  'ended',
+  'failed',
+] as const;
+
+const localeKey = (word: string) =>
+  `app-page-${word
+    .replace(/([a-z])([A-Z])/g, '$1-$2')
+    .replaceAll('_', '-')
+    .toLowerCase()}`;
 
 const CSP = [
   "default-src 'none'",
@@ -67,7 +51,7 @@ const CSP = [
  */
 export async function registerDigitalIdPage(
   app: FastifyInstance,
-  deps: { scenarioName(locale: Locale, scenario: Scenario): string },
+  deps: { text(locale: Locale, key: string): string },
 ): Promise<void> {
   const assets: Record<string, string> = {
     'qrcode.js': browserScript('QRCodeLib', {
@@ -80,8 +64,8 @@ export async function registerDigitalIdPage(
     LOCALES.map((locale) => [
       locale,
       {
-        ...WORDS[locale],
-        scenarios: Object.fromEntries(SCENARIOS.map((s) => [s, deps.scenarioName(locale, s)])),
+        ...Object.fromEntries(PAGE_WORDS.map((word) => [word, deps.text(locale, localeKey(word))])),
+        scenarios: Object.fromEntries(SCENARIOS.map((s) => [s, deps.text(locale, `scenario-${s}`)])),
       },
     ]),
   );
@@ -105,7 +89,7 @@ export async function registerDigitalIdPage(
         .header('x-robots-tag', 'noindex')
         .header('content-security-policy', CSP)
         .type('text/html; charset=utf-8')
-        .send(page(locale, JSON.stringify({ locale, words })));
+        .send(page(locale, words[locale] as Record<string, unknown>, JSON.stringify({ locale, words })));
     });
   });
 }
@@ -113,13 +97,14 @@ export async function registerDigitalIdPage(
 /** `<` escaped: the JSON sits inside a script element, where `</script>` would end it. */
 const scriptJson = (json: string) => json.replaceAll('<', '\\u003c');
 
-function page(locale: Locale, json: string): string {
+function page(locale: Locale, own: Record<string, unknown>, json: string): string {
+  const { title, loading } = own as { title: string; loading: string };
   return `<!doctype html>
 <html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${WORDS[locale].title}</title>
+<title>${escapeHtml(title)}</title>
 <style>
   :root { --bg: #ffffff; --text: #1b1f24; --hint: #5f6b7a; --button: #2481cc; --button-text: #ffffff; }
   * { box-sizing: border-box; }
@@ -138,8 +123,8 @@ function page(locale: Locale, json: string): string {
 </head>
 <body>
 <main>
-  <h1 id="title">${WORDS[locale].title}</h1>
-  <p id="loading">${WORDS[locale].loading}</p>
+  <h1 id="title">${escapeHtml(title)}</h1>
+  <p id="loading">${escapeHtml(loading)}</p>
   <section id="pick" hidden><p id="pick-label"></p><div id="scenarios"></div></section>
   <section id="code" hidden>
     <p id="code-scenario"></p>

@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock';
 import { LOCALES, type Locale, localeFor } from '../core/messaging/locale';
 import type { DigitalIdVerification, VerificationAnswer } from '../core/verification/verification';
 import { limitedAddress } from './client-address';
+import { escapeHtml } from './html';
 
 export interface VerificationPageDeps {
   verification: Pick<DigitalIdVerification, 'inspect'>;
@@ -127,12 +128,3 @@ function page(
 </html>
 `;
 }
-
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ENTITIES[c] as string);

@@ -122,7 +122,7 @@ const secondsLeft = () => Math.max(0, Math.ceil((Date.parse(session.answer.refre
 
 function tick() {
   const left = secondsLeft();
-  $('countdown').textContent = left > 0 ? words.refreshIn.replace('{s}', String(left)) : words.refreshing;
+  $('countdown').textContent = left > 0 ? words.refreshIn.replace('%s', String(left)) : words.refreshing;
 }
 
 /** The next poll, at refreshAt (the server's); at least a second apart if the clocks disagree. */

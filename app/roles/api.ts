@@ -96,7 +96,7 @@ async function registerMiniAppApi(
   const isBlocked = async (userId: number) => Boolean((await users.findById(userId))?.blockedAt);
   await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData, isBlocked });
   await registerDigitalIdPage(http, {
-    scenarioName: (locale, scenario) => backend.i18n.t(locale, `scenario-${scenario}`),
+    text: (locale, key) => backend.i18n.t(locale, key),
   });
   await registerAppVerifyRoute(http, {
     verification: backend.measured('app'),

@@ -481,3 +481,24 @@ admin-broadcast-state-done = finished
 admin-broadcast-state-cancelled = stopped
 admin-broadcast-stop = ⏹ Stop the broadcast
 admin-broadcast-stopped = The broadcast is stopped.
+
+## The citizen's Mini App page (api/app-page.ts); %s stands for the seconds left
+app-page-title = Digital ID
+app-page-loading = Loading…
+app-page-pick = What to confirm?
+app-page-refresh-in = New code in %s s
+app-page-refreshing = Refreshing the code…
+app-page-hint = Show the code at the checkout. It changes by itself; a screenshot soon goes stale.
+app-page-stop = Close the code
+app-page-again = Open again
+app-page-back-to-chat = Back to the chat
+app-page-no-launch-data = Open Digital ID with the button in the chat with the bot.
+app-page-unauthorized = The app session is out of date. Open it again from the chat.
+app-page-not-linked = First link your Gosuslugi account in the chat with the bot: /link.
+app-page-not-eligible = Your Gosuslugi account is not confirmed. Digital ID is unavailable.
+app-page-underage = Digital ID is available from the age of 18.
+app-page-no-biometrics = Digital ID needs biometrics registered on Gosuslugi.
+app-page-scenario-not-held = This status is not confirmed on Gosuslugi right now.
+app-page-blocked = The service is not available to you. Please contact support.
+app-page-ended = This code is closed: Digital ID was opened elsewhere, or it expired.
+app-page-failed = Could not reach the service. Please try again.

@@ -483,3 +483,24 @@ admin-broadcast-state-done = завершена
 admin-broadcast-state-cancelled = остановлена
 admin-broadcast-stop = ⏹ Остановить рассылку
 admin-broadcast-stopped = Рассылка остановлена.
+
+## The citizen's Mini App page (api/app-page.ts); %s stands for the seconds left
+app-page-title = Цифровой ID
+app-page-loading = Загрузка…
+app-page-pick = Что подтвердить?
+app-page-refresh-in = Новый код через %s с
+app-page-refreshing = Обновляем код…
+app-page-hint = Покажите код на кассе. Он меняется сам; снимок экрана быстро устареет.
+app-page-stop = Закрыть код
+app-page-again = Открыть снова
+app-page-back-to-chat = Вернуться в чат
+app-page-no-launch-data = Откройте Цифровой ID кнопкой в чате с ботом.
+app-page-unauthorized = Сеанс приложения устарел. Откройте его снова из чата.
+app-page-not-linked = Сначала привяжите аккаунт Госуслуг в чате с ботом: команда /link.
+app-page-not-eligible = Учётная запись Госуслуг не подтверждена. Цифровой ID недоступен.
+app-page-underage = Цифровой ID доступен с 18 лет.
+app-page-no-biometrics = Для Цифрового ID нужна биометрия в Госуслугах.
+app-page-scenario-not-held = Этот статус сейчас не подтверждён в Госуслугах.
+app-page-blocked = Сервис для вас недоступен. Обратитесь в поддержку.
+app-page-ended = Этот код закрыт: Цифровой ID открыт в другом месте или истёк.
+app-page-failed = Не удалось связаться с сервисом. Попробуйте ещё раз.
