@@ -41,6 +41,11 @@ export async function registerAppDigitalIdRoutes(
     launchData: LaunchDataChecker;
     /** An admin's /block: the chat refuses every service to the person, and so does the app. */
     isBlocked(messengerUserId: number): Promise<boolean>;
+    /**
+     * Whether the person is over their cap of actions (the chat's, shared): every open signs a
+     * token, writes the database and may queue an ended screen, so a script must not repeat it.
+     */
+    overLimit(messengerUserId: number): Promise<boolean>;
   },
 ): Promise<void> {
   await app.register(async (scope) => {
@@ -61,6 +66,7 @@ export async function registerAppDigitalIdRoutes(
       const { scenario } = parsed.data;
       if (!isScenario(scenario)) return reply.code(400).send({ reason: 'unknown_scenario' });
       const user = appUserOf(req);
+      if (await deps.overLimit(user.id)) return reply.code(429).send({ reason: 'too_many_requests' });
       if (await deps.isBlocked(user.id)) return reply.code(403).send({ reason: 'blocked' });
       const opened = await deps.sessions.open({
         messengerUserId: user.id,

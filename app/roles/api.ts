@@ -14,6 +14,7 @@ import type { Clock } from '../../core/clock';
 import { launchDataChecker } from '../../core/mini-app/launch-data';
 import { messengerUserRepository } from '../../db/repositories/messenger-user.repository';
 import type { Closers } from '../../infra/closers';
+import { personRate } from '../../infra/person-rate';
 import { createRedis, trackRedis } from '../../infra/redis';
 import type { Config } from '../config';
 import { listenForRevocations } from '../verifier-key-revocations';
@@ -94,7 +95,10 @@ async function registerMiniAppApi(
   const launchData = launchDataChecker({ botToken, maxAgeSeconds: config.appInitMaxAgeSeconds, clock });
   const users = messengerUserRepository(backend.database.db);
   const isBlocked = async (userId: number) => Boolean((await users.findById(userId))?.blockedAt);
-  await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData, isBlocked });
+  const actions = personRate({ redis: backend.redis, prefix: config.queuePrefix, windowMs: 10_000 });
+  const overLimit = async (userId: number) =>
+    ((await actions(userId)) ?? 0) > config.userRateLimitPer10Seconds;
+  await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData, isBlocked, overLimit });
   await registerDigitalIdPage(http, {
     text: (locale, key) => backend.i18n.t(locale, key),
   });

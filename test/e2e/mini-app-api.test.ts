@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
-import { messengerUsers } from '../../db/schema';
+import { digitalIdSessions, messengerUsers } from '../../db/schema';
 import type { ChatEntry } from '../../sandbox/world';
 import type { chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
@@ -10,6 +10,7 @@ import { openDigitalId, qrOf } from '../support/digital-id';
 import { signLaunchData } from '../support/launch-data';
 import { linkedPerson } from '../support/linking';
 import { appCall, launchDataOf, SCENARIOS_PATH, SESSIONS_PATH } from '../support/mini-app';
+import { seedLinkedPeople, syntheticAccounts } from '../support/people';
 import { digitalIdIn } from '../support/qr';
 import { startTestService, type TestService } from '../support/service';
 import { newVerifierKey, verifyByApi } from '../support/verify-api';
@@ -252,5 +253,42 @@ describe('the scanner Mini App API', () => {
     expect(
       (await appCall(t, as(cashier.person.id), 'POST', '/api/v1/app/verify', { qr: opened.body.qr })).body,
     ).toEqual({ reason: 'bad_request' });
+  });
+});
+
+describe('a script opening sessions over and over', () => {
+  let capped: TestService;
+  beforeAll(async () => {
+    capped = await startTestService({ USER_RATE_LIMIT_PER_10_SECONDS: '3' }, { clock });
+  });
+  afterAll(async () => {
+    await capped?.stop();
+  });
+
+  it('gets 429 past the person’s cap, which the chat shares, and opens nothing more', async () => {
+    const world = capped.service.sandbox!.world;
+    const [userId] = [
+      ...(
+        await seedLinkedPeople(
+          capped.database.db,
+          syntheticAccounts(1, 'cap', 'Скрипт', 9_000_000),
+          (firstName) => world.addPerson({ firstName, languageCode: 'ru' }),
+        )
+      ).values(),
+    ] as [number];
+    const opens = [];
+    for (let i = 0; i < 5; i++)
+      opens.push(
+        await appCall(capped, launchDataOf(capped, clock, userId), 'POST', SESSIONS_PATH, {
+          scenario: 'adult',
+        }),
+      );
+    expect(opens.map((o) => o.status)).toEqual([201, 201, 201, 429, 429]);
+    expect(opens[3]?.body).toEqual({ reason: 'too_many_requests' });
+    const rows = await capped.database.db
+      .select({ id: digitalIdSessions.id })
+      .from(digitalIdSessions)
+      .where(eq(digitalIdSessions.messengerUserId, userId));
+    expect(rows).toHaveLength(3);
   });
 });
