@@ -26,7 +26,20 @@ export type LaunchDataRefusal =
 export type LaunchDataCheck = { ok: true; user: LaunchUser } | { ok: false; refusal: LaunchDataRefusal };
 
 const HASH = /^[0-9a-f]{64}$/;
-const UNIX_SECONDS = /^\d{1,12}$/;
+const UNIX_TIME = /^\d{1,13}$/;
+
+/**
+ * MAX's documents type `auth_date` as a number without a unit. Seconds (Telegram's) stay below
+ * 10^11 until the year 5138 and milliseconds passed it in 1973, so a larger value is read as
+ * milliseconds: launch data from either messenger is judged by its real age, never refused for
+ * its unit. Freshness is still checked either way.
+ */
+const MILLISECONDS_FROM = 1e11;
+
+function authSeconds(authDate: string): number {
+  const value = Number(authDate);
+  return value >= MILLISECONDS_FROM ? value / 1000 : value;
+}
 
 /**
  * The Mini App launch-data check that Telegram and MAX share: the secret is
@@ -47,8 +60,8 @@ export function launchDataChecker(deps: { botToken: string; maxAgeSeconds: numbe
     const expected = createHmac('sha256', secret).update(dataCheckString(fields)).digest();
     if (!HASH.test(hash) || !timingSafeEqual(Buffer.from(hash, 'hex'), expected)) return refuse('bad_hash');
     const authDate = fields.get('auth_date');
-    if (authDate === undefined || !UNIX_SECONDS.test(authDate)) return refuse('malformed');
-    const age = deps.clock.now().getTime() / 1000 - Number(authDate);
+    if (authDate === undefined || !UNIX_TIME.test(authDate)) return refuse('malformed');
+    const age = deps.clock.now().getTime() / 1000 - authSeconds(authDate);
     if (age > deps.maxAgeSeconds) return refuse('stale');
     if (age < -LAUNCH_DATA_FUTURE_SECONDS) return refuse('future');
     const user = launchUser(fields.get('user'));

@@ -54,6 +54,17 @@ describe('Mini App launch data', () => {
     expect(check(future)).toEqual({ ok: false, refusal: 'future' });
   });
 
+  it('judges an auth_date in milliseconds, as MAX may send it, by its real age', () => {
+    const at = 1_800_000_000;
+    const check = checkerAt(at);
+    const fresh = signLaunchData(vector.botToken, { user: person, authDate: (at - 5) * 1000 });
+    expect(check(fresh)).toMatchObject({ ok: true, user: { id: person.id } });
+    const stale = signLaunchData(vector.botToken, { user: person, authDate: (at - DAY - 1) * 1000 });
+    expect(check(stale)).toEqual({ ok: false, refusal: 'stale' });
+    const future = signLaunchData(vector.botToken, { user: person, authDate: (at + 61) * 1000 });
+    expect(check(future)).toEqual({ ok: false, refusal: 'future' });
+  });
+
   it('refuses data without a hash, with a repeated field, without a person, or over 4 KB', () => {
     const check = checkerAt(vector.authDate);
     const withoutHash = vector.initData.replace(/&hash=[0-9a-f]+$/, '');
