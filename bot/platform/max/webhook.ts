@@ -42,6 +42,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export function maxWebhook(deps: MaxWebhookDeps): MaxWebhook {
   const expected = digest(deps.secret);
   const isOurs = (header: unknown) => typeof header === 'string' && timingSafeEqual(digest(header), expected);
+  const logRefusal = refusalLog(deps.logger);
 
   return {
     async subscribe() {
@@ -60,7 +61,7 @@ export function maxWebhook(deps: MaxWebhookDeps): MaxWebhook {
     handler(handleUpdate) {
       return async (req, reply) => {
         if (!isOurs(req.headers[SECRET_HEADER])) {
-          deps.logger.warn({ ip: req.ip }, 'MAX webhook delivery without the right secret refused');
+          logRefusal(req.ip);
           await reply.code(401).send({ code: 'verify.secret', message: 'Invalid secret' });
           return;
         }
@@ -81,5 +82,24 @@ export function maxWebhook(deps: MaxWebhookDeps): MaxWebhook {
         await reply.code(200).send({ ok: true });
       };
     },
+  };
+}
+
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
+
+/**
+ * Anyone who finds the webhook's address can post to it: a stream of forged deliveries must not
+ * become a stream of log lines. The first refusal is logged at once, later ones as one line a
+ * minute with how many there were and the last address.
+ */
+export function refusalLog(logger: Logger, now: () => number = Date.now): (ip: string) => void {
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  let unlogged = 0;
+  return (ip) => {
+    unlogged += 1;
+    if (now() - loggedAt < REFUSAL_LOG_INTERVAL_MS) return;
+    logger.warn({ ip, refused: unlogged }, 'MAX webhook deliveries without the right secret refused');
+    loggedAt = now();
+    unlogged = 0;
   };
 }
