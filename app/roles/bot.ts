@@ -138,6 +138,7 @@ function adminDeps(config: Config, backend: Backend, clock: Clock): BotDeps['adm
       revokeSession: backend.digitalId.revoke,
       endRelationships: backend.trustedContact.endAllOf,
     }),
+    sessionEnded: backend.digitalId.forgetAppQr,
     clock,
     timing: {
       tokenTtlSeconds: config.digitalId.tokenTtlSeconds,

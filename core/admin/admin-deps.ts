@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { DigitalIdSession } from '../digital-id/session';
 import type { AdminAct, AdminStore, ConfirmationPayload, MessengerUser } from './admin-store';
 import type { PersonLeaves } from './person-leaves';
 
@@ -9,6 +10,11 @@ export interface AdminDeps {
   bootstrapAdmins: number[];
   hasAdminRole(userId: number): Promise<boolean>;
   leave: PersonLeaves;
+  /**
+   * A session the admin store ended in its own transaction (an unlink, a /revoke): its app QR
+   * must stop being answered from the cache at once, not at its next refresh.
+   */
+  sessionEnded(session: DigitalIdSession): Promise<void>;
   clock: Clock;
   timing: { tokenTtlSeconds: number; skewSeconds: number };
 }

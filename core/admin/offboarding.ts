@@ -30,6 +30,7 @@ export function offboarding(deps: AdminDeps) {
       );
       if (!unlinked) return false;
       const { accountId, ended } = unlinked;
+      if (ended) await deps.sessionEnded(ended);
       const followUps = await Promise.allSettled([
         ended ? after.showEnded(ended) : null,
         deps.leave({ userId: messengerUserId, accountId }, 'unlinked'),

@@ -25,6 +25,7 @@ export function sessionRevocation(deps: AdminDeps) {
         'revoked by an admin',
         actNow(deps, adminUserId),
       );
+      if (ended) await deps.sessionEnded(ended);
       return { action: 'revoke', ended };
     },
   };

@@ -49,8 +49,7 @@ export function appSessions(deps: AppSessionDeps) {
   /**
    * Caches the QR, then checks the session is still live: a session ended meanwhile had its
    * entry forgotten before this put it there, and it is forgotten again. An end after the check
-   * forgets it itself. (An /unlink ends the session in the admin store, past this service: its
-   * entry lapses at its refreshAt, and its QR verifies as revoked meanwhile.)
+   * forgets it itself, and so does an unlink or an admin's /revoke (core/admin).
    */
   async function remember(session: DigitalIdSession, qr: AppQr): Promise<boolean> {
     await deps.appQrs.put({

@@ -229,6 +229,9 @@ function sessionControls(deps: DigitalIdDeps) {
       return session && session.messengerUserId === messengerUserId ? session : null;
     },
 
+    /** A session ended past this service (by the admin store): its app QR is not answered again. */
+    forgetAppQr: (session: DigitalIdSession) => forgetAppQr(deps, session),
+
     /** An admin's /revoke or /block: the session ends now and its QRs verify as `revoked`. */
     async revoke(sessionId: string, reason: string) {
       const ended = await deps.sessions.end(sessionId, 'revoked', reason, deps.clock.now());

@@ -234,6 +234,19 @@ describe('one live Digital ID per person, chat or app', () => {
   });
 });
 
+describe('an app session ended past the Digital ID service', () => {
+  it('is gone at once after /unlink, not at its next refresh: the unlink erased it', async () => {
+    const { person, chat } = await linkedPerson(t, 'Пётр', '+79990000001');
+    const opened = await open(person.id, 'adult');
+    expect((await qrOfSession(person.id, opened.body.sessionId)).status).toBe(200);
+    expect((await chat.say('/unlink')).text).toContain('отвязана');
+    expect(await qrOfSession(person.id, opened.body.sessionId)).toEqual({
+      status: 404,
+      body: { reason: 'not_found' },
+    });
+  });
+});
+
 describe('the scanner Mini App API', () => {
   it('answers as the checkout API: confirmed once, then replayed; not for people without the role', async () => {
     const cashier = await linkedPerson(t, 'Светлана', '+79990000012');
