@@ -94,10 +94,7 @@ async function openApp(browser: Browser, launchData: string, path = '/app/scan')
 const looks = async (page: Page) => Number(await page.locator('#camera').getAttribute('data-looks'));
 const lookedAtMore = async (page: Page, frames: number) => {
   const now = await looks(page);
-  await page.waitForFunction(
-    (n) => Number(document.getElementById('camera')?.dataset.looks) >= n,
-    now + frames,
-  );
+  await page.waitForFunction(`Number(document.getElementById('camera').dataset.looks) >= ${now + frames}`);
 };
 
 describe("the cashier's scanner Mini App page", () => {
