@@ -94,7 +94,7 @@ async function openApp(browser: Browser, launchData: string, path = '/app/scan')
 const looks = async (page: Page) => Number(await page.locator('#camera').getAttribute('data-looks'));
 const lookedAtMore = async (page: Page, frames: number) => {
   const now = await looks(page);
-  await page.waitForFunction(`Number(document.getElementById('camera').dataset.looks) >= ${now + frames}`);
+  await expect.poll(() => looks(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(now + frames);
 };
 
 describe("the cashier's scanner Mini App page", () => {
