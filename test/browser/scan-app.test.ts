@@ -159,6 +159,7 @@ describe("the cashier's scanner Mini App page", () => {
     await page.getByRole('button', { name: 'пенсионер' }).click();
     await page.getByText('Это не QR-код Цифрового ID.').waitFor();
     await lookedAtMore(page, 10);
+    await page.screenshot({ path: `${ROOT}test/artifacts/scan-app-not-digital-id.png` });
     expect(await page.locator('#answer').isVisible()).toBe(false);
     expect(requests.filter((url) => url.endsWith(VERIFY_PATH))).toEqual([]);
     expect(violations).toEqual([]);
@@ -203,5 +204,42 @@ describe('the /app launcher, the one Mini App URL a MAX bot has', () => {
     await citizen.page.getByRole('button', { name: 'возраст 18+' }).waitFor();
     expect(citizen.violations).toEqual([]);
     await citizen.page.context().close();
+  });
+});
+
+describe('a scanner checking faster than its limit', () => {
+  let limited: TestService;
+  beforeAll(async () => {
+    limited = await startTestService({ VERIFY_RATE_LIMIT_PER_MINUTE: '1' }, { clock });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it('is asked to slow down, with no red answer, as the QR was not checked', async () => {
+    const cashier = await linkedPerson(limited, 'Светлана', '+79990000012');
+    const citizen = await linkedPerson(limited, 'Иван', '+79990000001');
+    const opened = await appCall(
+      limited,
+      launchDataOf(limited, clock, citizen.person.id),
+      'POST',
+      SESSIONS_PATH,
+      {
+        scenario: 'adult',
+      },
+    );
+    const browser = await cameraFilming([
+      { qr: String(opened.body.qr), seconds: 3 },
+      { qr: null, seconds: 3 },
+    ]);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'ru-RU' });
+    const page = await context.newPage();
+    const fragment = new URLSearchParams({ WebAppData: launchDataOf(limited, clock, cashier.person.id) });
+    await page.goto(`${limited.service.httpUrl}/app/scan#${fragment}`);
+    await page.getByRole('button', { name: 'возраст 18+' }).click();
+    await page.locator('#headline', { hasText: CONFIRMED }).waitFor();
+    await page.getByText('Слишком много проверок подряд. Подождите немного.').waitFor();
+    expect(await page.locator('#answer').isVisible()).toBe(false);
+    await context.close();
   });
 });
