@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { SCENARIOS } from '../core/digital-id/scenarios';
 import type { LaunchDataChecker } from '../core/mini-app/launch-data';
 import type { DigitalIdVerification } from '../core/verification/verification';
 import { appUserOf, launchDataAuth } from './launch-data-auth';
@@ -20,6 +21,7 @@ export interface AppVerifyDeps {
  * The cashier's scanner (PRODUCT.md §8): POST /api/v1/app/verify answers exactly as POST
  * /api/v1/verify does, through the same verification (a confirmed QR is spent), for a person
  * whose linked account holds the verifier role, with the same per-verifier rate limit.
+ * GET /api/v1/app/verify/scenarios lists what may be checked, to the same people only.
  */
 export async function registerAppVerifyRoute(app: FastifyInstance, deps: AppVerifyDeps): Promise<void> {
   await app.register(async (scope) => {
@@ -38,6 +40,12 @@ export async function registerAppVerifyRoute(app: FastifyInstance, deps: AppVeri
       if (await deps.isBlocked(id)) return reply.code(403).send({ reason: 'blocked' });
       if (!(await deps.isVerifier(id))) return reply.code(403).send({ reason: 'not_a_verifier' });
     });
+
+    // What the scanner offers to check, asked before the camera opens: the same hooks refuse a
+    // person without the role, who so learns it before pointing the camera at anyone.
+    scope.get('/api/v1/app/verify/scenarios', async (_req, reply) =>
+      reply.header('cache-control', 'no-store').send({ scenarios: SCENARIOS }),
+    );
 
     scope.post(
       '/api/v1/app/verify',

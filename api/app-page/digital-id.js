@@ -1,79 +1,9 @@
-// The citizen's Digital ID Mini App (PRODUCT.md §8), run in the messenger's web view. It needs
-// no messenger script: the launch data comes from the URL fragment (Telegram's `tgWebAppData`,
-// MAX's `WebAppData`) and goes with every call as `Authorization: tma <initData>`. A module:
-// its names stay its own.
-const { locale: pageLocale, words: allWords } = JSON.parse(document.getElementById('words').textContent);
-const fragment = new URLSearchParams(location.hash.slice(1));
-const initData = fragment.get('tgWebAppData') ?? fragment.get('WebAppData');
-const $ = (id) => document.getElementById(id);
+// The citizen's Digital ID Mini App (PRODUCT.md §8): the scenarios the person holds, then the
+// QR drawn here as SVG, asked for again at refreshAt and not while hidden. A module: its names
+// stay its own.
+import { $, ApiError, backToChat, call, dress, initData, showOnly, words } from './mini-app.js';
 
-/** The launch data's user.language_code when it says ru or en, else the browser's (Accept-Language). */
-const locale = (() => {
-  try {
-    const code = JSON.parse(new URLSearchParams(initData ?? '').get('user') ?? '{}').language_code;
-    if (typeof code === 'string' && /^(ru|en)/i.test(code)) return code.slice(0, 2).toLowerCase();
-  } catch {
-    // Unreadable user: the server's choice stands.
-  }
-  return pageLocale;
-})();
-const words = allWords[locale];
-
-/** Telegram's theme, when it passes one: only plain #rrggbb colours are taken. */
-function applyTheme() {
-  let theme = {};
-  try {
-    theme = JSON.parse(fragment.get('tgWebAppThemeParams') ?? '{}');
-  } catch {
-    return;
-  }
-  const vars = {
-    bg_color: '--bg',
-    text_color: '--text',
-    hint_color: '--hint',
-    button_color: '--button',
-    button_text_color: '--button-text',
-  };
-  for (const [key, cssVar] of Object.entries(vars)) {
-    if (/^#[0-9a-f]{6}$/i.test(theme[key] ?? ''))
-      document.documentElement.style.setProperty(cssVar, theme[key]);
-  }
-}
-
-const SECTIONS = ['loading', 'pick', 'code', 'notice'];
-const show = (id) => {
-  for (const section of SECTIONS) $(section).hidden = section !== id;
-};
-
-class ApiError extends Error {
-  constructor(status, reason) {
-    super(reason);
-    this.status = status;
-    this.reason = reason;
-  }
-}
-
-async function call(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: {
-      authorization: `tma ${initData}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = response.status === 204 ? {} : await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(response.status, answer.reason);
-  return answer;
-}
-
-/** Back to the chat: the messengers' own bridges, no script needed; else the window closes. */
-function backToChat() {
-  const event = { eventType: 'web_app_close', eventData: {} };
-  if (window.TelegramWebviewProxy) window.TelegramWebviewProxy.postEvent(event.eventType, '{}');
-  else if (window.parent !== window) window.parent.postMessage(JSON.stringify(event), '*');
-  window.close();
-}
+const show = showOnly(['loading', 'pick', 'code', 'notice']);
 
 /** A message in place of the QR; `again` offers the list once more. */
 function notice(text, { again = false, back = false } = {}) {
@@ -195,15 +125,13 @@ async function pick() {
 }
 
 function start() {
-  applyTheme();
-  document.documentElement.lang = locale;
-  document.title = words.title;
-  $('title').textContent = words.title;
-  $('pick-label').textContent = words.pick;
-  $('hint').textContent = words.hint;
-  $('stop').textContent = words.stop;
-  $('again').textContent = words.again;
-  $('back').textContent = words.backToChat;
+  dress({
+    'pick-label': 'pick',
+    hint: 'hint',
+    stop: 'stop',
+    again: 'again',
+    back: 'backToChat',
+  });
   $('stop').addEventListener('click', stop);
   $('again').addEventListener('click', pick);
   $('back').addEventListener('click', backToChat);

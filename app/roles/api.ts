@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerAppDigitalIdRoutes } from '../../api/app-digital-id';
-import { registerDigitalIdPage } from '../../api/app-page';
+import { registerMiniAppPages } from '../../api/app-page';
 import { registerAppVerifyRoute } from '../../api/app-verify';
 import { failedAuthLimit } from '../../api/failed-auth-limit';
 import { registerQueueDashboard } from '../../api/queue-dashboard';
@@ -99,8 +99,9 @@ async function registerMiniAppApi(
   const overLimit = async (userId: number) =>
     ((await actions(userId)) ?? 0) > config.userRateLimitPer10Seconds;
   await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData, isBlocked, overLimit });
-  await registerDigitalIdPage(http, {
+  await registerMiniAppPages(http, {
     text: (locale, key) => backend.i18n.t(locale, key),
+    publicUrl: config.publicUrl,
   });
   await registerAppVerifyRoute(http, {
     verification: backend.measured('app'),

@@ -502,3 +502,15 @@ app-page-scenario-not-held = This status is not confirmed on Gosuslugi right now
 app-page-blocked = The service is not available to you. Please contact support.
 app-page-ended = This code is closed: Digital ID was opened elsewhere, or it expired.
 app-page-failed = Could not reach the service. Please try again.
+
+## The cashier's scanner page (api/app-page/scan-page.ts)
+app-scan-title = Digital ID scanner
+app-scan-pick = What do you check?
+app-scan-change = Check something else
+app-scan-ready = Point the camera at a Digital ID QR code.
+app-scan-checking = Checking…
+app-scan-next = Next code
+app-scan-no-launch-data = Open the scanner with the button in the chat with the bot.
+app-scan-no-camera = No access to the camera. Allow it and open the scanner again.
+app-scan-not-a-verifier = The scanner is for cashiers: your account does not hold the verifier role.
+app-scan-rate-limited = Too many checks in a row. Please wait a little.

@@ -504,3 +504,15 @@ app-page-scenario-not-held = Этот статус сейчас не подтв�
 app-page-blocked = Сервис для вас недоступен. Обратитесь в поддержку.
 app-page-ended = Этот код закрыт: Цифровой ID открыт в другом месте или истёк.
 app-page-failed = Не удалось связаться с сервисом. Попробуйте ещё раз.
+
+## The cashier's scanner page (api/app-page/scan-page.ts)
+app-scan-title = Сканер Цифрового ID
+app-scan-pick = Что проверяем?
+app-scan-change = Сменить проверку
+app-scan-ready = Наведите камеру на QR-код Цифрового ID.
+app-scan-checking = Проверяем…
+app-scan-next = Следующий код
+app-scan-no-launch-data = Откройте сканер кнопкой в чате с ботом.
+app-scan-no-camera = Нет доступа к камере. Разрешите его и откройте сканер снова.
+app-scan-not-a-verifier = Сканер — для кассиров: у вашей учётной записи нет роли проверяющего.
+app-scan-rate-limited = Слишком много проверок подряд. Подождите немного.

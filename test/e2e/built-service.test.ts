@@ -63,6 +63,13 @@ describe('the built service', () => {
       // beside the code: each answers only if the build put it where the code looks.
       const sandboxUrl = /sandbox messenger in a browser: (http:\/\/[\d.:]+)/.exec(output)?.[1] as string;
       expect(await (await fetch(`${sandboxUrl}/`)).text()).toContain('<html lang="ru">');
+      // The Mini Apps' scripts, and ZXing's WebAssembly the scanner falls back to.
+      for (const [asset, type] of [
+        ['scan.js', 'text/javascript; charset=utf-8'],
+        ['mini-app.js', 'text/javascript; charset=utf-8'],
+        ['zxing_reader.wasm', 'application/wasm'],
+      ])
+        expect((await fetch(`${httpUrl}/app/assets/${asset}`)).headers.get('content-type')).toBe(type);
       const cashier = await linkedPerson(
         { sandbox: new SandboxClient(sandboxUrl) },
         'Светлана',

@@ -266,6 +266,17 @@ describe('the scanner Mini App API', () => {
     expect(
       (await appCall(t, as(cashier.person.id), 'POST', '/api/v1/app/verify', { qr: opened.body.qr })).body,
     ).toEqual({ reason: 'bad_request' });
+    // What the scanner page offers, to the cashier only.
+    expect(await appCall(t, as(cashier.person.id), 'GET', '/api/v1/app/verify/scenarios')).toEqual({
+      status: 200,
+      body: {
+        scenarios: ['adult', 'student', 'large_family', 'svo_participant', 'svo_family_member', 'pensioner'],
+      },
+    });
+    expect((await appCall(t, as(citizen.person.id), 'GET', '/api/v1/app/verify/scenarios')).body).toEqual({
+      reason: 'not_a_verifier',
+    });
+    expect((await appCall(t, null, 'GET', '/api/v1/app/verify/scenarios')).status).toBe(401);
   });
 });
 

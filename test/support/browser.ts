@@ -2,8 +2,11 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Debian's Chromium, headless; as root it needs --no-sandbox, and this machine has no network. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium, headless; as root it needs --no-sandbox, and this machine has no network.
+ * `args` add to these (a fake camera, say).
+ */
+export function launchChromium(args: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -13,6 +16,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...args,
     ],
   });
 }

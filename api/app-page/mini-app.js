@@ -1,0 +1,90 @@
+// What every Mini App page shares (PRODUCT.md §8), run in the messenger's web view. No messenger
+// script is needed: the launch data comes from the URL fragment (Telegram's `tgWebAppData`,
+// MAX's `WebAppData`) and goes with every call as `Authorization: tma <initData>`.
+const {
+  locale: pageLocale,
+  words: allWords,
+  config,
+} = JSON.parse(document.getElementById('words').textContent);
+const fragment = new URLSearchParams(location.hash.slice(1));
+export const initData = fragment.get('tgWebAppData') ?? fragment.get('WebAppData');
+export const $ = (id) => document.getElementById(id);
+/** What the server adds for the page's script beyond words (the scanner's PUBLIC_URL). */
+export const pageConfig = config ?? {};
+
+/** The launch data's user.language_code when it says ru or en, else the browser's (Accept-Language). */
+export const locale = (() => {
+  try {
+    const code = JSON.parse(new URLSearchParams(initData ?? '').get('user') ?? '{}').language_code;
+    if (typeof code === 'string' && /^(ru|en)/i.test(code)) return code.slice(0, 2).toLowerCase();
+  } catch {
+    // Unreadable user: the server's choice stands.
+  }
+  return pageLocale;
+})();
+export const words = allWords[locale];
+
+/** Telegram's theme, when it passes one: only plain #rrggbb colours are taken. */
+function applyTheme() {
+  let theme = {};
+  try {
+    theme = JSON.parse(fragment.get('tgWebAppThemeParams') ?? '{}');
+  } catch {
+    return;
+  }
+  const vars = {
+    bg_color: '--bg',
+    text_color: '--text',
+    hint_color: '--hint',
+    button_color: '--button',
+    button_text_color: '--button-text',
+  };
+  for (const [key, cssVar] of Object.entries(vars)) {
+    if (/^#[0-9a-f]{6}$/i.test(theme[key] ?? ''))
+      document.documentElement.style.setProperty(cssVar, theme[key]);
+  }
+}
+
+/** The page in the person's language and the messenger's colours; `texts` maps element ids to words. */
+export function dress(texts) {
+  applyTheme();
+  document.documentElement.lang = locale;
+  document.title = words.title;
+  $('title').textContent = words.title;
+  for (const [id, word] of Object.entries(texts)) $(id).textContent = words[word];
+}
+
+/** Shows one of the page's sections, hiding the others. */
+export const showOnly = (sections) => (id) => {
+  for (const section of sections) $(section).hidden = section !== id;
+};
+
+export class ApiError extends Error {
+  constructor(status, reason) {
+    super(reason);
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+export async function call(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: {
+      authorization: `tma ${initData}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, answer.reason);
+  return answer;
+}
+
+/** Back to the chat: the messengers' own bridges, no script needed; else the window closes. */
+export function backToChat() {
+  const event = { eventType: 'web_app_close', eventData: {} };
+  if (window.TelegramWebviewProxy) window.TelegramWebviewProxy.postEvent(event.eventType, '{}');
+  else if (window.parent !== window) window.parent.postMessage(JSON.stringify(event), '*');
+  window.close();
+}
