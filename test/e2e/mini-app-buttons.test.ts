@@ -75,7 +75,7 @@ describe.each(E2E_PLATFORMS)('the bot offers the Mini App on %s', (platform) => 
     expect(pageOpenedBy(platform, desk.get(SCANNER))).toBe(scannerPage());
   });
 
-  it('speaks English to a person whose messenger is in English, linked or not', async () => {
+  it('offers the app in English to a person whose messenger is in English, even before linking', async () => {
     const john = await t.sandbox.createPerson({ name: 'John', languageCode: 'en' });
     const menu = appButtons(await chatWith(t.sandbox, john.id).say('/start'));
     expect([...menu.keys()]).toEqual(['📱 Open as app']);
