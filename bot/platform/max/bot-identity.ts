@@ -9,10 +9,13 @@ import type { MaxBotInfo } from './types';
 function askedOnce<T>(client: MaxClient, read: (me: MaxBotInfo) => T, known?: T): () => Promise<T> {
   let value: Promise<T> | null = known === undefined ? null : Promise.resolve(known);
   return () => {
-    value ??= client.call<MaxBotInfo>('GET', '/me').then(read, (err: unknown) => {
-      value = null;
-      throw err;
-    });
+    value ??= client
+      .call<MaxBotInfo>('GET', '/me')
+      .then(read)
+      .catch((err: unknown) => {
+        value = null;
+        throw err;
+      });
     return value;
   };
 }
