@@ -73,7 +73,12 @@ export async function startService(
       if (target && roles.has('worker'))
         await startWorkerRole(config, logger, clock, closers, backend, target, metrics);
       if (target && roles.has('bot'))
-        await startBotRole(config, logger, closers, backend, target, { http, metrics, clock });
+        await startBotRole(config, logger, closers, backend, target, {
+          http,
+          metrics,
+          clock,
+          publicUrl: () => publicUrl,
+        });
     } else {
       registerHealthRoutes(http, { checks: {} });
     }

@@ -13,6 +13,7 @@ import { withLogContext } from '../infra/log-context';
 import type { BotContext, FormContext } from './context';
 import { type AdminFeatureDeps, adminFeature } from './features/admin/admin.feature';
 import { type BroadcastFeatureDeps, broadcastFeature } from './features/admin/broadcast';
+import type { AppUrl } from './features/app-buttons';
 import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-id/digital-id.feature';
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
@@ -44,11 +45,13 @@ export interface BotDeps {
   linking: AccountLinking;
   trustedContact: TrustedContactService;
   notifier: Notifier;
-  digitalId: Omit<DigitalIdFeatureDeps, 'messenger'>;
-  verifier: Omit<VerifierFeatureDeps, 'download'>;
+  digitalId: Omit<DigitalIdFeatureDeps, 'messenger' | 'appUrl'>;
+  verifier: Omit<VerifierFeatureDeps, 'download' | 'appUrl'>;
   admin: Omit<AdminFeatureDeps, 'showEnded' | 'adminMenu'>;
   broadcast: Pick<BroadcastFeatureDeps, 'broadcasts' | 'start'>;
   menu: MenuSettings;
+  /** The Mini App's pages (PRODUCT.md §8), which the menu, /id and /verify offer. */
+  appUrl: AppUrl;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
   isOutage: UpdateFailureDeps['isOutage'];
@@ -109,7 +112,13 @@ export function createBot(deps: BotDeps) {
       storage: { type: 'key', version: 1, adapter: deps.conversationStates() },
     }),
   );
-  bot.use(menuFeature(deps.menu));
+  const { appUrl } = deps;
+  bot.use(
+    menuFeature(deps.menu, {
+      appUrl,
+      isVerifier: (userId) => deps.verifier.roles.hasRole(userId, 'verifier'),
+    }),
+  );
   bot.use(
     linkAccountFeature({
       linking: deps.linking,
@@ -127,8 +136,8 @@ export function createBot(deps: BotDeps) {
   bot.use(
     trustedContactFeature({ service: deps.trustedContact, i18n: deps.i18n, apiPlugins: [conversationApi] }),
   );
-  bot.use(digitalIdFeature({ ...deps.digitalId, messenger }));
-  bot.use(verifierFeature({ ...deps.verifier, download: platform.download }));
+  bot.use(digitalIdFeature({ ...deps.digitalId, messenger, appUrl }));
+  bot.use(verifierFeature({ ...deps.verifier, download: platform.download, appUrl }));
   bot.use(
     broadcastFeature({
       ...deps.broadcast,

@@ -11,6 +11,7 @@ import { adminService } from '../../core/admin/admin-service';
 import { personLeaves } from '../../core/admin/person-leaves';
 import type { Clock } from '../../core/clock';
 import { accountLinking } from '../../core/identity/account-linking';
+import { appPageUrl } from '../../core/messaging/app-pages';
 import { adminRepository } from '../../db/repositories/admin.repository';
 import { broadcastRepository } from '../../db/repositories/broadcast.repository';
 import { conversationStorage } from '../../db/repositories/conversation-storage';
@@ -40,7 +41,7 @@ export async function startBotRole(
   closers: Closers,
   backend: Backend,
   target: MessengerTarget,
-  deps: { http: FastifyInstance; metrics: Metrics; clock: Clock },
+  deps: { http: FastifyInstance; metrics: Metrics; clock: Clock; publicUrl: () => string },
 ): Promise<void> {
   const { db } = backend.database;
   const { i18n } = backend;
@@ -72,6 +73,7 @@ export async function startBotRole(
       qrRefreshSeconds: config.digitalId.qrRefreshSeconds,
       trustorsPerContact: config.trustedContact.trustorsPerContact,
     },
+    appUrl: (page) => appPageUrl(deps.publicUrl(), page),
     broadcast: {
       broadcasts: broadcastRepository(db),
       start: broadcastJobs({ queue: backend.outgoingQueue, progressEveryMs: BROADCAST_PROGRESS_MS }).start,

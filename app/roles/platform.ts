@@ -70,13 +70,22 @@ async function maxParts(target: MessengerTarget, deps: PlatformDeps): Promise<Pl
     token: target.token,
     beforeRequest: () => waitForSlot(deps.pace),
   });
-  // A MAX token does not name its bot: the store and the cursor are keyed by the id MAX gives.
-  const { user_id: botId } = await client.call<MaxBotInfo>('GET', '/me');
+  // A MAX token does not name its bot: the store and the cursor are keyed by the id MAX gives,
+  // and Mini App buttons name the bot by its public name.
+  const { user_id: botId, username } = await client.call<MaxBotInfo>('GET', '/me');
   const store = maxMessageRepository<MaxAttachmentRequest>(deps.db);
   const { logger } = deps;
   const cursor = messengerCursorRepository(deps.db);
   return {
-    bot: maxPlatform({ client, store, cursor, botId, logger, allowHttpImages: target.viaSandbox }),
+    bot: maxPlatform({
+      client,
+      store,
+      cursor,
+      botId,
+      botName: username ?? undefined,
+      logger,
+      allowHttpImages: target.viaSandbox,
+    }),
     workerMessenger: maxMessenger({ client, store, botId, logger }),
     webhook: (bot, { url, secret, unsubscribeOnStop }) => {
       const webhook = maxWebhook({ client, url, secret, unsubscribeOnStop, botId: () => botId, logger });

@@ -1,25 +1,13 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { TC_DATA } from '../../core/trusted-contact/callback-data';
 import type { BotContext } from '../context';
+import { type AppUrl, appButton } from './app-buttons';
 import { LINK_DATA, MENU_DATA } from './menu-data';
 
 /** Callback data of the information pages; the page name is the Fluent key's suffix. */
 const PAGES = ['digital-id', 'trusted-contact', 'safety'] as const;
 type Page = (typeof PAGES)[number];
 const pageData = (page: Page) => MENU_DATA.info.build(page);
-
-export function mainMenu(ctx: BotContext): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(ctx.t('button-link'), LINK_DATA.start.build())
-    .row()
-    .text(ctx.t('button-digital-id'), pageData('digital-id'))
-    .row()
-    .text(ctx.t('button-trusted-contact'), pageData('trusted-contact'))
-    .row()
-    .text(ctx.t('button-safety'), pageData('safety'))
-    .row()
-    .text(ctx.t('button-help'), MENU_DATA.help.build());
-}
 
 const backButton = (ctx: BotContext) =>
   new InlineKeyboard().text(ctx.t('button-back'), MENU_DATA.home.build());
@@ -32,11 +20,17 @@ export interface MenuSettings {
   trustorsPerContact: number;
 }
 
+/** What the menu asks beyond its figures: the Mini App's address and who is a cashier. */
+export interface MenuDeps {
+  appUrl: AppUrl;
+  isVerifier(messengerUserId: number): Promise<boolean>;
+}
+
 /**
  * /start, /help, /safety and the menu of information pages. Pages open in place of the menu
  * (one message edited), so the chat does not fill with repeated menus.
  */
-export function menuFeature(settings: MenuSettings): Composer<BotContext> {
+export function menuFeature(settings: MenuSettings, deps: MenuDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const greeting = (ctx: BotContext) => ctx.t('start-greeting', { name: ctx.from?.first_name ?? '' });
   const figures = {
@@ -44,7 +38,25 @@ export function menuFeature(settings: MenuSettings): Composer<BotContext> {
     trustorsPerContact: settings.trustorsPerContact,
   };
 
-  feature.command('start', (ctx) => ctx.reply(greeting(ctx), { reply_markup: mainMenu(ctx) }));
+  /** The services, the Digital ID also as an app, and the scanner for people who check QRs. */
+  async function mainMenu(ctx: BotContext): Promise<InlineKeyboard> {
+    const menu = new InlineKeyboard()
+      .text(ctx.t('button-link'), LINK_DATA.start.build())
+      .row()
+      .text(ctx.t('button-digital-id'), pageData('digital-id'))
+      .row()
+      .add(appButton(ctx, deps.appUrl, 'digital-id'))
+      .row();
+    if (ctx.from && (await deps.isVerifier(ctx.from.id))) menu.add(appButton(ctx, deps.appUrl, 'scan')).row();
+    return menu
+      .text(ctx.t('button-trusted-contact'), pageData('trusted-contact'))
+      .row()
+      .text(ctx.t('button-safety'), pageData('safety'))
+      .row()
+      .text(ctx.t('button-help'), MENU_DATA.help.build());
+  }
+
+  feature.command('start', async (ctx) => ctx.reply(greeting(ctx), { reply_markup: await mainMenu(ctx) }));
   feature.command('help', (ctx) => ctx.reply(ctx.t('help'), { reply_markup: backButton(ctx) }));
   feature.command('safety', (ctx) =>
     ctx.reply(ctx.t('info-safety', figures), { reply_markup: backButton(ctx) }),
@@ -66,7 +78,7 @@ export function menuFeature(settings: MenuSettings): Composer<BotContext> {
   });
   feature.callbackQuery(MENU_DATA.home.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
-    await showInPlace(ctx, greeting(ctx), mainMenu(ctx));
+    await showInPlace(ctx, greeting(ctx), await mainMenu(ctx));
   });
   feature.callbackQuery(MENU_DATA.help.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();

@@ -482,6 +482,10 @@ admin-broadcast-state-cancelled = stopped
 admin-broadcast-stop = ⏹ Stop the broadcast
 admin-broadcast-stopped = The broadcast is stopped.
 
+## Open as app buttons: the Mini App's pages, offered in the menu, /id and /verify
+app-button-digital-id = 📱 Open as app
+app-button-scan = 📷 Cashier's scanner
+
 ## The citizen's Mini App page (api/app-page.ts); %s stands for the seconds left
 app-page-title = Digital ID
 app-page-loading = Loading…

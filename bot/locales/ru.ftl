@@ -484,6 +484,10 @@ admin-broadcast-state-cancelled = остановлена
 admin-broadcast-stop = ⏹ Остановить рассылку
 admin-broadcast-stopped = Рассылка остановлена.
 
+## Open as app buttons: the Mini App's pages, offered in the menu, /id and /verify
+app-button-digital-id = 📱 Открыть как приложение
+app-button-scan = 📷 Сканер для кассира
+
 ## The citizen's Mini App page (api/app-page.ts); %s stands for the seconds left
 app-page-title = Цифровой ID
 app-page-loading = Загрузка…

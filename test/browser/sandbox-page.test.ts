@@ -33,7 +33,8 @@ describe('the sandbox page in Chromium', () => {
     await anna.locator('input[name=text]').fill('/start');
     await anna.locator('.send').click();
     await anna.getByText('Здравствуйте, Анна!').waitFor();
-    await expect.poll(() => anna.locator('.bubble.bot .inline-keyboard button').count()).toBe(5);
+    // Five services and the Digital ID as an app.
+    await expect.poll(() => anna.locator('.bubble.bot .inline-keyboard button').count()).toBe(6);
   });
 
   it('opens a service page by tapping a menu button, replacing the bubble instead of adding one', async () => {

@@ -6,6 +6,7 @@ import { showEndedScreen } from '../../../core/digital-id/screen';
 import { localeFor } from '../../../core/messaging/locale';
 import type { Messenger } from '../../../core/messaging/messenger';
 import type { BotContext } from '../../context';
+import { type AppUrl, appButton } from '../app-buttons';
 import { DID_DATA } from './callback-data';
 import type { QrScreen } from './qr-screen';
 
@@ -15,6 +16,7 @@ export interface DigitalIdFeatureDeps {
   messenger: Messenger;
   screen: QrScreen;
   scheduler: RefreshScheduler;
+  appUrl: AppUrl;
 }
 
 const REFUSALS: Record<OpenRefusal, string> = {
@@ -27,7 +29,8 @@ const REFUSALS: Record<OpenRefusal, string> = {
 
 /**
  * /id: pick a status you hold, get one photo message with a QR that a worker re-signs in
- * place. Every button carries the session id and is checked against who presses it.
+ * place. Every button carries the session id and is checked against who presses it. The
+ * same choice offers the Mini App, which draws the QR on the phone instead.
  */
 export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
@@ -39,6 +42,7 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
     const choice = new InlineKeyboard();
     for (const scenario of options.scenarios)
       choice.text(deps.screen.scenarioName(locale(ctx), scenario), DID_DATA.open.build(scenario)).row();
+    choice.add(appButton(ctx, deps.appUrl, 'digital-id'));
     return ctx.reply(ctx.t('did-choose'), { reply_markup: choice });
   });
 

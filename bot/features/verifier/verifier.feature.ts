@@ -9,6 +9,7 @@ import type { VerifierDesks } from '../../../core/verification/verifier-desks';
 import type { BotContext } from '../../context';
 import type { FileDownloader } from '../../platform/file-download';
 import type { VerificationWords } from '../../verification-words';
+import { type AppUrl, appButton } from '../app-buttons';
 import { VERIFIER_DATA } from '../menu-data';
 import type { QrReader, QrReading } from './qr-reader';
 
@@ -24,6 +25,7 @@ export interface VerifierFeatureDeps {
     at: Date,
   ): VerificationWords;
   clock: Clock;
+  appUrl: AppUrl;
 }
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -51,11 +53,12 @@ export function verifierFeature(deps: VerifierFeatureDeps): Composer<BotContext>
   const privateChat = feature.chatType('private');
   const isVerifier = (ctx: BotContext) => (ctx.from ? deps.roles.hasRole(ctx.from.id, 'verifier') : false);
 
+  /** The desk's scenarios, and the scanner app, which reads QRs from the camera instead of photos. */
   const scenarioChoice = (ctx: BotContext) => {
     const keyboard = new InlineKeyboard();
     for (const scenario of SCENARIOS)
       keyboard.text(ctx.t(`scenario-${scenario}`), VERIFIER_DATA.scenario.build(scenario)).row();
-    return keyboard;
+    return keyboard.add(appButton(ctx, deps.appUrl, 'scan'));
   };
 
   privateChat.command('verify', async (ctx, next) => {

@@ -1,21 +1,42 @@
 import type { MaxClient } from './client';
+import { MaxUnsupported } from './to-max';
 import type { MaxBotInfo } from './types';
 
 /**
- * The bot's MAX user id, which keys the message store. A MAX token does not contain it (a
- * Telegram token does), so it is asked for once with `GET /me`, unless the caller knows it.
- * A failed ask is not kept: the next call asks again.
+ * One fact from `GET /me`, asked once, unless the caller knows it. A failed ask is not kept:
+ * the next call asks again.
  */
-export function botIdentity(client: MaxClient, known?: number): () => Promise<number> {
-  let id: Promise<number> | null = known === undefined ? null : Promise.resolve(known);
+function askedOnce<T>(client: MaxClient, read: (me: MaxBotInfo) => T, known?: T): () => Promise<T> {
+  let value: Promise<T> | null = known === undefined ? null : Promise.resolve(known);
   return () => {
-    id ??= client.call<MaxBotInfo>('GET', '/me').then(
-      (me) => me.user_id,
-      (err: unknown) => {
-        id = null;
+    value ??= client
+      .call<MaxBotInfo>('GET', '/me')
+      .then(read)
+      .catch((err: unknown) => {
+        value = null;
         throw err;
-      },
-    );
-    return id;
+      });
+    return value;
   };
 }
+
+/**
+ * The bot's MAX user id, which keys the message store. A MAX token does not contain it (a
+ * Telegram token does).
+ */
+export const botIdentity = (client: MaxClient, known?: number): (() => Promise<number>) =>
+  askedOnce(client, (me) => me.user_id, known);
+
+/**
+ * The bot's public name, which an `open_app` button names as the bot whose Mini App it opens
+ * [schema, `OpenAppButton.web_app`]. A bot without one cannot offer its app: refused loudly.
+ */
+export const botPublicName = (client: MaxClient, known?: string): (() => Promise<string>) =>
+  askedOnce(
+    client,
+    (me) => {
+      if (!me.username) throw new MaxUnsupported('an open_app button from a bot without a public name');
+      return me.username;
+    },
+    known,
+  );

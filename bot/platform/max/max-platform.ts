@@ -14,6 +14,8 @@ export interface MaxPlatformDeps {
   cursor: MarkerCursor;
   /** The bot's MAX user id (`GET /me`), which keys the message store and the cursor. */
   botId: number;
+  /** The bot's public name (`GET /me`), which its Mini App buttons name; a bot may have none. */
+  botName?: string;
   /** Images from the sandbox, which serves them without TLS. */
   allowHttpImages: boolean;
   logger: Logger;
@@ -27,13 +29,13 @@ const NO_TELEGRAM = 'http://telegram-bot-api.invalid';
 
 /** The bot on MAX: grammY's calls answered in MAX's protocol under grammY's client. */
 export function maxPlatform(deps: MaxPlatformDeps): BotPlatform {
-  const { client, store, botId, logger } = deps;
+  const { client, store, botId, botName, logger } = deps;
   const updates = maxUpdatePoller({ client, cursor: deps.cursor, botId: () => botId, logger });
   const messenger = maxMessenger({ client, store, botId, logger });
   return {
     client: {
       apiRoot: NO_TELEGRAM,
-      fetch: transportFetch(maxTransport({ client, store, updates, logger, botId })),
+      fetch: transportFetch(maxTransport({ client, store, updates, logger, botId, botName })),
     },
     messenger: () => messenger,
     download: maxFileDownloader({ allowHttp: deps.allowHttpImages }),

@@ -1,3 +1,4 @@
+import { appPageOf } from '../../../core/messaging/app-pages';
 import type { InlineButton } from '../../../core/messaging/outgoing-message';
 import type { MaxAttachmentRequest, MaxButton, MaxNewMessageBody } from './types';
 
@@ -43,12 +44,41 @@ export function coreKeyboard(rows: InlineButton[][] | undefined): KeyboardAttach
 
 type TelegramButton = { text: string } & Record<string, unknown>;
 
-/** A Telegram inline button: callback data becomes a callback payload, a URL a link. */
-function inlineButton(b: TelegramButton): MaxButton {
+const webAppUrl = (b: TelegramButton): string | null => {
+  const webApp = b.web_app as { url?: unknown } | undefined;
+  return typeof webApp?.url === 'string' ? webApp.url : null;
+};
+
+/** Whether a markup opens a Mini App, whose MAX button needs the bot's public name. */
+export const opensApp = (markup: unknown): boolean => {
+  const rows = (markup as { inline_keyboard?: unknown } | null | undefined)?.inline_keyboard;
+  return Array.isArray(rows) && (rows as TelegramButton[][]).flat().some((b) => b.web_app !== undefined);
+};
+
+/**
+ * A Telegram `web_app` button as MAX's `open_app`. MAX opens only the one Mini App URL
+ * registered for the bot, named by the bot's public name [schema, `OpenAppButton`]: the page
+ * travels as the payload, which the app gets as `start_param` and its launcher at `/app`
+ * routes by (`…/app/scan` → `scan`). A URL that is no Mini App page is refused, not dropped.
+ */
+function openAppButton(text: string, url: string, botName: string | undefined): MaxButton {
+  const page = appPageOf(url);
+  if (!page) throw new MaxUnsupported(`a web_app button to ${url}, which is not a Mini App page`);
+  if (!botName) throw new MaxUnsupported("a web_app button without the bot's public name");
+  return { type: 'open_app', text, web_app: botName, payload: page };
+}
+
+/**
+ * A Telegram inline button: callback data becomes a callback payload, a URL a link, a Mini App
+ * page an `open_app` button of the bot named `botName`.
+ */
+function inlineButton(b: TelegramButton, botName: string | undefined): MaxButton {
   const extra = Object.keys(b).filter((k) => k !== 'text' && b[k] !== undefined);
   if (extra.length === 1 && typeof b.callback_data === 'string')
     return { type: 'callback', text: b.text, payload: b.callback_data };
   if (extra.length === 1 && typeof b.url === 'string') return { type: 'link', text: b.text, url: b.url };
+  const appUrl = webAppUrl(b);
+  if (extra.length === 1 && appUrl !== null) return openAppButton(b.text, appUrl, botName);
   throw new MaxUnsupported(`an inline button with ${extra.join(', ') || 'no action'}`);
 }
 
@@ -71,12 +101,15 @@ const REPLY_KEYBOARD_LOOKS = new Set(['keyboard', 'resize_keyboard', 'one_time_k
 /**
  * A Telegram `reply_markup` as MAX attachments: an inline keyboard, a reply keyboard turned
  * inline, or nothing (no markup, or `remove_keyboard`: MAX has no reply keyboard to remove).
+ * `botName` is needed only when the markup `opensApp`.
  */
-export function markupKeyboard(markup: unknown): KeyboardAttachment[] {
+export function markupKeyboard(markup: unknown, botName?: string): KeyboardAttachment[] {
   if (markup === undefined || markup === null) return [];
   const m = markup as Record<string, unknown>;
   if (Array.isArray(m.inline_keyboard))
-    return keyboard((m.inline_keyboard as TelegramButton[][]).map((row) => row.map(inlineButton)));
+    return keyboard(
+      (m.inline_keyboard as TelegramButton[][]).map((row) => row.map((b) => inlineButton(b, botName))),
+    );
   if (Array.isArray(m.keyboard)) {
     const unknown = Object.keys(m).filter((k) => !REPLY_KEYBOARD_LOOKS.has(k) && m[k] !== undefined);
     if (unknown.length > 0) throw new MaxUnsupported(`a reply keyboard with ${unknown.join(', ')}`);

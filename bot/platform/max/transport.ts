@@ -1,7 +1,7 @@
 import { HttpError } from 'grammy';
 import type { ApiError, File, Update, UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
-import { botIdentity } from './bot-identity';
+import { botIdentity, botPublicName } from './bot-identity';
 import { MaxApiError, type MaxClient, MaxNetworkError } from './client';
 import type { MaxMessageStore } from './message-store';
 import { storedMessages, TooLong, UnknownMessage } from './stored-messages';
@@ -24,6 +24,8 @@ export interface MaxTransportDeps {
   logger: Logger;
   /** The bot's MAX user id, if known; otherwise asked once with `GET /me`. */
   botId?: number;
+  /** The bot's public name (Mini App buttons name it), if known; otherwise asked as the id is. */
+  botName?: string;
   sleep?: Sleep;
 }
 
@@ -196,7 +198,7 @@ export function maxTransport(deps: MaxTransportDeps): TelegramCall {
     logger: deps.logger,
   });
   const methods: Record<string, Method> = {
-    ...messageMethods({ messages }),
+    ...messageMethods({ messages, botName: botPublicName(deps.client, deps.botName) }),
     ...botMethods(deps),
   };
   return async (method, payload, signal) => {

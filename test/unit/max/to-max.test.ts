@@ -1,3 +1,4 @@
+import { Keyboard as MaxKeyboard } from '@maxhub/max-bot-api';
 import { InlineKeyboard, Keyboard } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { MaxApiError, MaxNetworkError } from '../../../bot/platform/max/client';
@@ -10,6 +11,7 @@ import {
   MaxUnsupported,
   markupKeyboard,
   newMessage,
+  opensApp,
   storedImage,
   tooLong,
 } from '../../../bot/platform/max/to-max';
@@ -76,6 +78,68 @@ describe('keyboards', () => {
     expect(() => markupKeyboard({ ...new Keyboard().text('a'), input_field_placeholder: 'x' })).toThrow(
       /input_field_placeholder/,
     );
+  });
+});
+
+describe('Mini App buttons', () => {
+  const BOT = 'gosuslugi_bot';
+  /** What the official SDK sends for the same button, as JSON carries it. */
+  const sdkOpenApp = (text: string, payload: string) =>
+    JSON.parse(
+      JSON.stringify(
+        MaxKeyboard.inlineKeyboard([[MaxKeyboard.button.openApp(text, BOT, undefined, payload)]]),
+      ),
+    );
+
+  it("a web_app button opens the bot's one Mini App, the page travelling as start_param", () => {
+    const markup = new InlineKeyboard()
+      .webApp('📱 Открыть как приложение', 'https://id.example.org/app/digital-id')
+      .row()
+      .webApp('📷 Сканер для кассира', 'https://id.example.org/app/scan');
+    expect(opensApp(markup)).toBe(true);
+    expect(markupKeyboard(markup, BOT)).toEqual([
+      {
+        type: 'inline_keyboard',
+        payload: {
+          buttons: [
+            [{ type: 'open_app', text: '📱 Открыть как приложение', web_app: BOT, payload: 'digital-id' }],
+            [{ type: 'open_app', text: '📷 Сканер для кассира', web_app: BOT, payload: 'scan' }],
+          ],
+        },
+      },
+    ]);
+    const [digitalId] = markupKeyboard(
+      new InlineKeyboard().webApp('Открыть', 'http://127.0.0.1:8080/app/digital-id'),
+      BOT,
+    );
+    expect(digitalId).toEqual(sdkOpenApp('Открыть', 'digital-id'));
+  });
+
+  it('a PUBLIC_URL with a path of its own still names the page', () => {
+    const [keyboard] = markupKeyboard(
+      new InlineKeyboard().webApp('Сканер', 'https://gov.example.org/id/app/scan'),
+      BOT,
+    );
+    expect(keyboard?.payload.buttons[0]?.[0]).toMatchObject({ type: 'open_app', payload: 'scan' });
+  });
+
+  it('a web_app URL that is no Mini App page, or a bot without a public name, is refused at send time', () => {
+    for (const url of [
+      'https://id.example.org/app/',
+      'https://id.example.org/app/admin',
+      'https://id.example.org/digital-id',
+      'https://id.example.org/app/digital-id/extra',
+    ])
+      expect(() => markupKeyboard(new InlineKeyboard().webApp('Открыть', url), BOT)).toThrow(MaxUnsupported);
+    expect(() =>
+      markupKeyboard(new InlineKeyboard().webApp('Открыть', 'https://id.example.org/app/scan')),
+    ).toThrow(/public name/);
+  });
+
+  it('a keyboard without a web_app button needs no name', () => {
+    expect(opensApp(new InlineKeyboard().text('Да', 'yes'))).toBe(false);
+    expect(opensApp(undefined)).toBe(false);
+    expect(opensApp(new Keyboard().text('Отмена'))).toBe(false);
   });
 });
 
