@@ -227,7 +227,7 @@ verify-reason-not_yet_valid = The QR code is not valid yet. Check the device's c
 verify-reason-expired = The QR code has expired. Ask for a new one.
 verify-reason-wrong_scenario = The QR code confirms a different status.
 verify-reason-revoked = The Digital ID session has ended or was revoked.
-verify-reason-replayed = This QR code has already been checked. Ask for a new one.
+verify-reason-replayed = This QR code has already been used. Ask for a new one.
 
 # Verifier role in the bot
 command-verify = Check a Digital ID

@@ -229,7 +229,7 @@ verify-reason-not_yet_valid = QR-код ещё не действует. Пров
 verify-reason-expired = Срок действия QR-кода истёк. Попросите показать новый.
 verify-reason-wrong_scenario = QR-код подтверждает другой статус.
 verify-reason-revoked = Сессия Цифрового ID завершена или отозвана.
-verify-reason-replayed = Этот QR-код уже проверен. Попросите показать новый.
+verify-reason-replayed = Этот QR-код уже использован. Попросите показать новый.
 
 # Verifier role in the bot
 command-verify = Проверить Цифровой ID

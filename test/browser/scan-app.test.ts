@@ -18,7 +18,7 @@ import { startTestService, type TestService } from '../support/service';
 const clock = new TestClock();
 const VERIFY_PATH = '/api/v1/app/verify';
 const CONFIRMED = 'Подтверждено';
-const REPLAYED = 'Этот QR-код уже проверен. Попросите показать новый.';
+const REPLAYED = 'Этот QR-код уже использован. Попросите показать новый.';
 const READY = 'Наведите камеру на QR-код Цифрового ID.';
 
 let t: TestService;

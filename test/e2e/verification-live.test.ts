@@ -96,7 +96,7 @@ describe('verifying a live QR from the sandbox', () => {
     expect((await verify(key, { qr: qr.url, scenario: 'large_family' })).body.result).toBe('confirmed');
     const spent = await page(qr.url);
     expect(spent.result).toBe('not-confirmed');
-    expect(spent.html).toContain('Этот QR-код уже проверен');
+    expect(spent.html).toContain('Этот QR-код уже использован');
     const garbage = await page(`${t.service.httpUrl}/v/not-a-token`);
     expect(garbage.status).toBe(200);
     expect(garbage.html).toContain('QR-код повреждён или не является Цифровым ID');

@@ -40,7 +40,7 @@ describe.each(E2E_PLATFORMS)('the verifier role in the bot on %s', (platform) =>
     expect(confirmed.text).toMatch(/^✅ Подтверждено: возраст 18\+\nПроверено \d+ [а-я]+ \d{4}/);
     const again = await cashier.sendPhoto(png);
     expect(again.text).toContain('❌ Не подтверждено: возраст 18+');
-    expect(again.text).toContain('Этот QR-код уже проверен. Попросите показать новый.');
+    expect(again.text).toContain('Этот QR-код уже использован. Попросите показать новый.');
   });
 });
 
