@@ -30,6 +30,7 @@ const LIVE_REFRESH_SECONDS = 30;
 /** The chat's ceiling (README): the default outgoing cap of 25 requests/s, one edit a refresh. */
 const CHAT_CAP_PER_SECOND = 25;
 const CHAT_REQUESTS_PER_REFRESH = 1;
+/** Each side's time at saturation, in two windows (see saturations). */
 const SATURATION_SECONDS = 20;
 /** Callers in the closed loop: enough to keep both API processes busy, few enough to queue little. */
 const CONCURRENCY = 32;
@@ -69,9 +70,10 @@ type StackPids = () => Promise<number[]>;
  *
  * Measured, in order, setup kept out of every window: what one poll costs (a refresh, and a
  * poll answered from the cache) one at a time; the requests per second one API process answers
- * at saturation, then two together (requests alternating between them, as a load balancer
- * sends them), with the API processes' CPU per request from their /metrics; then one process
- * at a fixed 1,000 requests per second for 30 s, open loop. From these, the live QRs one bot
+ * at saturation, and two together (requests alternating between them, as a load balancer sends
+ * them), in turns, with the CPU per request of the API processes (their /metrics) and of
+ * PostgreSQL and Redis (/proc); then one process at a fixed 1,000 requests per second for 30 s,
+ * open loop. From these, the live QRs one bot
  * keeps in the chat and in the Mini App.
  */
 export async function miniAppBench(): Promise<Record<string, Figure>> {
@@ -110,8 +112,7 @@ export async function miniAppBench(): Promise<Record<string, Figure>> {
     let cursor = 0;
     const next = () => sessions[cursor++ % sessions.length] as AppSession;
     const costs = await costFigures(one, handle.db, redis.url, next);
-    const single = await saturation([one], handle.db, stackPids, next);
-    const both = await saturation([one, two], handle.db, stackPids, next);
+    const { one: single, two: both } = await saturations([one, two], handle.db, stackPids, next);
     const fixed = await fixedRate(one, next);
     return {
       ...costs,
@@ -263,6 +264,19 @@ async function costOf(api: Api, db: Database, redisUrl: string, work: () => Prom
   };
 }
 
+/** What one or more saturation windows of a set of API processes added up to. */
+interface Window {
+  answered: number;
+  seconds: number;
+  failures: number;
+  /** Tokens signed meanwhile. */
+  signed: number;
+  /** CPU microseconds: the API processes together; PostgreSQL's backends and Redis; the loader. */
+  apiCpu: number;
+  restCpu: number;
+  loaderCpu: number;
+}
+
 interface Saturation {
   perSecond: number;
   failures: number;
@@ -276,13 +290,43 @@ interface Saturation {
   loaderCpuMicros: number;
 }
 
-/** The API processes at saturation: a closed loop of CONCURRENCY callers for SATURATION_SECONDS. */
+/**
+ * One process, then both, then both, then one, each window SATURATION_SECONDS ÷ 2: a neighbour's
+ * load that grows or fades through the run favours neither side of the ratio.
+ */
+async function saturations(apis: [Api, Api], db: Database, stackPids: StackPids, next: () => AppSession) {
+  const one: Window[] = [];
+  const two: Window[] = [];
+  for (const [side, servers] of [
+    [one, [apis[0]]],
+    [two, apis],
+    [two, apis],
+    [one, [apis[0]]],
+  ] as const)
+    side.push(await saturation(servers, db, stackPids, next));
+  return { one: perPoll(one), two: perPoll(two) };
+}
+
+function perPoll(windows: Window[]): Saturation {
+  const total = (key: keyof Window) => windows.reduce((sum, w) => sum + w[key], 0);
+  const answered = total('answered');
+  return {
+    perSecond: answered / total('seconds'),
+    failures: total('failures'),
+    refreshShare: total('signed') / answered,
+    apiCpuMicros: total('apiCpu') / answered,
+    stackCpuMicros: (total('apiCpu') + total('restCpu')) / answered,
+    loaderCpuMicros: total('loaderCpu') / answered,
+  };
+}
+
+/** The API processes at saturation: a closed loop of CONCURRENCY callers, after a warm-up. */
 async function saturation(
-  apis: Api[],
+  apis: readonly Api[],
   db: Database,
   stackPids: StackPids,
   next: () => AppSession,
-): Promise<Saturation> {
+): Promise<Window> {
   const load = httpLoad(
     apis.map((api) => api.url),
     { connectionsPerServer: CONCURRENCY, next, ok: isQr },
@@ -291,25 +335,23 @@ async function saturation(
     await load.closedLoop(CONCURRENCY, WARM_UP_SECONDS);
     const signedBefore = await refreshes(db);
     const before = await Promise.all(apis.map((api) => processCosts(api.metrics)));
-    const stackBefore = new Map((await stackPids()).map((pid) => [pid, procCpuMicros([pid])]));
+    const restBefore = new Map((await stackPids()).map((pid) => [pid, procCpuMicros([pid])]));
     const loaderBefore = process.cpuUsage();
-    const result = await load.closedLoop(CONCURRENCY, SATURATION_SECONDS);
+    const result = await load.closedLoop(CONCURRENCY, SATURATION_SECONDS / 2);
     const loader = process.cpuUsage(loaderBefore);
     const after = await Promise.all(apis.map((api) => processCosts(api.metrics)));
-    // A backend that connected during the window spent all its time in it.
-    const stackCpu = (await stackPids()).reduce(
-      (total, pid) => total + procCpuMicros([pid]) - (stackBefore.get(pid) ?? 0),
-      0,
-    );
-    const signed = (await refreshes(db)) - signedBefore;
-    const apiCpu = after.reduce((total, a, i) => total + a.cpuMicros - (before[i]?.cpuMicros ?? 0), 0);
     return {
-      perSecond: result.answered / result.seconds,
+      answered: result.answered,
+      seconds: result.seconds,
       failures: result.failures,
-      refreshShare: signed / result.answered,
-      apiCpuMicros: apiCpu / result.answered,
-      stackCpuMicros: (apiCpu + stackCpu) / result.answered,
-      loaderCpuMicros: (loader.user + loader.system) / result.answered,
+      signed: (await refreshes(db)) - signedBefore,
+      apiCpu: after.reduce((sum, a, i) => sum + a.cpuMicros - (before[i]?.cpuMicros ?? 0), 0),
+      // A backend that connected during the window spent all its time in it.
+      restCpu: (await stackPids()).reduce(
+        (sum, pid) => sum + procCpuMicros([pid]) - (restBefore.get(pid) ?? 0),
+        0,
+      ),
+      loaderCpu: loader.user + loader.system,
     };
   } finally {
     await load.close();
