@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { withOneShotRedis } from '../infra/redis';
 
 /**
@@ -51,4 +52,34 @@ export async function processCostsPerOp(
     cpuMicros: (after.cpuMicros - before.cpuMicros) / count,
     statements: (after.statements - before.statements) / count,
   };
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times (`getconf CLK_TCK`): 100 on every usual kernel. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU microseconds (user + system) the processes have used so far, from /proc/<pid>/stat, for
+ * processes that are not Node's (PostgreSQL's backends, redis-server); to 10 ms, so only over
+ * seconds of work. A process gone has used nothing more.
+ */
+export function procCpuMicros(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // The command name, in parentheses, may hold spaces: the fields are counted after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks / TICKS_PER_SECOND) * 1e6;
+}
+
+/** The pid of the Redis server at `url`, for procCpuMicros. */
+export async function redisServerPid(url: string): Promise<number> {
+  const info = await withOneShotRedis(url, (client) => client.info('server'));
+  return Number(/process_id:(\d+)/.exec(info)?.[1]);
 }

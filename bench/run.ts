@@ -44,6 +44,10 @@ const BENCHES: Record<string, Bench> = {
     title: 'Recovery: 50 portal requests/s for 30 s, prompts pushed to contacts (caps raised)',
     run: async () => (await import('./trusted-contact.bench')).trustedContactBench(),
   },
+  'mini-app': {
+    title: 'Mini App: GET …/qr with launch data, one API process and two, 4,000 app sessions',
+    run: async () => (await import('./mini-app.bench')).miniAppBench(),
+  },
   broadcast: {
     title: 'Broadcast: 1,000 people with the sandbox limit off; 300 at a 30/s limit',
     run: async () => (await import('./broadcast.bench')).broadcastBench(),
