@@ -1,0 +1,66 @@
+import { mkdir } from 'node:fs/promises';
+import { Api } from 'grammy';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSandboxPage } from '../support/browser';
+import { linkedPerson } from '../support/linking';
+import { ROOT } from '../support/run-process';
+import { startTestService, type TestService } from '../support/service';
+
+// The whole Mini App flow offline: the sandbox page opens the service's Digital ID app for a
+// linked person in a phone-sized frame, with launch data the sandbox signed as the messenger
+// would, and the app draws the person's QR.
+
+let t: TestService;
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  t = await startTestService();
+  ({ browser, page } = await openSandboxPage(t.service.sandbox!.url, { width: 1280, height: 860 }));
+  await mkdir(`${ROOT}test/artifacts`, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+const phone = () => page.locator('.phone');
+const app = () => page.frameLocator('.phone iframe');
+
+describe('Mini Apps on the sandbox page', () => {
+  it("opens a linked person's Digital ID in a phone frame, whose QR is drawn", async () => {
+    await linkedPerson(t, 'Иван', '+79990000001');
+    await page.locator('#people button', { hasText: 'Иван' }).click();
+    const pane = page.locator('.chat', { has: page.locator('.chat-name', { hasText: 'Иван' }) });
+    await pane.getByRole('button', { name: 'Цифровой ID' }).click();
+
+    await app().getByRole('button', { name: 'возраст 18+' }).click();
+    await app().locator('#qr svg').waitFor();
+    const frame = await page.locator('.phone iframe').boundingBox();
+    expect(frame?.width).toBe(360);
+    expect(frame?.height).toBe(720);
+    expect(await phone().locator('.phone-title').textContent()).toBe('Иван · /app/digital-id');
+    await page.screenshot({ path: `${ROOT}test/artifacts/sandbox-mini-app.png` });
+
+    await phone().getByRole('button', { name: 'Закрыть приложение' }).click();
+    await expect.poll(() => phone().count()).toBe(0);
+  });
+
+  it("opens the URL of the bot's web_app button pressed in the chat, and the app's way back closes it", async () => {
+    const person = await t.sandbox.createPerson({ name: 'Мария' });
+    const api = new Api(t.service.sandbox!.token, { apiRoot: t.service.sandbox!.url });
+    await api.sendMessage(person.id, 'Цифровой ID в приложении', {
+      reply_markup: {
+        inline_keyboard: [[{ text: 'Открыть', web_app: { url: `${t.service.publicUrl}/app/digital-id` } }]],
+      },
+    });
+    await page.locator('#people button', { hasText: 'Мария' }).click();
+    const pane = page.locator('.chat', { has: page.locator('.chat-name', { hasText: 'Мария' }) });
+    await pane.getByRole('button', { name: '▣ Открыть' }).click();
+    // Not linked: the app says so, signed in as her, and offers the way back to the chat.
+    await app().getByText('Сначала привяжите аккаунт Госуслуг').waitFor();
+    expect(await phone().locator('.phone-title').textContent()).toBe('Мария · /app/digital-id');
+    await app().getByRole('button', { name: 'Вернуться в чат' }).click();
+    await expect.poll(() => phone().count()).toBe(0);
+  });
+});
