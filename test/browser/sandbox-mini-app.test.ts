@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { Bot, Keyboard } from '@maxhub/max-bot-api';
 import { Api } from 'grammy';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,11 @@ describe('Mini Apps on the sandbox page', () => {
     expect(await phone().locator('.phone-title').textContent()).toBe('Иван · /app/digital-id');
     await page.screenshot({ path: `${ROOT}test/artifacts/sandbox-mini-app.png` });
 
+    // The other control swaps the frame to the scanner, which this citizen may not use.
+    await pane.getByRole('button', { name: 'Сканер' }).click();
+    await app().getByText('Сканер — для кассиров').waitFor();
+    expect(await phone().locator('.phone-title').textContent()).toBe('Иван · /app/scan');
+    expect(await phone().count()).toBe(1);
     await phone().getByRole('button', { name: 'Закрыть приложение' }).click();
     await expect.poll(() => phone().count()).toBe(0);
   });
@@ -62,5 +68,40 @@ describe('Mini Apps on the sandbox page', () => {
     expect(await phone().locator('.phone-title').textContent()).toBe('Мария · /app/digital-id');
     await app().getByRole('button', { name: 'Вернуться в чат' }).click();
     await expect.poll(() => phone().count()).toBe(0);
+  });
+});
+
+describe('Mini Apps on the sandbox page in MAX mode', () => {
+  let max: TestService;
+  let maxPage: Page;
+  beforeAll(async () => {
+    max = await startTestService({}, { platform: 'max' });
+    maxPage = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await maxPage.goto(`${max.service.sandbox!.url}/`);
+    await maxPage.getByText('на связи').waitFor();
+  });
+  afterAll(async () => {
+    // The page's event stream and the app's connections first: the servers wait for them.
+    await maxPage?.close();
+    await max?.stop();
+  });
+
+  it("opens the bot's one Mini App URL from an open_app button, signed as MAX signs it", async () => {
+    const { person } = await linkedPerson(max, 'Олег', '+79990000001');
+    const sandbox = max.service.sandbox!;
+    const api = new Bot(sandbox.token, { clientOptions: { baseUrl: sandbox.url } }).api;
+    const botName = sandbox.world.bot.username ?? '';
+    await api.sendMessageToUser(person.id, 'Цифровой ID в приложении', {
+      attachments: [Keyboard.inlineKeyboard([[Keyboard.button.openApp('Открыть', botName)]])],
+    });
+    await maxPage.locator('#people button', { hasText: 'Олег' }).click();
+    const pane = maxPage.locator('.chat', { has: maxPage.locator('.chat-name', { hasText: 'Олег' }) });
+    await pane.getByRole('button', { name: '▣ Открыть' }).click();
+    // No payload: the launcher at /app goes on to the Digital ID, which takes MAX's WebAppData.
+    const frame = maxPage.frameLocator('.phone iframe');
+    await frame.getByRole('button', { name: 'возраст 18+' }).click();
+    await frame.locator('#qr svg').waitFor();
+    expect(await maxPage.locator('.phone-title').textContent()).toBe('Олег · /app');
+    await maxPage.screenshot({ path: `${ROOT}test/artifacts/sandbox-mini-app-max.png` });
   });
 });
