@@ -1,9 +1,12 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Bot, Keyboard } from '@maxhub/max-bot-api';
 import { Api } from 'grammy';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSandboxPage } from '../support/browser';
+import { launchChromium, openSandboxPage } from '../support/browser';
+import { writeFakeCameraVideo } from '../support/fake-camera';
 import { linkedPerson } from '../support/linking';
 import { ROOT } from '../support/run-process';
 import { startTestService, type TestService } from '../support/service';
@@ -68,6 +71,44 @@ describe('Mini Apps on the sandbox page', () => {
     expect(await phone().locator('.phone-title').textContent()).toBe('Мария · /app/digital-id');
     await app().getByRole('button', { name: 'Вернуться в чат' }).click();
     await expect.poll(() => phone().count()).toBe(0);
+  });
+});
+
+describe('the whole flow offline on the sandbox page', () => {
+  it("a cashier's scanner in one phone frame confirms the QR a citizen's app shows in another", async () => {
+    await linkedPerson(t, 'Анна', '+79990000002');
+    await linkedPerson(t, 'Светлана', '+79990000012');
+    await page.locator('#people button', { hasText: 'Анна' }).click();
+    const anna = page.locator('.chat', { has: page.locator('.chat-name', { hasText: 'Анна' }) });
+    await anna.getByRole('button', { name: 'Цифровой ID' }).click();
+    await app().getByRole('button', { name: 'возраст 18+' }).click();
+    const qr = await app().locator('#qr[data-qr]').getAttribute('data-qr');
+
+    // The cashier's phone films the citizen's screen: Chromium's fake camera plays that QR.
+    const videos = await mkdtemp(join(tmpdir(), 'sandbox-mini-app-'));
+    const video = join(videos, 'qr.y4m');
+    await writeFakeCameraVideo(video, [{ qr, seconds: 2 }]);
+    const filming = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ]);
+    try {
+      const till = await filming.newPage({ viewport: { width: 1280, height: 860 } });
+      await till.goto(`${t.service.sandbox!.url}/`);
+      await till.locator('#people button', { hasText: 'Светлана' }).click();
+      const pane = till.locator('.chat', { has: till.locator('.chat-name', { hasText: 'Светлана' }) });
+      await pane.getByRole('button', { name: 'Сканер' }).click();
+      // The camera reaches the app through the frame: the sandbox page delegates it.
+      const scanner = till.frameLocator('.phone iframe');
+      await scanner.getByRole('button', { name: 'возраст 18+' }).click();
+      await scanner.getByText('Подтверждено').waitFor({ timeout: 30_000 });
+      await till.screenshot({ path: `${ROOT}test/artifacts/sandbox-mini-app-scanner.png` });
+    } finally {
+      await filming.close();
+      await rm(videos, { recursive: true, force: true });
+    }
+    await phone().getByRole('button', { name: 'Закрыть приложение' }).click();
   });
 });
 
