@@ -65,7 +65,7 @@ describe('Mini Apps on the sandbox page', () => {
     });
     await page.locator('#people button', { hasText: 'Мария' }).click();
     const pane = page.locator('.chat', { has: page.locator('.chat-name', { hasText: 'Мария' }) });
-    await pane.getByRole('button', { name: '▣ Открыть' }).click();
+    await pane.getByRole('button', { name: 'Открыть', exact: true }).click();
     // Not linked: the app says so, signed in as her, and offers the way back to the chat.
     await app().getByText('Сначала привяжите аккаунт Госуслуг').waitFor();
     expect(await phone().locator('.phone-title').textContent()).toBe('Мария · /app/digital-id');
@@ -137,7 +137,7 @@ describe('Mini Apps on the sandbox page in MAX mode', () => {
     });
     await maxPage.locator('#people button', { hasText: 'Олег' }).click();
     const pane = maxPage.locator('.chat', { has: maxPage.locator('.chat-name', { hasText: 'Олег' }) });
-    await pane.getByRole('button', { name: '▣ Открыть' }).click();
+    await pane.getByRole('button', { name: 'Открыть', exact: true }).click();
     // No payload: the launcher at /app goes on to the Digital ID, which takes MAX's WebAppData.
     const frame = maxPage.frameLocator('.phone iframe');
     await frame.getByRole('button', { name: 'возраст 18+' }).click();

@@ -32,11 +32,7 @@ function inlineButton(personId, m, b) {
   if (b.request_contact) return button(`📱 ${b.text}`, () => post(`/people/${personId}/contact`));
   // A Mini App button (MAX's open_app): the app opens in a phone frame.
   if (b.web_app)
-    return button(
-      `▣ ${b.text}`,
-      () => openMiniApp(personId, { messageId: m.messageId, text: b.text }),
-      'web-app',
-    );
+    return button(b.text, () => openMiniApp(personId, { messageId: m.messageId, text: b.text }), 'web-app');
   // MAX's message button: its text goes out as the person's message.
   if (b.send_text) return button(b.text, () => post(`/people/${personId}/messages`, { text: b.text }));
   return button(b.text, () =>
