@@ -55,11 +55,11 @@ export async function startService(
     const config = needsRedis(given) ? await chooseRedis(given, logger, closers) : given;
     const metrics = createMetrics();
     const http = createHttpServer(logger, metrics, config.trustProxy);
+    let publicUrl = config.publicUrl ?? '';
     const sandbox = config.roles.has('sandbox')
-      ? await startSandboxRole(config, logger, clock, closers)
+      ? await startSandboxRole(config, logger, clock, closers, () => publicUrl)
       : null;
     const { roles } = config;
-    let publicUrl = config.publicUrl ?? '';
     let backend: Backend | null = null;
     if (needsRedis(config)) {
       backend = await startBackend(config, logger, clock, closers, {

@@ -80,6 +80,19 @@ export class SandboxClient {
     });
   }
 
+  /**
+   * The URL a Mini App opens at for this person, launch data signed by the messenger in its
+   * fragment: by a button (`messageId` and its label) or the bot's Mini App (`path`, `startParam`).
+   */
+  async openMiniApp(
+    personId: number,
+    how:
+      | { messageId: number; text: string }
+      | { path?: string; startParam?: string; theme?: Record<string, string> },
+  ): Promise<string> {
+    return (await this.call<{ url: string }>('POST', `/people/${personId}/mini-app`, how)).url;
+  }
+
   deleteMessage(personId: number, messageId: number) {
     return this.call<void>('DELETE', `/people/${personId}/messages/${messageId}`);
   }

@@ -1,6 +1,7 @@
 import type { BotCommand } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { FileStore } from './files';
+import type { LaunchOptions } from './mini-app/launch-data';
 import type { SandboxRateLimiter } from './rate-limiter';
 import type { Chat, ChatEntry, GroupChat, Person, World } from './world';
 
@@ -17,6 +18,8 @@ export interface Dialect {
   /** The bot was added to a group by its first member. */
   addedToGroup(chat: GroupChat, adder: Person): void;
   blockChanged(person: Person, blocked: boolean): void;
+  /** The URL fragment a Mini App opens with for this person: launch data signed with the bot's token. */
+  miniAppFragment(person: Person, options: LaunchOptions): string;
   /** Delivers update number `updateId` again, as after a lost acknowledgement; false if unknown. */
   redeliver(updateId: number): boolean;
   /** Updates the messenger still keeps for the bot: not yet confirmed by a poll or a webhook answer. */
@@ -32,4 +35,6 @@ export interface DialectDeps {
   limiter: SandboxRateLimiter;
   commands: Map<string, BotCommand[]>;
   log: Logger;
+  /** The bot's Mini App (set on business.max.ru or with BotFather), once the sandbox knows it. */
+  miniAppUrl: () => string | undefined;
 }

@@ -5,6 +5,7 @@ import { registerControls } from './people-api/controls';
 import { registerGroups } from './people-api/groups';
 import { registerKeyboardPresses } from './people-api/keyboard-buttons';
 import { registerContactSharing, registerPersonMessages } from './people-api/messages';
+import { registerMiniAppLaunch } from './people-api/mini-app';
 import { registerBlocking, registerPeople } from './people-api/people';
 import { registerSmsInbox } from './people-api/sms';
 
@@ -20,6 +21,7 @@ export async function registerPeopleApi(app: FastifyInstance, deps: PeopleApiDep
   registerKeyboardPresses(app, deps);
   registerBlocking(app, deps);
   registerGroups(app, deps);
+  registerMiniAppLaunch(app, deps);
   registerControls(app, deps);
   registerSmsInbox(app, deps);
 }

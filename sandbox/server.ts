@@ -27,6 +27,12 @@ export interface SandboxOptions {
   directory?: DirectoryEntry[];
   /** The protocol the bot speaks: the Telegram Bot API (default) or MAX's Bot API. */
   dialect?: DialectName;
+  /**
+   * The bot's Mini App, as a MAX bot registers it on business.max.ru (or a Telegram bot with
+   * BotFather): what `open_app` buttons and the page's app controls open. A function when the
+   * URL is known only once the service listens.
+   */
+  miniAppUrl?: string | (() => string | undefined) | undefined;
   /** MAX only: how long an uploaded image answers `attachment.not.ready` (0 by default). */
   maxNotReadyMs?: number;
 }
@@ -66,6 +72,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.logger.child({ component: 'sandbox' });
   const limiter = new SandboxRateLimiter(options.ratePerSecond);
   const commands = new Map<string, BotCommand[]>();
+  const { miniAppUrl: appUrl } = options;
+  const miniAppUrl = typeof appUrl === 'function' ? appUrl : () => appUrl;
 
   const app = createFastify(log, 12 * 1024 * 1024);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -82,9 +90,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     commands,
     log,
     origin: () => origin,
+    miniAppUrl,
     notReadyMs: options.maxNotReadyMs ?? 0,
   });
-  await registerPeopleApi(app, { world, files, dialect, limiter, commands });
+  await registerPeopleApi(app, { world, files, dialect, limiter, commands, miniAppUrl });
   await registerWebPage(app, { world, files, directory: options.directory ?? [] });
   const portal = registerPortal(app, { world });
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });

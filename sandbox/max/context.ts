@@ -15,6 +15,8 @@ export interface MaxApiDeps {
   updates: MaxUpdateQueue;
   /** The sandbox's own URL, known once it listens: upload URLs and image URLs point there. */
   origin: () => string;
+  /** The bot's Mini App, which its `open_app` buttons open (PRODUCT.md §8). */
+  miniAppUrl: () => string | undefined;
   /** How long an uploaded image answers `attachment.not.ready` before it can be sent. */
   notReadyMs: number;
   /** When each uploaded image's token becomes sendable, by token. */
@@ -40,7 +42,21 @@ const button = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('request_contact'), text: z.string().min(1).max(128) }),
   z.object({ type: z.literal('message'), text: z.string().min(1).max(128) }),
+  z.object({
+    type: z.literal('open_app'),
+    text: z.string().min(1).max(128),
+    /** The bot whose Mini App opens, by its public name (checked against the bot's own). */
+    web_app: z.string().min(1),
+    payload: z
+      .string()
+      .max(512)
+      .regex(/^[A-Za-z0-9_-]*$/, 'payload may hold only A-Z, a-z, 0-9, _ and -')
+      .nullish(),
+    contact_id: int64.nullish(),
+  }),
 ]);
+
+export type MaxButtonRequest = z.infer<typeof button>;
 
 const attachmentRequest = z.discriminatedUnion('type', [
   z.object({

@@ -5,6 +5,7 @@ import type { ChatEntry, Person } from '../world';
 import { registerMaxApi } from './api';
 import type { MaxApiDeps } from './context';
 import { maxChatId } from './ids';
+import { maxLaunchFragment } from './mini-app';
 import { maxUser, toMax } from './render';
 import type { MaxUpdate } from './types';
 import { MaxUpdateQueue } from './updates';
@@ -77,6 +78,7 @@ export async function registerMaxDialect(app: FastifyInstance, deps: MaxDialectD
         });
     },
 
+    miniAppFragment: (person, options) => maxLaunchFragment(deps.token, world, person, options),
     redeliver: (n) => updates.redeliver(n),
     pendingUpdates: () => updates.pendingCount(),
     close: () => updates.close(),

@@ -109,11 +109,15 @@ function contentOf(deps: MaxApiDeps, body: NewMessageBody, current?: ChatEntry):
     keyboard = undefined;
     for (const attachment of body.attachments) {
       if (attachment.type === 'image') photo = image(deps, attachment.payload);
-      else keyboard = fromMaxButtons(attachment.payload.buttons);
+      else keyboard = fromMaxButtons(attachment.payload.buttons, miniApp(deps));
     }
   }
   const words = text === undefined ? {} : photo ? { caption: text } : { text };
   return { ...words, ...(photo ? { photo } : {}), ...(keyboard ? { inlineKeyboard: keyboard } : {}) };
+}
+
+function miniApp(deps: MaxApiDeps) {
+  return { botName: deps.world.bot.username ?? '', url: deps.miniAppUrl() ?? '' };
 }
 
 function image(deps: MaxApiDeps, payload: Extract<AttachmentRequest, { type: 'image' }>['payload']) {

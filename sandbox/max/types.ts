@@ -15,7 +15,8 @@ export type MaxButton =
   | { type: 'callback'; text: string; payload: string }
   | { type: 'link'; text: string; url: string }
   | { type: 'request_contact'; text: string }
-  | { type: 'message'; text: string };
+  | { type: 'message'; text: string }
+  | { type: 'open_app'; text: string; web_app: string; payload?: string };
 
 export type MaxAttachment =
   | { type: 'image'; payload: { photo_id: number; token: string; url: string } }

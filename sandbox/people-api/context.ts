@@ -12,6 +12,8 @@ export interface PeopleApiDeps {
   dialect: Dialect;
   limiter: SandboxRateLimiter;
   commands: Map<string, BotCommand[]>;
+  /** The bot's Mini App, which the page can open for a person without a button. */
+  miniAppUrl: () => string | undefined;
 }
 
 /** The person named in the path and their chat, or null once a 404 is sent. */

@@ -3,6 +3,7 @@ import type { Update } from 'grammy/types';
 import type { Dialect, DialectDeps } from '../dialect';
 import { nowSeconds } from '../world';
 import { registerBotApi } from './bot-api';
+import { telegramLaunchFragment } from './mini-app';
 import { entryToTelegram, personUser, telegramChat } from './render';
 import { UpdateQueue } from './update-queue';
 
@@ -67,6 +68,7 @@ export function registerTelegramDialect(app: FastifyInstance, deps: DialectDeps)
       );
     },
 
+    miniAppFragment: (person, options) => telegramLaunchFragment(deps.token, person, options),
     redeliver: (updateId) => updates.redeliver(updateId),
     pendingUpdates: () => updates.webhookInfo().pending_update_count,
     close: () => updates.close(),

@@ -39,13 +39,18 @@ const button = z
     text: z.string().min(1),
     callback_data: z.string().optional(),
     url: z.url({ protocol: /^https?$/ }).optional(),
+    // Telegram takes only https Mini Apps; the sandbox serves a local service over http too.
+    web_app: z.object({ url: z.url({ protocol: /^https?$/ }) }).optional(),
   })
   .loose()
   .refine(
     (b) => b.callback_data === undefined || Buffer.byteLength(b.callback_data) <= 64,
     'BUTTON_DATA_INVALID',
   )
-  .refine((b) => (b.callback_data === undefined) !== (b.url === undefined), 'BUTTON_TYPE_INVALID');
+  .refine(
+    (b) => [b.callback_data, b.url, b.web_app].filter((kind) => kind !== undefined).length === 1,
+    'BUTTON_TYPE_INVALID',
+  );
 export const replyMarkup = json(
   z.union([
     z.object({ inline_keyboard: z.array(z.array(button)) }),

@@ -2,6 +2,7 @@
 // under them. A tap goes to the people API; what changes comes back on the event stream.
 import { api, post } from '../api.js';
 import { el } from '../dom.js';
+import { openMiniApp } from './mini-app.js';
 
 /** Text with line breaks kept and bare links made clickable, without ever parsing HTML. */
 function richText(text) {
@@ -21,42 +22,30 @@ function richText(text) {
 const time = (seconds) =>
   new Date(seconds * 1000).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
 
+/** One inline button, drawn and wired by its kind. */
+function inlineButton(personId, m, b) {
+  if (b.url)
+    return el('a', { href: b.url, textContent: b.text, target: '_blank', rel: 'noopener noreferrer' });
+  const button = (textContent, onclick, className = '') =>
+    el('button', { type: 'button', textContent, onclick, className });
+  // MAX asks for the phone with an inline button, where Telegram uses a reply keyboard.
+  if (b.request_contact) return button(`📱 ${b.text}`, () => post(`/people/${personId}/contact`));
+  // A Mini App button (MAX's open_app): the app opens in a phone frame.
+  if (b.web_app)
+    return button(b.text, () => openMiniApp(personId, { messageId: m.messageId, text: b.text }), 'web-app');
+  // MAX's message button: its text goes out as the person's message.
+  if (b.send_text) return button(b.text, () => post(`/people/${personId}/messages`, { text: b.text }));
+  return button(b.text, () =>
+    post(`/people/${personId}/callbacks`, { messageId: m.messageId, data: b.callback_data }),
+  );
+}
+
 function inlineKeyboard(personId, m) {
   return el(
     'div',
     { className: 'inline-keyboard' },
     ...m.inlineKeyboard.map((row) =>
-      el(
-        'div',
-        { className: 'row' },
-        ...row.map((b) =>
-          b.url
-            ? el('a', { href: b.url, textContent: b.text, target: '_blank', rel: 'noopener noreferrer' })
-            : b.request_contact
-              ? // MAX asks for the phone with an inline button, where Telegram uses a reply keyboard.
-                el('button', {
-                  type: 'button',
-                  textContent: `📱 ${b.text}`,
-                  onclick: () => post(`/people/${personId}/contact`),
-                })
-              : b.send_text
-                ? // MAX's message button: its text goes out as the person's message.
-                  el('button', {
-                    type: 'button',
-                    textContent: b.text,
-                    onclick: () => post(`/people/${personId}/messages`, { text: b.text }),
-                  })
-                : el('button', {
-                    type: 'button',
-                    textContent: b.text,
-                    onclick: () =>
-                      post(`/people/${personId}/callbacks`, {
-                        messageId: m.messageId,
-                        data: b.callback_data,
-                      }),
-                  }),
-        ),
-      ),
+      el('div', { className: 'row' }, ...row.map((b) => inlineButton(personId, m, b))),
     ),
   );
 }

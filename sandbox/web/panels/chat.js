@@ -4,6 +4,7 @@ import { api, post } from '../api.js';
 import { $, el } from '../dom.js';
 import { state } from '../state.js';
 import { bubble, renderReplyKeyboard } from './chat-messages.js';
+import { openMiniApp } from './mini-app.js';
 
 // The page speaks Russian; each chat speaks its person's language.
 const UI = {
@@ -17,6 +18,8 @@ const UI = {
     attach: 'Отправить фото',
     contact: 'Контакт',
     del: 'Удалить',
+    apps: { 'digital-id': 'Цифровой ID', scan: 'Сканер' },
+    openApp: 'Открыть мини-приложение без кнопки бота',
   },
   en: {
     placeholder: 'Message',
@@ -28,6 +31,8 @@ const UI = {
     attach: 'Send a photo',
     contact: 'Contact',
     del: 'Delete',
+    apps: { 'digital-id': 'Digital ID', scan: 'Scanner' },
+    openApp: "Open the Mini App without the bot's button",
   },
 };
 const ui = (person) => UI[person.languageCode] ?? UI.ru;
@@ -75,6 +80,11 @@ function chatPane(personId) {
   const t = ui(person);
   pane.querySelector('.close').onclick = () => closeChat(personId);
   pane.querySelector('.block').onclick = () => toggleBlock(personId);
+  for (const button of pane.querySelectorAll('.open-app')) {
+    button.textContent = t.apps[button.dataset.path];
+    button.title = t.openApp;
+    button.onclick = () => openMiniApp(personId, { path: button.dataset.path });
+  }
   const input = pane.querySelector('.composer input[name="text"]');
   input.placeholder = t.placeholder;
   pane.querySelector('.send').textContent = t.send;
