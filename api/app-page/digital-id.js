@@ -64,6 +64,15 @@ function schedule() {
   pollTimer = setTimeout(refresh, Math.max(1000, Date.parse(session.answer.refreshAt) - Date.now()));
 }
 
+/** How soon a poll that failed on the way is tried again. */
+const RETRY_MS = 3000;
+
+/**
+ * A poll lost to the phone's network, an API restarting or too many polls says nothing about the
+ * session: at a checkout the person keeps the QR shown and the page tries again shortly.
+ */
+const passing = (error) => !(error instanceof ApiError) || error.status === 429 || error.status >= 500;
+
 /** Asks for the current QR now: the same one before refreshAt, the next one after. */
 async function refresh() {
   if (!session) return;
@@ -77,7 +86,14 @@ async function refresh() {
     }
     schedule();
   } catch (error) {
-    if (session === current) failure(error);
+    if (session !== current) return;
+    if (passing(error)) {
+      clearTimeout(pollTimer);
+      pollTimer = setTimeout(refresh, RETRY_MS);
+      return;
+    }
+    // Its own session unknown: an unlink erased it with the person's data. To them, it ended.
+    failure(error.status === 404 ? new ApiError(410, 'ended') : error);
   }
 }
 

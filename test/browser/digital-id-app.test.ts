@@ -130,6 +130,40 @@ describe('the Digital ID Mini App page', () => {
     await page.context().close();
   });
 
+  it('keeps the QR through a poll lost on the way, and says it ended once an unlink erased it', async () => {
+    const { person, chat } = await linkedPerson(t, 'Пётр', '+79990000001');
+    const { page } = await openApp(launchDataOf(t, clock, person.id));
+    await page.getByRole('button', { name: 'возраст 18+' }).click();
+    await page.locator('#qr svg').waitFor();
+    const shown = await page.locator('#qr').getAttribute('data-qr');
+
+    // The phone's network drops the poll: the QR stays, no error screen.
+    const polls = '**/api/v1/app/digital-id/sessions/*/qr';
+    let dropped = 0;
+    await page.route(polls, (route) => {
+      dropped += 1;
+      return route.abort('internetdisconnected');
+    });
+    clock.advance(REFRESH_SECONDS + 1);
+    await refreshNow(page);
+    expect(dropped).toBe(1);
+    expect(await page.locator('#qr').getAttribute('data-qr')).toBe(shown);
+    expect(await page.locator('#code').isVisible()).toBe(true);
+    expect(await page.locator('#notice').isVisible()).toBe(false);
+
+    // Back online, the next poll brings the next QR.
+    await page.unroute(polls);
+    await refreshNow(page);
+    await expect.poll(() => page.locator('#qr').getAttribute('data-qr')).not.toBe(shown);
+    expect((await qrOnScreen(page)).seq).toBe(1);
+
+    expect((await chat.say('/unlink')).text).toContain('отвязана');
+    await refreshNow(page);
+    await page.getByText('Этот код закрыт: Цифровой ID открыт в другом месте или истёк.').waitFor();
+    expect(await page.locator('#qr').isVisible()).toBe(false);
+    await page.context().close();
+  });
+
   it('tells a person who has not linked an account to link it in the chat, in their language', async () => {
     const stranger = await t.sandbox.createPerson({ name: 'Guest', languageCode: 'en' });
     const launchData = launchDataOf(t, clock, stranger.id, {
