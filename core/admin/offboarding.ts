@@ -17,8 +17,9 @@ export function offboarding(deps: AdminDeps) {
     /**
      * Unlinking (/unlink): the link, its audit row, the live Digital ID's end and the erasure of
      * what the service kept of the person are one transaction, so an unlinked person is an erased
-     * one. After it, the chat's QR shows "ended" and the relationships end (the session is gone
-     * already, so leaving ends only those). Either failing changes nothing of the answer, since
+     * one. After it, the app's cached QR is dropped, the chat's QR shows "ended" and the
+     * relationships end (the session is gone already, so leaving ends only those). Any of them
+     * failing changes nothing of the answer, since
      * the unlink happened: the failure is reported, and the trusted-contact sweeper ends the
      * relationships of unlinked people. False when nothing was linked.
      */
@@ -30,8 +31,8 @@ export function offboarding(deps: AdminDeps) {
       );
       if (!unlinked) return false;
       const { accountId, ended } = unlinked;
-      if (ended) await deps.sessionEnded(ended);
       const followUps = await Promise.allSettled([
+        ended ? deps.sessionEnded(ended) : null,
         ended ? after.showEnded(ended) : null,
         deps.leave({ userId: messengerUserId, accountId }, 'unlinked'),
       ]);

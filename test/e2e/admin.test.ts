@@ -7,6 +7,7 @@ import { buttonOf, type Chat, chatWith, confirmQuestion } from '../support/chat'
 import { TestClock } from '../support/clock';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
+import { appCall, launchDataOf, SESSIONS_PATH } from '../support/mini-app';
 import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
 import { startTestService, type TestService } from '../support/service';
 import { befriend, OVERVIEW, portal } from '../support/trusted-contact';
@@ -232,6 +233,19 @@ describe('admin commands, on Telegram', () => {
     expect((await boss.ask('/stats', 'Статистика')).text).toMatch(
       /Проверок Цифрового ID сегодня: .*revoked 1/,
     );
+  });
+
+  it('/revoke ends a Digital ID open in the Mini App: its QR is 410 ended at once, not at its refresh', async () => {
+    const ivan = await linkedPerson(t, 'Иван', '+79990000001');
+    const qrPath = (sessionId: unknown) => `${SESSIONS_PATH}/${sessionId}/qr`;
+    const asIvan = () => launchDataOf(t, clock, ivan.person.id);
+    const opened = await appCall(t, asIvan(), 'POST', SESSIONS_PATH, { scenario: 'adult' });
+    expect((await appCall(t, asIvan(), 'GET', qrPath(opened.body.sessionId))).status).toBe(200);
+    await confirmed('/revoke +79990000001', 'отвечают «отозван»');
+    expect(await appCall(t, asIvan(), 'GET', qrPath(opened.body.sessionId))).toEqual({
+      status: 410,
+      body: { reason: 'ended' },
+    });
   });
 
   it('/rotate_key makes new QRs carry the new kid while the old key stays published', async () => {

@@ -86,20 +86,41 @@ export function maxWebhook(deps: MaxWebhookDeps): MaxWebhook {
 }
 
 const REFUSAL_LOG_INTERVAL_MS = 60_000;
+/** Enough to tell one sender from many; a flood from many addresses must not grow it without end. */
+const REFUSAL_ADDRESSES_KEPT = 10_000;
+
+/** Runs `flush` once a minute from now; the timer must not keep the process alive. */
+const inAMinute = (flush: () => void) => void setTimeout(flush, REFUSAL_LOG_INTERVAL_MS).unref();
 
 /**
  * Anyone who finds the webhook's address can post to it: a stream of forged deliveries must not
- * become a stream of log lines. The first refusal is logged at once, later ones as one line a
- * minute with how many there were and the last address.
+ * become a stream of log lines. The first refusal is logged at once; those after it within the
+ * minute are summed into one line at the minute's end (how many, from how many addresses, the
+ * last one), so a short burst is reported as well as a long one.
  */
-export function refusalLog(logger: Logger, now: () => number = Date.now): (ip: string) => void {
-  let loggedAt = Number.NEGATIVE_INFINITY;
-  let unlogged = 0;
+export function refusalLog(
+  logger: Logger,
+  later: (flush: () => void) => void = inAMinute,
+): (ip: string) => void {
+  let burst: { count: number; addresses: Set<string>; last: string } | null = null;
+  const flush = () => {
+    if (burst && burst.count > 0) {
+      logger.warn(
+        { refused: burst.count, addresses: burst.addresses.size, ip: burst.last },
+        'MAX webhook deliveries without the right secret refused',
+      );
+    }
+    burst = null;
+  };
   return (ip) => {
-    unlogged += 1;
-    if (now() - loggedAt < REFUSAL_LOG_INTERVAL_MS) return;
-    logger.warn({ ip, refused: unlogged }, 'MAX webhook deliveries without the right secret refused');
-    loggedAt = now();
-    unlogged = 0;
+    if (!burst) {
+      logger.warn({ refused: 1, ip }, 'MAX webhook delivery without the right secret refused');
+      burst = { count: 0, addresses: new Set(), last: ip };
+      later(flush);
+      return;
+    }
+    burst.count += 1;
+    if (burst.addresses.size < REFUSAL_ADDRESSES_KEPT) burst.addresses.add(ip);
+    burst.last = ip;
   };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { refusalLog } from '../../../bot/platform/max/webhook';
 
 function capturedLogger() {
-  const lines: Array<{ ip: string; refused: number }> = [];
+  const lines: Array<{ ip: string; refused: number; addresses?: number }> = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
       lines.push(JSON.parse(String(chunk)));
@@ -15,16 +15,25 @@ function capturedLogger() {
 }
 
 describe('refused MAX webhook deliveries in the log', () => {
-  it('logs the first at once and a flood as one line a minute with its count', () => {
+  it('logs the first at once and what follows within the minute as one line at its end', () => {
     const { logger, lines } = capturedLogger();
-    let now = 1_000_000;
-    const log = refusalLog(logger, () => now);
+    let endOfMinute: (() => void) | undefined;
+    const log = refusalLog(logger, (flush) => {
+      endOfMinute = flush;
+    });
     log('203.0.113.1');
-    for (let i = 0; i < 999; i++) log('203.0.113.2');
+    for (let i = 0; i < 999; i++) log(`203.0.113.${2 + (i % 3)}`);
     expect(lines).toEqual([expect.objectContaining({ ip: '203.0.113.1', refused: 1 })]);
-    now += 60_000;
-    log('203.0.113.3');
+
+    // The burst stopped before the minute ended: its count is still reported.
+    endOfMinute?.();
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toEqual(expect.objectContaining({ ip: '203.0.113.3', refused: 1000 }));
+    expect(lines[1]).toEqual(expect.objectContaining({ refused: 999, addresses: 3 }));
+
+    // A later refusal starts a new minute, logged at once; a minute with nothing more logs nothing.
+    log('198.51.100.7');
+    expect(lines[2]).toEqual(expect.objectContaining({ ip: '198.51.100.7', refused: 1 }));
+    endOfMinute?.();
+    expect(lines).toHaveLength(3);
   });
 });
