@@ -84,7 +84,9 @@ describe('the built service', () => {
       );
 
       service.child.kill('SIGTERM');
-      expect(await service.exited).toBe(0);
+      // With the log beside the code, so a stop that fails says why.
+      const code = await service.exited;
+      expect({ code, log: code === 0 ? '' : service.output().slice(-4000) }).toEqual({ code: 0, log: '' });
     } finally {
       service.child.kill('SIGKILL');
     }
