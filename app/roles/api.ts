@@ -107,6 +107,7 @@ async function registerMiniAppApi(
     verification: backend.measured('app'),
     launchData,
     isBlocked,
+    overLimit,
     isVerifier: (userId) => backend.roles.hasRole(userId, 'verifier'),
     ratePerMinute: config.digitalId.verifyRatePerMinute,
     redis: backend.redis,
