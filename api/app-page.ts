@@ -13,8 +13,11 @@ import { browserScript } from './browser-script';
 
 export interface MiniAppPagesDeps {
   text(locale: Locale, key: string): string;
-  /** PUBLIC_URL, the address the service's QRs carry; unset, the address the page was asked at. */
-  publicUrl?: string;
+  /**
+   * The address the service's QRs carry: PUBLIC_URL, else this server's own, never the Host a
+   * client sent, which it may set at will and which a proxy or a LAN address makes wrong.
+   */
+  publicUrl(): string;
 }
 
 interface Asset {
@@ -87,7 +90,7 @@ function servePage(app: FastifyInstance, page: MiniAppPage, deps: MiniAppPagesDe
   ) as Record<Locale, ReturnType<MiniAppPage['words']>>;
   app.get(page.path, async (req, reply) => {
     const locale = localeFor(req.languages([...LOCALES]) || null);
-    const config = page.config?.(deps.publicUrl ?? `${req.protocol}://${req.host}`) ?? {};
+    const config = page.config?.(deps.publicUrl()) ?? {};
     return reply
       .header('cache-control', 'no-store')
       .header('vary', 'accept-language')
