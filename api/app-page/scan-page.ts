@@ -14,6 +14,8 @@ const OWN = [
   'noCamera',
   'not_a_verifier',
   'rate_limited',
+  'lost',
+  'lostHint',
 ] as const;
 const SHARED = ['loading', 'again', 'backToChat', 'unauthorized', 'blocked', 'failed'] as const;
 
@@ -40,6 +42,7 @@ export const scanPage: MiniAppPage = {
   .answer { position: fixed; inset: 0; display: flex; flex-direction: column; justify-content: center; align-items: center; padding: 1.5rem; text-align: center; color: #ffffff; }
   .answer.confirmed { background: #1b873f; }
   .answer.refused { background: #c62828; }
+  .answer.lost { background: #f2a900; color: #1b1f24; }
   .answer .headline { font-size: clamp(1.8rem, 10vw, 2.6rem); font-weight: 700; margin: 0 0 .5rem; }
   .answer p { font-size: 1.25rem; margin: .25rem 0; max-width: 24rem; }
   .answer button { background: #ffffff; color: #1b1f24; max-width: 24rem; margin-top: 2rem; }`,

@@ -29,6 +29,11 @@ let state = 'ready';
 /** The QR last acted on, and when the camera last saw it: held in view, it is not sent again. */
 let last = { text: null, seenAt: 0 };
 let sound = null;
+/**
+ * The QR whose last send got no answer: it may have reached the service and been confirmed,
+ * and so spent, with only the answer lost on the way back.
+ */
+let unanswered = null;
 
 /** The browser's own detector where it reads QRs, else ZXing's WebAssembly served from here. */
 async function decoder() {
@@ -106,16 +111,22 @@ function pause(ms, { forget = false } = {}) {
   }, ms);
 }
 
-function showAnswer(answer) {
-  const confirmed = answer.result === 'confirmed';
-  $('answer').className = `answer ${confirmed ? 'confirmed' : 'refused'}`;
-  $('headline').textContent = confirmed ? words.confirmed : words.notConfirmed;
-  $('answer-scenario').textContent = words.scenarios[answer.scenario ?? scenario] ?? '';
-  $('reason').textContent = confirmed ? '' : (words.reasons[answer.reason] ?? '');
+/** The answer filling the screen in `tone` (confirmed, refused, lost) until the next QR. */
+function fill(tone, headline, reason, answeredScenario = scenario) {
+  $('answer').className = `answer ${tone}`;
+  $('headline').textContent = headline;
+  $('answer-scenario').textContent = words.scenarios[answeredScenario] ?? '';
+  $('reason').textContent = reason;
   $('answer').hidden = false;
-  signal(confirmed);
   state = 'answer';
   pause(ANSWER_MS);
+}
+
+function showAnswer(answer) {
+  const confirmed = answer.result === 'confirmed';
+  signal(confirmed);
+  if (confirmed) return fill('confirmed', words.confirmed, '', answer.scenario);
+  fill('refused', words.notConfirmed, words.reasons[answer.reason] ?? '', answer.scenario);
 }
 
 async function check(qr) {
@@ -123,8 +134,15 @@ async function check(qr) {
   status(words.checking);
   try {
     const answer = await call('POST', '/api/v1/app/verify', { qr, scenario });
-    if (stream) showAnswer(answer);
+    const resent = qr === unanswered;
+    unanswered = null;
+    if (!stream) return;
+    // "Already used" may be this very scanner's lost confirmation: red would turn away a
+    // customer whose QR was good, so the cashier is told the truth, that nobody knows.
+    if (resent && answer.reason === 'replayed') return fill('lost', words.lost, words.lostHint);
+    showAnswer(answer);
   } catch (error) {
+    if (!(error instanceof ApiError)) unanswered = qr;
     if (!stream) return;
     // Not about this QR: say so, and try it again later if it is still held up.
     if (!(error instanceof ApiError) || error.status === 429) {
