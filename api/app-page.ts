@@ -8,7 +8,7 @@ import { LOCALES, type Locale, localeFor } from '../core/messaging/locale';
 import { digitalIdPage } from './app-page/digital-id-page';
 import { launcherPage } from './app-page/launcher-page';
 import { scanPage } from './app-page/scan-page';
-import { csp, type MiniAppPage, renderPage } from './app-page/shell';
+import { ASSETS_PATH, csp, type MiniAppPage, renderPage } from './app-page/shell';
 import { browserScript } from './browser-script';
 
 export interface MiniAppPagesDeps {
@@ -70,7 +70,7 @@ export async function registerMiniAppPages(app: FastifyInstance, deps: MiniAppPa
   const assets = miniAppAssets();
   await app.register(async (scope) => {
     await scope.register(accepts);
-    scope.get<{ Params: { name: string } }>('/app/assets/:name', async (req, reply) => {
+    scope.get<{ Params: { name: string } }>(`${ASSETS_PATH}/:name`, async (req, reply) => {
       const found = assets.get(req.params.name);
       if (found === undefined) return reply.code(404).send({ reason: 'not_found' });
       reply

@@ -78,7 +78,7 @@ async function refresh() {
   if (!session) return;
   const current = session;
   try {
-    const answer = await call('GET', `/api/v1/app/digital-id/sessions/${current.id}/qr`);
+    const answer = await call('GET', `api/v1/app/digital-id/sessions/${current.id}/qr`);
     if (session !== current) return;
     if (answer.qr !== current.answer.qr) {
       current.answer = answer;
@@ -100,7 +100,7 @@ async function refresh() {
 async function open(scenario) {
   show('loading');
   try {
-    const opened = await call('POST', '/api/v1/app/digital-id/sessions', { scenario });
+    const opened = await call('POST', 'api/v1/app/digital-id/sessions', { scenario });
     session = { id: opened.sessionId, scenario, answer: opened };
     $('code-scenario').textContent = words.scenarios[scenario];
     draw(opened);
@@ -115,14 +115,14 @@ async function stop() {
   const current = session;
   stopTimers();
   session = null;
-  if (current) await call('DELETE', `/api/v1/app/digital-id/sessions/${current.id}`).catch(() => undefined);
+  if (current) await call('DELETE', `api/v1/app/digital-id/sessions/${current.id}`).catch(() => undefined);
   await pick();
 }
 
 async function pick() {
   show('loading');
   try {
-    const { scenarios } = await call('GET', '/api/v1/app/digital-id/scenarios');
+    const { scenarios } = await call('GET', 'api/v1/app/digital-id/scenarios');
     const list = $('scenarios');
     list.replaceChildren(
       ...scenarios.map((scenario) => {

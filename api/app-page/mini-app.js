@@ -67,8 +67,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The service's root: the pages are at `<root>/app/<page>`, whatever path PUBLIC_URL has. */
+const serviceRoot = new URL('..', location.href);
+
+/** A call to the API; `path` is relative to the service's root (`api/v1/…`). */
 export async function call(method, path, body) {
-  const response = await fetch(path, {
+  const response = await fetch(new URL(path, serviceRoot), {
     method,
     headers: {
       authorization: `tma ${initData}`,

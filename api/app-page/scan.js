@@ -43,7 +43,7 @@ async function decoder() {
   }
   const zxing = window.ZXingWASM;
   zxing.prepareZXingModule({
-    overrides: { locateFile: (name) => `/app/assets/${name}` },
+    overrides: { locateFile: (name) => new URL(name, import.meta.url).href },
     fireImmediately: true,
   });
   const canvas = document.createElement('canvas');
@@ -133,7 +133,7 @@ async function check(qr) {
   state = 'checking';
   status(words.checking);
   try {
-    const answer = await call('POST', '/api/v1/app/verify', { qr, scenario });
+    const answer = await call('POST', 'api/v1/app/verify', { qr, scenario });
     const resent = qr === unanswered;
     unanswered = null;
     if (!stream) return;
@@ -226,7 +226,7 @@ async function pick() {
   stopCamera();
   show('loading');
   try {
-    const { scenarios } = await call('GET', '/api/v1/app/verify/scenarios');
+    const { scenarios } = await call('GET', 'api/v1/app/verify/scenarios');
     $('scenarios').replaceChildren(
       ...scenarios.map((code) => {
         const button = document.createElement('button');

@@ -1,8 +1,12 @@
+import { posix } from 'node:path';
 import { SCENARIOS } from '../../core/digital-id/scenarios';
 import type { Locale } from '../../core/messaging/locale';
 import { escapeHtml } from '../html';
 
-/** A Mini App page: its markup and styles, its scripts (served at /app/assets/) and its words. */
+/** Where the pages' scripts are served. */
+export const ASSETS_PATH = '/app/assets';
+
+/** A Mini App page: its markup and styles, its scripts (served at ASSETS_PATH) and its words. */
 export interface MiniAppPage {
   path: string;
   /** The page's words by the name its script knows them by, each read from the bot's locales. */
@@ -75,7 +79,9 @@ export function renderPage(
 ): string {
   const { title, loading } = words[locale];
   const json = JSON.stringify({ locale, words, config });
-  const classic = page.scripts.classic ? `<script src="/app/assets/${page.scripts.classic}"></script>\n` : '';
+  // Relative to the page, so a service behind a path (PUBLIC_URL https://host/prefix) works.
+  const assets = posix.relative(posix.dirname(page.path), ASSETS_PATH);
+  const classic = page.scripts.classic ? `<script src="${assets}/${page.scripts.classic}"></script>\n` : '';
   return `<!doctype html>
 <html lang="${locale}">
 <head>
@@ -92,7 +98,7 @@ export function renderPage(
 ${page.body}
 </main>
 <script type="application/json" id="words">${scriptJson(json)}</script>
-${classic}<script type="module" src="/app/assets/${page.scripts.module}"></script>
+${classic}<script type="module" src="${assets}/${page.scripts.module}"></script>
 </body>
 </html>
 `;

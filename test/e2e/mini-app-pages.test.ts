@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestFrom } from '../support/http-from';
 import { startTestService, type TestService } from '../support/service';
 
 let t: TestService;
@@ -10,26 +10,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
-interface Served {
-  headers: Record<string, string | string[] | undefined>;
-  html: string;
-}
-
-/** A page asked for as a browser, or a client that says any Host it likes, would ask. */
-function get(path: string, headers: Record<string, string> = {}): Promise<Served> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${t.service.httpUrl}${path}`, { headers }, (res) => {
-      let html = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        html += chunk;
-      });
-      res.on('end', () => resolve({ headers: res.headers, html }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** A page as a browser, or a client that says any Host it likes, asks for it. */
+const get = (path: string, headers: Record<string, string> = {}) =>
+  requestFrom('127.0.0.1', `${t.service.httpUrl}${path}`, { headers });
 
 /** What the page's script is given besides words. */
 const configOf = (html: string) => {
@@ -40,6 +23,24 @@ const configOf = (html: string) => {
 describe("the scanner page's idea of a Digital ID", () => {
   it('is the service’s own address, whatever Host the client sends', async () => {
     const forged = await get('/app/scan', { host: 'evil.example' });
-    expect(configOf(forged.html)).toEqual({ digitalIdPrefix: `${t.service.publicUrl}/v/` });
+    expect(configOf(forged.text)).toEqual({ digitalIdPrefix: `${t.service.publicUrl}/v/` });
   });
+});
+
+describe("the pages' own addresses", () => {
+  it.each(['/app/digital-id', '/app/scan', '/app'])(
+    '%s names its scripts relative to itself, so the service works behind a path',
+    async (path) => {
+      const { status, text } = await get(path);
+      expect(status).toBe(200);
+      const sources = [...text.matchAll(/<script[^>]* src="([^"]+)"/g)].map((m) => m[1]);
+      expect(sources.length).toBeGreaterThan(0);
+      for (const src of sources) {
+        expect(src).toMatch(/^(app\/)?assets\/[\w.-]+\.js$/);
+        // Resolved as the browser does, each is served.
+        expect((await get(new URL(src!, `http://x${path}`).pathname)).status).toBe(200);
+      }
+      expect(text).not.toMatch(/(src|href)="\//);
+    },
+  );
 });
