@@ -2,16 +2,21 @@
 // continuously. Only the text of a Digital ID's QR leaves the phone, never the camera's image;
 // the answer fills the screen, and the scanner is ready again after a short pause. A module:
 // its names stay its own.
-import { $, ApiError, backToChat, call, dress, initData, pageConfig, showOnly, words } from './mini-app.js';
+import { $, ApiError, call, miniApp, pageConfig, words } from './mini-app.js';
 
-const show = showOnly(['loading', 'pick', 'camera', 'notice']);
+const { show, notice, failure, pick, start } = miniApp({
+  sections: ['loading', 'pick', 'camera', 'notice'],
+  scenariosPath: 'api/v1/app/verify/scenarios',
+  picked: startCamera,
+  leave: stopCamera,
+});
 /** How long an answer fills the screen before the next QR is taken. */
 const ANSWER_MS = 2500;
 /** After a refusal that is not about the QR (too many checks, no network), the same QR is tried again. */
 const RETRY_MS = 5000;
 /** A QR unseen this long has left the frame: shown again, it is checked again. */
 const GONE_MS = 1000;
-/** Between two looks at the camera. */
+/** About seven looks a second: a QR held up reads at once, and ZXing leaves the phone's CPU room. */
 const LOOK_MS = 150;
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 
@@ -66,21 +71,6 @@ async function decoder() {
 const status = (text) => {
   $('status').textContent = text;
 };
-
-/** A message in place of the camera, which stops. */
-function notice(text, { again = false } = {}) {
-  stopCamera();
-  $('message').textContent = text;
-  $('again').hidden = !again;
-  $('back').hidden = false;
-  show('notice');
-}
-
-function failure(error) {
-  if (!(error instanceof ApiError)) return notice(words.failed, { again: true });
-  if (error.status === 401) return notice(words.unauthorized);
-  return notice(words[error.reason] ?? words.failed, { again: error.status >= 500 });
-}
 
 /** A short beep and buzz where the phone allows: one for yes, a lower double for no. */
 function signal(confirmed) {
@@ -222,41 +212,6 @@ async function startCamera(picked) {
   look();
 }
 
-async function pick() {
-  stopCamera();
-  show('loading');
-  try {
-    const { scenarios } = await call('GET', 'api/v1/app/verify/scenarios');
-    $('scenarios').replaceChildren(
-      ...scenarios.map((code) => {
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.textContent = words.scenarios[code] ?? code;
-        button.dataset.scenario = code;
-        button.addEventListener('click', () => startCamera(code));
-        return button;
-      }),
-    );
-    show('pick');
-  } catch (error) {
-    failure(error);
-  }
-}
-
-function start() {
-  dress({
-    'pick-label': 'pick',
-    change: 'change',
-    next: 'next',
-    again: 'again',
-    back: 'backToChat',
-  });
-  $('change').addEventListener('click', pick);
-  $('next').addEventListener('click', ready);
-  $('again').addEventListener('click', pick);
-  $('back').addEventListener('click', backToChat);
-  if (!initData) return notice(words.noLaunchData);
-  return pick();
-}
-
-start();
+$('change').addEventListener('click', pick);
+$('next').addEventListener('click', ready);
+start({ change: 'change', next: 'next' });

@@ -36,9 +36,19 @@ export const wordsOf = <Name extends string>(
   names: readonly Name[],
 ) => Object.fromEntries(names.map((name) => [name, text(localeKey(prefix, name))])) as Record<Name, string>;
 
-/** Every scenario in words, by its code. */
+/** By code, as the API names scenarios: the script puts its answers in words with no round trip. */
 export const scenarioWords = (text: (key: string) => string) =>
   Object.fromEntries(SCENARIOS.map((s) => [s, text(`scenario-${s}`)]));
+
+/** The scenario picker, which the script fills (mini-app.js's offerScenarios). */
+export const PICK_SECTION = `  <section id="pick" hidden><p id="pick-label"></p><div id="scenarios"></div></section>`;
+
+/** A message in place of the page's work, which the script fills (mini-app.js's notices). */
+export const NOTICE_SECTION = `  <section id="notice" hidden>
+    <p class="message" id="message"></p>
+    <button type="button" id="again" hidden></button>
+    <button type="button" class="secondary" id="back" hidden></button>
+  </section>`;
 
 /** The page's CSP: everything from the service itself, nothing inline but styles. */
 export function csp(page: MiniAppPage): string {
