@@ -227,6 +227,7 @@ describe('the /app launcher, the one Mini App URL a MAX bot has', () => {
     await scan.page.waitForURL(/\/app\/scan#/);
     expect(new URL(scan.page.url()).hash).toBe(`#${scan.fragment}`);
     await scan.page.getByRole('button', { name: 'возраст 18+' }).waitFor();
+    expect(scan.violations).toEqual([]);
     await scan.page.context().close();
 
     const citizen = await openApp(browser, launchDataOf(t, clock, cashierId), '/app');
@@ -236,6 +237,23 @@ describe('the /app launcher, the one Mini App URL a MAX bot has', () => {
     expect(citizen.violations).toEqual([]);
     await citizen.page.context().close();
   });
+
+  it.each(['//evil.example', 'javascript:alert(1)', '../../x'])(
+    'takes start_param %s for the Digital ID, on the service’s own address',
+    async (startParam) => {
+      const browser = await cameraFilming([{ qr: null, seconds: 1 }]);
+      const odd = await openApp(
+        browser,
+        launchDataOf(t, clock, cashierId, { extra: { start_param: startParam } }),
+        '/app',
+      );
+      await odd.page.waitForURL(`${t.service.httpUrl}/app/digital-id#${odd.fragment}`, { timeout: 10_000 });
+      await odd.page.getByRole('button', { name: 'возраст 18+' }).waitFor();
+      expect(odd.requests.filter((url) => !url.startsWith(`${t.service.httpUrl}/`))).toEqual([]);
+      expect(odd.violations).toEqual([]);
+      await odd.page.context().close();
+    },
+  );
 });
 
 describe('a scanner checking faster than its limit', () => {

@@ -44,3 +44,27 @@ describe("the pages' own addresses", () => {
     },
   );
 });
+
+/** The content-security-policy header as directives, each with its sources. */
+const cspOf = (header: unknown) =>
+  Object.fromEntries(
+    String(header)
+      .split(';')
+      .map((directive) => directive.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name, sources]),
+  );
+
+describe("the pages' content security policy", () => {
+  it.each([
+    ['/app/digital-id', false],
+    ['/app/scan', true],
+    ['/app', false],
+  ])('%s runs only the service’s own scripts (WebAssembly: %s) and talks only to it', async (path, wasm) => {
+    const csp = cspOf((await get(path)).headers['content-security-policy']);
+    expect(csp['default-src']).toEqual(["'none'"]);
+    expect(csp['connect-src']).toEqual(["'self'"]);
+    expect(csp['script-src']).toEqual(wasm ? ["'self'", "'wasm-unsafe-eval'"] : ["'self'"]);
+    expect(csp['script-src']).not.toContain("'unsafe-eval'");
+    expect(csp['script-src']).not.toContain("'unsafe-inline'");
+  });
+});
