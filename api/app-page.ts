@@ -8,13 +8,16 @@ import { LOCALES, type Locale, localeFor } from '../core/messaging/locale';
 import { digitalIdPage } from './app-page/digital-id-page';
 import { launcherPage } from './app-page/launcher-page';
 import { scanPage } from './app-page/scan-page';
-import { csp, type MiniAppPage, renderPage } from './app-page/shell';
+import { ASSETS_PATH, csp, type MiniAppPage, renderPage } from './app-page/shell';
 import { browserScript } from './browser-script';
 
 export interface MiniAppPagesDeps {
   text(locale: Locale, key: string): string;
-  /** PUBLIC_URL, the address the service's QRs carry; unset, the address the page was asked at. */
-  publicUrl?: string;
+  /**
+   * The address the service's QRs carry: PUBLIC_URL, else this server's own, never the Host a
+   * client sent, which it may set at will and which a proxy or a LAN address makes wrong.
+   */
+  publicUrl(): string;
 }
 
 interface Asset {
@@ -67,7 +70,7 @@ export async function registerMiniAppPages(app: FastifyInstance, deps: MiniAppPa
   const assets = miniAppAssets();
   await app.register(async (scope) => {
     await scope.register(accepts);
-    scope.get<{ Params: { name: string } }>('/app/assets/:name', async (req, reply) => {
+    scope.get<{ Params: { name: string } }>(`${ASSETS_PATH}/:name`, async (req, reply) => {
       const found = assets.get(req.params.name);
       if (found === undefined) return reply.code(404).send({ reason: 'not_found' });
       reply
@@ -87,7 +90,7 @@ function servePage(app: FastifyInstance, page: MiniAppPage, deps: MiniAppPagesDe
   ) as Record<Locale, ReturnType<MiniAppPage['words']>>;
   app.get(page.path, async (req, reply) => {
     const locale = localeFor(req.languages([...LOCALES]) || null);
-    const config = page.config?.(deps.publicUrl ?? `${req.protocol}://${req.host}`) ?? {};
+    const config = page.config?.(deps.publicUrl()) ?? {};
     return reply
       .header('cache-control', 'no-store')
       .header('vary', 'accept-language')

@@ -12,6 +12,11 @@ export interface AppVerifyDeps {
   launchData: LaunchDataChecker;
   isVerifier(messengerUserId: number): Promise<boolean>;
   isBlocked(messengerUserId: number): Promise<boolean>;
+  /**
+   * Whether the person is over their cap of actions (the chat's, shared). Asked before the
+   * database is: launch data stays valid a day, and anyone in the messenger has their own.
+   */
+  overLimit(messengerUserId: number): Promise<boolean>;
   ratePerMinute: number;
   redis: Redis;
   redisPrefix: string;
@@ -20,7 +25,8 @@ export interface AppVerifyDeps {
 /**
  * The cashier's scanner (PRODUCT.md §8): POST /api/v1/app/verify answers exactly as POST
  * /api/v1/verify does, through the same verification (a confirmed QR is spent), for a person
- * whose linked account holds the verifier role, with the same per-verifier rate limit.
+ * whose linked account holds the verifier role, with the same per-verifier rate limit. Every
+ * call first counts against the person's cap, so a script answered 403 costs no query.
  * GET /api/v1/app/verify/scenarios lists what may be checked, to the same people only.
  */
 export async function registerAppVerifyRoute(app: FastifyInstance, deps: AppVerifyDeps): Promise<void> {
@@ -37,6 +43,7 @@ export async function registerAppVerifyRoute(app: FastifyInstance, deps: AppVeri
     scope.addHook('onRequest', launchDataAuth(deps.launchData));
     scope.addHook('onRequest', async (req, reply) => {
       const { id } = appUserOf(req);
+      if (await deps.overLimit(id)) return reply.code(429).send({ reason: 'too_many_requests' });
       if (await deps.isBlocked(id)) return reply.code(403).send({ reason: 'blocked' });
       if (!(await deps.isVerifier(id))) return reply.code(403).send({ reason: 'not_a_verifier' });
     });

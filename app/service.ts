@@ -69,7 +69,8 @@ export async function startService(
         publicUrl: () => publicUrl,
       });
       const target = messengerTarget(config, sandbox);
-      if (roles.has('api')) await startApiRole(config, logger, clock, closers, backend, http, target?.token);
+      if (roles.has('api'))
+        await startApiRole(config, logger, clock, closers, backend, http, target?.token, () => publicUrl);
       if (target && roles.has('worker'))
         await startWorkerRole(config, logger, clock, closers, backend, target, metrics);
       if (target && roles.has('bot'))

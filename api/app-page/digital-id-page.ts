@@ -1,4 +1,4 @@
-import { type MiniAppPage, scenarioWords, wordsOf } from './shell';
+import { type MiniAppPage, NOTICE_SECTION, PICK_SECTION, scenarioWords, wordsOf } from './shell';
 
 /** The citizen's page's words, by the name its script knows them by: `app-page-*` in the locales. */
 const WORDS = [
@@ -37,7 +37,7 @@ export const digitalIdPage: MiniAppPage = {
   .qr { background: #ffffff; border-radius: 1rem; padding: .5rem; margin: 0 auto; width: min(100%, 20rem); }
   .qr svg { display: block; width: 100%; height: auto; }
   .countdown { text-align: center; font-variant-numeric: tabular-nums; margin: .75rem 0 .25rem; }`,
-  body: `  <section id="pick" hidden><p id="pick-label"></p><div id="scenarios"></div></section>
+  body: `${PICK_SECTION}
   <section id="code" hidden>
     <p id="code-scenario"></p>
     <div class="qr" id="qr" role="img"></div>
@@ -45,10 +45,6 @@ export const digitalIdPage: MiniAppPage = {
     <p class="hint" id="hint"></p>
     <button type="button" class="secondary" id="stop"></button>
   </section>
-  <section id="notice" hidden>
-    <p class="message" id="message"></p>
-    <button type="button" id="again" hidden></button>
-    <button type="button" class="secondary" id="back" hidden></button>
-  </section>`,
+${NOTICE_SECTION}`,
   scripts: { classic: 'qrcode.js', module: 'digital-id.js' },
 };

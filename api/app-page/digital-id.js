@@ -1,30 +1,19 @@
 // The citizen's Digital ID Mini App (PRODUCT.md §8): the scenarios the person holds, then the
 // QR drawn here as SVG, asked for again at refreshAt and not while hidden. A module: its names
 // stay its own.
-import { $, ApiError, backToChat, call, dress, initData, showOnly, words } from './mini-app.js';
+import { $, ApiError, call, miniApp, words } from './mini-app.js';
 
-const show = showOnly(['loading', 'pick', 'code', 'notice']);
-
-/** A message in place of the QR; `again` offers the list once more. */
-function notice(text, { again = false, back = false } = {}) {
-  stopTimers();
-  session = null;
-  $('message').textContent = text;
-  $('again').hidden = !again;
-  $('back').hidden = !back;
-  show('notice');
-}
-
-function failure(error) {
-  if (!(error instanceof ApiError)) return notice(words.failed, { again: true });
-  if (error.status === 401) return notice(words.unauthorized, { back: true });
-  if (error.status === 410) return notice(words.ended, { again: true, back: true });
-  if (error.reason === 'not_linked') return notice(words.not_linked, { back: true });
-  return notice(words[error.reason] ?? words.failed, {
-    again: error.reason === 'scenario_not_held',
-    back: true,
-  });
-}
+const { show, failure, pick, start } = miniApp({
+  sections: ['loading', 'pick', 'code', 'notice'],
+  scenariosPath: 'api/v1/app/digital-id/scenarios',
+  picked: open,
+  leave: () => {
+    stopTimers();
+    session = null;
+  },
+  // A session ended elsewhere, or a status lapsed: another scenario may still be shown.
+  againFor: ['ended', 'scenario_not_held'],
+});
 
 // The live session: its id, and the answer shown (qr, refreshAt, expiresAt).
 let session = null;
@@ -78,7 +67,7 @@ async function refresh() {
   if (!session) return;
   const current = session;
   try {
-    const answer = await call('GET', `/api/v1/app/digital-id/sessions/${current.id}/qr`);
+    const answer = await call('GET', `api/v1/app/digital-id/sessions/${current.id}/qr`);
     if (session !== current) return;
     if (answer.qr !== current.answer.qr) {
       current.answer = answer;
@@ -100,7 +89,7 @@ async function refresh() {
 async function open(scenario) {
   show('loading');
   try {
-    const opened = await call('POST', '/api/v1/app/digital-id/sessions', { scenario });
+    const opened = await call('POST', 'api/v1/app/digital-id/sessions', { scenario });
     session = { id: opened.sessionId, scenario, answer: opened };
     $('code-scenario').textContent = words.scenarios[scenario];
     draw(opened);
@@ -115,48 +104,13 @@ async function stop() {
   const current = session;
   stopTimers();
   session = null;
-  if (current) await call('DELETE', `/api/v1/app/digital-id/sessions/${current.id}`).catch(() => undefined);
+  if (current) await call('DELETE', `api/v1/app/digital-id/sessions/${current.id}`).catch(() => undefined);
   await pick();
 }
 
-async function pick() {
-  show('loading');
-  try {
-    const { scenarios } = await call('GET', '/api/v1/app/digital-id/scenarios');
-    const list = $('scenarios');
-    list.replaceChildren(
-      ...scenarios.map((scenario) => {
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.textContent = words.scenarios[scenario] ?? scenario;
-        button.dataset.scenario = scenario;
-        button.addEventListener('click', () => open(scenario));
-        return button;
-      }),
-    );
-    show('pick');
-  } catch (error) {
-    failure(error);
-  }
-}
-
-function start() {
-  dress({
-    'pick-label': 'pick',
-    hint: 'hint',
-    stop: 'stop',
-    again: 'again',
-    back: 'backToChat',
-  });
-  $('stop').addEventListener('click', stop);
-  $('again').addEventListener('click', pick);
-  $('back').addEventListener('click', backToChat);
-  // Hidden, the page asks for nothing; shown again, it asks at once, as refreshAt may be past.
-  document.addEventListener('visibilitychange', () => (document.hidden ? stopTimers() : refresh()));
-  // For the messenger's hosts and for tests: ask for the current QR now.
-  window.digitalId = { refresh };
-  if (!initData) return notice(words.noLaunchData, { back: true });
-  return pick();
-}
-
-start();
+$('stop').addEventListener('click', stop);
+// Hidden, the page asks for nothing; shown again, it asks at once, as refreshAt may be past.
+document.addEventListener('visibilitychange', () => (document.hidden ? stopTimers() : refresh()));
+// For the messenger's hosts and for tests: ask for the current QR now.
+window.digitalId = { refresh };
+start({ hint: 'hint', stop: 'stop' });

@@ -3,4 +3,7 @@
 import { initData } from './mini-app.js';
 
 const startParam = new URLSearchParams(initData ?? '').get('start_param');
-location.replace(`${startParam === 'scan' ? '/app/scan' : '/app/digital-id'}${location.hash}`);
+// The pages sit beside this script's folder, wherever the service's path puts them; the
+// payload only picks one of two fixed names, so it cannot lead anywhere else.
+const page = new URL(startParam === 'scan' ? '../scan' : '../digital-id', import.meta.url);
+location.replace(`${page.pathname}${location.hash}`);

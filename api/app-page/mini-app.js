@@ -46,7 +46,7 @@ function applyTheme() {
 }
 
 /** The page in the person's language and the messenger's colours; `texts` maps element ids to words. */
-export function dress(texts) {
+function dress(texts) {
   applyTheme();
   document.documentElement.lang = locale;
   document.title = words.title;
@@ -54,10 +54,67 @@ export function dress(texts) {
   for (const [id, word] of Object.entries(texts)) $(id).textContent = words[word];
 }
 
-/** Shows one of the page's sections, hiding the others. */
-export const showOnly = (sections) => (id) => {
+/** Screens, not a document: in a phone-sized web view each step replaces the one before. */
+const showOnly = (sections) => (id) => {
   for (const section of sections) $(section).hidden = section !== id;
 };
+
+/** The scenarios offered as buttons in the picker; a tap calls `picked` with the scenario's code. */
+function offerScenarios(scenarios, picked) {
+  $('scenarios').replaceChildren(
+    ...scenarios.map((code) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = words.scenarios[code] ?? code;
+      button.dataset.scenario = code;
+      button.addEventListener('click', () => picked(code));
+      return button;
+    }),
+  );
+}
+
+/**
+ * What both pages share around their own work: the screens (`sections`), the scenario picker
+ * fed from `scenariosPath` (a tap calls `picked`), and the notice, a message in place of what
+ * the page showed (`leave` stops that first) with the way back to the chat. A failed call
+ * offers to pick again where it may help: a lost or refused-for-now call, and `againFor`.
+ */
+export function miniApp({ sections, scenariosPath, picked, leave, againFor = [] }) {
+  const show = showOnly(sections);
+  function notice(text, { again = false } = {}) {
+    leave();
+    $('message').textContent = text;
+    $('again').hidden = !again;
+    $('back').hidden = false;
+    show('notice');
+  }
+  function failure(error) {
+    if (!(error instanceof ApiError)) return notice(words.failed, { again: true });
+    if (error.status === 401) return notice(words.unauthorized);
+    const again = error.status === 429 || error.status >= 500 || againFor.includes(error.reason);
+    return notice(words[error.reason] ?? words.failed, { again });
+  }
+  async function pick() {
+    leave();
+    show('loading');
+    try {
+      const { scenarios } = await call('GET', scenariosPath);
+      offerScenarios(scenarios, picked);
+      show('pick');
+    } catch (error) {
+      failure(error);
+    }
+  }
+  /** The page in words (`texts` as for dress); with launch data, the picker, else where to open it. */
+  function start(texts) {
+    dress({ 'pick-label': 'pick', again: 'again', back: 'backToChat', ...texts });
+    $('again').addEventListener('click', pick);
+    $('back').addEventListener('click', backToChat);
+    if (!initData) return notice(words.noLaunchData);
+    return pick();
+  }
+  return { show, notice, failure, pick, start };
+}
 
 export class ApiError extends Error {
   constructor(status, reason) {
@@ -67,8 +124,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The service's root: the pages are at `<root>/app/<page>`, whatever path PUBLIC_URL has. */
+const serviceRoot = new URL('..', location.href);
+
+/** A call to the API; `path` is relative to the service's root (`api/v1/…`). */
 export async function call(method, path, body) {
-  const response = await fetch(path, {
+  const response = await fetch(new URL(path, serviceRoot), {
     method,
     headers: {
       authorization: `tma ${initData}`,
@@ -82,7 +143,7 @@ export async function call(method, path, body) {
 }
 
 /** Back to the chat: the messengers' own bridges, no script needed; else the window closes. */
-export function backToChat() {
+function backToChat() {
   const event = { eventType: 'web_app_close', eventData: {} };
   if (window.TelegramWebviewProxy) window.TelegramWebviewProxy.postEvent(event.eventType, '{}');
   else if (window.parent !== window) window.parent.postMessage(JSON.stringify(event), '*');

@@ -1,6 +1,6 @@
 import { verifierUrl } from '../../core/digital-id/issue-token';
 import { REASONS } from '../../core/digital-id/verify-token';
-import { type MiniAppPage, scenarioWords, wordsOf } from './shell';
+import { type MiniAppPage, NOTICE_SECTION, PICK_SECTION, scenarioWords, wordsOf } from './shell';
 
 /** The scanner's own words (`app-scan-*`); those it shares with the citizen's page. */
 const OWN = [
@@ -14,6 +14,8 @@ const OWN = [
   'noCamera',
   'not_a_verifier',
   'rate_limited',
+  'lost',
+  'lostHint',
 ] as const;
 const SHARED = ['loading', 'again', 'backToChat', 'unauthorized', 'blocked', 'failed'] as const;
 
@@ -40,21 +42,18 @@ export const scanPage: MiniAppPage = {
   .answer { position: fixed; inset: 0; display: flex; flex-direction: column; justify-content: center; align-items: center; padding: 1.5rem; text-align: center; color: #ffffff; }
   .answer.confirmed { background: #1b873f; }
   .answer.refused { background: #c62828; }
+  .answer.lost { background: #f2a900; color: #1b1f24; }
   .answer .headline { font-size: clamp(1.8rem, 10vw, 2.6rem); font-weight: 700; margin: 0 0 .5rem; }
   .answer p { font-size: 1.25rem; margin: .25rem 0; max-width: 24rem; }
   .answer button { background: #ffffff; color: #1b1f24; max-width: 24rem; margin-top: 2rem; }`,
-  body: `  <section id="pick" hidden><p id="pick-label"></p><div id="scenarios"></div></section>
+  body: `${PICK_SECTION}
   <section id="camera" hidden>
     <p id="camera-scenario"></p>
     <div class="viewfinder"><video id="video" playsinline muted autoplay></video></div>
     <p class="status hint" id="status" aria-live="polite"></p>
     <button type="button" class="secondary" id="change"></button>
   </section>
-  <section id="notice" hidden>
-    <p class="message" id="message"></p>
-    <button type="button" id="again" hidden></button>
-    <button type="button" class="secondary" id="back" hidden></button>
-  </section>
+${NOTICE_SECTION}
   <div class="answer" id="answer" role="alert" hidden>
     <p class="headline" id="headline"></p>
     <p id="answer-scenario"></p>

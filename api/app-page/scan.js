@@ -2,16 +2,21 @@
 // continuously. Only the text of a Digital ID's QR leaves the phone, never the camera's image;
 // the answer fills the screen, and the scanner is ready again after a short pause. A module:
 // its names stay its own.
-import { $, ApiError, backToChat, call, dress, initData, pageConfig, showOnly, words } from './mini-app.js';
+import { $, ApiError, call, miniApp, pageConfig, words } from './mini-app.js';
 
-const show = showOnly(['loading', 'pick', 'camera', 'notice']);
+const { show, notice, failure, pick, start } = miniApp({
+  sections: ['loading', 'pick', 'camera', 'notice'],
+  scenariosPath: 'api/v1/app/verify/scenarios',
+  picked: startCamera,
+  leave: stopCamera,
+});
 /** How long an answer fills the screen before the next QR is taken. */
 const ANSWER_MS = 2500;
 /** After a refusal that is not about the QR (too many checks, no network), the same QR is tried again. */
 const RETRY_MS = 5000;
 /** A QR unseen this long has left the frame: shown again, it is checked again. */
 const GONE_MS = 1000;
-/** Between two looks at the camera. */
+/** About seven looks a second: a QR held up reads at once, and ZXing leaves the phone's CPU room. */
 const LOOK_MS = 150;
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 
@@ -29,6 +34,11 @@ let state = 'ready';
 /** The QR last acted on, and when the camera last saw it: held in view, it is not sent again. */
 let last = { text: null, seenAt: 0 };
 let sound = null;
+/**
+ * The QR whose last send got no answer: it may have reached the service and been confirmed,
+ * and so spent, with only the answer lost on the way back.
+ */
+let unanswered = null;
 
 /** The browser's own detector where it reads QRs, else ZXing's WebAssembly served from here. */
 async function decoder() {
@@ -38,7 +48,7 @@ async function decoder() {
   }
   const zxing = window.ZXingWASM;
   zxing.prepareZXingModule({
-    overrides: { locateFile: (name) => `/app/assets/${name}` },
+    overrides: { locateFile: (name) => new URL(name, import.meta.url).href },
     fireImmediately: true,
   });
   const canvas = document.createElement('canvas');
@@ -61,21 +71,6 @@ async function decoder() {
 const status = (text) => {
   $('status').textContent = text;
 };
-
-/** A message in place of the camera, which stops. */
-function notice(text, { again = false } = {}) {
-  stopCamera();
-  $('message').textContent = text;
-  $('again').hidden = !again;
-  $('back').hidden = false;
-  show('notice');
-}
-
-function failure(error) {
-  if (!(error instanceof ApiError)) return notice(words.failed, { again: true });
-  if (error.status === 401) return notice(words.unauthorized);
-  return notice(words[error.reason] ?? words.failed, { again: error.status >= 500 });
-}
 
 /** A short beep and buzz where the phone allows: one for yes, a lower double for no. */
 function signal(confirmed) {
@@ -106,25 +101,38 @@ function pause(ms, { forget = false } = {}) {
   }, ms);
 }
 
-function showAnswer(answer) {
-  const confirmed = answer.result === 'confirmed';
-  $('answer').className = `answer ${confirmed ? 'confirmed' : 'refused'}`;
-  $('headline').textContent = confirmed ? words.confirmed : words.notConfirmed;
-  $('answer-scenario').textContent = words.scenarios[answer.scenario ?? scenario] ?? '';
-  $('reason').textContent = confirmed ? '' : (words.reasons[answer.reason] ?? '');
+/** The answer filling the screen in `tone` (confirmed, refused, lost) until the next QR. */
+function fill(tone, headline, reason, answeredScenario = scenario) {
+  $('answer').className = `answer ${tone}`;
+  $('headline').textContent = headline;
+  $('answer-scenario').textContent = words.scenarios[answeredScenario] ?? '';
+  $('reason').textContent = reason;
   $('answer').hidden = false;
-  signal(confirmed);
   state = 'answer';
   pause(ANSWER_MS);
+}
+
+function showAnswer(answer) {
+  const confirmed = answer.result === 'confirmed';
+  signal(confirmed);
+  if (confirmed) return fill('confirmed', words.confirmed, '', answer.scenario);
+  fill('refused', words.notConfirmed, words.reasons[answer.reason] ?? '', answer.scenario);
 }
 
 async function check(qr) {
   state = 'checking';
   status(words.checking);
   try {
-    const answer = await call('POST', '/api/v1/app/verify', { qr, scenario });
-    if (stream) showAnswer(answer);
+    const answer = await call('POST', 'api/v1/app/verify', { qr, scenario });
+    const resent = qr === unanswered;
+    unanswered = null;
+    if (!stream) return;
+    // "Already used" may be this very scanner's lost confirmation: red would turn away a
+    // customer whose QR was good, so the cashier is told the truth, that nobody knows.
+    if (resent && answer.reason === 'replayed') return fill('lost', words.lost, words.lostHint);
+    showAnswer(answer);
   } catch (error) {
+    if (!(error instanceof ApiError)) unanswered = qr;
     if (!stream) return;
     // Not about this QR: say so, and try it again later if it is still held up.
     if (!(error instanceof ApiError) || error.status === 429) {
@@ -204,41 +212,6 @@ async function startCamera(picked) {
   look();
 }
 
-async function pick() {
-  stopCamera();
-  show('loading');
-  try {
-    const { scenarios } = await call('GET', '/api/v1/app/verify/scenarios');
-    $('scenarios').replaceChildren(
-      ...scenarios.map((code) => {
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.textContent = words.scenarios[code] ?? code;
-        button.dataset.scenario = code;
-        button.addEventListener('click', () => startCamera(code));
-        return button;
-      }),
-    );
-    show('pick');
-  } catch (error) {
-    failure(error);
-  }
-}
-
-function start() {
-  dress({
-    'pick-label': 'pick',
-    change: 'change',
-    next: 'next',
-    again: 'again',
-    back: 'backToChat',
-  });
-  $('change').addEventListener('click', pick);
-  $('next').addEventListener('click', ready);
-  $('again').addEventListener('click', pick);
-  $('back').addEventListener('click', backToChat);
-  if (!initData) return notice(words.noLaunchData);
-  return pick();
-}
-
-start();
+$('change').addEventListener('click', pick);
+$('next').addEventListener('click', ready);
+start({ change: 'change', next: 'next' });

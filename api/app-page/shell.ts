@@ -1,8 +1,12 @@
+import { posix } from 'node:path';
 import { SCENARIOS } from '../../core/digital-id/scenarios';
 import type { Locale } from '../../core/messaging/locale';
 import { escapeHtml } from '../html';
 
-/** A Mini App page: its markup and styles, its scripts (served at /app/assets/) and its words. */
+/** Where the pages' scripts are served. */
+export const ASSETS_PATH = '/app/assets';
+
+/** A Mini App page: its markup and styles, its scripts (served at ASSETS_PATH) and its words. */
 export interface MiniAppPage {
   path: string;
   /** The page's words by the name its script knows them by, each read from the bot's locales. */
@@ -32,9 +36,19 @@ export const wordsOf = <Name extends string>(
   names: readonly Name[],
 ) => Object.fromEntries(names.map((name) => [name, text(localeKey(prefix, name))])) as Record<Name, string>;
 
-/** Every scenario in words, by its code. */
+/** By code, as the API names scenarios: the script puts its answers in words with no round trip. */
 export const scenarioWords = (text: (key: string) => string) =>
   Object.fromEntries(SCENARIOS.map((s) => [s, text(`scenario-${s}`)]));
+
+/** The scenario picker, which the script fills (mini-app.js's offerScenarios). */
+export const PICK_SECTION = `  <section id="pick" hidden><p id="pick-label"></p><div id="scenarios"></div></section>`;
+
+/** A message in place of the page's work, which the script fills (mini-app.js's notices). */
+export const NOTICE_SECTION = `  <section id="notice" hidden>
+    <p class="message" id="message"></p>
+    <button type="button" id="again" hidden></button>
+    <button type="button" class="secondary" id="back" hidden></button>
+  </section>`;
 
 /** The page's CSP: everything from the service itself, nothing inline but styles. */
 export function csp(page: MiniAppPage): string {
@@ -75,7 +89,9 @@ export function renderPage(
 ): string {
   const { title, loading } = words[locale];
   const json = JSON.stringify({ locale, words, config });
-  const classic = page.scripts.classic ? `<script src="/app/assets/${page.scripts.classic}"></script>\n` : '';
+  // Relative to the page, so a service behind a path (PUBLIC_URL https://host/prefix) works.
+  const assets = posix.relative(posix.dirname(page.path), ASSETS_PATH);
+  const classic = page.scripts.classic ? `<script src="${assets}/${page.scripts.classic}"></script>\n` : '';
   return `<!doctype html>
 <html lang="${locale}">
 <head>
@@ -92,7 +108,7 @@ export function renderPage(
 ${page.body}
 </main>
 <script type="application/json" id="words">${scriptJson(json)}</script>
-${classic}<script type="module" src="/app/assets/${page.scripts.module}"></script>
+${classic}<script type="module" src="${assets}/${page.scripts.module}"></script>
 </body>
 </html>
 `;

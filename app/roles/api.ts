@@ -24,7 +24,8 @@ import type { Backend } from './backend';
  * The api role: POST /api/v1/verify for checkouts, the /v/ page, the portal's recovery requests,
  * the Mini Apps' API and the queue dashboard, on this process's HTTP server. `botToken` is the
  * messenger's (the sandbox's when it runs): it signs the Mini Apps' launch data; without one,
- * as in an API-only process with no BOT_TOKEN, the Mini Apps' API is off.
+ * as in an API-only process with no BOT_TOKEN, the Mini Apps' API is off. `publicUrl` is
+ * PUBLIC_URL, else this server's address, known only once it listens.
  */
 export async function startApiRole(
   config: Config,
@@ -34,6 +35,7 @@ export async function startApiRole(
   backend: Backend,
   http: FastifyInstance,
   botToken: string | undefined,
+  publicUrl: () => string,
 ): Promise<void> {
   const auth = cachedVerifierAuthentication({
     keys: backend.verifierKeys,
@@ -59,7 +61,7 @@ export async function startApiRole(
     redis: backend.redis,
     redisPrefix: config.queuePrefix,
   });
-  if (botToken) await registerMiniAppApi(config, clock, backend, http, botToken);
+  if (botToken) await registerMiniAppApi(config, clock, backend, http, botToken, publicUrl);
   if (backend.portalToken)
     await registerRecoveryRoutes(http, {
       service: backend.trustedContact,
@@ -91,6 +93,7 @@ async function registerMiniAppApi(
   backend: Backend,
   http: FastifyInstance,
   botToken: string,
+  publicUrl: () => string,
 ): Promise<void> {
   const launchData = launchDataChecker({ botToken, maxAgeSeconds: config.appInitMaxAgeSeconds, clock });
   const users = messengerUserRepository(backend.database.db);
@@ -101,12 +104,13 @@ async function registerMiniAppApi(
   await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData, isBlocked, overLimit });
   await registerMiniAppPages(http, {
     text: (locale, key) => backend.i18n.t(locale, key),
-    publicUrl: config.publicUrl,
+    publicUrl,
   });
   await registerAppVerifyRoute(http, {
     verification: backend.measured('app'),
     launchData,
     isBlocked,
+    overLimit,
     isVerifier: (userId) => backend.roles.hasRole(userId, 'verifier'),
     ratePerMinute: config.digitalId.verifyRatePerMinute,
     redis: backend.redis,

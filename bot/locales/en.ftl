@@ -518,3 +518,5 @@ app-scan-no-launch-data = Open the scanner with the button in the chat with the 
 app-scan-no-camera = No access to the camera. Allow it and open the scanner again.
 app-scan-not-a-verifier = The scanner is for cashiers: your account does not hold the verifier role.
 app-scan-rate-limited = Too many checks in a row. Please wait a little.
+app-scan-lost = The answer was lost
+app-scan-lost-hint = The connection dropped, and the code may have been counted already. Ask for a new QR code.

@@ -6,6 +6,7 @@ import { TestClock } from '../support/clock';
 import { openDigitalId } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
 import { launchDataOf } from '../support/mini-app';
+import { pathPrefixProxy } from '../support/path-prefix-proxy';
 import { readQr } from '../support/qr';
 import { ROOT } from '../support/run-process';
 import { startTestService, type TestService } from '../support/service';
@@ -162,6 +163,27 @@ describe('the Digital ID Mini App page', () => {
     await page.getByText('Этот код закрыт: Цифровой ID открыт в другом месте или истёк.').waitFor();
     expect(await page.locator('#qr').isVisible()).toBe(false);
     await page.context().close();
+  });
+
+  it('works behind a path prefix, from the launcher on: scripts, API calls and all', async () => {
+    const proxy = await pathPrefixProxy(t.service.httpUrl, '/digital-id-service');
+    try {
+      const { person } = await linkedPerson(t, 'Анна', '+79990000002');
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'ru-RU' });
+      const page = await context.newPage();
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      const fragment = new URLSearchParams({ tgWebAppData: launchDataOf(t, clock, person.id) });
+      await page.goto(`${proxy.url}/app#${fragment}`);
+      await page.waitForURL(`${proxy.url}/app/digital-id#${fragment}`, { timeout: 10_000 });
+      await page.getByRole('button', { name: 'возраст 18+' }).click();
+      await page.locator('#qr svg').waitFor();
+      expect(requests.length).toBeGreaterThan(5);
+      expect(requests.filter((url) => !url.startsWith(`${proxy.url}/`))).toEqual([]);
+      await context.close();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('tells a person who has not linked an account to link it in the chat, in their language', async () => {

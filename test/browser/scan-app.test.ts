@@ -153,6 +153,37 @@ describe("the cashier's scanner Mini App page", () => {
     await page.context().close();
   });
 
+  it('says the answer was lost, not red, when a QR confirmed on the way is sent again', async () => {
+    const qr = await citizenQr('Ольга', '+79990000008');
+    const browser = await cameraFilming([{ qr, seconds: 3 }]);
+    const { page, answers, violations } = await openApp(browser, launchDataOf(t, clock, cashierId));
+    // The first check reaches the service, which confirms (and spends) the QR; the phone's
+    // network then loses the answer. Later checks go through.
+    let checks = 0;
+    await page.route(`**${VERIFY_PATH}`, async (route) => {
+      checks += 1;
+      if (checks > 1) return route.continue();
+      await route.fetch();
+      return route.abort('internetdisconnected');
+    });
+    await page.getByRole('button', { name: 'возраст 18+' }).click();
+    // Sent again once the retry is due, the QR still in view: the service says it is spent.
+    await expect.poll(() => answers.length, { timeout: 20_000 }).toBe(1);
+    await page.locator('#answer').waitFor();
+    expect(await page.locator('#headline').textContent()).toBe('Ответ не дошёл');
+    expect(await page.locator('#reason').textContent()).toBe(
+      'Связь прервалась, а код мог уже засчитаться. Попросите показать новый QR-код.',
+    );
+    expect(await page.evaluate('getComputedStyle(document.getElementById("answer")).backgroundColor')).toBe(
+      'rgb(242, 169, 0)',
+    );
+    await page.screenshot({ path: `${ROOT}test/artifacts/scan-app-answer-lost.png` });
+    expect(answers).toEqual([{ result: 'not_confirmed', scenario: 'adult', reason: 'replayed' }]);
+    expect(await page.getByText(REPLAYED).count()).toBe(0);
+    expect(violations).toEqual([]);
+    await page.context().close();
+  });
+
   it('says quietly that a QR is not a Digital ID, and sends nothing', async () => {
     const browser = await cameraFilming([{ qr: 'https://example.com', seconds: 2 }]);
     const { page, requests, violations } = await openApp(browser, launchDataOf(t, clock, cashierId));
@@ -196,6 +227,7 @@ describe('the /app launcher, the one Mini App URL a MAX bot has', () => {
     await scan.page.waitForURL(/\/app\/scan#/);
     expect(new URL(scan.page.url()).hash).toBe(`#${scan.fragment}`);
     await scan.page.getByRole('button', { name: 'возраст 18+' }).waitFor();
+    expect(scan.violations).toEqual([]);
     await scan.page.context().close();
 
     const citizen = await openApp(browser, launchDataOf(t, clock, cashierId), '/app');
@@ -205,6 +237,23 @@ describe('the /app launcher, the one Mini App URL a MAX bot has', () => {
     expect(citizen.violations).toEqual([]);
     await citizen.page.context().close();
   });
+
+  it.each(['//evil.example', 'javascript:alert(1)', '../../x'])(
+    'takes start_param %s for the Digital ID, on the service’s own address',
+    async (startParam) => {
+      const browser = await cameraFilming([{ qr: null, seconds: 1 }]);
+      const odd = await openApp(
+        browser,
+        launchDataOf(t, clock, cashierId, { extra: { start_param: startParam } }),
+        '/app',
+      );
+      await odd.page.waitForURL(`${t.service.httpUrl}/app/digital-id#${odd.fragment}`, { timeout: 10_000 });
+      await odd.page.getByRole('button', { name: 'возраст 18+' }).waitFor();
+      expect(odd.requests.filter((url) => !url.startsWith(`${t.service.httpUrl}/`))).toEqual([]);
+      expect(odd.violations).toEqual([]);
+      await odd.page.context().close();
+    },
+  );
 });
 
 describe('a scanner checking faster than its limit', () => {
