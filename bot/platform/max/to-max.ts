@@ -49,12 +49,6 @@ const webAppUrl = (b: TelegramButton): string | null => {
   return typeof webApp?.url === 'string' ? webApp.url : null;
 };
 
-/** Whether a markup opens a Mini App, whose MAX button needs the bot's public name. */
-export const opensApp = (markup: unknown): boolean => {
-  const rows = (markup as { inline_keyboard?: unknown } | null | undefined)?.inline_keyboard;
-  return Array.isArray(rows) && (rows as TelegramButton[][]).flat().some((b) => b.web_app !== undefined);
-};
-
 /**
  * A Telegram `web_app` button as MAX's `open_app`. MAX opens only the one Mini App URL
  * registered for the bot, named by the bot's public name [schema, `OpenAppButton`]: the page
@@ -101,7 +95,7 @@ const REPLY_KEYBOARD_LOOKS = new Set(['keyboard', 'resize_keyboard', 'one_time_k
 /**
  * A Telegram `reply_markup` as MAX attachments: an inline keyboard, a reply keyboard turned
  * inline, or nothing (no markup, or `remove_keyboard`: MAX has no reply keyboard to remove).
- * `botName` is needed only when the markup `opensApp`.
+ * `botName` is needed only when the markup opens the Mini App.
  */
 export function markupKeyboard(markup: unknown, botName?: string): KeyboardAttachment[] {
   if (markup === undefined || markup === null) return [];

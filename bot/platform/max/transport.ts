@@ -1,7 +1,7 @@
 import { HttpError } from 'grammy';
 import type { ApiError, File, Update, UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
-import { botIdentity, botPublicName } from './bot-identity';
+import { botIdentity } from './bot-identity';
 import { MaxApiError, type MaxClient, MaxNetworkError } from './client';
 import type { MaxMessageStore } from './message-store';
 import { storedMessages, TooLong, UnknownMessage } from './stored-messages';
@@ -24,7 +24,10 @@ export interface MaxTransportDeps {
   logger: Logger;
   /** The bot's MAX user id, if known; otherwise asked once with `GET /me`. */
   botId?: number;
-  /** The bot's public name (Mini App buttons name it), if known; otherwise asked as the id is. */
+  /**
+   * The bot's public name, which its Mini App buttons name: read once at start, none for a bot
+   * without one (it offers no Mini App buttons, and any sent are refused).
+   */
   botName?: string;
   sleep?: Sleep;
 }
@@ -198,7 +201,7 @@ export function maxTransport(deps: MaxTransportDeps): TelegramCall {
     logger: deps.logger,
   });
   const methods: Record<string, Method> = {
-    ...messageMethods({ messages, botName: botPublicName(deps.client, deps.botName) }),
+    ...messageMethods({ messages, botName: deps.botName }),
     ...botMethods(deps),
   };
   return async (method, payload, signal) => {

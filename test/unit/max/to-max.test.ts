@@ -11,7 +11,6 @@ import {
   MaxUnsupported,
   markupKeyboard,
   newMessage,
-  opensApp,
   storedImage,
   tooLong,
 } from '../../../bot/platform/max/to-max';
@@ -96,7 +95,6 @@ describe('Mini App buttons', () => {
       .webApp('📱 Открыть как приложение', 'https://id.example.org/app/digital-id')
       .row()
       .webApp('📷 Сканер для кассира', 'https://id.example.org/app/scan');
-    expect(opensApp(markup)).toBe(true);
     expect(markupKeyboard(markup, BOT)).toEqual([
       {
         type: 'inline_keyboard',
@@ -134,12 +132,6 @@ describe('Mini App buttons', () => {
     expect(() =>
       markupKeyboard(new InlineKeyboard().webApp('Открыть', 'https://id.example.org/app/scan')),
     ).toThrow(/public name/);
-  });
-
-  it('a keyboard without a web_app button needs no name', () => {
-    expect(opensApp(new InlineKeyboard().text('Да', 'yes'))).toBe(false);
-    expect(opensApp(undefined)).toBe(false);
-    expect(opensApp(new Keyboard().text('Отмена'))).toBe(false);
   });
 });
 
