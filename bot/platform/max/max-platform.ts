@@ -41,7 +41,14 @@ export function maxPlatform(deps: MaxPlatformDeps): BotPlatform {
     client: {
       apiRoot: NO_TELEGRAM,
       fetch: transportFetch(
-        maxTransport({ client, store, updates, logger, botId, ...(botName ? { botName } : {}) }),
+        maxTransport({
+          client,
+          store,
+          updates,
+          logger,
+          botId,
+          ...(botName ? { miniApp: { botName, pageUrl: deps.appUrl } } : {}),
+        }),
       ),
     },
     messenger: () => messenger,

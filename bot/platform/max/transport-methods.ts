@@ -2,15 +2,15 @@ import type { Message } from 'grammy/types';
 import { messageAlias } from './ids';
 import type { StoredMessages } from './stored-messages';
 import { refuseLong } from './stored-messages';
-import { attachmentsOf, MaxUnsupported, markupKeyboard, storedImage } from './to-max';
+import { attachmentsOf, type MaxMiniApp, MaxUnsupported, markupKeyboard, storedImage } from './to-max';
 import type { MaxAttachment, MaxMessage } from './types';
 
 export type Payload = Record<string, unknown>;
 
 interface MethodDeps {
   messages: StoredMessages;
-  /** The bot's public name, which a keyboard that opens the Mini App needs. */
-  botName: string | undefined;
+  /** The bot's Mini App, which a keyboard that opens it needs. */
+  miniApp: MaxMiniApp | undefined;
 }
 
 /** One Telegram method answered with MAX requests; the result is what Telegram would return. */
@@ -69,7 +69,7 @@ const DROPPED = ['protect_content', 'business_connection_id', 'direct_messages_t
 /** The Telegram methods the service calls, each on MAX. */
 export function messageMethods(deps: MethodDeps): Record<string, Method> {
   const { messages } = deps;
-  const keyboardOf = (markup: unknown) => markupKeyboard(markup, deps.botName);
+  const keyboardOf = (markup: unknown) => markupKeyboard(markup, deps.miniApp);
   const replaceKeeping = async (p: Payload, text: (current: string | null) => string | null) => {
     const message = await messages.find(chatId(p.chat_id), messageId(p.message_id));
     const image = storedImage(message.attachments);

@@ -5,7 +5,7 @@ import { botIdentity } from './bot-identity';
 import { MaxApiError, type MaxClient, MaxNetworkError } from './client';
 import type { MaxMessageStore } from './message-store';
 import { storedMessages, TooLong, UnknownMessage } from './stored-messages';
-import { MaxUnsupported } from './to-max';
+import { type MaxMiniApp, MaxUnsupported } from './to-max';
 import type { TelegramCall } from './transport-fetch';
 import { fields, type Method, messageMethods, type Payload } from './transport-methods';
 import type { MaxBotInfo } from './types';
@@ -25,10 +25,10 @@ export interface MaxTransportDeps {
   /** The bot's MAX user id, if known; otherwise asked once with `GET /me`. */
   botId?: number;
   /**
-   * The bot's public name, which its Mini App buttons name: read once at start, none for a bot
-   * without one (it offers no Mini App buttons, and any sent are refused).
+   * The bot's Mini App: its public name, read once at start, and its pages' URLs. None for a
+   * bot without a public name (it offers no Mini App buttons, and any sent are refused).
    */
-  botName?: string;
+  miniApp?: MaxMiniApp;
   sleep?: Sleep;
 }
 
@@ -201,7 +201,7 @@ export function maxTransport(deps: MaxTransportDeps): TelegramCall {
     logger: deps.logger,
   });
   const methods: Record<string, Method> = {
-    ...messageMethods({ messages, botName: deps.botName }),
+    ...messageMethods({ messages, miniApp: deps.miniApp }),
     ...botMethods(deps),
   };
   return async (method, payload, signal) => {
