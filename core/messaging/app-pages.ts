@@ -7,9 +7,12 @@
 export const APP_PAGES = ['digital-id', 'scan'] as const;
 export type AppPage = (typeof APP_PAGES)[number];
 
+/** The Mini App's launcher, which MAX opens (the URL registered for the bot), under PUBLIC_URL. */
+export const appLauncherUrl = (publicUrl: string): string => `${publicUrl.replace(/\/+$/, '')}/app`;
+
 /** Where a page is served: the Telegram `web_app` button's URL. */
 export const appPageUrl = (publicUrl: string, page: AppPage): string =>
-  `${publicUrl.replace(/\/+$/, '')}/app/${page}`;
+  `${appLauncherUrl(publicUrl)}/${page}`;
 
 /**
  * The page a URL opens: the page whose URL `pageUrl` builds (`appPageUrl` under PUBLIC_URL) is

@@ -1,6 +1,8 @@
 import { Bot, Keyboard } from '@maxhub/max-bot-api';
 import { Api, GrammyError } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../app/config';
+import { startService } from '../../app/service';
 import { launchDataChecker } from '../../core/mini-app/launch-data';
 import { createLogger } from '../../infra/logger';
 import { SandboxClient } from '../../sandbox/client';
@@ -156,5 +158,27 @@ describe('MAX open_app buttons', () => {
       expect(bad.body.message).toMatch(/payload/);
     }
     expect((await people.chat(person.id)).messages).toEqual([]);
+  });
+});
+
+describe("the sandbox role's Mini App", () => {
+  it('is the launcher at PUBLIC_URL/app, also when PUBLIC_URL ends in a slash', async () => {
+    const config = parseConfig({
+      NODE_ENV: 'test',
+      ROLES: 'sandbox',
+      PORT: '0',
+      SANDBOX_PORT: '0',
+      PUBLIC_URL: 'https://id.example.org/',
+    });
+    const service = await startService(config, createLogger('silent'));
+    try {
+      const people = new SandboxClient(service.sandbox?.url ?? '');
+      const person = await people.createPerson({ name: 'Иван' });
+      const url = new URL(await people.openMiniApp(person.id, {}));
+      expect(`${url.origin}${url.pathname}`).toBe('https://id.example.org/app');
+      expect(new URL(await people.openMiniApp(person.id, { path: 'scan' })).pathname).toBe('/app/scan');
+    } finally {
+      await service.stop();
+    }
   });
 });
