@@ -77,6 +77,30 @@ describe('Telegram web_app buttons', () => {
     expect((err as GrammyError).description).toBe('Bad Request: BUTTON_TYPE_INVALID');
   });
 
+  it('are refused in a group, sent or edited in, as Telegram allows them only in private chats', async () => {
+    const person = await people.createPerson({ name: 'Вера' });
+    for (const type of ['group', 'supergroup'] as const) {
+      const group = await people.createGroup({ title: 'Соседи', type, members: [person.id] });
+      const app = { inline_keyboard: [[{ text: 'Открыть', web_app: { url: `${APP_URL}/digital-id` } }]] };
+      const refusal = (call: Promise<unknown>) =>
+        call.then(
+          () => 'sent',
+          (e: unknown) => (e instanceof GrammyError ? e.description : String(e)),
+        );
+      expect(await refusal(api.sendMessage(group.id, 'Цифровой ID', { reply_markup: app }))).toBe(
+        'Bad Request: BUTTON_TYPE_INVALID',
+      );
+      const plain = await api.sendMessage(group.id, 'Меню', {
+        reply_markup: { inline_keyboard: [[{ text: 'Помощь', callback_data: 'help' }]] },
+      });
+      expect(
+        await refusal(api.editMessageReplyMarkup(group.id, plain.message_id, { reply_markup: app })),
+      ).toBe('Bad Request: BUTTON_TYPE_INVALID');
+      const kept = (await people.groupChat(group.id)).messages.map((m) => m.inlineKeyboard?.flat()[0]?.text);
+      expect(kept).toEqual(['Помощь']);
+    }
+  });
+
   it("opens the bot's Mini App without a button, under a path or with a start_param", async () => {
     const person = await people.createPerson({ name: 'Вера', languageCode: 'en' });
     const page = await people.openMiniApp(person.id, { path: 'digital-id', theme: { bg_color: '#112233' } });
