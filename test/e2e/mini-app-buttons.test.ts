@@ -34,7 +34,9 @@ const appButtons = (entry: ChatEntry): Map<string, AppButton> =>
 function pageOpenedBy(platform: Platform, button: AppButton | undefined): string | undefined {
   if (!button) return undefined;
   if (platform === 'telegram') return button.web_app.url;
-  return button.start_param && `${t.service.publicUrl}/app/${button.start_param}`;
+  // Whatever the page, MAX opens the bot's one Mini App: the launcher the service serves.
+  expect(button.web_app.url).toBe(`${t.service.publicUrl}/app`);
+  return button.start_param && `${button.web_app.url}/${button.start_param}`;
 }
 
 const OPEN_AS_APP = '📱 Открыть как приложение';
