@@ -13,7 +13,6 @@ import { withLogContext } from '../infra/log-context';
 import type { BotContext, FormContext } from './context';
 import { type AdminFeatureDeps, adminFeature } from './features/admin/admin.feature';
 import { type BroadcastFeatureDeps, broadcastFeature } from './features/admin/broadcast';
-import type { AppUrl } from './features/app-buttons';
 import { type DigitalIdFeatureDeps, digitalIdFeature } from './features/digital-id/digital-id.feature';
 import { fallbackFeature } from './features/fallback';
 import { linkAccountFeature } from './features/link-account';
@@ -50,8 +49,6 @@ export interface BotDeps {
   admin: Omit<AdminFeatureDeps, 'showEnded' | 'adminMenu'>;
   broadcast: Pick<BroadcastFeatureDeps, 'broadcasts' | 'start'>;
   menu: MenuSettings;
-  /** The Mini App's pages (PRODUCT.md §8), which the menu, /id and /verify offer. */
-  appUrl: AppUrl;
   logger: Logger;
   metrics: { updates: Counter<'type'>; handlerErrors: Counter };
   isOutage: UpdateFailureDeps['isOutage'];
@@ -112,7 +109,8 @@ export function createBot(deps: BotDeps) {
       storage: { type: 'key', version: 1, adapter: deps.conversationStates() },
     }),
   );
-  const { appUrl } = deps;
+  // The Mini App's pages (PRODUCT.md §8), which the menu, /id and /verify offer where they can.
+  const { appUrl } = platform;
   bot.use(
     menuFeature(deps.menu, {
       appUrl,

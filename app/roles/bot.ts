@@ -11,7 +11,6 @@ import { adminService } from '../../core/admin/admin-service';
 import { personLeaves } from '../../core/admin/person-leaves';
 import type { Clock } from '../../core/clock';
 import { accountLinking } from '../../core/identity/account-linking';
-import { appPageUrl } from '../../core/messaging/app-pages';
 import { adminRepository } from '../../db/repositories/admin.repository';
 import { broadcastRepository } from '../../db/repositories/broadcast.repository';
 import { conversationStorage } from '../../db/repositories/conversation-storage';
@@ -52,7 +51,7 @@ export async function startBotRole(
   const platform = await platformParts(target, { db, logger, pace: backend.pace });
   const { bot, guardWebhook, inbox } = createBot({
     token: target.token,
-    platform: platform.bot,
+    platform: platform.bot(deps.publicUrl),
     conversationStates: () => conversationStorage(db),
     i18n,
     processedUpdates: processedUpdateRepository(db),
@@ -73,7 +72,6 @@ export async function startBotRole(
       qrRefreshSeconds: config.digitalId.qrRefreshSeconds,
       trustorsPerContact: config.trustedContact.trustorsPerContact,
     },
-    appUrl: (page) => appPageUrl(deps.publicUrl(), page),
     broadcast: {
       broadcasts: broadcastRepository(db),
       start: broadcastJobs({ queue: backend.outgoingQueue, progressEveryMs: BROADCAST_PROGRESS_MS }).start,

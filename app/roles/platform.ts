@@ -9,6 +9,7 @@ import type { MaxAttachmentRequest, MaxBotInfo } from '../../bot/platform/max/ty
 import { maxWebhook } from '../../bot/platform/max/webhook';
 import { type BotPlatform, telegramPlatform } from '../../bot/platform/platform';
 import { telegramMessenger } from '../../bot/platform/telegram-messenger';
+import { type AppPage, appPageUrl } from '../../core/messaging/app-pages';
 import type { Messenger } from '../../core/messaging/messenger';
 import type { Executor } from '../../db/database';
 import { maxMessageRepository } from '../../db/repositories/max-message.repository';
@@ -28,7 +29,8 @@ export interface Webhook {
 
 /** The messenger's protocol, chosen once: the bot's platform, the workers' port, the webhook. */
 export interface PlatformParts {
-  bot: BotPlatform;
+  /** The bot's platform, its Mini App pages under PUBLIC_URL (known once the service listens). */
+  bot(publicUrl: () => string): BotPlatform;
   /** The workers' port, within the pipeline's pace (OUTGOING_RATE_PER_SECOND). */
   workerMessenger: Messenger;
   webhook(bot: Bot<BotContext>, delivery: WebhookDelivery): Webhook;
@@ -46,7 +48,7 @@ export function platformParts(target: MessengerTarget, deps: PlatformDeps): Prom
 
 function telegramParts(target: MessengerTarget, deps: PlatformDeps): PlatformParts {
   return {
-    bot: telegramPlatform(target.token, target.apiRoot),
+    bot: (publicUrl) => telegramPlatform(target.token, target.apiRoot, appUrlUnder(publicUrl)),
     workerMessenger: pacedMessenger(
       telegramMessenger(new Api(target.token, target.apiRoot ? { apiRoot: target.apiRoot } : {})),
       deps.pace,
@@ -77,15 +79,26 @@ async function maxParts(target: MessengerTarget, deps: PlatformDeps): Promise<Pl
   const { logger } = deps;
   const cursor = messengerCursorRepository(deps.db);
   return {
-    bot: maxPlatform({
-      client,
-      store,
-      cursor,
-      botId,
-      botName: username ?? undefined,
-      logger,
-      allowHttpImages: target.viaSandbox,
-    }),
+    bot: (publicUrl) => {
+      // An open_app button names the bot by its public name: a bot without one offers the
+      // in-chat QR and everything else, but no Mini App buttons.
+      if (!username)
+        logger.warn(
+          'the MAX bot has no public name (GET /me gives no username), so it offers no Mini App ' +
+            'buttons: give the bot a public name and register PUBLIC_URL/app as its mini app on ' +
+            'business.max.ru, then restart the bot (docs/max.md, "Mini App buttons")',
+        );
+      return maxPlatform({
+        client,
+        store,
+        cursor,
+        botId,
+        botName: username ?? null,
+        appUrl: appUrlUnder(publicUrl),
+        logger,
+        allowHttpImages: target.viaSandbox,
+      });
+    },
     workerMessenger: maxMessenger({ client, store, botId, logger }),
     webhook: (bot, { url, secret, unsubscribeOnStop }) => {
       const webhook = maxWebhook({ client, url, secret, unsubscribeOnStop, botId: () => botId, logger });
@@ -97,3 +110,8 @@ async function maxParts(target: MessengerTarget, deps: PlatformDeps): Promise<Pl
     },
   };
 }
+
+const appUrlUnder =
+  (publicUrl: () => string) =>
+  (page: AppPage): string =>
+    appPageUrl(publicUrl(), page);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock';
 import { moscowDate } from '../../core/identity/calendar';
+import { appLauncherUrl } from '../../core/messaging/app-pages';
 import { demoDirectory } from '../../db/registry/demo-registry';
 import type { Closers } from '../../infra/closers';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
@@ -25,7 +26,7 @@ export async function startSandboxRole(
     ratePerSecond: config.sandboxRatePerSecond,
     dialect: config.platform,
     // A sandbox-only process without PUBLIC_URL serves no app: its app buttons say so when pressed.
-    miniAppUrl: () => (publicUrl() ? `${publicUrl()}/app` : undefined),
+    miniAppUrl: () => (publicUrl() ? appLauncherUrl(publicUrl()) : undefined),
     logger,
   });
   closers.push(() => sandbox.close());

@@ -22,7 +22,7 @@ export interface MenuSettings {
 
 /** What the menu asks beyond its figures: the Mini App's address and who is a cashier. */
 export interface MenuDeps {
-  appUrl: AppUrl;
+  appUrl: AppUrl | null;
   isVerifier(messengerUserId: number): Promise<boolean>;
 }
 
@@ -45,9 +45,10 @@ export function menuFeature(settings: MenuSettings, deps: MenuDeps): Composer<Bo
       .row()
       .text(ctx.t('button-digital-id'), pageData('digital-id'))
       .row()
-      .add(appButton(ctx, deps.appUrl, 'digital-id'))
+      .add(...appButton(ctx, deps.appUrl, 'digital-id'))
       .row();
-    if (ctx.from && (await deps.isVerifier(ctx.from.id))) menu.add(appButton(ctx, deps.appUrl, 'scan')).row();
+    if (ctx.from && (await deps.isVerifier(ctx.from.id)))
+      menu.add(...appButton(ctx, deps.appUrl, 'scan')).row();
     return menu
       .text(ctx.t('button-trusted-contact'), pageData('trusted-contact'))
       .row()

@@ -1,5 +1,6 @@
 import type { Api, ApiClientOptions } from 'grammy';
 import type { Messenger } from '../../core/messaging/messenger';
+import type { AppUrl } from '../features/app-buttons';
 import { type FileDownloader, fileDownloader } from './file-download';
 import { telegramMessenger } from './telegram-messenger';
 
@@ -16,12 +17,15 @@ export interface BotPlatform {
   client: ApiClientOptions;
   messenger(api: Api): Messenger;
   download: FileDownloader;
+  /** Where the Mini App's pages are, or null where the bot cannot offer them (PRODUCT.md §8). */
+  appUrl: AppUrl | null;
 }
 
-export function telegramPlatform(token: string, apiRoot: string | undefined): BotPlatform {
+export function telegramPlatform(token: string, apiRoot: string | undefined, appUrl: AppUrl): BotPlatform {
   return {
     client: apiRoot ? { apiRoot } : {},
     messenger: telegramMessenger,
     download: fileDownloader(token, apiRoot),
+    appUrl,
   };
 }

@@ -7,18 +7,17 @@
 export const APP_PAGES = ['digital-id', 'scan'] as const;
 export type AppPage = (typeof APP_PAGES)[number];
 
+/** The Mini App's launcher, which MAX opens (the URL registered for the bot), under PUBLIC_URL. */
+export const appLauncherUrl = (publicUrl: string): string => `${publicUrl.replace(/\/+$/, '')}/app`;
+
 /** Where a page is served: the Telegram `web_app` button's URL. */
 export const appPageUrl = (publicUrl: string, page: AppPage): string =>
-  `${publicUrl.replace(/\/+$/, '')}/app/${page}`;
+  `${appLauncherUrl(publicUrl)}/${page}`;
 
-/** The page a URL opens (its path ends in `/app/<page>`), or null for any other URL. */
-export function appPageOf(url: string): AppPage | null {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    return null;
-  }
-  const [parent, page] = path.split('/').slice(-2);
-  return parent === 'app' && (APP_PAGES as readonly string[]).includes(page ?? '') ? (page as AppPage) : null;
-}
+/**
+ * The page a URL opens: the page whose URL `pageUrl` builds (`appPageUrl` under PUBLIC_URL) is
+ * exactly `url`, or null for any other URL, however its path ends: another host, scheme, port,
+ * query or fragment is no page of ours.
+ */
+export const appPageOf = (url: string, pageUrl: (page: AppPage) => string): AppPage | null =>
+  APP_PAGES.find((page) => pageUrl(page) === url) ?? null;

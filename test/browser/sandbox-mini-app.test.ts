@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openSandboxPage } from '../support/browser';
 import { writeFakeCameraVideo } from '../support/fake-camera';
 import { linkedPerson } from '../support/linking';
+import { readQr } from '../support/qr';
 import { ROOT } from '../support/run-process';
 import { startTestService, type TestService } from '../support/service';
 
@@ -82,12 +83,15 @@ describe('the whole flow offline on the sandbox page', () => {
     const anna = page.locator('.chat', { has: page.locator('.chat-name', { hasText: 'Анна' }) });
     await anna.getByRole('button', { name: 'Цифровой ID' }).click();
     await app().getByRole('button', { name: 'возраст 18+' }).click();
-    const qr = await app().locator('#qr[data-qr]').getAttribute('data-qr');
+    await app().locator('#qr svg').waitFor();
+    // What the citizen's screen shows, read off the drawing in the frame (a blank or wrong
+    // drawing fails here or at the till), not off the page's own record of it.
+    const drawn = readQr(await app().locator('#qr').screenshot());
 
     // The cashier's phone films the citizen's screen: Chromium's fake camera plays that QR.
     const videos = await mkdtemp(join(tmpdir(), 'sandbox-mini-app-'));
     const video = join(videos, 'qr.y4m');
-    await writeFakeCameraVideo(video, [{ qr, seconds: 2 }]);
+    await writeFakeCameraVideo(video, [{ qr: drawn.url, seconds: 2 }]);
     const filming = await launchChromium([
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',

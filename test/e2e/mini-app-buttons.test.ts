@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import type { InlineKeyboardButton } from 'grammy/types';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../app/config';
 import type { ChatEntry } from '../../sandbox/world';
 import { chatWith } from '../support/chat';
 import { openDigitalId, qrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
 import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
-import { startTestService, type TestService } from '../support/service';
+import { startRoleProcess, startTestService, type TestService } from '../support/service';
 
 // Issue 15, part 3: the bot offers the Mini App (PRODUCT.md §8) and keeps the in-chat QR.
 
@@ -33,7 +34,9 @@ const appButtons = (entry: ChatEntry): Map<string, AppButton> =>
 function pageOpenedBy(platform: Platform, button: AppButton | undefined): string | undefined {
   if (!button) return undefined;
   if (platform === 'telegram') return button.web_app.url;
-  return button.start_param && `${t.service.publicUrl}/app/${button.start_param}`;
+  // Whatever the page, MAX opens the bot's one Mini App: the launcher the service serves.
+  expect(button.web_app.url).toBe(`${t.service.publicUrl}/app`);
+  return button.start_param && `${button.web_app.url}/${button.start_param}`;
 }
 
 const OPEN_AS_APP = '📱 Открыть как приложение';
@@ -81,4 +84,56 @@ describe.each(E2E_PLATFORMS)('the bot offers the Mini App on %s', (platform) => 
     expect([...menu.keys()]).toEqual(['📱 Open as app']);
     expect(pageOpenedBy(platform, menu.get('📱 Open as app'))).toBe(citizenPage());
   });
+});
+
+describe('a MAX bot without a public name', () => {
+  const KEY = randomBytes(32).toString('base64');
+  let service: TestService;
+  let bot: ReturnType<typeof startRoleProcess>;
+  beforeAll(async () => {
+    service = await startTestService(
+      { ROLES: 'sandbox,api,worker', KEY_ENCRYPTION_KEY: KEY },
+      { platform: 'max' },
+    );
+    // The bot as MAX may know it: no public name, so GET /me gives `username: null`. An
+    // open_app button must name the bot, so it cannot offer its Mini App.
+    delete service.service.sandbox?.world.bot.username;
+    bot = startRoleProcess(service, { ROLES: 'bot', KEY_ENCRYPTION_KEY: KEY, LOG_LEVEL: 'info' });
+    await bot.ready;
+  }, 60_000);
+  afterAll(async () => {
+    bot?.child.kill('SIGTERM');
+    await bot?.exited;
+    await service?.stop();
+  });
+  const labels = (entry: ChatEntry) => (entry.inlineKeyboard ?? []).flat().map((b) => b.text);
+  const scenarios = ['возраст 18+', 'статус студента', 'многодетная семья', 'участник СВО'];
+
+  it('still answers /start, /id and /verify with their keyboards minus the app buttons, and says once what to set up', async () => {
+    const { chat } = await linkedPerson(service, 'Светлана', '+79990000012');
+    const menu = await chat.say('/start');
+    expect(menu.text).toContain('Здравствуйте');
+    expect(labels(menu)).toEqual([
+      '🔗 Привязать Госуслуги',
+      '🪪 Цифровой ID',
+      '🤝 Доверенный контакт',
+      '🛡 Как не попасться мошенникам',
+      '❓ Помощь',
+    ]);
+    const choice = await chat.say('/id');
+    expect(choice.text).toContain('Что нужно подтвердить?');
+    expect(labels(choice)).toContain('возраст 18+');
+    expect(appButtons(choice).size).toBe(0);
+    const desk = await chat.say('/verify');
+    expect(desk.text).toContain('Что вы проверяете?');
+    expect(labels(desk)).toEqual(expect.arrayContaining(scenarios));
+    expect(appButtons(desk).size).toBe(0);
+    // The in-chat QR still works beside it.
+    const qr = await qrOf(service, await openDigitalId(chat, 'adult'));
+    expect(qr.seq).toBe(0);
+
+    const warnings = bot.output().match(/the MAX bot has no public name/g) ?? [];
+    expect(warnings).toHaveLength(1);
+    expect(bot.output()).toContain('give the bot a public name');
+  }, 60_000);
 });

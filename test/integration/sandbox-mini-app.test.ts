@@ -1,6 +1,8 @@
 import { Bot, Keyboard } from '@maxhub/max-bot-api';
 import { Api, GrammyError } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../app/config';
+import { startService } from '../../app/service';
 import { launchDataChecker } from '../../core/mini-app/launch-data';
 import { createLogger } from '../../infra/logger';
 import { SandboxClient } from '../../sandbox/client';
@@ -73,6 +75,30 @@ describe('Telegram web_app buttons', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GrammyError);
     expect((err as GrammyError).description).toBe('Bad Request: BUTTON_TYPE_INVALID');
+  });
+
+  it('are refused in a group, sent or edited in, as Telegram allows them only in private chats', async () => {
+    const person = await people.createPerson({ name: 'Вера' });
+    for (const type of ['group', 'supergroup'] as const) {
+      const group = await people.createGroup({ title: 'Соседи', type, members: [person.id] });
+      const app = { inline_keyboard: [[{ text: 'Открыть', web_app: { url: `${APP_URL}/digital-id` } }]] };
+      const refusal = (call: Promise<unknown>) =>
+        call.then(
+          () => 'sent',
+          (e: unknown) => (e instanceof GrammyError ? e.description : String(e)),
+        );
+      expect(await refusal(api.sendMessage(group.id, 'Цифровой ID', { reply_markup: app }))).toBe(
+        'Bad Request: BUTTON_TYPE_INVALID',
+      );
+      const plain = await api.sendMessage(group.id, 'Меню', {
+        reply_markup: { inline_keyboard: [[{ text: 'Помощь', callback_data: 'help' }]] },
+      });
+      expect(
+        await refusal(api.editMessageReplyMarkup(group.id, plain.message_id, { reply_markup: app })),
+      ).toBe('Bad Request: BUTTON_TYPE_INVALID');
+      const kept = (await people.groupChat(group.id)).messages.map((m) => m.inlineKeyboard?.flat()[0]?.text);
+      expect(kept).toEqual(['Помощь']);
+    }
   });
 
   it("opens the bot's Mini App without a button, under a path or with a start_param", async () => {
@@ -156,5 +182,27 @@ describe('MAX open_app buttons', () => {
       expect(bad.body.message).toMatch(/payload/);
     }
     expect((await people.chat(person.id)).messages).toEqual([]);
+  });
+});
+
+describe("the sandbox role's Mini App", () => {
+  it('is the launcher at PUBLIC_URL/app, also when PUBLIC_URL ends in a slash', async () => {
+    const config = parseConfig({
+      NODE_ENV: 'test',
+      ROLES: 'sandbox',
+      PORT: '0',
+      SANDBOX_PORT: '0',
+      PUBLIC_URL: 'https://id.example.org/',
+    });
+    const service = await startService(config, createLogger('silent'));
+    try {
+      const people = new SandboxClient(service.sandbox?.url ?? '');
+      const person = await people.createPerson({ name: 'Иван' });
+      const url = new URL(await people.openMiniApp(person.id, {}));
+      expect(`${url.origin}${url.pathname}`).toBe('https://id.example.org/app');
+      expect(new URL(await people.openMiniApp(person.id, { path: 'scan' })).pathname).toBe('/app/scan');
+    } finally {
+      await service.stop();
+    }
   });
 });

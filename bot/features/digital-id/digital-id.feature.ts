@@ -16,7 +16,7 @@ export interface DigitalIdFeatureDeps {
   messenger: Messenger;
   screen: QrScreen;
   scheduler: RefreshScheduler;
-  appUrl: AppUrl;
+  appUrl: AppUrl | null;
 }
 
 const REFUSALS: Record<OpenRefusal, string> = {
@@ -42,7 +42,7 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
     const choice = new InlineKeyboard();
     for (const scenario of options.scenarios)
       choice.text(deps.screen.scenarioName(locale(ctx), scenario), DID_DATA.open.build(scenario)).row();
-    choice.add(appButton(ctx, deps.appUrl, 'digital-id'));
+    choice.add(...appButton(ctx, deps.appUrl, 'digital-id'));
     return ctx.reply(ctx.t('did-choose'), { reply_markup: choice });
   });
 

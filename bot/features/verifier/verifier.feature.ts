@@ -25,7 +25,7 @@ export interface VerifierFeatureDeps {
     at: Date,
   ): VerificationWords;
   clock: Clock;
-  appUrl: AppUrl;
+  appUrl: AppUrl | null;
 }
 
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -58,7 +58,7 @@ export function verifierFeature(deps: VerifierFeatureDeps): Composer<BotContext>
     const keyboard = new InlineKeyboard();
     for (const scenario of SCENARIOS)
       keyboard.text(ctx.t(`scenario-${scenario}`), VERIFIER_DATA.scenario.build(scenario)).row();
-    return keyboard.add(appButton(ctx, deps.appUrl, 'scan'));
+    return keyboard.add(...appButton(ctx, deps.appUrl, 'scan'));
   };
 
   privateChat.command('verify', async (ctx, next) => {

@@ -1,5 +1,4 @@
 import type { MaxClient } from './client';
-import { MaxUnsupported } from './to-max';
 import type { MaxBotInfo } from './types';
 
 /**
@@ -26,17 +25,3 @@ function askedOnce<T>(client: MaxClient, read: (me: MaxBotInfo) => T, known?: T)
  */
 export const botIdentity = (client: MaxClient, known?: number): (() => Promise<number>) =>
   askedOnce(client, (me) => me.user_id, known);
-
-/**
- * The bot's public name, which an `open_app` button names as the bot whose Mini App it opens
- * [schema, `OpenAppButton.web_app`]. A bot without one cannot offer its app: refused loudly.
- */
-export const botPublicName = (client: MaxClient, known?: string): (() => Promise<string>) =>
-  askedOnce(
-    client,
-    (me) => {
-      if (!me.username) throw new MaxUnsupported('an open_app button from a bot without a public name');
-      return me.username;
-    },
-    known,
-  );

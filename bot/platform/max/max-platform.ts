@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AppUrl } from '../../features/app-buttons';
 import type { BotPlatform } from '../platform';
 import type { MaxClient } from './client';
 import { maxFileDownloader } from './file-download';
@@ -14,8 +15,12 @@ export interface MaxPlatformDeps {
   cursor: MarkerCursor;
   /** The bot's MAX user id (`GET /me`), which keys the message store and the cursor. */
   botId: number;
-  /** The bot's public name (`GET /me`), which its Mini App buttons name; a bot may have none. */
-  botName?: string;
+  /**
+   * The bot's public name (`GET /me`), which its Mini App buttons name. A bot may have none:
+   * then it offers no Mini App buttons.
+   */
+  botName: string | null;
+  appUrl: AppUrl;
   /** Images from the sandbox, which serves them without TLS. */
   allowHttpImages: boolean;
   logger: Logger;
@@ -35,9 +40,19 @@ export function maxPlatform(deps: MaxPlatformDeps): BotPlatform {
   return {
     client: {
       apiRoot: NO_TELEGRAM,
-      fetch: transportFetch(maxTransport({ client, store, updates, logger, botId, botName })),
+      fetch: transportFetch(
+        maxTransport({
+          client,
+          store,
+          updates,
+          logger,
+          botId,
+          ...(botName ? { miniApp: { botName, pageUrl: deps.appUrl } } : {}),
+        }),
+      ),
     },
     messenger: () => messenger,
     download: maxFileDownloader({ allowHttp: deps.allowHttpImages }),
+    appUrl: botName ? deps.appUrl : null,
   };
 }

@@ -2,15 +2,15 @@ import type { Message } from 'grammy/types';
 import { messageAlias } from './ids';
 import type { StoredMessages } from './stored-messages';
 import { refuseLong } from './stored-messages';
-import { attachmentsOf, MaxUnsupported, markupKeyboard, opensApp, storedImage } from './to-max';
+import { attachmentsOf, type MaxMiniApp, MaxUnsupported, markupKeyboard, storedImage } from './to-max';
 import type { MaxAttachment, MaxMessage } from './types';
 
 export type Payload = Record<string, unknown>;
 
 interface MethodDeps {
   messages: StoredMessages;
-  /** The bot's public name, asked only for a keyboard that opens the Mini App. */
-  botName: () => Promise<string>;
+  /** The bot's Mini App, which a keyboard that opens it needs. */
+  miniApp: MaxMiniApp | undefined;
 }
 
 /** One Telegram method answered with MAX requests; the result is what Telegram would return. */
@@ -69,16 +69,11 @@ const DROPPED = ['protect_content', 'business_connection_id', 'direct_messages_t
 /** The Telegram methods the service calls, each on MAX. */
 export function messageMethods(deps: MethodDeps): Record<string, Method> {
   const { messages } = deps;
-  const keyboardOf = async (markup: unknown) =>
-    markupKeyboard(markup, opensApp(markup) ? await deps.botName() : undefined);
+  const keyboardOf = (markup: unknown) => markupKeyboard(markup, deps.miniApp);
   const replaceKeeping = async (p: Payload, text: (current: string | null) => string | null) => {
     const message = await messages.find(chatId(p.chat_id), messageId(p.message_id));
     const image = storedImage(message.attachments);
-    await messages.replace(
-      message,
-      text(message.text),
-      attachmentsOf(image, await keyboardOf(p.reply_markup)),
-    );
+    await messages.replace(message, text(message.text), attachmentsOf(image, keyboardOf(p.reply_markup)));
     return true;
   };
   return {
@@ -86,7 +81,7 @@ export function messageMethods(deps: MethodDeps): Record<string, Method> {
       const p = fields('sendMessage', payload, SEND, DROPPED);
       const chat = chatId(p.chat_id);
       refuseLong(p.text as string);
-      const keyboard = await keyboardOf(p.reply_markup);
+      const keyboard = keyboardOf(p.reply_markup);
       const sent = await messages.send(chat, p.text as string, keyboard);
       return telegramMessage(sent, chat);
     },
@@ -94,7 +89,7 @@ export function messageMethods(deps: MethodDeps): Record<string, Method> {
       const p = fields('editMessageText', payload, [...EDIT, 'text']);
       refuseLong(p.text as string);
       const message = await messages.find(chatId(p.chat_id), messageId(p.message_id));
-      await messages.replace(message, p.text as string, await keyboardOf(p.reply_markup));
+      await messages.replace(message, p.text as string, keyboardOf(p.reply_markup));
       return true;
     },
     editMessageReplyMarkup: (payload) =>

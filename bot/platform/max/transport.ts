@@ -1,11 +1,11 @@
 import { HttpError } from 'grammy';
 import type { ApiError, File, Update, UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
-import { botIdentity, botPublicName } from './bot-identity';
+import { botIdentity } from './bot-identity';
 import { MaxApiError, type MaxClient, MaxNetworkError } from './client';
 import type { MaxMessageStore } from './message-store';
 import { storedMessages, TooLong, UnknownMessage } from './stored-messages';
-import { MaxUnsupported } from './to-max';
+import { type MaxMiniApp, MaxUnsupported } from './to-max';
 import type { TelegramCall } from './transport-fetch';
 import { fields, type Method, messageMethods, type Payload } from './transport-methods';
 import type { MaxBotInfo } from './types';
@@ -24,8 +24,11 @@ export interface MaxTransportDeps {
   logger: Logger;
   /** The bot's MAX user id, if known; otherwise asked once with `GET /me`. */
   botId?: number;
-  /** The bot's public name (Mini App buttons name it), if known; otherwise asked as the id is. */
-  botName?: string;
+  /**
+   * The bot's Mini App: its public name, read once at start, and its pages' URLs. None for a
+   * bot without a public name (it offers no Mini App buttons, and any sent are refused).
+   */
+  miniApp?: MaxMiniApp;
   sleep?: Sleep;
 }
 
@@ -198,7 +201,7 @@ export function maxTransport(deps: MaxTransportDeps): TelegramCall {
     logger: deps.logger,
   });
   const methods: Record<string, Method> = {
-    ...messageMethods({ messages, botName: botPublicName(deps.client, deps.botName) }),
+    ...messageMethods({ messages, miniApp: deps.miniApp }),
     ...botMethods(deps),
   };
   return async (method, payload, signal) => {

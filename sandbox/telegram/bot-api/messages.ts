@@ -34,6 +34,7 @@ export const messageMethods: Record<string, Method> = {
     checkText(q.text, 4096, 'message text');
     ctx.limiter.take();
     const chat = ctx.world.writableChat(q.chat_id);
+    refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const keyboard = inlineKeyboard(q.reply_markup);
     const entry = ctx.world.append(chat, {
       from: 'bot',
@@ -62,6 +63,7 @@ export const messageMethods: Record<string, Method> = {
     if (q.caption !== undefined) checkText(q.caption, 1024, 'message caption');
     ctx.limiter.take();
     const chat = ctx.world.writableChat(q.chat_id);
+    refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const file = resolvePhoto(q.photo, ctx);
     const keyboard = inlineKeyboard(q.reply_markup);
     const entry = ctx.world.append(chat, {
@@ -83,6 +85,7 @@ export const messageMethods: Record<string, Method> = {
     checkText(q.text, 4096, 'message text');
     ctx.limiter.take();
     const chat = ctx.world.writableChat(q.chat_id);
+    refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const entry = editable(chat, q.message_id);
     if (entry.text === undefined) throw badRequest('there is no text in the message to edit');
     if (entry.text === q.text && sameMarkup(entry, q.reply_markup)) throw notModified();
@@ -107,6 +110,7 @@ export const messageMethods: Record<string, Method> = {
     if (q.caption !== undefined) checkText(q.caption, 1024, 'message caption');
     ctx.limiter.take();
     const chat = ctx.world.writableChat(q.chat_id);
+    refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const entry = editable(chat, q.message_id);
     if (!entry.photo) throw badRequest('there is no caption in the message to edit');
     if ((entry.caption ?? '') === (q.caption ?? '') && sameMarkup(entry, q.reply_markup)) throw notModified();
@@ -139,6 +143,7 @@ export const messageMethods: Record<string, Method> = {
     if (q.media.caption !== undefined) checkText(q.media.caption, 1024, 'message caption');
     ctx.limiter.take();
     const chat = ctx.world.writableChat(q.chat_id);
+    refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const entry = editable(chat, q.message_id);
     if (!entry.photo) throw badRequest('there is no media in the message to edit');
     const file = resolvePhoto(q.media.media, ctx);
@@ -160,6 +165,7 @@ export const messageMethods: Record<string, Method> = {
     const q = parse(z.object({ ...messageRef, reply_markup: replyMarkup }).loose(), p);
     ctx.limiter.take();
     const chat = ctx.world.writableChat(q.chat_id);
+    refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const entry = editable(chat, q.message_id);
     if (sameMarkup(entry, q.reply_markup)) throw notModified();
     setKeyboard(entry, q.reply_markup);
@@ -180,6 +186,15 @@ function checkText(text: string, limit: number, what: 'message text' | 'message 
   if (text.trim() === '' && what === 'message text') throw badRequest('message text is empty');
   if (text.length > limit)
     throw badRequest(what === 'message text' ? 'message is too long' : 'message caption is too long');
+}
+
+/**
+ * Telegram takes a `web_app` button only in a private chat with the bot [Bot API,
+ * InlineKeyboardButton.web_app], and answers one sent to a group `BUTTON_TYPE_INVALID`.
+ */
+function refuseAppButtonsOutsidePrivate(chat: Chat, markup: ReplyMarkup | undefined): void {
+  if (chat.kind !== 'private' && inlineKeyboard(markup)?.some((row) => row.some((b) => 'web_app' in b)))
+    throw badRequest('BUTTON_TYPE_INVALID');
 }
 
 function inlineKeyboard(markup: ReplyMarkup | undefined): InlineKeyboardButton[][] | undefined {

@@ -11,10 +11,10 @@ import {
   MaxUnsupported,
   markupKeyboard,
   newMessage,
-  opensApp,
   storedImage,
   tooLong,
 } from '../../../bot/platform/max/to-max';
+import { appPageUrl } from '../../../core/messaging/app-pages';
 
 const image = { type: 'image' as const, payload: { token: 'tok' } };
 
@@ -83,6 +83,12 @@ describe('keyboards', () => {
 
 describe('Mini App buttons', () => {
   const BOT = 'gosuslugi_bot';
+  /** The bot's Mini App with its pages under `publicUrl`, as the service builds their URLs. */
+  const appUnder = (publicUrl: string) => ({
+    botName: BOT,
+    pageUrl: (page: 'digital-id' | 'scan') => appPageUrl(publicUrl, page),
+  });
+  const APP = appUnder('https://id.example.org');
   /** What the official SDK sends for the same button, as JSON carries it. */
   const sdkOpenApp = (text: string, payload: string) =>
     JSON.parse(
@@ -96,8 +102,7 @@ describe('Mini App buttons', () => {
       .webApp('📱 Открыть как приложение', 'https://id.example.org/app/digital-id')
       .row()
       .webApp('📷 Сканер для кассира', 'https://id.example.org/app/scan');
-    expect(opensApp(markup)).toBe(true);
-    expect(markupKeyboard(markup, BOT)).toEqual([
+    expect(markupKeyboard(markup, APP)).toEqual([
       {
         type: 'inline_keyboard',
         payload: {
@@ -110,7 +115,7 @@ describe('Mini App buttons', () => {
     ]);
     const [digitalId] = markupKeyboard(
       new InlineKeyboard().webApp('Открыть', 'http://127.0.0.1:8080/app/digital-id'),
-      BOT,
+      appUnder('http://127.0.0.1:8080/'),
     );
     expect(digitalId).toEqual(sdkOpenApp('Открыть', 'digital-id'));
   });
@@ -118,9 +123,25 @@ describe('Mini App buttons', () => {
   it('a PUBLIC_URL with a path of its own still names the page', () => {
     const [keyboard] = markupKeyboard(
       new InlineKeyboard().webApp('Сканер', 'https://gov.example.org/id/app/scan'),
-      BOT,
+      appUnder('https://gov.example.org/id'),
     );
     expect(keyboard?.payload.buttons[0]?.[0]).toMatchObject({ type: 'open_app', payload: 'scan' });
+  });
+
+  it('a web_app URL elsewhere is no page of ours, though its path ends in /app/scan: refused, never the scanner', () => {
+    for (const url of [
+      'https://evil.example/app/scan',
+      'javascript:x//app/scan',
+      'http://id.example.org/app/scan',
+      'https://id.example.org:8443/app/scan',
+      'https://id.example.org.evil.example/app/scan',
+      'https://id.example.org/other/app/scan',
+      'https://id.example.org/app/scan?next=https://evil.example',
+      'https://id.example.org/app/scan#x',
+    ])
+      expect(() => markupKeyboard(new InlineKeyboard().webApp('Сканер', url), APP), url).toThrow(
+        /not a Mini App page/,
+      );
   });
 
   it('a web_app URL that is no Mini App page, or a bot without a public name, is refused at send time', () => {
@@ -130,16 +151,10 @@ describe('Mini App buttons', () => {
       'https://id.example.org/digital-id',
       'https://id.example.org/app/digital-id/extra',
     ])
-      expect(() => markupKeyboard(new InlineKeyboard().webApp('Открыть', url), BOT)).toThrow(MaxUnsupported);
+      expect(() => markupKeyboard(new InlineKeyboard().webApp('Открыть', url), APP)).toThrow(MaxUnsupported);
     expect(() =>
       markupKeyboard(new InlineKeyboard().webApp('Открыть', 'https://id.example.org/app/scan')),
     ).toThrow(/public name/);
-  });
-
-  it('a keyboard without a web_app button needs no name', () => {
-    expect(opensApp(new InlineKeyboard().text('Да', 'yes'))).toBe(false);
-    expect(opensApp(undefined)).toBe(false);
-    expect(opensApp(new Keyboard().text('Отмена'))).toBe(false);
   });
 });
 
