@@ -7,19 +7,6 @@ import type { AppQrCache, CachedAppQr } from '../core/digital-id/app-qr-cache';
 const ENDED = 'ended';
 
 /**
- * The put, in one step: an ended session's mark is never overwritten. Checked and written
- * apart, an end's `forget` could fall between them, and the QR would be answered after it.
- */
-const PUT_UNLESS_ENDED = `
-if redis.call('GET', KEYS[1]) == ARGV[3] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
-
-type WithPut = Redis & {
-  putAppQrUnlessEnded(key: string, value: string, ttlMs: number, ended: string): Promise<number>;
-};
-
-/**
  * The app's current QRs in Redis, shared by every API process: a poll storm spread over them by a
  * load balancer still reads one entry, and a session's end drops it everywhere at once. An entry
  * lives until its `refreshAt` (Redis counts that time; whether it is still current is decided
@@ -27,7 +14,8 @@ type WithPut = Redis & {
  *
  * An ended session's entry becomes a mark that lives one refresh interval: a poll that signed
  * the session's QR before the end and caches it after (its `refreshAt` at most one interval after
- * the end) is refused, and answers "ended", with no read of the database to find out.
+ * the end) is refused, and answers "ended", with no read of the database to find out. A put
+ * writes only where nothing is (`SET … NX`), so it cannot overwrite the mark.
  */
 export function redisAppQrCache(deps: {
   redis: Redis;
@@ -37,9 +25,6 @@ export function redisAppQrCache(deps: {
   refreshSeconds: number;
 }): AppQrCache {
   const key = (sessionId: string) => `${deps.prefix}:app-qr:${sessionId}`;
-  const redis = deps.redis as WithPut;
-  if (!redis.putAppQrUnlessEnded)
-    redis.defineCommand('putAppQrUnlessEnded', { numberOfKeys: 1, lua: PUT_UNLESS_ENDED });
   return {
     async get(sessionId) {
       const raw = await deps.redis.get(key(sessionId)).catch(() => null);
@@ -53,10 +38,14 @@ export function redisAppQrCache(deps: {
     async put(entry) {
       const ttlMs = entry.refreshAt.getTime() - deps.clock.now().getTime();
       if (ttlMs <= 0) return true;
-      const stored = await redis
-        .putAppQrUnlessEnded(key(entry.sessionId), JSON.stringify(entry), Math.ceil(ttlMs), ENDED)
-        .catch(() => 1);
-      return stored === 1;
+      // Only where nothing is: a put never overwrites the ended mark, and one command does it.
+      const stored = await deps.redis
+        .set(key(entry.sessionId), JSON.stringify(entry), 'PX', Math.ceil(ttlMs), 'NX')
+        .catch(() => 'away');
+      if (stored !== null) return true;
+      // Something is there: the mark, or the last QR a moment past its refreshAt (Redis's clock
+      // and ours differ a little), when this one is not kept and the next poll reads the database.
+      return (await deps.redis.get(key(entry.sessionId)).catch(() => null)) !== ENDED;
     },
     async forget(sessionId) {
       // Not written (Redis away), the entry answers the ended session's QR until its refreshAt,
