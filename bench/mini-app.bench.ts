@@ -1,19 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { sum } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase } from '../db/client';
 import type { Database } from '../db/database';
-import { digitalIdSessions } from '../db/schema';
 import { signLaunchData } from '../test/support/launch-data';
 import { SESSIONS_PATH } from '../test/support/mini-app';
 import { seedLinkedPeople, syntheticAccounts } from '../test/support/people';
 import { createTestDatabase } from '../test/support/postgres';
 import { ownRedisServer } from '../test/support/redis-server';
 import { startScript } from '../test/support/run-process';
-import { commandsDuring, procCpuMicros, processCosts, redisServerPid } from './costs';
+import { procCpuMicros, processCosts, redisServerPid } from './costs';
 import { httpLoad, type LoadResult } from './http-load';
+import { type Api, type AppSession, costFigures, isQr, refreshes } from './mini-app-costs';
 import { type Figure, percentile, round, SHOWN_ONLY } from './results';
 
 /** People, each linked in the chat and with an open app session; the loads go round them. */
@@ -38,25 +36,9 @@ const RATE = 1000;
 const RATE_SECONDS = 30;
 /** Unmeasured load before each window: the first requests compile code, and pools connect. */
 const WARM_UP_SECONDS = 3;
-/** Polls one at a time before the loads, for what one refresh costs. */
-const COSTED = 500;
-/** Then sessions each polled once (a refresh) and CACHED_POLLS more times before its refreshAt. */
-const CACHED_SESSIONS = 20;
-const CACHED_POLLS = 50;
 
 /** Any token of the right shape: launch data is checked against it, and nothing calls Telegram. */
 const BOT_TOKEN = `7000000002:${randomBytes(27).toString('base64url')}`;
-
-interface AppSession {
-  path: string;
-  headers: Record<string, string>;
-}
-
-interface Api {
-  url: string;
-  metrics: string;
-  stop(): Promise<void>;
-}
 
 /** The rest of the stack a poll uses: this database's PostgreSQL backends, and the Redis server. */
 type StackPids = () => Promise<number[]>;
@@ -177,101 +159,6 @@ async function openAppSessions(db: Database, apiUrl: string): Promise<AppSession
   return sessions;
 }
 
-/** A poll's answer is right when it is a QR; anything else (401, 404, 410, 5xx) is a failure. */
-const isQr = (status: number, body: string) => status === 200 && body.startsWith('{"qr":"');
-
-/** Tokens signed so far by every app session's refreshes: the sum of their seqs. */
-async function refreshes(db: Database): Promise<number> {
-  const [row] = await db.select({ total: sum(digitalIdSessions.seq) }).from(digitalIdSessions);
-  return Number(row?.total ?? 0);
-}
-
-/**
- * What one poll costs the API process, one at a time (after some to warm up): CPU time and SQL
- * statements from its /metrics, and Redis commands on the bench's own Redis less those of a
- * quiet spell as long. First polls that each sign a new token; then polls answered from the
- * cache, each session polled once (a refresh, counted out by the seqs it moved) and then
- * CACHED_POLLS times more within its refresh interval.
- */
-async function costFigures(
-  api: Api,
-  db: Database,
-  redisUrl: string,
-  next: () => AppSession,
-): Promise<Record<string, Figure>> {
-  const poll = async (session: AppSession) => {
-    const response = await fetch(`${api.url}${session.path}`, { headers: session.headers });
-    if (!isQr(response.status, await response.text())) throw new Error(`a poll failed: ${response.status}`);
-  };
-  for (let i = 0; i < COSTED / 2; i++) await poll(next());
-  const refresh = await costOf(api, db, redisUrl, async () => {
-    for (let i = 0; i < COSTED; i++) await poll(next());
-  });
-  if (refresh.signed !== COSTED) throw new Error(`${refresh.signed} of ${COSTED} polls signed a new token`);
-  const mixed = await costOf(api, db, redisUrl, async () => {
-    for (let s = 0; s < CACHED_SESSIONS; s++) {
-      const session = next();
-      for (let i = 0; i <= CACHED_POLLS; i++) await poll(session);
-    }
-  });
-  const perRefresh = (total: number) => total / COSTED;
-  const polls = CACHED_SESSIONS * (CACHED_POLLS + 1);
-  const cachedPolls = polls - mixed.signed;
-  const perCached = (key: 'cpuMicros' | 'statements' | 'commands') =>
-    (mixed[key] - mixed.signed * perRefresh(refresh[key])) / cachedPolls;
-  return {
-    // The targets are today's figures (README, "Benchmarks"). A refresh re-checks eligibility
-    // (4 of its 6 statements: the link, and the account and its statuses in a transaction),
-    // moves the seq, reads the session back, and caches the QR.
-    app_qr_refresh_cpu_us: {
-      value: Math.round(perRefresh(refresh.cpuMicros)),
-      unit: 'µs',
-      target: '<= 8000', // today 4,700-6,400 µs
-    },
-    app_qr_refresh_sql_per_req: {
-      value: round(perRefresh(refresh.statements), 2),
-      unit: 'stmts',
-      target: '<= 6',
-    },
-    app_qr_refresh_redis_cmds_per_req: {
-      value: round(perRefresh(refresh.commands), 1),
-      unit: 'cmds',
-      target: '<= 2', // the cache's GET, then its SET
-    },
-    app_qr_cached_cpu_us: {
-      value: Math.round(perCached('cpuMicros')),
-      unit: 'µs',
-      target: '<= 1100', // today 500-850 µs
-    },
-    app_qr_cached_sql_per_req: { value: round(perCached('statements'), 2), unit: 'stmts', target: '<= 0' },
-    app_qr_cached_redis_cmds_per_req: {
-      value: round(perCached('commands'), 1),
-      unit: 'cmds',
-      target: '<= 1',
-    },
-  };
-}
-
-/** What `work` cost the API process in all, and how many tokens it signed meanwhile. */
-async function costOf(api: Api, db: Database, redisUrl: string, work: () => Promise<void>) {
-  const signedBefore = await refreshes(db);
-  const before = await processCosts(api.metrics);
-  let spent = 0;
-  const busy = await commandsDuring(redisUrl, async () => {
-    const started = performance.now();
-    await work();
-    spent = performance.now() - started;
-  });
-  const after = await processCosts(api.metrics);
-  const quiet = await commandsDuring(redisUrl, () => new Promise((r) => setTimeout(r, spent)));
-  return {
-    cpuMicros: after.cpuMicros - before.cpuMicros,
-    statements: after.statements - before.statements,
-    commands: busy - quiet,
-    signed: (await refreshes(db)) - signedBefore,
-  };
-}
-
 /** What one or more saturation windows of a set of API processes added up to. */
 interface Window {
   answered: number;
@@ -371,7 +258,7 @@ function saturationFigures(one: Saturation, two: Saturation): Record<string, Fig
     app_qr_per_s: { value: Math.round(one.perSecond), unit: 'req/s', target: `>= ${RATE}` },
     app_qr_failures_at_saturation: { value: one.failures, unit: 'req', target: '<= 0' },
     app_qr_refresh_share: { value: round(one.refreshShare, 3), unit: 'share', target: '>= 0.95' },
-    app_qr_cpu_us: { value: Math.round(one.apiCpuMicros), unit: 'µs', target: '<= 4600' }, // today 2,800-3,700 µs
+    app_qr_cpu_us: { value: Math.round(one.apiCpuMicros), unit: 'µs', target: '<= 1300' }, // today 790-1,020 µs
     app_qr_stack_cpu_us: { value: Math.round(one.stackCpuMicros), unit: 'µs', target: SHOWN_ONLY },
     app_qr_loader_cpu_us: { value: Math.round(one.loaderCpuMicros), unit: 'µs', target: SHOWN_ONLY },
     app_qr_two_per_s: { value: Math.round(two.perSecond), unit: 'req/s', target: SHOWN_ONLY },

@@ -9,7 +9,6 @@ import { type QrScreen, qrScreen } from '../../bot/features/digital-id/qr-screen
 import { createI18n } from '../../bot/i18n';
 import { noticeRenderer } from '../../bot/platform/notice-renderer';
 import type { Clock } from '../../core/clock';
-import type { AppQrCache } from '../../core/digital-id/app-qr-cache';
 import { type AppSessions, appSessions } from '../../core/digital-id/app-sessions';
 import { type DigitalIdService, digitalIdService } from '../../core/digital-id/digital-id-service';
 import type { Keyring } from '../../core/digital-id/keyring';
@@ -161,13 +160,12 @@ export async function startBackend(
   });
   registerKeysRoute(deps.http, keyring);
   const scheduler = qrRefreshScheduler({ queue: producers.outgoingQueue, clock, pace });
-  const appQrs = redisAppQrCache({ redis: producers.redis, prefix: config.queuePrefix, clock, logger });
   const services = domainServices(config, logger, clock, {
     storage,
     keyring,
     accounts,
     deps,
-    appQrs,
+    redis: producers.redis,
     scheduler,
   });
   const portal = portalSettings(config, deps.sandbox);
@@ -228,7 +226,7 @@ function domainServices(
     keyring: Keyring;
     accounts: AccountDirectory;
     deps: BackendDeps;
-    appQrs: AppQrCache;
+    redis: Redis;
     scheduler: RefreshScheduler;
   },
 ): { digitalId: DigitalIdService; appSessions: AppSessions; otp: OtpService } {
@@ -246,7 +244,13 @@ function domainServices(
       tokenTtlSeconds: config.digitalId.tokenTtlSeconds,
     },
     publicUrl: deps.publicUrl,
-    appQrs: parts.appQrs,
+    appQrs: redisAppQrCache({
+      redis: parts.redis,
+      prefix: config.queuePrefix,
+      clock,
+      logger,
+      refreshSeconds: config.digitalId.qrRefreshSeconds,
+    }),
   };
   const digitalId = digitalIdService(digitalIdDeps);
   const otp = otpService({

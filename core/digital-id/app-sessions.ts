@@ -1,11 +1,14 @@
+import type { Account } from '../identity/account';
 import type { AppQrCache } from './app-qr-cache';
 import {
   type DigitalIdDeps,
   eligibleScenarios,
   forgetAppQr,
+  heldNoLonger,
   type OpenRefusal,
   openSession,
   qrFrame,
+  scenariosOf,
 } from './digital-id-service';
 import { verifierUrl } from './issue-token';
 import type { RefreshScheduler } from './refresh-scheduler';
@@ -47,40 +50,39 @@ export function appSessions(deps: AppSessionDeps) {
     expiresAt,
   });
   /**
-   * Caches the QR, then checks the session is still live: a session ended meanwhile had its
-   * entry forgotten before this put it there, and it is forgotten again. An end after the check
-   * forgets it itself, and so does an unlink or an admin's /revoke (core/admin).
+   * Caches the QR; false when the session ended meanwhile: its end's `forget` came before this
+   * put, which the cache then refuses. An end after the put forgets the entry itself, and so
+   * does an unlink or an admin's /revoke (core/admin). With the cache away nothing is kept and
+   * every poll reads the database, which has the last word; only an end whose `forget` failed
+   * while this put succeeded leaves an entry answered until its `refreshAt`, and that QR
+   * verifies as revoked all the same.
    */
-  async function remember(session: DigitalIdSession, qr: AppQr): Promise<boolean> {
-    await deps.appQrs.put({
+  const remember = (session: DigitalIdSession, qr: AppQr) =>
+    deps.appQrs.put({
       sessionId: session.id,
       messengerUserId: session.messengerUserId,
       token: qr.token,
       refreshAt: qr.refreshAt,
       expiresAt: session.endsAt,
     });
-    if ((await deps.sessions.find(session.id))?.status === 'live') return true;
-    await deps.appQrs.forget(session.id);
-    return false;
-  }
   const shown = async (session: DigitalIdSession, qr: AppQr): Promise<AppQrOutcome> =>
     (await remember(session, qr)) ? { ok: true, answer: answer(qr, session.endsAt) } : ended;
 
-  /** The next seq's QR, unless another poll moved the session on first: then that one. */
-  async function advance(session: DigitalIdSession): Promise<AppQrOutcome> {
-    const eligible = await eligibleScenarios(deps, session.messengerUserId);
-    if (
-      !eligible.ok ||
-      eligible.account.id !== session.accountId ||
-      !eligible.scenarios.includes(session.scenario)
-    ) {
-      const reason = eligible.ok ? 'the status is no longer held' : eligible.code;
+  /**
+   * The next seq's QR, unless another poll moved the session on first: then that one. The
+   * person's eligibility is checked again first, as the chat's refresh does, from the account
+   * read with the session: a status the registry withdrew ends the session here.
+   */
+  async function advance(session: DigitalIdSession, holder: Account | null): Promise<AppQrOutcome> {
+    const reason = heldNoLonger(session, scenariosOf(deps, holder));
+    if (reason) {
       await forgetAppQr(deps, await deps.sessions.end(session.id, 'revoked', reason, deps.clock.now()));
       return ended;
     }
     const frame = await qrFrame(deps, session, session.seq + 1);
     const next = { token: frame.token, refreshAt: frame.nextAt };
     if (await deps.sessions.advanceAppQr(session.id, session.seq, next)) return shown(session, next);
+    // Another poll won the update, or the session ended since it was read: the database says which.
     const now = await deps.sessions.find(session.id);
     return now?.status === 'live' && now.appQr ? { ok: true, answer: answer(now.appQr, now.endsAt) } : ended;
   }
@@ -121,9 +123,10 @@ export function appSessions(deps: AppSessionDeps) {
         return cached.messengerUserId === messengerUserId
           ? { ok: true, answer: answer(cached, cached.expiresAt) }
           : notYours;
-      const session = await deps.sessions.find(sessionId);
-      if (!session || session.messengerUserId !== messengerUserId || session.channel !== 'app')
+      const found = await deps.sessions.findWithHolder(sessionId);
+      if (!found || found.session.messengerUserId !== messengerUserId || found.session.channel !== 'app')
         return notYours;
+      const { session, holder } = found;
       if (session.status !== 'live') return ended;
       if (now >= session.endsAt) {
         await forgetAppQr(
@@ -133,7 +136,7 @@ export function appSessions(deps: AppSessionDeps) {
         return ended;
       }
       if (session.appQr && now < session.appQr.refreshAt) return shown(session, session.appQr);
-      return advance(session);
+      return advance(session, holder);
     },
 
     /** DELETE: the person's own app session ends (again: still done); anyone else's is not found. */

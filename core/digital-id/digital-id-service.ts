@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
+import type { Account } from '../identity/account';
 import type { AccountDirectory } from '../identity/account-linking';
 import { moscowDate } from '../identity/calendar';
 import type { AppQrCache } from './app-qr-cache';
@@ -75,10 +76,25 @@ export async function qrFrame(deps: DigitalIdDeps, session: DigitalIdSession, se
 
 /** The account linked to the person and the scenarios it may show today, or why it may show none. */
 export async function eligibleScenarios(deps: DigitalIdDeps, messengerUserId: number) {
-  const account = await deps.accounts.findLinkedTo(messengerUserId);
+  return scenariosOf(deps, await deps.accounts.findLinkedTo(messengerUserId));
+}
+
+/** The scenarios the account linked to a person may show today; null: nothing is linked. */
+export function scenariosOf(deps: Pick<DigitalIdDeps, 'clock'>, account: Account | null) {
   if (!account) return { ok: false as const, code: 'DIGITAL_ID.NOT_LINKED' as const };
   const eligibility = digitalIdEligibility(account, moscowDate(deps.clock.now()));
   return eligibility.ok ? { ok: true as const, account, scenarios: eligibility.scenarios } : eligibility;
+}
+
+/** Why a live session may not show its next QR (the person's link or status changed), or null. */
+export function heldNoLonger(
+  session: DigitalIdSession,
+  eligible: ReturnType<typeof scenariosOf>,
+): string | null {
+  if (!eligible.ok) return eligible.code;
+  return eligible.account.id !== session.accountId || !eligible.scenarios.includes(session.scenario)
+    ? 'the status is no longer held'
+    : null;
 }
 
 export interface OpenInput {
@@ -172,14 +188,8 @@ function refreshChain(deps: DigitalIdDeps) {
       if (session.seq < seq - 1) return { kind: 'stale' };
       const now = deps.clock.now();
       if (now >= session.endsAt) return endWith(session, 'expired', 'the session ran its time');
-      const eligible = await eligibleScenarios(deps, session.messengerUserId);
-      if (
-        !eligible.ok ||
-        eligible.account.id !== session.accountId ||
-        !eligible.scenarios.includes(session.scenario)
-      ) {
-        return endWith(session, 'revoked', eligible.ok ? 'the status is no longer held' : eligible.code);
-      }
+      const reason = heldNoLonger(session, await eligibleScenarios(deps, session.messengerUserId));
+      if (reason) return endWith(session, 'revoked', reason);
       if (!(await deps.sessions.claimSeq(session.id, seq - 1))) return { kind: 'stale' };
       return { kind: 'show', frame: await qrFrame(deps, { ...session, seq }, seq) };
     },

@@ -1,3 +1,4 @@
+import type { Account } from '../identity/account';
 import type { Scenario } from './scenarios';
 
 export type SessionStatus = 'live' | 'stopped' | 'superseded' | 'expired' | 'revoked';
@@ -41,6 +42,11 @@ export interface SessionStore {
    */
   openSuperseding(session: NewSession): Promise<{ superseded: DigitalIdSession | null } | null>;
   find(id: string): Promise<DigitalIdSession | null>;
+  /**
+   * The session with the account linked to its person now (null when none is), in one read:
+   * what an app poll needs to decide whether it may sign the next token.
+   */
+  findWithHolder(id: string): Promise<{ session: DigitalIdSession; holder: Account | null } | null>;
   findBySid(sid: Uint8Array): Promise<DigitalIdSession | null>;
   attachMessage(id: string, messageId: number): Promise<void>;
   /** Live sessions whose message has been sent, i.e. whose QR should be refreshing. */

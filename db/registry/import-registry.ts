@@ -118,7 +118,20 @@ export async function loadAccounts(tx: Executor, ids: string[]): Promise<Account
     tx.select().from(accounts).where(inArray(accounts.id, ids)),
     tx.select().from(accountStatuses).where(inArray(accountStatuses.accountId, ids)),
   ]);
-  return rows.map((row) => ({
+  return rows.map((row) =>
+    toAccount(
+      row,
+      statusRows.filter((s) => s.accountId === row.id),
+    ),
+  );
+}
+
+/** An account as core knows it, from its row and its statuses' rows. */
+export function toAccount(
+  row: typeof accounts.$inferSelect,
+  statuses: Pick<typeof accountStatuses.$inferSelect, 'kind' | 'validUntil'>[],
+): Account {
+  return {
     id: row.id,
     lastName: row.lastName,
     firstName: row.firstName,
@@ -127,10 +140,11 @@ export async function loadAccounts(tx: Executor, ids: string[]): Promise<Account
     phone: row.phone,
     confirmed: row.confirmed,
     biometrics: row.biometrics,
-    statuses: statusRows
-      .filter((s) => s.accountId === row.id)
-      .map((s) => ({ kind: s.kind as Account['statuses'][number]['kind'], validUntil: s.validUntil })),
-  }));
+    statuses: statuses.map((s) => ({
+      kind: s.kind as Account['statuses'][number]['kind'],
+      validUntil: s.validUntil,
+    })),
+  };
 }
 
 function fingerprint(account: Account): string {

@@ -1,8 +1,9 @@
-import { and, eq, isNotNull, lte } from 'drizzle-orm';
+import { and, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Scenario } from '../../core/digital-id/scenarios';
 import type { DigitalIdSession, NewSession, SessionStore } from '../../core/digital-id/session';
 import type { Database } from '../database';
-import { accountLinks, digitalIdSessions } from '../schema';
+import { toAccount } from '../registry/import-registry';
+import { accountLinks, accountStatuses, accounts, digitalIdSessions } from '../schema';
 
 type Row = typeof digitalIdSessions.$inferSelect;
 
@@ -116,15 +117,62 @@ function openSuperseding(db: Database, session: NewSession) {
   });
 }
 
-/** The Mini App's sessions: their current QR moves on with seq; unpolled ones are expired. */
-function appSessionMethods(db: Database): Pick<SessionStore, 'advanceAppQr' | 'expireAppSessions'> {
+/**
+ * The Mini App's sessions: their current QR moves on with seq; unpolled ones are expired. A poll
+ * that signs the next QR runs the first two, once every refresh interval for every live QR, so
+ * they are prepared once: built by drizzle at start, parsed by PostgreSQL once per connection.
+ */
+function appSessionMethods(
+  db: Database,
+): Pick<SessionStore, 'findWithHolder' | 'advanceAppQr' | 'expireAppSessions'> {
+  // The session, the account linked to its person now and that account's statuses: one row per
+  // status (one with nulls when none, or nothing linked).
+  const withHolder = db
+    .select({
+      session: digitalIdSessions,
+      account: accounts,
+      status: { kind: accountStatuses.kind, validUntil: accountStatuses.validUntil },
+    })
+    .from(digitalIdSessions)
+    .leftJoin(accountLinks, eq(accountLinks.messengerUserId, digitalIdSessions.messengerUserId))
+    .leftJoin(accounts, eq(accounts.id, accountLinks.accountId))
+    .leftJoin(accountStatuses, eq(accountStatuses.accountId, accounts.id))
+    .where(eq(digitalIdSessions.id, sql.placeholder('id')))
+    .prepare('app_session_with_holder');
+  const advance = db
+    .update(digitalIdSessions)
+    .set({
+      seq: sql`${digitalIdSessions.seq} + 1`,
+      appQrToken: sql`${sql.placeholder('token')}`,
+      appQrRefreshAt: sql`${sql.placeholder('refreshAt')}::timestamptz`,
+    })
+    .where(
+      and(
+        eq(digitalIdSessions.id, sql.placeholder('id')),
+        eq(digitalIdSessions.status, 'live'),
+        eq(digitalIdSessions.seq, sql.placeholder('from')),
+      ),
+    )
+    .returning({ seq: digitalIdSessions.seq })
+    .prepare('app_session_advance');
   return {
+    async findWithHolder(id) {
+      const rows = await withHolder.execute({ id });
+      const [first] = rows;
+      if (!first) return null;
+      const statuses = rows.flatMap((r) => (r.status ? [r.status] : []));
+      return {
+        session: toSession(first.session),
+        holder: first.account ? toAccount(first.account, statuses) : null,
+      };
+    },
     async advanceAppQr(id, from, qr) {
-      const rows = await db
-        .update(digitalIdSessions)
-        .set({ seq: from + 1, appQrToken: qr.token, appQrRefreshAt: qr.refreshAt })
-        .where(and(live(id), eq(digitalIdSessions.seq, from)))
-        .returning({ seq: digitalIdSessions.seq });
+      const rows = await advance.execute({
+        id,
+        from,
+        token: qr.token,
+        refreshAt: qr.refreshAt.toISOString(),
+      });
       return rows.length === 1;
     },
     async expireAppSessions(now) {

@@ -1,8 +1,14 @@
 import { eq } from 'drizzle-orm';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appSessions } from '../../core/digital-id/app-sessions';
+import { nodeEd25519 } from '../../core/digital-id/ed25519';
 import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
+import { cachedKeyring } from '../../db/repositories/signing-key.repository';
 import { digitalIdSessions, messengerUsers } from '../../db/schema';
+import { redisAppQrCache } from '../../infra/app-qr-cache';
+import { createLogger } from '../../infra/logger';
 import type { ChatEntry } from '../../sandbox/world';
 import type { chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
@@ -12,6 +18,7 @@ import { linkedPerson } from '../support/linking';
 import { appCall, launchDataOf, SCENARIOS_PATH, SESSIONS_PATH } from '../support/mini-app';
 import { seedLinkedPeople, syntheticAccounts } from '../support/people';
 import { digitalIdIn } from '../support/qr';
+import { REDIS_URL } from '../support/redis';
 import { startTestService, type TestService } from '../support/service';
 import { newVerifierKey, verifyByApi } from '../support/verify-api';
 import { waitFor } from '../support/wait';
@@ -86,13 +93,27 @@ describe('the Digital ID Mini App API', () => {
     const confirmed = await verifyByApi(t, key, { qr: second.url, scenario: 'adult' });
     expect(confirmed.body).toEqual({ result: 'confirmed', scenario: 'adult' });
 
+    // The poll after the next refreshAt, alone: it signs with two SQL statements, the session
+    // read with the person's account (eligibility is checked again) and the conditional advance.
+    clock.advance(REFRESH_SECONDS + 1);
+    // Someone else's new session reads the signing key, which a process keeps a few seconds.
+    const other = await linkedPerson(t, 'Светлана', '+79990000012');
+    expect((await open(other.person.id, 'adult')).status).toBe(201);
+    const beforeSigning = await statements();
+    const signed = await qrOfSession(person.id, opened.body.sessionId);
+    expect((await statements()) - beforeSigning).toBe(2);
+    expect(digitalIdIn(String(signed.body.qr)).seq).toBe(2);
+
     const stop = await appCall(t, as(person.id), 'DELETE', `${SESSIONS_PATH}/${opened.body.sessionId}`);
     expect(stop.status).toBe(204);
     expect(await qrOfSession(person.id, opened.body.sessionId)).toEqual({
       status: 410,
       body: { reason: 'ended' },
     });
-    const afterStop = await verifyByApi(t, key, { qr: first.url, scenario: 'adult' });
+    const afterStop = await verifyByApi(t, key, {
+      qr: digitalIdIn(String(signed.body.qr)).url,
+      scenario: 'adult',
+    });
     expect(afterStop.body).toEqual({ result: 'not_confirmed', scenario: 'adult', reason: 'revoked' });
   });
 
@@ -244,6 +265,77 @@ describe('an app session ended past the Digital ID service', () => {
       status: 404,
       body: { reason: 'not_found' },
     });
+  });
+});
+
+describe('an app session ended while a poll was signing its next QR', () => {
+  it('is not answered from the cache: neither that poll nor the next shows a QR', async () => {
+    const backend = t.service.backend!;
+    const { person } = await linkedPerson(t, 'Мария', '+79990000012');
+    const opened = await open(person.id, 'adult');
+    const sessionId = String(opened.body.sessionId);
+    // Another API process on the same database and Redis, where an admin's /revoke lands right
+    // after its poll moved the session on and before it cached the new QR.
+    const redis = new Redis(REDIS_URL);
+    const sessions = digitalIdSessionRepository(t.database.db);
+    const other = appSessions({
+      sessions: {
+        ...sessions,
+        async advanceAppQr(...args) {
+          const moved = await sessions.advanceAppQr(...args);
+          await backend.digitalId.revoke(sessionId, 'revoked by an admin');
+          return moved;
+        },
+      },
+      accounts: backend.accounts,
+      keyring: cachedKeyring(backend.keys, () => clock.now().getTime()),
+      ed25519: nodeEd25519(),
+      clock,
+      timing: {
+        refreshSeconds: t.config.digitalId.qrRefreshSeconds,
+        sessionSeconds: t.config.digitalId.qrSessionSeconds,
+        tokenTtlSeconds: t.config.digitalId.tokenTtlSeconds,
+      },
+      publicUrl: () => t.service.publicUrl,
+      appQrs: redisAppQrCache({
+        redis,
+        prefix: t.config.queuePrefix,
+        clock,
+        logger: createLogger('silent'),
+        refreshSeconds: t.config.digitalId.qrRefreshSeconds,
+      }),
+      scheduler: { showEnded: async () => {} },
+    });
+    try {
+      clock.advance(REFRESH_SECONDS + 1);
+      expect(await other.current(person.id, sessionId)).toEqual({ ok: false, code: 'DIGITAL_ID.ENDED' });
+      expect((await sessionRow(sessionId)).status).toBe('revoked');
+      expect(await qrOfSession(person.id, sessionId)).toEqual({ status: 410, body: { reason: 'ended' } });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('ends at its next signing poll when the registry withdraws the status it shows', async () => {
+    const { person } = await linkedPerson(t, 'Алексей', '+79990000007');
+    const opened = await open(person.id, 'svo_participant');
+    expect(opened.status).toBe(201);
+    const [account] = await loadAccounts(t.database.db, ['demo-07']);
+    await importRegistry(t.database.db, [
+      { ...account!, statuses: account!.statuses.filter((s) => s.kind !== 'svo_participant') },
+    ]);
+    // Before refreshAt the QR stands: a status is checked again with every new token.
+    expect((await qrOfSession(person.id, opened.body.sessionId)).status).toBe(200);
+    clock.advance(REFRESH_SECONDS + 1);
+    expect(await qrOfSession(person.id, opened.body.sessionId)).toEqual({
+      status: 410,
+      body: { reason: 'ended' },
+    });
+    const key = await newVerifierKey(t);
+    const shown = digitalIdIn(String(opened.body.qr));
+    expect((await verifyByApi(t, key, { qr: shown.url, scenario: 'svo_participant' })).body.reason).toBe(
+      'revoked',
+    );
   });
 });
 
