@@ -1,11 +1,10 @@
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { SCENARIOS } from '../core/digital-id/scenarios';
 import type { LaunchDataChecker } from '../core/mini-app/launch-data';
 import type { DigitalIdVerification } from '../core/verification/verification';
 import { appUserOf, launchDataAuth } from './launch-data-auth';
-import { replyWithReason, VERIFY_BODY_LIMIT_BYTES, verifyRequest } from './verify';
+import { VERIFY_BODY_LIMIT_BYTES, verifyRequest, verifyScope } from './verify';
 
 export interface AppVerifyDeps {
   verification: Pick<DigitalIdVerification, 'verify'>;
@@ -31,15 +30,7 @@ export interface AppVerifyDeps {
  */
 export async function registerAppVerifyRoute(app: FastifyInstance, deps: AppVerifyDeps): Promise<void> {
   await app.register(async (scope) => {
-    await scope.register(rateLimit, {
-      global: false,
-      hook: 'preHandler',
-      redis: deps.redis,
-      nameSpace: `${deps.redisPrefix}:app-verify-rate:`,
-      skipOnError: true,
-      errorResponseBuilder: () => Object.assign(new Error('rate limited'), { statusCode: 429 }),
-    });
-    scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
+    await verifyScope(scope, deps.redis, `${deps.redisPrefix}:app-verify-rate:`);
     scope.addHook('onRequest', launchDataAuth(deps.launchData));
     scope.addHook('onRequest', async (req, reply) => {
       const { id } = appUserOf(req);

@@ -35,22 +35,31 @@ declare module 'fastify' {
 }
 
 /**
+ * What a scope that verifies QRs shares, for the checkout API and the scanner alike: a
+ * per-verifier rate limit counted in Redis across API processes (each route names its budget),
+ * and every failure answered as a reason code. A Redis outage must not stop every checkout in
+ * the country: the limit is let go instead.
+ */
+export async function verifyScope(scope: FastifyInstance, redis: Redis, nameSpace: string): Promise<void> {
+  await scope.register(rateLimit, {
+    global: false,
+    hook: 'preHandler',
+    redis,
+    nameSpace,
+    skipOnError: true,
+    errorResponseBuilder: () => Object.assign(new Error('rate limited'), { statusCode: 429 }),
+  });
+  scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
+}
+
+/**
  * POST /api/v1/verify (PRODUCT.md §2): a checkout asks whether a QR confirms a scenario and
  * learns the outcome only. A confirmed QR is spent. Every failure is a reason code, never a 500
  * page or a stack trace.
  */
 export async function registerVerifyRoute(app: FastifyInstance, deps: VerifyRouteDeps): Promise<void> {
   await app.register(async (scope) => {
-    await scope.register(rateLimit, {
-      global: false,
-      hook: 'preHandler',
-      redis: deps.redis,
-      nameSpace: `${deps.redisPrefix}:verify-rate:`,
-      // A Redis outage must not stop every checkout in the country: the limit is let go instead.
-      skipOnError: true,
-      errorResponseBuilder: () => Object.assign(new Error('rate limited'), { statusCode: 429 }),
-    });
-    scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
+    await verifyScope(scope, deps.redis, `${deps.redisPrefix}:verify-rate:`);
 
     // A key this process checked recently passes from memory. Any other is looked up only
     // for an address under its limit of failures: a stream of wrong keys never reaches the
