@@ -54,6 +54,8 @@ export async function registerAppDigitalIdRoutes(
 
     scope.get(SCENARIOS, async (req, reply) => {
       const user = appUserOf(req);
+      // Two queries a call: counted against the person's cap like an open.
+      if (await deps.overLimit(user.id)) return reply.code(429).send({ reason: 'too_many_requests' });
       if (await deps.isBlocked(user.id)) return reply.code(403).send({ reason: 'blocked' });
       const held = await deps.sessions.scenarios(user.id);
       if (!held.ok) return reply.code(403).send({ reason: REFUSAL_REASONS[held.code] });
@@ -90,6 +92,8 @@ export async function registerAppDigitalIdRoutes(
     });
 
     scope.delete(`${SESSIONS}/:sessionId`, async (req, reply) => {
+      if (await deps.overLimit(appUserOf(req).id))
+        return reply.code(429).send({ reason: 'too_many_requests' });
       const parsed = params.safeParse(req.params);
       const stopped = parsed.success && (await deps.sessions.stop(appUserOf(req).id, parsed.data.sessionId));
       if (!stopped) return reply.code(404).send({ reason: 'not_found' });

@@ -143,8 +143,12 @@ export function appSessions(deps: AppSessionDeps) {
     async stop(messengerUserId: number, sessionId: string): Promise<boolean> {
       const session = await deps.sessions.find(sessionId);
       if (!session || session.messengerUserId !== messengerUserId || session.channel !== 'app') return false;
-      await deps.sessions.end(session.id, 'stopped', 'stopped by the person', deps.clock.now());
-      await deps.appQrs.forget(session.id);
+      // Ended by this call or already: only an end made now leaves the mark, so a repeated
+      // DELETE does not renew it.
+      await forgetAppQr(
+        deps,
+        await deps.sessions.end(session.id, 'stopped', 'stopped by the person', deps.clock.now()),
+      );
       return true;
     },
   };

@@ -406,5 +406,14 @@ describe('a script opening sessions over and over', () => {
       .from(digitalIdSessions)
       .where(eq(digitalIdSessions.messengerUserId, userId));
     expect(rows).toHaveLength(3);
+    // Over the cap, listing and stopping are refused before the database too.
+    const asCapped = launchDataOf(capped, clock, userId);
+    expect(await appCall(capped, asCapped, 'GET', SCENARIOS_PATH)).toEqual({
+      status: 429,
+      body: { reason: 'too_many_requests' },
+    });
+    expect(
+      (await appCall(capped, asCapped, 'DELETE', `${SESSIONS_PATH}/${opens[2]?.body.sessionId}`)).status,
+    ).toBe(429);
   });
 });
