@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SEQ } from '../core/digital-id/token-format';
 import { LOG_FORMATS } from '../infra/log-format';
 
 export const ROLES = ['bot', 'api', 'worker', 'sandbox'] as const;
@@ -309,6 +310,13 @@ export function parseConfig(
   if (e.QR_REFRESH_SECONDS >= e.TOKEN_TTL_SECONDS) {
     problems.push(
       'QR_REFRESH_SECONDS must be less than TOKEN_TTL_SECONDS, or a QR expires before it is replaced',
+    );
+  }
+  // The token's seq is 16 bits: past that a session's QRs would repeat an earlier sid+seq, which
+  // a checkout that saw it answers `replayed`.
+  if (Math.ceil(e.QR_SESSION_SECONDS / e.QR_REFRESH_SECONDS) > MAX_SEQ + 1) {
+    problems.push(
+      `QR_SESSION_SECONDS ÷ QR_REFRESH_SECONDS must be at most ${MAX_SEQ + 1}: a QR's seq has 16 bits`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -33,14 +33,15 @@ export function httpLoad(
   options: {
     connectionsPerServer: number;
     next: (i: number) => LoadRequest;
-    ok: (status: number, body: string) => boolean;
+    ok: (status: number, body: string, request: LoadRequest) => boolean;
   },
 ) {
   const pools = urls.map((url) => new Pool(url, { connections: options.connectionsPerServer }));
   let sent = 0;
   async function send(): Promise<boolean> {
     const i = sent++;
-    const { path, headers } = options.next(i);
+    const request = options.next(i);
+    const { path, headers } = request;
     try {
       const answer = await (pools[i % pools.length] as Pool).request({
         method: 'GET',
@@ -48,7 +49,7 @@ export function httpLoad(
         headers,
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
-      return options.ok(answer.statusCode, await answer.body.text());
+      return options.ok(answer.statusCode, await answer.body.text(), request);
     } catch {
       return false;
     }
@@ -90,22 +91,25 @@ export function httpLoad(
       const latencies: number[] = [];
       let failures = 0;
       const total = rate * seconds;
-      const inFlight: Promise<void>[] = [];
+      // Counted, not kept: an array of every request's promise would grow the heap through the
+      // window, and the loader's longer pauses would show up as the servers' latency.
+      let pending = 0;
+      let drained = () => {};
       const started = performance.now();
       for (let k = 0; k < total; ) {
         const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
         for (; k < due; k++) {
           const at = started + (k * 1000) / rate;
-          inFlight.push(
-            send().then((ok) => {
-              if (ok) latencies.push(performance.now() - at);
-              else failures++;
-            }),
-          );
+          pending++;
+          void send().then((ok) => {
+            if (ok) latencies.push(performance.now() - at);
+            else failures++;
+            if (--pending === 0) drained();
+          });
         }
         await new Promise((r) => setTimeout(r, 1));
       }
-      await Promise.all(inFlight);
+      if (pending > 0) await new Promise<void>((resolve) => (drained = resolve));
       return result(latencies, failures, seconds);
     },
 

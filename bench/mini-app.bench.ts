@@ -11,7 +11,7 @@ import { ownRedisServer } from '../test/support/redis-server';
 import { startScript } from '../test/support/run-process';
 import { procCpuMicros, processCosts, redisServerPid } from './costs';
 import { httpLoad, type LoadResult } from './http-load';
-import { type Api, type AppSession, costFigures, isQr, refreshes } from './mini-app-costs';
+import { type Api, type AppSession, costFigures, type QrAnswers, qrAnswers } from './mini-app-costs';
 import { type Figure, percentile, round, SHOWN_ONLY } from './results';
 
 /** People, each linked in the chat and with an open app session; the loads go round them. */
@@ -92,9 +92,10 @@ export async function miniAppBench(): Promise<Record<string, Figure>> {
     await new Promise((r) => setTimeout(r, REFRESH_SECONDS * 1000 + 100));
     let cursor = 0;
     const next = () => sessions[cursor++ % sessions.length] as AppSession;
-    const costs = await costFigures(one, handle.db, redis.url, next);
-    const { one: single, two: both } = await saturations([one, two], handle.db, stackPids, next);
-    const fixed = await fixedRate(one, next);
+    const answers = qrAnswers();
+    const costs = await costFigures(one, redis.url, next, answers);
+    const { one: single, two: both } = await saturations([one, two], answers, stackPids, next);
+    const fixed = await fixedRate(one, next, answers);
     return {
       ...costs,
       ...saturationFigures(single, both),
@@ -189,7 +190,12 @@ interface Saturation {
  * One process, then both, then both, then one, each window SATURATION_SECONDS ÷ 2: a neighbour's
  * load that grows or fades through the run favours neither side of the ratio.
  */
-async function saturations(apis: [Api, Api], db: Database, stackPids: StackPids, next: () => AppSession) {
+async function saturations(
+  apis: [Api, Api],
+  answers: QrAnswers,
+  stackPids: StackPids,
+  next: () => AppSession,
+) {
   const one: Window[] = [];
   const two: Window[] = [];
   for (const [side, servers] of [
@@ -198,7 +204,7 @@ async function saturations(apis: [Api, Api], db: Database, stackPids: StackPids,
     [two, apis],
     [one, [apis[0]]],
   ] as const)
-    side.push(await saturation(servers, db, stackPids, next));
+    side.push(await saturation(servers, answers, stackPids, next));
   return { one: perPoll(one), two: perPoll(two) };
 }
 
@@ -218,17 +224,17 @@ function perPoll(windows: Window[]): Saturation {
 /** The API processes at saturation: a closed loop of CONCURRENCY callers, after a warm-up. */
 async function saturation(
   apis: readonly Api[],
-  db: Database,
+  answers: QrAnswers,
   stackPids: StackPids,
   next: () => AppSession,
 ): Promise<Window> {
   const load = httpLoad(
     apis.map((api) => api.url),
-    { connectionsPerServer: CONCURRENCY, next, ok: isQr },
+    { connectionsPerServer: CONCURRENCY, next, ok: answers.judge },
   );
   try {
     await load.closedLoop(CONCURRENCY, WARM_UP_SECONDS);
-    const signedBefore = await refreshes(db);
+    const signedBefore = answers.signed();
     const before = await Promise.all(apis.map((api) => processCosts(api.metrics)));
     const restBefore = new Map((await stackPids()).map((pid) => [pid, procCpuMicros([pid])]));
     const loaderBefore = process.cpuUsage();
@@ -239,7 +245,7 @@ async function saturation(
       answered: result.answered,
       seconds: result.seconds,
       failures: result.failures,
-      signed: (await refreshes(db)) - signedBefore,
+      signed: answers.signed() - signedBefore,
       apiCpu: after.reduce((sum, a, i) => sum + a.cpuMicros - (before[i]?.cpuMicros ?? 0), 0),
       // A backend that connected during the window spent all its time in it.
       restCpu: (await stackPids()).reduce(
@@ -272,8 +278,12 @@ function saturationFigures(one: Saturation, two: Saturation): Record<string, Fig
 }
 
 /** One API process at RATE requests a second for RATE_SECONDS, open loop. */
-async function fixedRate(api: Api, next: () => AppSession): Promise<Record<string, Figure>> {
-  const load = httpLoad([api.url], { connectionsPerServer: CONCURRENCY, next, ok: isQr });
+async function fixedRate(
+  api: Api,
+  next: () => AppSession,
+  answers: QrAnswers,
+): Promise<Record<string, Figure>> {
+  const load = httpLoad([api.url], { connectionsPerServer: CONCURRENCY, next, ok: answers.judge });
   let result: LoadResult;
   try {
     await load.openLoop(RATE, WARM_UP_SECONDS);

@@ -1,4 +1,3 @@
-import type { Account } from '../identity/account';
 import type { AppQrCache } from './app-qr-cache';
 import {
   type DigitalIdDeps,
@@ -13,7 +12,7 @@ import {
 import { verifierUrl } from './issue-token';
 import type { RefreshScheduler } from './refresh-scheduler';
 import type { Scenario } from './scenarios';
-import type { AppQr, DigitalIdSession } from './session';
+import type { DigitalIdSession, SessionStatus } from './session';
 
 export interface AppSessionDeps extends DigitalIdDeps {
   appQrs: AppQrCache;
@@ -34,6 +33,12 @@ export type AppQrOutcome =
   | { ok: false; code: 'DIGITAL_ID.NOT_YOURS' }
   | { ok: false; code: 'DIGITAL_ID.ENDED' };
 
+/** A QR the app shows: its token, and when a poll may have the next one. */
+interface AppQr {
+  token: string;
+  refreshAt: Date;
+}
+
 const notYours = { ok: false as const, code: 'DIGITAL_ID.NOT_YOURS' as const };
 const ended = { ok: false as const, code: 'DIGITAL_ID.ENDED' as const };
 
@@ -42,8 +47,16 @@ const ended = { ok: false as const, code: 'DIGITAL_ID.ENDED' as const };
  * person as the chat, but no messenger traffic. The page asks for its QR; a new token is signed
  * only once `refreshAt` has passed (one per refresh interval, whoever asks how often), and until
  * then every poll gets the same one, from the cache when it can.
+ *
+ * An app session's life is cut into refresh windows from its start: window k begins k refresh
+ * intervals after it, and its token has seq k and the window's start as `iat`. Ed25519 signs
+ * deterministically, so every poll of a window, on any API process, computes the very same
+ * token: "one token per refresh interval" needs no shared counter, and a poll writes nothing to
+ * the database (it reads the session with the person's account, to check eligibility again).
+ * A page hidden for a while skips windows: its next QR's seq is the window's, not last + 1.
  */
 export function appSessions(deps: AppSessionDeps) {
+  const refreshMs = deps.timing.refreshSeconds * 1000;
   const answer = (qr: AppQr, expiresAt: Date): AppQrAnswer => ({
     qr: verifierUrl(deps.publicUrl(), qr.token),
     refreshAt: qr.refreshAt,
@@ -65,27 +78,21 @@ export function appSessions(deps: AppSessionDeps) {
       refreshAt: qr.refreshAt,
       expiresAt: session.endsAt,
     });
-  const shown = async (session: DigitalIdSession, qr: AppQr): Promise<AppQrOutcome> =>
-    (await remember(session, qr)) ? { ok: true, answer: answer(qr, session.endsAt) } : ended;
 
   /**
-   * The next seq's QR, unless another poll moved the session on first: then that one. The
-   * person's eligibility is checked again first, as the chat's refresh does, from the account
-   * read with the session: a status the registry withdrew ends the session here.
+   * The QR of the window `now` falls in. A process whose clock runs behind the one that opened
+   * the session may see a moment before its start: that is still the first window.
    */
-  async function advance(session: DigitalIdSession, holder: Account | null): Promise<AppQrOutcome> {
-    const reason = heldNoLonger(session, scenariosOf(deps, holder));
-    if (reason) {
-      await forgetAppQr(deps, await deps.sessions.end(session.id, 'revoked', reason, deps.clock.now()));
-      return ended;
-    }
-    const frame = await qrFrame(deps, session, session.seq + 1);
-    const next = { token: frame.token, refreshAt: frame.nextAt };
-    if (await deps.sessions.advanceAppQr(session.id, session.seq, next)) return shown(session, next);
-    // Another poll won the update, or the session ended since it was read: the database says which.
-    const now = await deps.sessions.find(session.id);
-    return now?.status === 'live' && now.appQr ? { ok: true, answer: answer(now.appQr, now.endsAt) } : ended;
+  async function windowQr(session: DigitalIdSession, now: Date): Promise<AppQr> {
+    const window = Math.max(0, Math.floor((now.getTime() - session.startedAt.getTime()) / refreshMs));
+    const start = new Date(session.startedAt.getTime() + window * refreshMs);
+    const frame = await qrFrame(deps, session, window, start);
+    return { token: frame.token, refreshAt: frame.nextAt };
   }
+
+  /** Ends the session if it is live, and then forgets its cached QR. */
+  const endSession = async (id: string, status: Exclude<SessionStatus, 'live'>, reason: string, now: Date) =>
+    forgetAppQr(deps, await deps.sessions.end(id, status, reason, now));
 
   return {
     /** What the chat's /id offers the person: the scenarios they hold today, or why none. */
@@ -115,7 +122,12 @@ export function appSessions(deps: AppSessionDeps) {
       return { ok: true, session: frame.session, answer: answer(qr, frame.session.endsAt) };
     },
 
-    /** The QR to show now (PRODUCT.md §8): the same one before `refreshAt`, the next one after. */
+    /**
+     * The QR to show now (PRODUCT.md §8): the same one before `refreshAt`, the next window's
+     * after. Every token it signs is signed after checking, from the account read with the
+     * session, that the person still holds the scenario, as the chat's refresh does: a status
+     * the registry withdrew ends the session here.
+     */
     async current(messengerUserId: number, sessionId: string): Promise<AppQrOutcome> {
       const now = deps.clock.now();
       const cached = await deps.appQrs.get(sessionId);
@@ -129,14 +141,16 @@ export function appSessions(deps: AppSessionDeps) {
       const { session, holder } = found;
       if (session.status !== 'live') return ended;
       if (now >= session.endsAt) {
-        await forgetAppQr(
-          deps,
-          await deps.sessions.end(session.id, 'expired', 'the session ran its time', now),
-        );
+        await endSession(session.id, 'expired', 'the session ran its time', now);
         return ended;
       }
-      if (session.appQr && now < session.appQr.refreshAt) return shown(session, session.appQr);
-      return advance(session, holder);
+      const reason = heldNoLonger(session, scenariosOf(deps, holder));
+      if (reason) {
+        await endSession(session.id, 'revoked', reason, now);
+        return ended;
+      }
+      const qr = await windowQr(session, now);
+      return (await remember(session, qr)) ? { ok: true, answer: answer(qr, session.endsAt) } : ended;
     },
 
     /** DELETE: the person's own app session ends (again: still done); anyone else's is not found. */
@@ -145,10 +159,7 @@ export function appSessions(deps: AppSessionDeps) {
       if (!session || session.messengerUserId !== messengerUserId || session.channel !== 'app') return false;
       // Ended by this call or already: only an end made now leaves the mark, so a repeated
       // DELETE does not renew it.
-      await forgetAppQr(
-        deps,
-        await deps.sessions.end(session.id, 'stopped', 'stopped by the person', deps.clock.now()),
-      );
+      await endSession(session.id, 'stopped', 'stopped by the person', deps.clock.now());
       return true;
     },
   };

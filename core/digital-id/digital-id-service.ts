@@ -54,17 +54,21 @@ export function digitalIdService(deps: DigitalIdDeps) {
   return { ...sessionOpening(deps), ...refreshChain(deps), ...sessionControls(deps) };
 }
 
-/** The QR for `seq`: a token signed now, due to be replaced after the refresh interval. */
-export async function qrFrame(deps: DigitalIdDeps, session: DigitalIdSession, seq: number): Promise<QrFrame> {
-  const now = deps.clock.now();
+/** The QR for `seq`: a token issued at `at` (now), due to be replaced a refresh interval later. */
+export async function qrFrame(
+  deps: DigitalIdDeps,
+  session: DigitalIdSession,
+  seq: number,
+  at: Date = deps.clock.now(),
+): Promise<QrFrame> {
   const token = issueToken(deps.ed25519, await deps.keyring.signingKey(), {
     scenario: session.scenario,
-    iat: Math.floor(now.getTime() / 1000),
+    iat: Math.floor(at.getTime() / 1000),
     ttl: deps.timing.tokenTtlSeconds,
     sid: session.sid,
     seq,
   });
-  const next = new Date(now.getTime() + deps.timing.refreshSeconds * 1000);
+  const next = new Date(at.getTime() + deps.timing.refreshSeconds * 1000);
   return {
     session,
     seq,
@@ -133,11 +137,10 @@ export async function openSession(
     startedAt: now,
     endsAt: new Date(now.getTime() + deps.timing.sessionSeconds * 1000),
     channel,
-    appQr: null,
   };
-  const frame = await qrFrame(deps, session, 0);
-  // The app's page asks for its QR again and again: the one shown is kept with the session.
-  if (channel === 'app') session.appQr = { token: frame.token, refreshAt: frame.nextAt };
+  // Issued at the session's start: for an app session this is its first window's token, the
+  // one every poll of that window computes again (app-sessions.ts).
+  const frame = await qrFrame(deps, session, 0, now);
   const opened = await deps.sessions.openSuperseding(session);
   // Unlinked since the check above (by another process): the same answer as before it.
   if (!opened) return { ok: false, code: 'DIGITAL_ID.NOT_LINKED' };

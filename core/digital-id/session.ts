@@ -6,12 +6,6 @@ export type SessionStatus = 'live' | 'stopped' | 'superseded' | 'expired' | 'rev
 /** Where the QR is shown: a chat's photo message, or the Mini App's page. */
 export type SessionChannel = 'chat' | 'app';
 
-/** The Mini App's current QR: the token of seq `seq`, and when a poll may have the next one. */
-export interface AppQr {
-  token: string;
-  refreshAt: Date;
-}
-
 export interface DigitalIdSession {
   id: string;
   sid: Uint8Array;
@@ -21,18 +15,20 @@ export interface DigitalIdSession {
   scenario: Scenario;
   locale: string;
   messageId: number | null;
+  /**
+   * A chat session's highest seq handed out. An app session's seq is not stored: it is the
+   * refresh window a poll falls in (core/digital-id/app-sessions.ts), and this stays 0.
+   */
   seq: number;
   status: SessionStatus;
   startedAt: Date;
   endsAt: Date;
   channel: SessionChannel;
-  /** Null for a chat session: its QR lives in the message. */
-  appQr: AppQr | null;
 }
 
 /** A new session as it is stored; a chat one unless it says otherwise. */
-export type NewSession = Omit<DigitalIdSession, 'seq' | 'status' | 'messageId' | 'channel' | 'appQr'> &
-  Partial<Pick<DigitalIdSession, 'channel' | 'appQr'>>;
+export type NewSession = Omit<DigitalIdSession, 'seq' | 'status' | 'messageId' | 'channel'> &
+  Partial<Pick<DigitalIdSession, 'channel'>>;
 
 /** Sessions in the database; every state change is one conditional write. */
 export interface SessionStore {
@@ -53,8 +49,6 @@ export interface SessionStore {
   showing(): Promise<DigitalIdSession[]>;
   /** seq `from` → `from + 1` if the session is still live and still at `from`. */
   claimSeq(id: string, from: number): Promise<boolean>;
-  /** The app's QR moves on from seq `from` to the next, if the session is live and still at `from`. */
-  advanceAppQr(id: string, from: number, qr: AppQr): Promise<boolean>;
   /**
    * Ends, as expired, the app sessions still live past their end: nobody polled them since, and
    * no refresh chain ends them as it does a chat's. How many.

@@ -6,6 +6,8 @@ export const HEADER_BYTES = 30;
 export const SIGNATURE_BYTES = 64;
 export const TOKEN_BYTES = HEADER_BYTES + SIGNATURE_BYTES;
 export const SID_BYTES = 16;
+/** seq is a uint16: the last QR of a session may have this seq, and none after it. */
+export const MAX_SEQ = 0xffff;
 const DOMAIN = new TextEncoder().encode('digital-id/v1');
 const TEXT_FORM = /^[A-Za-z0-9_-]+$/;
 

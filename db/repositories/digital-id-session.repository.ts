@@ -21,10 +21,6 @@ const toSession = (row: Row): DigitalIdSession => ({
   startedAt: row.startedAt,
   endsAt: row.endsAt,
   channel: row.channel,
-  appQr:
-    row.appQrToken !== null && row.appQrRefreshAt !== null
-      ? { token: row.appQrToken, refreshAt: row.appQrRefreshAt }
-      : null,
 });
 
 const live = (id: string) => and(eq(digitalIdSessions.id, id), eq(digitalIdSessions.status, 'live'));
@@ -106,25 +102,17 @@ function openSuperseding(db: Database, session: NewSession) {
         ),
       )
       .returning();
-    const { appQr, ...fields } = session;
-    await tx.insert(digitalIdSessions).values({
-      ...fields,
-      sid: Buffer.from(session.sid).toString('hex'),
-      appQrToken: appQr?.token ?? null,
-      appQrRefreshAt: appQr?.refreshAt ?? null,
-    });
+    await tx.insert(digitalIdSessions).values({ ...session, sid: Buffer.from(session.sid).toString('hex') });
     return { superseded: superseded ? toSession(superseded) : null };
   });
 }
 
 /**
- * The Mini App's sessions: their current QR moves on with seq; unpolled ones are expired. A poll
- * that signs the next QR runs the first two, once every refresh interval for every live QR, so
- * they are prepared once: built by drizzle at start, parsed by PostgreSQL once per connection.
+ * The Mini App's sessions. A poll that signs the next QR reads the session with its person's
+ * account, once every refresh interval for every live QR, so that read is prepared once: built
+ * by drizzle at start, parsed by PostgreSQL once per connection. Unpolled sessions are expired.
  */
-function appSessionMethods(
-  db: Database,
-): Pick<SessionStore, 'findWithHolder' | 'advanceAppQr' | 'expireAppSessions'> {
+function appSessionMethods(db: Database): Pick<SessionStore, 'findWithHolder' | 'expireAppSessions'> {
   // The session, the account linked to its person now and that account's statuses: one row per
   // status (one with nulls when none, or nothing linked).
   const withHolder = db
@@ -139,22 +127,6 @@ function appSessionMethods(
     .leftJoin(accountStatuses, eq(accountStatuses.accountId, accounts.id))
     .where(eq(digitalIdSessions.id, sql.placeholder('id')))
     .prepare('app_session_with_holder');
-  const advance = db
-    .update(digitalIdSessions)
-    .set({
-      seq: sql`${digitalIdSessions.seq} + 1`,
-      appQrToken: sql`${sql.placeholder('token')}`,
-      appQrRefreshAt: sql`${sql.placeholder('refreshAt')}::timestamptz`,
-    })
-    .where(
-      and(
-        eq(digitalIdSessions.id, sql.placeholder('id')),
-        eq(digitalIdSessions.status, 'live'),
-        eq(digitalIdSessions.seq, sql.placeholder('from')),
-      ),
-    )
-    .returning({ seq: digitalIdSessions.seq })
-    .prepare('app_session_advance');
   return {
     async findWithHolder(id) {
       const rows = await withHolder.execute({ id });
@@ -165,15 +137,6 @@ function appSessionMethods(
         session: toSession(first.session),
         holder: first.account ? toAccount(first.account, statuses) : null,
       };
-    },
-    async advanceAppQr(id, from, qr) {
-      const rows = await advance.execute({
-        id,
-        from,
-        token: qr.token,
-        refreshAt: qr.refreshAt.toISOString(),
-      });
-      return rows.length === 1;
     },
     async expireAppSessions(now) {
       const rows = await db

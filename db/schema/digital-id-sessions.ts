@@ -23,13 +23,13 @@ export const digitalIdSessions = pgTable(
     locale: text('locale').notNull(),
     /** Bigint: on MAX it holds a 53-bit alias of the message's string id. */
     messageId: bigint('message_id', { mode: 'number' }),
-    /** The highest seq handed out; a refresh claims seq + 1 with a conditional update. */
+    /**
+     * A chat session's highest seq handed out; a refresh claims seq + 1 with a conditional
+     * update. An app session's seq is its refresh window, computed, never stored: this stays 0.
+     */
     seq: integer('seq').notNull().default(0),
     status: text('status').$type<SessionStatus>().notNull().default('live'),
     channel: text('channel').$type<SessionChannel>().notNull().default('chat'),
-    /** The app's current QR (token text, seq `seq`) and when a poll may have the next one. */
-    appQrToken: text('app_qr_token'),
-    appQrRefreshAt: timestamp('app_qr_refresh_at', { withTimezone: true }),
     endReason: text('end_reason'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
@@ -39,5 +39,9 @@ export const digitalIdSessions = pgTable(
     // One live Digital ID per person: opening another supersedes it.
     uniqueIndex('digital_id_one_live_per_user').on(t.messengerUserId).where(sql`${t.status} = 'live'`),
     index('digital_id_sessions_account_idx').on(t.accountId),
+    // The worker's sweep of app sessions nobody polled to their end (expireAppSessions).
+    index('digital_id_live_app_sessions_ends_idx')
+      .on(t.endsAt)
+      .where(sql`${t.status} = 'live' and ${t.channel} = 'app'`),
   ],
 );

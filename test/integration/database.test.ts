@@ -213,14 +213,13 @@ describe.each(drivers)('the database on $name', (driver) => {
     expect(await uses.pruneExpired(new Date(keepUntil.getTime() + 1))).toBe(0);
   });
 
-  it("keeps an app session's current QR, moves it on once per seq, and expires it unpolled", async () => {
+  it('reads an app session with its holder, and expires it unpolled', async () => {
     const sessions = digitalIdSessionRepository(handle.db);
     await importRegistry(handle.db, demoRegistry(TODAY));
     await accountRepository(handle.db).link('demo-06', 79);
     const now = new Date('2026-11-22T10:00:00Z');
     const id = randomUUID();
     const endsAt = new Date(now.getTime() + 300_000);
-    const qr = (token: string) => ({ token, refreshAt: new Date(now.getTime() + 30_000) });
     await sessions.openSuperseding({
       id,
       sid: new Uint8Array(randomBytes(16)),
@@ -232,16 +231,17 @@ describe.each(drivers)('the database on $name', (driver) => {
       startedAt: now,
       endsAt,
       channel: 'app',
-      appQr: qr('first'),
     });
-    expect(await sessions.find(id)).toMatchObject({ channel: 'app', seq: 0, appQr: qr('first') });
-    expect(await sessions.advanceAppQr(id, 0, qr('second'))).toBe(true);
-    expect(await sessions.advanceAppQr(id, 0, qr('lost the race'))).toBe(false);
-    expect(await sessions.find(id)).toMatchObject({ seq: 1, appQr: qr('second') });
+    const found = await sessions.findWithHolder(id);
+    expect(found?.session).toMatchObject({ id, channel: 'app', seq: 0, status: 'live' });
+    expect(found?.holder?.id).toBe('demo-06');
+    expect(found?.holder?.statuses.map((s) => s.kind)).toContain('pensioner');
+    expect(await sessions.findWithHolder(randomUUID())).toBeNull();
     expect(await sessions.showing()).toEqual([]);
     expect(await sessions.expireAppSessions(new Date(endsAt.getTime() - 1))).toBe(0);
     expect(await sessions.expireAppSessions(endsAt)).toBe(1);
     expect(await sessions.find(id)).toMatchObject({ status: 'expired' });
+    expect((await sessions.findWithHolder(id))?.session.status).toBe('expired');
   });
 
   it('opens a Digital ID only while its link stands, so an unlink cannot leave one live', async () => {

@@ -102,6 +102,10 @@ describe('configuration', () => {
     expect(problems({ QR_REFRESH_SECONDS: '60' })).toEqual([
       'QR_REFRESH_SECONDS must be less than TOKEN_TTL_SECONDS, or a QR expires before it is replaced',
     ]);
+    expect(problems({ QR_REFRESH_SECONDS: '1', QR_SESSION_SECONDS: '65537' })).toEqual([
+      "QR_SESSION_SECONDS ÷ QR_REFRESH_SECONDS must be at most 65536: a QR's seq has 16 bits",
+    ]);
+    expect(problems({ QR_REFRESH_SECONDS: '1', QR_SESSION_SECONDS: '65536' })).toEqual([]);
     expect(problems({ RECOVERY_CALLBACK_URL: 'https://portal.example/cb' })).toEqual([
       'RECOVERY_CALLBACK_SECRET is required when RECOVERY_CALLBACK_URL is set',
     ]);

@@ -18,7 +18,6 @@ const frame = (locale: string): QrFrame => ({
     startedAt: new Date('2026-01-01T10:00:00Z'),
     endsAt: new Date('2026-01-01T10:05:00Z'),
     channel: 'chat',
-    appQr: null,
   },
   seq: 0,
   token: 'x',
