@@ -102,6 +102,16 @@ describe('configuration', () => {
     expect(problems({ QR_REFRESH_SECONDS: '60' })).toEqual([
       'QR_REFRESH_SECONDS must be less than TOKEN_TTL_SECONDS, or a QR expires before it is replaced',
     ]);
+    // Launch data may open a Digital ID for an hour by default, and poll its QR for a day.
+    const defaults = parseConfig({});
+    expect([defaults.appOpenMaxAgeSeconds, defaults.appInitMaxAgeSeconds]).toEqual([3600, 86_400]);
+    expect(parseConfig({ APP_OPEN_MAX_AGE_SECONDS: '600' }).appOpenMaxAgeSeconds).toBe(600);
+    expect(problems({ APP_OPEN_MAX_AGE_SECONDS: '0' })).toEqual([
+      expect.stringMatching(/^APP_OPEN_MAX_AGE_SECONDS: /),
+    ]);
+    expect(problems({ APP_INIT_MAX_AGE_SECONDS: '1800' })).toEqual([
+      'APP_OPEN_MAX_AGE_SECONDS (3600) must not exceed APP_INIT_MAX_AGE_SECONDS (1800): launch data too old for any call cannot open a Digital ID',
+    ]);
     expect(problems({ RECOVERY_CALLBACK_URL: 'https://portal.example/cb' })).toEqual([
       'RECOVERY_CALLBACK_SECRET is required when RECOVERY_CALLBACK_URL is set',
     ]);
