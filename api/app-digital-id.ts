@@ -6,6 +6,7 @@ import { isScenario } from '../core/digital-id/scenarios';
 import { localeFor } from '../core/messaging/locale';
 import type { LaunchDataChecker } from '../core/mini-app/launch-data';
 import { appUserOf, launchDataAuth } from './launch-data-auth';
+import { cappedPolls } from './unknown-session-polls';
 import { replyWithReason } from './verify';
 
 /** The chat's refusals, as the app's API names them (PRODUCT.md §8). */
@@ -16,6 +17,12 @@ const REFUSAL_REASONS: Record<OpenRefusal, string> = {
   'DIGITAL_ID.NO_BIOMETRICS': 'no_biometrics',
   'DIGITAL_ID.SCENARIO_NOT_HELD': 'scenario_not_held',
 };
+
+const POLL_REFUSALS = {
+  'DIGITAL_ID.ENDED': { status: 410, reason: 'ended' },
+  'DIGITAL_ID.NOT_YOURS': { status: 404, reason: 'not_found' },
+  TOO_MANY_REQUESTS: { status: 429, reason: 'too_many_requests' },
+} as const;
 
 const body = z.object({ scenario: z.string().max(64) });
 const params = z.object({ sessionId: z.uuid() });
@@ -33,6 +40,8 @@ const wire = (answer: AppQrAnswer) => ({
  * The citizen's Mini App API: the scenarios the person may show, open a Digital ID session, poll its QR, stop it. The person is
  * the launch data's user, known to the service by the same id as in the chat. Another person's
  * session, or a chat session, is "not found" whatever the method, so ids cannot be probed.
+ * Listing and opening ask for launch data no older than `openMaxAgeSeconds`; polling and stopping
+ * a session already open take the launch data's whole life (a QR stays up past the hour).
  */
 export async function registerAppDigitalIdRoutes(
   app: FastifyInstance,
@@ -46,13 +55,17 @@ export async function registerAppDigitalIdRoutes(
      * token, writes the database and may queue an ended screen, so a script must not repeat it.
      */
     overLimit(messengerUserId: number): Promise<boolean>;
+    /** APP_OPEN_MAX_AGE_SECONDS: how old launch data may list and open (the chat signs new). */
+    openMaxAgeSeconds: number;
   },
 ): Promise<void> {
+  const opening = { config: { launchDataMaxAgeSeconds: deps.openMaxAgeSeconds } };
+  const polls = cappedPolls({ current: deps.sessions.current, overLimit: deps.overLimit });
   await app.register(async (scope) => {
     scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
     scope.addHook('onRequest', launchDataAuth(deps.launchData));
 
-    scope.get(SCENARIOS, async (req, reply) => {
+    scope.get(SCENARIOS, opening, async (req, reply) => {
       const user = appUserOf(req);
       // Two queries a call: counted against the person's cap like an open.
       if (await deps.overLimit(user.id)) return reply.code(429).send({ reason: 'too_many_requests' });
@@ -62,7 +75,7 @@ export async function registerAppDigitalIdRoutes(
       return reply.header('cache-control', 'no-store').send({ scenarios: held.scenarios });
     });
 
-    scope.post(SESSIONS, { bodyLimit: 1024 }, async (req, reply) => {
+    scope.post(SESSIONS, { ...opening, bodyLimit: 1024 }, async (req, reply) => {
       const parsed = body.safeParse(req.body);
       if (!parsed.success) return reply.code(400).send({ reason: 'bad_request' });
       const { scenario } = parsed.data;
@@ -76,6 +89,7 @@ export async function registerAppDigitalIdRoutes(
         locale: localeFor(user.languageCode),
       });
       if (!opened.ok) return reply.code(403).send({ reason: REFUSAL_REASONS[opened.code] });
+      polls.opened(user.id, opened.session.id);
       return reply
         .code(201)
         .send({ sessionId: opened.session.id, scenario: opened.session.scenario, ...wire(opened.answer) });
@@ -84,11 +98,11 @@ export async function registerAppDigitalIdRoutes(
     scope.get(`${SESSIONS}/:sessionId/qr`, async (req, reply) => {
       const parsed = params.safeParse(req.params);
       if (!parsed.success) return reply.code(404).send({ reason: 'not_found' });
-      const current = await deps.sessions.current(appUserOf(req).id, parsed.data.sessionId);
+      const current = await polls.current(appUserOf(req).id, parsed.data.sessionId);
       if (current.ok) return reply.header('cache-control', 'no-store').send(wire(current.answer));
-      return current.code === 'DIGITAL_ID.ENDED'
-        ? reply.code(410).send({ reason: 'ended' })
-        : reply.code(404).send({ reason: 'not_found' });
+      return reply
+        .code(POLL_REFUSALS[current.code].status)
+        .send({ reason: POLL_REFUSALS[current.code].reason });
     });
 
     scope.delete(`${SESSIONS}/:sessionId`, async (req, reply) => {

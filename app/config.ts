@@ -117,6 +117,7 @@ const env = z.object({
   VERIFY_PAGE_RATE_PER_MINUTE: positiveInt.default(60),
   VERIFIER_KEY_CACHE_SECONDS: positiveInt.max(3600).default(60),
   APP_INIT_MAX_AGE_SECONDS: positiveInt.default(86_400),
+  APP_OPEN_MAX_AGE_SECONDS: positiveInt.default(3600),
   AUTH_FAILURES_PER_MINUTE: positiveInt.default(10),
   OUTGOING_RATE_PER_SECOND: positiveInt.default(25),
   USER_RATE_LIMIT_PER_10_SECONDS: positiveInt.default(20),
@@ -223,6 +224,7 @@ function shape(e: z.infer<typeof env>, roles: Set<Role>, adminIds: number[], war
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     verifierKeyCacheSeconds: e.VERIFIER_KEY_CACHE_SECONDS,
     appInitMaxAgeSeconds: e.APP_INIT_MAX_AGE_SECONDS,
+    appOpenMaxAgeSeconds: e.APP_OPEN_MAX_AGE_SECONDS,
     updateLeaseSeconds: e.UPDATE_LEASE_SECONDS,
   };
 }
@@ -317,6 +319,11 @@ export function parseConfig(
   if (Math.ceil(e.QR_SESSION_SECONDS / e.QR_REFRESH_SECONDS) > MAX_SEQ + 1) {
     problems.push(
       `QR_SESSION_SECONDS ÷ QR_REFRESH_SECONDS must be at most ${MAX_SEQ + 1}: a QR's seq has 16 bits`,
+    );
+  }
+  if (e.APP_OPEN_MAX_AGE_SECONDS > e.APP_INIT_MAX_AGE_SECONDS) {
+    problems.push(
+      `APP_OPEN_MAX_AGE_SECONDS (${e.APP_OPEN_MAX_AGE_SECONDS}) must not exceed APP_INIT_MAX_AGE_SECONDS (${e.APP_INIT_MAX_AGE_SECONDS}): launch data too old for any call cannot open a Digital ID`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -101,7 +101,13 @@ async function registerMiniAppApi(
   const actions = personRate({ redis: backend.redis, prefix: config.queuePrefix, windowMs: 10_000 });
   const overLimit = async (userId: number) =>
     ((await actions(userId)) ?? 0) > config.userRateLimitPer10Seconds;
-  await registerAppDigitalIdRoutes(http, { sessions: backend.appSessions, launchData, isBlocked, overLimit });
+  await registerAppDigitalIdRoutes(http, {
+    sessions: backend.appSessions,
+    launchData,
+    isBlocked,
+    overLimit,
+    openMaxAgeSeconds: config.appOpenMaxAgeSeconds,
+  });
   await registerMiniAppPages(http, {
     text: (locale, key) => backend.i18n.t(locale, key),
     publicUrl,

@@ -46,11 +46,12 @@ function authSeconds(authDate: string): number {
  * HMAC-SHA256(key="WebAppData", msg=bot token), and `hash` is the hex HMAC-SHA256 under it of
  * every other field as `key=value` (values URL-decoded), sorted by key, joined with "\n".
  * MAX asks that every field appear once: a repeated one could be read differently by the
- * signer and by us, so it is refused. `auth_date` must be within `maxAgeSeconds` of now.
+ * signer and by us, so it is refused. `auth_date` must be within `maxAgeSeconds` of now: the
+ * checker's own, or a shorter one a call asks for (a call can narrow it, never widen it).
  */
 export function launchDataChecker(deps: { botToken: string; maxAgeSeconds: number; clock: Clock }) {
   const secret = createHmac('sha256', 'WebAppData').update(deps.botToken).digest();
-  return (initData: string): LaunchDataCheck => {
+  return (initData: string, maxAgeSeconds = deps.maxAgeSeconds): LaunchDataCheck => {
     if (Buffer.byteLength(initData, 'utf8') > LAUNCH_DATA_MAX_BYTES) return refuse('too_large');
     const fields = parseFields(initData);
     if (!fields) return refuse('malformed');
@@ -62,7 +63,7 @@ export function launchDataChecker(deps: { botToken: string; maxAgeSeconds: numbe
     const authDate = fields.get('auth_date');
     if (authDate === undefined || !UNIX_TIME.test(authDate)) return refuse('malformed');
     const age = deps.clock.now().getTime() / 1000 - authSeconds(authDate);
-    if (age > deps.maxAgeSeconds) return refuse('stale');
+    if (age > Math.min(maxAgeSeconds, deps.maxAgeSeconds)) return refuse('stale');
     if (age < -LAUNCH_DATA_FUTURE_SECONDS) return refuse('future');
     const user = launchUser(fields.get('user'));
     return user ? { ok: true, user } : refuse('no_user');

@@ -165,6 +165,34 @@ describe('the Digital ID Mini App page', () => {
     await page.context().close();
   });
 
+  it('asks for the app to be opened again from the chat once its launch data is too old to open a QR', async () => {
+    const { person } = await linkedPerson(t, 'Анна', '+79990000002');
+    const { page } = await openApp(launchDataOf(t, clock, person.id));
+    await page.getByRole('button', { name: 'статус студента' }).click();
+    await page.locator('#qr svg').waitFor();
+    // The page stays open two hours: the session ran out long ago, and "Open again" asks for
+    // the scenarios with launch data too old to open one.
+    clock.advance(2 * 3600);
+    await refreshNow(page);
+    await page.getByRole('button', { name: 'Открыть снова' }).click();
+    await page.getByText('Сеанс приложения устарел. Откройте его снова из чата.').waitFor();
+    expect(await page.getByRole('button', { name: 'Открыть снова' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Вернуться в чат' }).isVisible()).toBe(true);
+    await page.context().close();
+
+    // A link to the page copied two hours ago, opened in English.
+    const twoHoursAgo = Math.floor(clock.now().getTime() / 1000) - 2 * 3600;
+    const copied = await openApp(
+      launchDataOf(t, clock, person.id, {
+        user: { id: person.id, first_name: 'Anna', language_code: 'en' },
+        authDate: twoHoursAgo,
+      }),
+    );
+    await copied.page.getByText('The app session is out of date. Open it again from the chat.').waitFor();
+    expect(await copied.page.getByRole('button', { name: 'Back to the chat' }).isVisible()).toBe(true);
+    await copied.page.context().close();
+  });
+
   it('works behind a path prefix, from the launcher on: scripts, API calls and all', async () => {
     const proxy = await pathPrefixProxy(t.service.httpUrl, '/digital-id-service');
     try {

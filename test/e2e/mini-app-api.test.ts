@@ -248,6 +248,43 @@ describe('the Digital ID Mini App API', () => {
   });
 });
 
+describe('launch data from hours ago', () => {
+  it('lists and opens nothing, but keeps polling, stopping and scanning what is open', async () => {
+    const { person } = await linkedPerson(t, 'Ирина', '+79990000001');
+    const cashier = await linkedPerson(t, 'Светлана', '+79990000012');
+    const opened = await open(person.id, 'adult');
+    expect(opened.status).toBe(201);
+    // The same page's launch data, copied two hours ago (a screenshot, a shared link, a log).
+    const twoHoursAgo = Math.floor(clock.now().getTime() / 1000) - 2 * 3600;
+    const old = (userId: number) => launchDataOf(t, clock, userId, { authDate: twoHoursAgo });
+    const unauthorized = { status: 401, body: { reason: 'unauthorized' } };
+    expect(await appCall(t, old(person.id), 'GET', SCENARIOS_PATH)).toEqual(unauthorized);
+    expect(await appCall(t, old(person.id), 'POST', SESSIONS_PATH, { scenario: 'adult' })).toEqual(
+      unauthorized,
+    );
+    // What was open stays open: its QR is polled, it can be stopped, and a cashier scans all shift.
+    const polled = await appCall(t, old(person.id), 'GET', `${SESSIONS_PATH}/${opened.body.sessionId}/qr`);
+    expect(polled.status).toBe(200);
+    expect(polled.body.qr).toBe(opened.body.qr);
+    expect(
+      await appCall(t, old(cashier.person.id), 'POST', '/api/v1/app/verify', {
+        qr: polled.body.qr,
+        scenario: 'adult',
+      }),
+    ).toEqual({ status: 200, body: { result: 'confirmed', scenario: 'adult' } });
+    expect(
+      (await appCall(t, old(person.id), 'DELETE', `${SESSIONS_PATH}/${opened.body.sessionId}`)).status,
+    ).toBe(204);
+    // Past a day, nothing at all.
+    const dayOld = launchDataOf(t, clock, person.id, { authDate: twoHoursAgo - 86_400 });
+    expect(await appCall(t, dayOld, 'GET', `${SESSIONS_PATH}/${opened.body.sessionId}/qr`)).toEqual(
+      unauthorized,
+    );
+    // Opened again from the chat: new launch data, and the person opens a new one.
+    expect((await open(person.id, 'adult')).status).toBe(201);
+  });
+});
+
 describe('one live Digital ID per person, chat or app', () => {
   const current = async (chat: ReturnType<typeof chatWith>, messageId: number) =>
     (await chat.botMessages()).find((m) => m.messageId === messageId) as ChatEntry;
@@ -400,23 +437,32 @@ describe('the scanner Mini App API', () => {
 describe('a script opening sessions over and over', () => {
   let capped: TestService;
   beforeAll(async () => {
-    capped = await startTestService({ USER_RATE_LIMIT_PER_10_SECONDS: '3' }, { clock });
+    capped = await startTestService(
+      { USER_RATE_LIMIT_PER_10_SECONDS: '3', DB_STATEMENT_METRICS: 'true' },
+      { clock },
+    );
   });
   afterAll(async () => {
     await capped?.stop();
   });
 
-  it('gets 429 past the person’s cap, which the chat shares, and opens nothing more', async () => {
+  /** A linked person of the capped service, under their own account. */
+  const cappedPerson = async (prefix: string, firstNumber: number) => {
     const world = capped.service.sandbox!.world;
     const [userId] = [
       ...(
         await seedLinkedPeople(
           capped.database.db,
-          syntheticAccounts(1, 'cap', 'Скрипт', 9_000_000),
+          syntheticAccounts(1, prefix, 'Скрипт', firstNumber),
           (firstName) => world.addPerson({ firstName, languageCode: 'ru' }),
         )
       ).values(),
     ] as [number];
+    return userId;
+  };
+
+  it('gets 429 past the person’s cap, which the chat shares, and opens nothing more', async () => {
+    const userId = await cappedPerson('cap', 9_000_000);
     const opens = [];
     for (let i = 0; i < 5; i++)
       opens.push(
@@ -440,5 +486,47 @@ describe('a script opening sessions over and over', () => {
     expect(
       (await appCall(capped, asCapped, 'DELETE', `${SESSIONS_PATH}/${opens[2]?.body.sessionId}`)).status,
     ).toBe(429);
+  });
+
+  it('gets 429 for polls of unknown sessions past the cap, before the database; its own QR stays up', async () => {
+    const userId = await cappedPerson('poll', 9_100_000);
+    const asPoller = launchDataOf(capped, clock, userId);
+    const poll = (sessionId: unknown) => appCall(capped, asPoller, 'GET', `${SESSIONS_PATH}/${sessionId}/qr`);
+    const cappedStatements = async () =>
+      (await capped.service.metrics.dbStatements.get()).values[0]?.value ?? 0;
+    const redis = new Redis(REDIS_URL);
+    const actions = async () => Number(await redis.get(`${capped.config.queuePrefix}:rate:user:${userId}`));
+    try {
+      const opened = await appCall(capped, asPoller, 'POST', SESSIONS_PATH, { scenario: 'adult' });
+      expect(opened.status).toBe(201);
+      expect(await actions()).toBe(1);
+      // Its own QR, polled as often as a page might: none of these count.
+      for (let i = 0; i < 5; i++) expect((await poll(opened.body.sessionId)).status).toBe(200);
+      expect(await actions()).toBe(1);
+
+      const unknown = [];
+      for (let i = 0; i < 3; i++) unknown.push(await poll(crypto.randomUUID()));
+      expect(unknown.map((u) => u.status)).toEqual([404, 404, 429]);
+      expect(unknown[2]?.body).toEqual({ reason: 'too_many_requests' });
+      // Over the cap, unknown ids are refused without a database read, however many.
+      const before = await cappedStatements();
+      for (let i = 0; i < 10; i++)
+        expect(await poll(crypto.randomUUID())).toEqual({
+          status: 429,
+          body: { reason: 'too_many_requests' },
+        });
+      expect(await cappedStatements()).toBe(before);
+      // The person's own QR is still shown, the next one signed after refreshAt too.
+      expect((await poll(opened.body.sessionId)).body.qr).toBe(opened.body.qr);
+      clock.advance(capped.config.digitalId.qrRefreshSeconds + 1);
+      const next = await poll(opened.body.sessionId);
+      expect(next.status).toBe(200);
+      expect(digitalIdIn(String(next.body.qr)).seq).toBe(1);
+      // The window over (its count gone from Redis), an unknown id is looked up again.
+      await redis.del(`${capped.config.queuePrefix}:rate:user:${userId}`);
+      expect(await poll(crypto.randomUUID())).toEqual({ status: 404, body: { reason: 'not_found' } });
+    } finally {
+      redis.disconnect();
+    }
   });
 });

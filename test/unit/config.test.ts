@@ -106,6 +106,16 @@ describe('configuration', () => {
       "QR_SESSION_SECONDS ÷ QR_REFRESH_SECONDS must be at most 65536: a QR's seq has 16 bits",
     ]);
     expect(problems({ QR_REFRESH_SECONDS: '1', QR_SESSION_SECONDS: '65536' })).toEqual([]);
+    // Launch data may open a Digital ID for an hour by default, and poll its QR for a day.
+    const defaults = parseConfig({});
+    expect([defaults.appOpenMaxAgeSeconds, defaults.appInitMaxAgeSeconds]).toEqual([3600, 86_400]);
+    expect(parseConfig({ APP_OPEN_MAX_AGE_SECONDS: '600' }).appOpenMaxAgeSeconds).toBe(600);
+    expect(problems({ APP_OPEN_MAX_AGE_SECONDS: '0' })).toEqual([
+      expect.stringMatching(/^APP_OPEN_MAX_AGE_SECONDS: /),
+    ]);
+    expect(problems({ APP_INIT_MAX_AGE_SECONDS: '1800' })).toEqual([
+      'APP_OPEN_MAX_AGE_SECONDS (3600) must not exceed APP_INIT_MAX_AGE_SECONDS (1800): launch data too old for any call cannot open a Digital ID',
+    ]);
     expect(problems({ RECOVERY_CALLBACK_URL: 'https://portal.example/cb' })).toEqual([
       'RECOVERY_CALLBACK_SECRET is required when RECOVERY_CALLBACK_URL is set',
     ]);

@@ -54,6 +54,19 @@ describe('Mini App launch data', () => {
     expect(check(future)).toEqual({ ok: false, refusal: 'future' });
   });
 
+  it('refuses data older than a shorter limit a call asks for, and lets no call widen the limit', () => {
+    const at = 1_800_000_000;
+    const check = checkerAt(at);
+    const HOUR = 3600;
+    const twoHoursOld = signLaunchData(vector.botToken, { user: person, authDate: at - 2 * HOUR });
+    expect(check(twoHoursOld)).toMatchObject({ ok: true, user: { id: person.id } });
+    expect(check(twoHoursOld, HOUR)).toEqual({ ok: false, refusal: 'stale' });
+    const withinTheHour = signLaunchData(vector.botToken, { user: person, authDate: at - HOUR + 1 });
+    expect(check(withinTheHour, HOUR)).toMatchObject({ ok: true, user: { id: person.id } });
+    const overADay = signLaunchData(vector.botToken, { user: person, authDate: at - DAY - 1 });
+    expect(check(overADay, 2 * DAY)).toEqual({ ok: false, refusal: 'stale' });
+  });
+
   it('judges an auth_date in milliseconds, as MAX may send it, by its real age', () => {
     const at = 1_800_000_000;
     const check = checkerAt(at);
