@@ -116,6 +116,16 @@ describe('configuration', () => {
     expect(problems({ APP_INIT_MAX_AGE_SECONDS: '1800' })).toEqual([
       'APP_OPEN_MAX_AGE_SECONDS (3600) must not exceed APP_INIT_MAX_AGE_SECONDS (1800): launch data too old for any call cannot open a Digital ID',
     ]);
+    const postgres = 'postgres://db.example/service';
+    expect(parseConfig({ DATABASE_URL: postgres }).storage).toEqual({
+      kind: 'postgres',
+      url: postgres,
+      poolSize: 10,
+    });
+    expect(parseConfig({ DATABASE_URL: postgres, DATABASE_POOL_SIZE: '2' }).storage).toMatchObject({
+      poolSize: 2,
+    });
+    expect(problems({ DATABASE_POOL_SIZE: '0' })).toEqual([expect.stringMatching(/^DATABASE_POOL_SIZE: /)]);
     expect(problems({ RECOVERY_CALLBACK_URL: 'https://portal.example/cb' })).toEqual([
       'RECOVERY_CALLBACK_SECRET is required when RECOVERY_CALLBACK_URL is set',
     ]);
@@ -259,7 +269,7 @@ describe('configuration', () => {
       unsubscribeOnStop: false,
     });
     expect(config.adminIds).toEqual([111, 222]);
-    expect(config.storage).toEqual({ kind: 'postgres', url: 'postgres://u@db/app' });
+    expect(config.storage).toEqual({ kind: 'postgres', url: 'postgres://u@db/app', poolSize: 10 });
   });
 
   it('speaks Telegram unless PLATFORM=max, and sends a MAX bot to MAX unless BOT_API_ROOT says otherwise', () => {
