@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_SEQ } from '../core/digital-id/token-format';
 import { LOG_FORMATS } from '../infra/log-format';
+import { timingProblems } from './timing-checks';
 
 export const ROLES = ['bot', 'api', 'worker', 'sandbox'] as const;
 export type Role = (typeof ROLES)[number];
@@ -318,23 +318,7 @@ export function parseConfig(
       'DATABASE_URL is required to run roles in separate processes: the embedded database serves one process',
     );
   }
-  if (e.QR_REFRESH_SECONDS >= e.TOKEN_TTL_SECONDS) {
-    problems.push(
-      'QR_REFRESH_SECONDS must be less than TOKEN_TTL_SECONDS, or a QR expires before it is replaced',
-    );
-  }
-  // The token's seq is 16 bits: past that a session's QRs would repeat an earlier sid+seq, which
-  // a checkout that saw it answers `replayed`.
-  if (Math.ceil(e.QR_SESSION_SECONDS / e.QR_REFRESH_SECONDS) > MAX_SEQ + 1) {
-    problems.push(
-      `QR_SESSION_SECONDS ÷ QR_REFRESH_SECONDS must be at most ${MAX_SEQ + 1}: a QR's seq has 16 bits`,
-    );
-  }
-  if (e.APP_OPEN_MAX_AGE_SECONDS > e.APP_INIT_MAX_AGE_SECONDS) {
-    problems.push(
-      `APP_OPEN_MAX_AGE_SECONDS (${e.APP_OPEN_MAX_AGE_SECONDS}) must not exceed APP_INIT_MAX_AGE_SECONDS (${e.APP_INIT_MAX_AGE_SECONDS}): launch data too old for any call cannot open a Digital ID`,
-    );
-  }
+  problems.push(...timingProblems(e));
   if (problems.length > 0) throw new ConfigError(problems);
   const adminIds = (e.ADMIN_IDS ?? '')
     .split(',')

@@ -114,10 +114,13 @@ function sideBySide(base: Side, head: Side): string {
     const [b, h] = [median(baseValues), median(headValues)];
     const figure = head.units.get(name) as Figure;
     const ratio = b === 0 ? (h === 0 ? 1 : Number.POSITIVE_INFINITY) : h / b;
-    // The target's direction says which way is better: ">=" wants more, "<=" wants less.
+    // The target's direction says which way is better: ">=" wants more, "<=" wants less; a
+    // figure only shown has no direction, and its change is only told.
     const better = figure.target.startsWith('>=') ? ratio > 1 : ratio < 1;
+    const judged = figure.target.startsWith('>=') || figure.target.startsWith('<=');
     // Within 5 % is a tie: two runs of one commit differ by that much on a quiet machine.
-    const verdict = Math.abs(ratio - 1) < 0.05 ? '≈' : better ? 'better' : 'worse';
+    const change = ratio > 1 ? 'more' : 'less';
+    const verdict = Math.abs(ratio - 1) < 0.05 ? '≈' : !judged ? change : better ? 'better' : 'worse';
     lines.push(
       `${name.padEnd(30)} ${String(round2(b)).padStart(14)} ${String(round2(h)).padStart(14)} ${figure.unit.padEnd(7)} ${ratio.toFixed(2).padStart(6)}× ${verdict}\n`,
     );
