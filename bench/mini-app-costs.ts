@@ -86,7 +86,7 @@ export async function costFigures(
     app_qr_refresh_cpu_us: {
       value: Math.round(perRefresh(refresh.cpuMicros)),
       unit: 'µs',
-      target: '<= 3300', // today 2,360-2,610 µs
+      target: '<= 2200', // today 1,190-1,340 µs
     },
     app_qr_refresh_sql_per_req: {
       value: round(perRefresh(refresh.statements), 2),
@@ -101,7 +101,7 @@ export async function costFigures(
     app_qr_cached_cpu_us: {
       value: Math.round(perCached('cpuMicros')),
       unit: 'µs',
-      target: '<= 1100', // today 500-850 µs
+      target: '<= 1100', // today 440-650 µs
     },
     app_qr_cached_sql_per_req: { value: round(perCached('statements'), 2), unit: 'stmts', target: '<= 0' },
     app_qr_cached_redis_cmds_per_req: {
