@@ -5,6 +5,7 @@ import type { OpenRefusal } from '../core/digital-id/digital-id-service';
 import { isScenario } from '../core/digital-id/scenarios';
 import { localeFor } from '../core/messaging/locale';
 import type { LaunchDataChecker } from '../core/mini-app/launch-data';
+import type { AppLiveSessions } from '../infra/app-live-sessions';
 import { appUserOf, launchDataAuth } from './launch-data-auth';
 import { cappedPolls } from './unknown-session-polls';
 import { replyWithReason } from './verify';
@@ -55,12 +56,19 @@ export async function registerAppDigitalIdRoutes(
      * token, writes the database and may queue an ended screen, so a script must not repeat it.
      */
     overLimit(messengerUserId: number): Promise<boolean>;
+    /** Which session each person opened last, for every process: see api/unknown-session-polls.ts. */
+    liveSessions: AppLiveSessions;
     /** APP_OPEN_MAX_AGE_SECONDS: how old launch data may list and open (the chat signs new). */
     openMaxAgeSeconds: number;
   },
 ): Promise<void> {
   const opening = { config: { launchDataMaxAgeSeconds: deps.openMaxAgeSeconds } };
-  const polls = cappedPolls({ current: deps.sessions.current, overLimit: deps.overLimit });
+  const polls = cappedPolls({
+    current: deps.sessions.current,
+    overLimit: deps.overLimit,
+    liveSessionOf: deps.liveSessions.sessionOf,
+    forgetLiveSession: deps.liveSessions.forget,
+  });
   await app.register(async (scope) => {
     scope.setErrorHandler((err: FastifyError, _req, reply) => replyWithReason(reply, err));
     scope.addHook('onRequest', launchDataAuth(deps.launchData));
@@ -89,7 +97,7 @@ export async function registerAppDigitalIdRoutes(
         locale: localeFor(user.languageCode),
       });
       if (!opened.ok) return reply.code(403).send({ reason: REFUSAL_REASONS[opened.code] });
-      polls.opened(user.id, opened.session.id);
+      await deps.liveSessions.opened(user.id, opened.session.id, opened.answer.expiresAt);
       return reply
         .code(201)
         .send({ sessionId: opened.session.id, scenario: opened.session.scenario, ...wire(opened.answer) });

@@ -13,6 +13,7 @@ import { verificationWords } from '../../bot/verification-words';
 import type { Clock } from '../../core/clock';
 import { launchDataChecker } from '../../core/mini-app/launch-data';
 import { messengerUserRepository } from '../../db/repositories/messenger-user.repository';
+import { redisAppLiveSessions } from '../../infra/app-live-sessions';
 import type { Closers } from '../../infra/closers';
 import { personRate } from '../../infra/person-rate';
 import { createRedis, trackRedis } from '../../infra/redis';
@@ -106,6 +107,7 @@ async function registerMiniAppApi(
     launchData,
     isBlocked,
     overLimit,
+    liveSessions: redisAppLiveSessions({ redis: backend.redis, prefix: config.queuePrefix }),
     openMaxAgeSeconds: config.appOpenMaxAgeSeconds,
   });
   await registerMiniAppPages(http, {

@@ -44,7 +44,7 @@ const ended = { ok: false as const, code: 'DIGITAL_ID.ENDED' as const };
 
 /**
  * The Digital ID drawn by the Mini App: the same eligibility and the same one live session per
- * person as the chat, but no messenger traffic. The page asks for its QR; a new token is signed
+ * person as the chat, but no messenger traffic. The page asks for its QR; there is a new token
  * only once `refreshAt` has passed (one per refresh interval, whoever asks how often), and until
  * then every poll gets the same one, from the cache when it can.
  *

@@ -40,6 +40,9 @@ export function encodeHeader(f: TokenFields): Uint8Array {
   view.setUint32(6, f.iat);
   view.setUint16(10, f.ttl);
   header.set(f.sid, 12);
+  // setUint16 would wrap, and a wrapped seq repeats one a checkout may have confirmed.
+  if (!Number.isInteger(f.seq) || f.seq < 0 || f.seq > MAX_SEQ)
+    throw new RangeError(`seq ${f.seq} is not 0..${MAX_SEQ}`);
   view.setUint16(28, f.seq);
   return header;
 }

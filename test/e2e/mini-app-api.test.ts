@@ -1,14 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cappedPolls } from '../../api/unknown-session-polls';
 import { appSessions } from '../../core/digital-id/app-sessions';
 import { nodeEd25519 } from '../../core/digital-id/ed25519';
 import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
 import { cachedKeyring } from '../../db/repositories/signing-key.repository';
 import { digitalIdSessions, messengerUsers } from '../../db/schema';
+import { redisAppLiveSessions } from '../../infra/app-live-sessions';
 import { redisAppQrCache } from '../../infra/app-qr-cache';
 import { createLogger } from '../../infra/logger';
+import { personRate } from '../../infra/person-rate';
 import type { ChatEntry } from '../../sandbox/world';
 import type { chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
@@ -90,8 +93,9 @@ describe('the Digital ID Mini App API', () => {
     expect(second.sid).toBe(first.sid);
     expect(second.seq).toBe(1);
     expect(new Date(String(after[0]?.body.refreshAt)).getTime()).toBeGreaterThan(refreshAt.getTime());
-    // The cache lost (Redis restarted, say): the next poll signs the window's QR again, and it
-    // is the very same QR, not a second token with the same seq.
+    // The cache lost (Redis restarted, say): a later poll in the window signs its QR again, and
+    // it is the very same QR, not a second token with the same seq.
+    clock.advance(5);
     await cache.del(`${t.config.queuePrefix}:app-qr:${opened.body.sessionId}`);
     expect((await qrOfSession(person.id, opened.body.sessionId)).body.qr).toBe(after[0]?.body.qr);
 
@@ -522,9 +526,36 @@ describe('a script opening sessions over and over', () => {
       const next = await poll(opened.body.sessionId);
       expect(next.status).toBe(200);
       expect(digitalIdIn(String(next.body.qr)).seq).toBe(1);
+      // Another API process, where the person's polls of unknown ids got 429 as well: it never
+      // showed this session, yet the person's own QR is shown there too.
+      const actionsOf = personRate({ redis, prefix: capped.config.queuePrefix, windowMs: 10_000 });
+      const liveSessions = redisAppLiveSessions({ redis, prefix: capped.config.queuePrefix });
+      const other = cappedPolls({
+        current: capped.service.backend!.appSessions.current,
+        overLimit: async (id) => ((await actionsOf(id)) ?? 0) > capped.config.userRateLimitPer10Seconds,
+        liveSessionOf: liveSessions.sessionOf,
+        forgetLiveSession: liveSessions.forget,
+      });
+      expect(await other.current(userId, crypto.randomUUID())).toEqual({
+        ok: false,
+        code: 'TOO_MANY_REQUESTS',
+      });
+      expect((await other.current(userId, String(opened.body.sessionId))).ok).toBe(true);
       // The window over (its count gone from Redis), an unknown id is looked up again.
       await redis.del(`${capped.config.queuePrefix}:rate:user:${userId}`);
       expect(await poll(crypto.randomUUID())).toEqual({ status: 404, body: { reason: 'not_found' } });
+      // Its own session, stopped, is no longer its own: polling it over and over is capped too.
+      await redis.del(`${capped.config.queuePrefix}:rate:user:${userId}`);
+      const stop = await appCall(capped, asPoller, 'DELETE', `${SESSIONS_PATH}/${opened.body.sessionId}`);
+      expect(stop.status).toBe(204);
+      const ended = [];
+      for (let i = 0; i < 3; i++) ended.push((await poll(opened.body.sessionId)).status);
+      expect(ended).toEqual([410, 410, 429]);
+      // The next poll finds it is no longer the live one (one read); then none read at all.
+      expect((await poll(opened.body.sessionId)).status).toBe(429);
+      const beforeEnded = await cappedStatements();
+      for (let i = 0; i < 5; i++) expect((await poll(opened.body.sessionId)).status).toBe(429);
+      expect(await cappedStatements()).toBe(beforeEnded);
     } finally {
       redis.disconnect();
     }

@@ -211,3 +211,17 @@ describe('a valid token with any one byte changed', () => {
     }
   });
 });
+
+describe('encoding a seq', () => {
+  it('refuses one past 16 bits instead of wrapping it onto an earlier QR', () => {
+    const fields = {
+      scenario: 'adult' as const,
+      kid: 1,
+      iat: 1_800_000_000,
+      ttl: 45,
+      sid: new Uint8Array(16),
+    };
+    expect(new DataView(encodeHeader({ ...fields, seq: 0xffff }).buffer).getUint16(28)).toBe(0xffff);
+    expect(() => encodeHeader({ ...fields, seq: 0x10000 })).toThrow(RangeError);
+  });
+});
