@@ -1,6 +1,7 @@
 /** What one Mini App poll costs, one at a time, and what the mini-app bench shares with it. */
 import { performance } from 'node:perf_hooks';
 import { commandsDuring, processCosts } from './costs';
+import type { LoadRequest } from './http-load';
 import { type Figure, round } from './results';
 
 /** Polls one at a time before the loads, for what one refresh costs. */
@@ -9,10 +10,8 @@ const COSTED = 500;
 const CACHED_SESSIONS = 20;
 const CACHED_POLLS = 50;
 
-export interface AppSession {
-  path: string;
-  headers: Record<string, string>;
-}
+/** One app session's poll: its `/qr` path and its person's launch data. */
+export type AppSession = LoadRequest;
 
 export interface Api {
   url: string;

@@ -2,7 +2,7 @@ import type { AppQrCache } from './app-qr-cache';
 import {
   type DigitalIdDeps,
   eligibleScenarios,
-  forgetAppQr,
+  endSession,
   heldNoLonger,
   type OpenRefusal,
   openSession,
@@ -12,7 +12,7 @@ import {
 import { verifierUrl } from './issue-token';
 import type { RefreshScheduler } from './refresh-scheduler';
 import type { Scenario } from './scenarios';
-import type { DigitalIdSession, SessionStatus } from './session';
+import type { DigitalIdSession } from './session';
 
 export interface AppSessionDeps extends DigitalIdDeps {
   appQrs: AppQrCache;
@@ -90,10 +90,6 @@ export function appSessions(deps: AppSessionDeps) {
     return { token: frame.token, refreshAt: frame.nextAt };
   }
 
-  /** Ends the session if it is live, and then forgets its cached QR. */
-  const endSession = async (id: string, status: Exclude<SessionStatus, 'live'>, reason: string, now: Date) =>
-    forgetAppQr(deps, await deps.sessions.end(id, status, reason, now));
-
   return {
     /** What the chat's /id offers the person: the scenarios they hold today, or why none. */
     scenarios: (messengerUserId: number) => eligibleScenarios(deps, messengerUserId),
@@ -141,12 +137,12 @@ export function appSessions(deps: AppSessionDeps) {
       const { session, holder } = found;
       if (session.status !== 'live') return ended;
       if (now >= session.endsAt) {
-        await endSession(session.id, 'expired', 'the session ran its time', now);
+        await endSession(deps, session.id, 'expired', 'the session ran its time', now);
         return ended;
       }
       const reason = heldNoLonger(session, scenariosOf(deps, holder));
       if (reason) {
-        await endSession(session.id, 'revoked', reason, now);
+        await endSession(deps, session.id, 'revoked', reason, now);
         return ended;
       }
       const qr = await windowQr(session, now);
@@ -159,7 +155,7 @@ export function appSessions(deps: AppSessionDeps) {
       if (!session || session.messengerUserId !== messengerUserId || session.channel !== 'app') return false;
       // Ended by this call or already: only an end made now leaves the mark, so a repeated
       // DELETE does not renew it.
-      await endSession(session.id, 'stopped', 'stopped by the person', deps.clock.now());
+      await endSession(deps, session.id, 'stopped', 'stopped by the person');
       return true;
     },
   };

@@ -8,7 +8,7 @@ import type { Ed25519 } from './ed25519';
 import { issueToken, verifierUrl } from './issue-token';
 import type { Keyring } from './keyring';
 import { type DigitalIdRefusal, digitalIdEligibility, type Scenario } from './scenarios';
-import type { DigitalIdSession, SessionChannel, SessionStore } from './session';
+import type { DigitalIdSession, SessionChannel, SessionStatus, SessionStore } from './session';
 import { SID_BYTES } from './token-format';
 
 export interface DigitalIdTiming {
@@ -153,6 +153,22 @@ export async function forgetAppQr(deps: DigitalIdDeps, session: DigitalIdSession
   if (session?.channel === 'app') await deps.appQrs.forget(session.id);
 }
 
+/**
+ * Ends the session if it is live, and an app session's cached QR with it: every end goes through
+ * here, so none leaves its QR answered from the cache. Null when it had already ended.
+ */
+export async function endSession(
+  deps: DigitalIdDeps,
+  id: string,
+  status: Exclude<SessionStatus, 'live'>,
+  reason: string,
+  at: Date = deps.clock.now(),
+): Promise<DigitalIdSession | null> {
+  const ended = await deps.sessions.end(id, status, reason, at);
+  await forgetAppQr(deps, ended);
+  return ended;
+}
+
 /** Opening a session, and what the bot asks before and after. */
 function sessionOpening(deps: DigitalIdDeps) {
   return {
@@ -173,8 +189,7 @@ function refreshChain(deps: DigitalIdDeps) {
     status: 'expired' | 'revoked',
     reason: string,
   ): Promise<RefreshOutcome> {
-    const ended = await deps.sessions.end(session.id, status, reason, deps.clock.now());
-    await forgetAppQr(deps, ended);
+    const ended = await endSession(deps, session.id, status, reason);
     return ended ? { kind: 'ended', session: ended } : { kind: 'stale' };
   }
 
@@ -222,8 +237,7 @@ function sessionControls(deps: DigitalIdDeps) {
       const session = await deps.sessions.find(sessionId);
       if (!session || session.messengerUserId !== messengerUserId)
         return { ok: false as const, code: 'DIGITAL_ID.NOT_YOURS' as const };
-      const ended = await deps.sessions.end(sessionId, 'stopped', 'stopped by the person', deps.clock.now());
-      await forgetAppQr(deps, ended);
+      const ended = await endSession(deps, sessionId, 'stopped', 'stopped by the person');
       return ended
         ? { ok: true as const, session: ended }
         : { ok: false as const, code: 'DIGITAL_ID.NOT_LIVE' as const };
@@ -247,8 +261,7 @@ function sessionControls(deps: DigitalIdDeps) {
 
     /** An admin's /revoke or /block: the session ends now and its QRs verify as `revoked`. */
     async revoke(sessionId: string, reason: string) {
-      const ended = await deps.sessions.end(sessionId, 'revoked', reason, deps.clock.now());
-      await forgetAppQr(deps, ended);
+      const ended = await endSession(deps, sessionId, 'revoked', reason);
       return ended;
     },
 
