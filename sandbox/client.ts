@@ -105,7 +105,7 @@ export class SandboxClient {
     return this.call<{ person: Person }>('POST', `/people/${personId}/unblock`);
   }
 
-  /** The bot's next sending call to this person's chat fails with a 400. */
+  /** The bot's next new message to this person's chat fails with a 400; edits still pass. */
   refuseNextSend(personId: number) {
     return this.call<{ refusals: number }>('POST', `/people/${personId}/refuse-next-send`);
   }

@@ -95,7 +95,7 @@ interface ChatBase {
   messages: Map<number, ChatEntry>;
   replyKeyboard: ReplyKeyboardMarkup | null;
   callbacks: Map<string, CallbackAnswer>;
-  /** How many of the bot's next sending calls to this chat fail (a test's fault on purpose). */
+  /** How many of the bot's next new messages to this chat fail (a test's fault on purpose). */
   refusals: number;
 }
 interface PrivateChat extends ChatBase {
@@ -187,6 +187,15 @@ export class World {
   writableChat(chatId: number | string): Chat {
     const chat = this.chatForBot(chatId);
     if (chat.kind === 'private' && chat.person.blockedBot) throw forbidden('bot was blocked by the user');
+    return chat;
+  }
+
+  /**
+   * The chat a new message goes to. A refusal a test asked for is spent only here: were edits
+   * to spend it too, a live QR's refresh could take the fault meant for the message under test.
+   */
+  chatForNewMessage(chatId: number | string): Chat {
+    const chat = this.writableChat(chatId);
     if (chat.refusals > 0) {
       chat.refusals -= 1;
       throw badRequest('the sandbox was told to refuse this send');

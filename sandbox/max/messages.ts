@@ -22,7 +22,7 @@ export function registerMaxMessages(app: FastifyInstance, deps: MaxApiDeps): voi
   app.post('/messages', async (req) => {
     const q = parseMax(z.object({ user_id: int64.optional(), chat_id: int64.optional() }).loose(), req.query);
     const body = parseMax(newMessageBody, req.body);
-    const chat = world.writableChat(recipient(deps, q).id);
+    const chat = world.chatForNewMessage(recipient(deps, q).id);
     const content = contentOf(deps, body);
     if (content.text === undefined && !content.photo)
       throw maxBadRequest('text: a message needs text or an image');

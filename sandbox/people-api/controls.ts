@@ -4,7 +4,7 @@ import { invalid, type PeopleApiDeps, withPerson } from './context';
 
 /** Knobs a test turns on purpose: a refused send, a redelivered update, the 429 threshold. */
 export function registerControls(app: FastifyInstance, deps: PeopleApiDeps): void {
-  // A fault on purpose: the bot's next sending call to this chat answers 400.
+  // A fault on purpose: the bot's next new message to this chat answers 400 (edits pass).
   app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/refuse-next-send', async (req, reply) => {
     const found = withPerson(deps.world, req.params.id, reply);
     if (!found) return reply;

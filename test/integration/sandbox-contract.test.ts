@@ -179,16 +179,19 @@ describe('the sandbox Bot API, driven by grammY', () => {
     expect(statuses).toEqual(['kicked', 'member']);
   });
 
-  it('refuses the next send to a chat when told to, once, for fault tests', async () => {
+  it('refuses the next new message to a chat when told to, once, for fault tests; edits pass', async () => {
     const p = await people.createPerson({ name: 'Refused' });
+    const live = await api.sendMessage(p.id, 'QR 1');
     await people.refuseNextSend(p.id);
+    // A live QR's refresh edits its message meanwhile: the fault stays for the new message.
+    await api.editMessageText(p.id, live.message_id, 'QR 2');
     const refused = await telegramError(api.sendMessage(p.id, 'не дойдёт'));
     expect([refused.error_code, refused.description]).toEqual([
       400,
       'Bad Request: the sandbox was told to refuse this send',
     ]);
     expect((await api.sendMessage(p.id, 'дойдёт')).text).toBe('дойдёт');
-    expect((await people.chat(p.id)).messages.map((m) => m.text)).toEqual(['дойдёт']);
+    expect((await people.chat(p.id)).messages.map((m) => m.text)).toEqual(['QR 2', 'дойдёт']);
   });
 
   it('answers 429 with retry_after above the configured rate', async () => {

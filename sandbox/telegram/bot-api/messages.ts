@@ -33,7 +33,7 @@ export const messageMethods: Record<string, Method> = {
     );
     checkText(q.text, 4096, 'message text');
     ctx.limiter.take();
-    const chat = ctx.world.writableChat(q.chat_id);
+    const chat = ctx.world.chatForNewMessage(q.chat_id);
     refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const keyboard = inlineKeyboard(q.reply_markup);
     const entry = ctx.world.append(chat, {
@@ -62,7 +62,7 @@ export const messageMethods: Record<string, Method> = {
     );
     if (q.caption !== undefined) checkText(q.caption, 1024, 'message caption');
     ctx.limiter.take();
-    const chat = ctx.world.writableChat(q.chat_id);
+    const chat = ctx.world.chatForNewMessage(q.chat_id);
     refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const file = resolvePhoto(q.photo, ctx);
     const keyboard = inlineKeyboard(q.reply_markup);
