@@ -144,6 +144,7 @@ async function liveSessionTokens(db: Database, keyEncryptionKey: Buffer) {
     accountId: holder!.id,
     scenario: 'adult',
     locale: 'ru',
+    refreshSeconds: 30,
     startedAt: started,
     endsAt: new Date(started.getTime() + 3600_000),
   });

@@ -56,7 +56,6 @@ const ended = { ok: false as const, code: 'DIGITAL_ID.ENDED' as const };
  * A page hidden for a while skips windows: its next QR's seq is the window's, not last + 1.
  */
 export function appSessions(deps: AppSessionDeps) {
-  const refreshMs = deps.timing.refreshSeconds * 1000;
   const answer = (qr: AppQr, expiresAt: Date): AppQrAnswer => ({
     qr: verifierUrl(deps.publicUrl(), qr.token),
     refreshAt: qr.refreshAt,
@@ -84,6 +83,7 @@ export function appSessions(deps: AppSessionDeps) {
    * the session may see a moment before its start: that is still the first window.
    */
   async function windowQr(session: DigitalIdSession, now: Date): Promise<AppQr> {
+    const refreshMs = session.refreshSeconds * 1000;
     const window = Math.max(0, Math.floor((now.getTime() - session.startedAt.getTime()) / refreshMs));
     const start = new Date(session.startedAt.getTime() + window * refreshMs);
     const frame = await qrFrame(deps, session, window, start);

@@ -68,7 +68,7 @@ export async function qrFrame(
     sid: session.sid,
     seq,
   });
-  const next = new Date(at.getTime() + deps.timing.refreshSeconds * 1000);
+  const next = new Date(at.getTime() + session.refreshSeconds * 1000);
   return {
     session,
     seq,
@@ -134,6 +134,7 @@ export async function openSession(
     messageId: null,
     seq: 0,
     status: 'live',
+    refreshSeconds: deps.timing.refreshSeconds,
     startedAt: now,
     endsAt: new Date(now.getTime() + deps.timing.sessionSeconds * 1000),
     channel,

@@ -21,6 +21,11 @@ export interface DigitalIdSession {
    */
   seq: number;
   status: SessionStatus;
+  /**
+   * The refresh interval the session opened with, and keeps: a new QR_REFRESH_SECONDS applies to
+   * sessions opened after it, so an app session's windows are never renumbered under its page.
+   */
+  refreshSeconds: number;
   startedAt: Date;
   endsAt: Date;
   channel: SessionChannel;

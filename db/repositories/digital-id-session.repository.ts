@@ -18,6 +18,7 @@ const toSession = (row: Row): DigitalIdSession => ({
   messageId: row.messageId,
   seq: row.seq,
   status: row.status,
+  refreshSeconds: row.refreshSeconds,
   startedAt: row.startedAt,
   endsAt: row.endsAt,
   channel: row.channel,

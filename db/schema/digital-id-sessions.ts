@@ -31,6 +31,11 @@ export const digitalIdSessions = pgTable(
     status: text('status').$type<SessionStatus>().notNull().default('live'),
     channel: text('channel').$type<SessionChannel>().notNull().default('chat'),
     endReason: text('end_reason'),
+    /**
+     * The QR_REFRESH_SECONDS in force when the session opened, which it keeps: an app session's
+     * windows are numbered by it, so a change of the setting must not renumber them.
+     */
+    refreshSeconds: integer('refresh_seconds').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }),

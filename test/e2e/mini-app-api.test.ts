@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cappedPolls } from '../../api/unknown-session-polls';
 import { appSessions } from '../../core/digital-id/app-sessions';
 import { nodeEd25519 } from '../../core/digital-id/ed25519';
+import type { SessionStore } from '../../core/digital-id/session';
 import { importRegistry, loadAccounts } from '../../db/registry/import-registry';
 import { digitalIdSessionRepository } from '../../db/repositories/digital-id-session.repository';
 import { cachedKeyring } from '../../db/repositories/signing-key.repository';
@@ -52,6 +53,36 @@ const qrOfSession = (userId: number, sessionId: unknown) =>
 const statements = async () => (await t.service.metrics.dbStatements.get()).values[0]?.value ?? 0;
 const sessionRow = async (sessionId: unknown) =>
   (await digitalIdSessionRepository(t.database.db).find(String(sessionId)))!;
+
+/**
+ * The app's sessions as another API process on the same database and Redis sees them, with its
+ * own settings (a QR_REFRESH_SECONDS of its own) or a session store the test steps into.
+ */
+function anotherApiProcess(redis: Redis, own: { sessions?: SessionStore; refreshSeconds?: number } = {}) {
+  const backend = t.service.backend!;
+  const refreshSeconds = own.refreshSeconds ?? t.config.digitalId.qrRefreshSeconds;
+  return appSessions({
+    sessions: own.sessions ?? digitalIdSessionRepository(t.database.db),
+    accounts: backend.accounts,
+    keyring: cachedKeyring(backend.keys, () => clock.now().getTime()),
+    ed25519: nodeEd25519(),
+    clock,
+    timing: {
+      refreshSeconds,
+      sessionSeconds: t.config.digitalId.qrSessionSeconds,
+      tokenTtlSeconds: t.config.digitalId.tokenTtlSeconds,
+    },
+    publicUrl: () => t.service.publicUrl,
+    appQrs: redisAppQrCache({
+      redis,
+      prefix: t.config.queuePrefix,
+      clock,
+      logger: createLogger('silent'),
+      refreshSeconds,
+    }),
+    scheduler: { showEnded: async () => {} },
+  });
+}
 
 describe('the Digital ID Mini App API', () => {
   it('opens a session, keeps its QR until refreshAt, signs the next one after, and stops', async () => {
@@ -144,6 +175,47 @@ describe('the Digital ID Mini App API', () => {
       result: 'confirmed',
       scenario: 'adult',
     });
+  });
+
+  it('keeps a live session on the refresh interval it opened with when a process runs another', async () => {
+    const { person } = await linkedPerson(t, 'Олег', '+79990000001');
+    const opened = await open(person.id, 'adult');
+    const sessionId = String(opened.body.sessionId);
+    const openedAt = new Date(String(opened.body.refreshAt)).getTime() - REFRESH_SECONDS * 1000;
+    clock.advance(REFRESH_SECONDS * 2 + 5);
+    const third = await qrOfSession(person.id, sessionId);
+    expect(digitalIdIn(String(third.body.qr)).seq).toBe(2);
+    const key = await newVerifierKey(t);
+    const spent = await verifyByApi(t, key, {
+      qr: digitalIdIn(String(third.body.qr)).url,
+      scenario: 'adult',
+    });
+    expect(spent.body).toEqual({ result: 'confirmed', scenario: 'adult' });
+
+    // The API restarted with QR_REFRESH_SECONDS doubled, the cache lost meanwhile. Were the
+    // windows numbered by the new interval, this one would be seq 1, an older QR than the page's.
+    const redis = new Redis(REDIS_URL);
+    try {
+      const restarted = anotherApiProcess(redis, { refreshSeconds: REFRESH_SECONDS * 2 });
+      await cache.del(`${t.config.queuePrefix}:app-qr:${sessionId}`);
+      clock.advance(REFRESH_SECONDS);
+      const next = await restarted.current(person.id, sessionId);
+      if (!next.ok) throw new Error(`no QR: ${next.code}`);
+      const shown = digitalIdIn(next.answer.qr);
+      expect(shown.seq).toBe(3);
+      expect(next.answer.refreshAt.getTime()).toBe(openedAt + 4 * REFRESH_SECONDS * 1000);
+      expect((await verifyByApi(t, key, { qr: shown.url, scenario: 'adult' })).body).toEqual({
+        result: 'confirmed',
+        scenario: 'adult',
+      });
+      // A session opened now takes the new interval.
+      const later = await restarted.open({ messengerUserId: person.id, scenario: 'adult', locale: 'ru' });
+      if (!later.ok) throw new Error(`not opened: ${later.code}`);
+      const laterStart = (await sessionRow(later.session.id)).startedAt.getTime();
+      expect(later.answer.refreshAt.getTime() - laterStart).toBe(REFRESH_SECONDS * 2 * 1000);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('lists the scenarios the chat offers the person, and refuses as the chat does', async () => {
@@ -344,7 +416,7 @@ describe('an app session ended while a poll was signing its next QR', () => {
     // after its poll read the session live and before it cached the new QR.
     const redis = new Redis(REDIS_URL);
     const sessions = digitalIdSessionRepository(t.database.db);
-    const other = appSessions({
+    const other = anotherApiProcess(redis, {
       sessions: {
         ...sessions,
         async findWithHolder(id) {
@@ -353,24 +425,6 @@ describe('an app session ended while a poll was signing its next QR', () => {
           return read;
         },
       },
-      accounts: backend.accounts,
-      keyring: cachedKeyring(backend.keys, () => clock.now().getTime()),
-      ed25519: nodeEd25519(),
-      clock,
-      timing: {
-        refreshSeconds: t.config.digitalId.qrRefreshSeconds,
-        sessionSeconds: t.config.digitalId.qrSessionSeconds,
-        tokenTtlSeconds: t.config.digitalId.tokenTtlSeconds,
-      },
-      publicUrl: () => t.service.publicUrl,
-      appQrs: redisAppQrCache({
-        redis,
-        prefix: t.config.queuePrefix,
-        clock,
-        logger: createLogger('silent'),
-        refreshSeconds: t.config.digitalId.qrRefreshSeconds,
-      }),
-      scheduler: { showEnded: async () => {} },
     });
     try {
       clock.advance(REFRESH_SECONDS + 1);

@@ -51,6 +51,7 @@ beforeAll(async () => {
     accountId: 'demo-01',
     scenario: 'adult',
     locale: 'ru',
+    refreshSeconds: 30,
     startedAt: new Date((first - 600) * 1000),
     endsAt: new Date((first + 3600) * 1000),
   });

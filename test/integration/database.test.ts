@@ -192,6 +192,7 @@ describe.each(drivers)('the database on $name', (driver) => {
       accountId: 'demo-01',
       scenario: 'adult',
       locale: 'ru',
+      refreshSeconds: 30,
       startedAt: now,
       endsAt: new Date(now.getTime() + 300_000),
     });
@@ -228,6 +229,7 @@ describe.each(drivers)('the database on $name', (driver) => {
       accountId: 'demo-06',
       scenario: 'pensioner',
       locale: 'ru',
+      refreshSeconds: 30,
       startedAt: now,
       endsAt,
       channel: 'app',
@@ -257,6 +259,7 @@ describe.each(drivers)('the database on $name', (driver) => {
         accountId,
         scenario: 'adult',
         locale: 'ru',
+        refreshSeconds: 30,
         startedAt: now,
         endsAt: new Date(now.getTime() + 300_000),
       });

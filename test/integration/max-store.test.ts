@@ -101,6 +101,7 @@ describe('message ids of the service tables', () => {
       accountId: 'demo-01',
       scenario: 'adult',
       locale: 'ru',
+      refreshSeconds: 30,
       startedAt: now,
       endsAt: new Date(now.getTime() + 300_000),
     });

@@ -15,6 +15,7 @@ const frame = (locale: string): QrFrame => ({
     messageId: null,
     seq: 0,
     status: 'live',
+    refreshSeconds: 30,
     startedAt: new Date('2026-01-01T10:00:00Z'),
     endsAt: new Date('2026-01-01T10:05:00Z'),
     channel: 'chat',
