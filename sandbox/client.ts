@@ -110,6 +110,20 @@ export class SandboxClient {
     return this.call<{ refusals: number }>('POST', `/people/${personId}/refuse-next-send`);
   }
 
+  /** The bot's next edit to this person's chat waits, until `releaseEdit`. */
+  holdNextEdit(personId: number) {
+    return this.call<{ holding: true }>('POST', `/people/${personId}/hold-next-edit`);
+  }
+
+  /** Whether the held edit has come and waits. */
+  async editWaiting(personId: number): Promise<boolean> {
+    return (await this.call<{ waiting: boolean }>('GET', `/people/${personId}/held-edit`)).waiting;
+  }
+
+  releaseEdit(personId: number) {
+    return this.call<{ released: true }>('POST', `/people/${personId}/release-edit`);
+  }
+
   chat(personId: number) {
     return this.call<Transcript>('GET', `/people/${personId}/chat`);
   }

@@ -97,6 +97,14 @@ interface ChatBase {
   callbacks: Map<string, CallbackAnswer>;
   /** How many of the bot's next new messages to this chat fail (a test's fault on purpose). */
   refusals: number;
+  /** The bot's next edit to this chat, held on its way until the test lets it land. */
+  editHold: EditHold | null;
+}
+interface EditHold {
+  /** An edit has come and waits. */
+  waiting: boolean;
+  release: () => void;
+  released: Promise<void>;
 }
 interface PrivateChat extends ChatBase {
   kind: 'private';
@@ -115,6 +123,7 @@ const emptyChat = (id: number) => ({
   replyKeyboard: null,
   callbacks: new Map<string, CallbackAnswer>(),
   refusals: 0,
+  editHold: null,
 });
 
 /**
@@ -201,6 +210,38 @@ export class World {
       throw badRequest('the sandbox was told to refuse this send');
     }
     return chat;
+  }
+
+  /**
+   * The chat an edit goes to. An edit a test asked to hold waits here, so the test can make
+   * something else happen while it is on its way (a Stop tapped while a refresh is in flight).
+   */
+  async chatForEdit(chatId: number | string): Promise<Chat> {
+    const chat = this.writableChat(chatId);
+    const hold = chat.editHold;
+    if (hold && !hold.waiting) {
+      hold.waiting = true;
+      await hold.released;
+    }
+    return chat;
+  }
+
+  /** Holds the bot's next edit to the chat until `releaseEdit`. */
+  holdNextEdit(chat: Chat): void {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    chat.editHold = { waiting: false, release, released };
+  }
+
+  /** Lets the held edit land; false when none has come yet. */
+  releaseEdit(chat: Chat): boolean {
+    const hold = chat.editHold;
+    if (!hold?.waiting) return false;
+    chat.editHold = null;
+    hold.release();
+    return true;
   }
 
   /** A person's private chat with the bot. */

@@ -266,7 +266,10 @@ function sessionControls(deps: DigitalIdDeps) {
       return ended;
     },
 
-    /** A chat session ended elsewhere (the app superseded it), whose message should say so. */
+    /**
+     * A chat session that has ended, whose message should say so: the app superseded it, or it
+     * ended while a refresh's edit was on its way. Null while it is live.
+     */
     async endedChatScreen(sessionId: string) {
       const session = await deps.sessions.find(sessionId);
       return session?.channel === 'chat' && session.status !== 'live' && session.messageId !== null

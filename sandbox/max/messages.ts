@@ -32,7 +32,7 @@ export function registerMaxMessages(app: FastifyInstance, deps: MaxApiDeps): voi
 
   app.put('/messages', async (req) => {
     const { chat, entry } = botMessage(deps, req.query);
-    world.writableChat(chat.id);
+    await world.chatForEdit(chat.id);
     edit(deps, chat, entry, parseMax(newMessageBody, req.body));
     return { success: true };
   });
@@ -55,7 +55,7 @@ export function registerMaxMessages(app: FastifyInstance, deps: MaxApiDeps): voi
     if (!source) throw maxNotFound(`Callback ${q.callback_id} not found`);
     world.answerCallback(q.callback_id, body.notification ?? undefined, false);
     if (body.message && source.entry) {
-      world.writableChat(source.chat.id);
+      await world.chatForEdit(source.chat.id);
       edit(deps, source.chat, source.entry, body.message);
     }
     return { success: true };

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { invalid, type PeopleApiDeps, withPerson } from './context';
 
-/** Knobs a test turns on purpose: a refused send, a redelivered update, the 429 threshold. */
+/** Knobs a test turns on purpose: a refused send, a held edit, a redelivered update, the 429 threshold. */
 export function registerControls(app: FastifyInstance, deps: PeopleApiDeps): void {
   // A fault on purpose: the bot's next new message to this chat answers 400 (edits pass).
   app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/refuse-next-send', async (req, reply) => {
@@ -10,6 +10,27 @@ export function registerControls(app: FastifyInstance, deps: PeopleApiDeps): voi
     if (!found) return reply;
     found.chat.refusals += 1;
     return { refusals: found.chat.refusals };
+  });
+
+  // A fault on purpose: the bot's next edit to this chat waits until the test releases it.
+  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/hold-next-edit', async (req, reply) => {
+    const found = withPerson(deps.world, req.params.id, reply);
+    if (!found) return reply;
+    deps.world.holdNextEdit(found.chat);
+    return { holding: true };
+  });
+
+  app.get<{ Params: { id: string } }>('/sandbox/api/people/:id/held-edit', async (req, reply) => {
+    const found = withPerson(deps.world, req.params.id, reply);
+    if (!found) return reply;
+    return { waiting: found.chat.editHold?.waiting === true };
+  });
+
+  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/release-edit', async (req, reply) => {
+    const found = withPerson(deps.world, req.params.id, reply);
+    if (!found) return reply;
+    if (!deps.world.releaseEdit(found.chat)) return reply.code(409).send({ error: 'no edit is waiting' });
+    return { released: true };
   });
 
   app.post<{ Params: { updateId: string } }>(

@@ -98,6 +98,33 @@ describe.each(E2E_PLATFORMS)('Digital ID on %s', (platform) => {
   });
 });
 
+describe.each(E2E_PLATFORMS)('Digital ID on %s, stopped while a refresh is on its way', (platform) => {
+  useService(platform);
+
+  it('shows the stopped screen last, not the refreshed QR that landed after it', async () => {
+    const { person, chat } = await linkedPerson(t, 'Пётр', '+79990000001');
+    const photo = await openDigitalId(chat, 'adult');
+    const session = await sessionOf((await qrOf(t, photo)).sid);
+    // The next refresh's edit leaves, and the messenger holds it on its way.
+    await t.sandbox.holdNextEdit(person.id);
+    await waitFor(() => t.sandbox.editWaiting(person.id), 'a refresh on its way');
+    await chat.tap(photo.messageId, `did:stop:${session.id}`);
+    const stopped = await waitFor(async () => {
+      const entry = await current(chat, photo.messageId);
+      return entry.caption?.includes('Остановлено') ? entry : undefined;
+    }, 'the stopped caption');
+    await t.sandbox.releaseEdit(person.id);
+    // The refresh lands on the stopped screen, and the stopped screen is put back over it.
+    const last = await waitFor(async () => {
+      const entry = await current(chat, photo.messageId);
+      return entry.edits >= stopped.edits + 2 ? entry : undefined;
+    }, 'the refresh and the stopped screen again');
+    expect(last.caption).toContain('Остановлено');
+    expect(last.inlineKeyboard?.flat().map((b) => b.text)).toEqual(['🪪 Показать снова']);
+    expect((await digitalIdSessionRepository(t.database.db).find(session.id))?.status).toBe('stopped');
+  });
+});
+
 describe('Digital ID, on Telegram', () => {
   useService('telegram');
 

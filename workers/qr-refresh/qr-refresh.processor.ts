@@ -69,6 +69,13 @@ export function qrRefreshProcessor(deps: QrRefreshDeps) {
     if (result.ok || result.failure.code === 'NOT_MODIFIED') {
       await deps.pace.qrEdited(session.chatId);
       deps.metrics.refreshLateness.observe(Math.max(0, deps.clock.now().getTime() - control.dueAt) / 1000);
+      // An end that came while this edit was on its way (a Stop tap, an unlink, the app) may have
+      // shown its screen first, and this live QR then covered it: the ended screen goes back on top.
+      const endedMeanwhile = await deps.digitalId.endedChatScreen(session.id);
+      if (endedMeanwhile) {
+        await showEndedScreen(deps.messenger, deps.screen, endedMeanwhile);
+        return 'ended';
+      }
       await deps.scheduler.schedule(session.id, seq + 1, frame.nextAt);
       return 'shown';
     }

@@ -77,14 +77,14 @@ export const messageMethods: Record<string, Method> = {
     return entryForBot(ctx, chat, entry);
   },
 
-  editMessageText: (p, ctx) => {
+  editMessageText: async (p, ctx) => {
     const q = parse(
       z.object({ ...messageRef, text: z.string(), reply_markup: replyMarkup, parse_mode: parseMode }).loose(),
       p,
     );
     checkText(q.text, 4096, 'message text');
     ctx.limiter.take();
-    const chat = ctx.world.writableChat(q.chat_id);
+    const chat = await ctx.world.chatForEdit(q.chat_id);
     refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const entry = editable(chat, q.message_id);
     if (entry.text === undefined) throw badRequest('there is no text in the message to edit');
@@ -95,7 +95,7 @@ export const messageMethods: Record<string, Method> = {
     return entryForBot(ctx, chat, entry);
   },
 
-  editMessageCaption: (p, ctx) => {
+  editMessageCaption: async (p, ctx) => {
     const q = parse(
       z
         .object({
@@ -109,7 +109,7 @@ export const messageMethods: Record<string, Method> = {
     );
     if (q.caption !== undefined) checkText(q.caption, 1024, 'message caption');
     ctx.limiter.take();
-    const chat = ctx.world.writableChat(q.chat_id);
+    const chat = await ctx.world.chatForEdit(q.chat_id);
     refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const entry = editable(chat, q.message_id);
     if (!entry.photo) throw badRequest('there is no caption in the message to edit');
@@ -120,7 +120,7 @@ export const messageMethods: Record<string, Method> = {
     return entryForBot(ctx, chat, entry);
   },
 
-  editMessageMedia: (p, ctx) => {
+  editMessageMedia: async (p, ctx) => {
     const q = parse(
       z
         .object({
@@ -142,7 +142,7 @@ export const messageMethods: Record<string, Method> = {
     );
     if (q.media.caption !== undefined) checkText(q.media.caption, 1024, 'message caption');
     ctx.limiter.take();
-    const chat = ctx.world.writableChat(q.chat_id);
+    const chat = await ctx.world.chatForEdit(q.chat_id);
     refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const entry = editable(chat, q.message_id);
     if (!entry.photo) throw badRequest('there is no media in the message to edit');
@@ -161,10 +161,10 @@ export const messageMethods: Record<string, Method> = {
     return entryForBot(ctx, chat, entry);
   },
 
-  editMessageReplyMarkup: (p, ctx) => {
+  editMessageReplyMarkup: async (p, ctx) => {
     const q = parse(z.object({ ...messageRef, reply_markup: replyMarkup }).loose(), p);
     ctx.limiter.take();
-    const chat = ctx.world.writableChat(q.chat_id);
+    const chat = await ctx.world.chatForEdit(q.chat_id);
     refuseAppButtonsOutsidePrivate(chat, q.reply_markup);
     const entry = editable(chat, q.message_id);
     if (sameMarkup(entry, q.reply_markup)) throw notModified();
