@@ -102,6 +102,10 @@ describe('the Digital ID Mini App API', () => {
     expect(first.seq).toBe(0);
     const refreshAt = new Date(String(opened.body.refreshAt));
     expect(refreshAt.getTime() - clock.now().getTime()).toBeLessThanOrEqual(REFRESH_SECONDS * 1000);
+    // Each step below goes to a moment counted from the opening, not on from now, so a slow
+    // machine cannot carry a poll into a later window than the one meant.
+    const openedAt = refreshAt.getTime() - REFRESH_SECONDS * 1000;
+    const at = (secondsAfterOpening: number) => clock.set(openedAt / 1000 + secondsAfterOpening);
     expect(String(opened.body.refreshAt)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
     // A poll storm before refreshAt: every answer is the same QR, no token is signed, and the
@@ -115,7 +119,7 @@ describe('the Digital ID Mini App API', () => {
       new Set([`200 ${opened.body.qr} ${opened.body.refreshAt}`]),
     );
 
-    clock.advance(REFRESH_SECONDS + 1);
+    at(REFRESH_SECONDS + 1);
     const after = await Promise.all(
       Array.from({ length: 25 }, () => qrOfSession(person.id, opened.body.sessionId)),
     );
@@ -126,7 +130,7 @@ describe('the Digital ID Mini App API', () => {
     expect(new Date(String(after[0]?.body.refreshAt)).getTime()).toBeGreaterThan(refreshAt.getTime());
     // The cache lost (Redis restarted, say): a later poll in the window signs its QR again, and
     // it is the very same QR, not a second token with the same seq.
-    clock.advance(5);
+    at(REFRESH_SECONDS + 6);
     await cache.del(`${t.config.queuePrefix}:app-qr:${opened.body.sessionId}`);
     expect((await qrOfSession(person.id, opened.body.sessionId)).body.qr).toBe(after[0]?.body.qr);
 
@@ -135,15 +139,22 @@ describe('the Digital ID Mini App API', () => {
     expect(confirmed.body).toEqual({ result: 'confirmed', scenario: 'adult' });
 
     // The poll after the next refreshAt, alone: it signs with one SQL statement, the session
-    // read with the person's account (eligibility is checked again), and writes nothing.
-    clock.advance(REFRESH_SECONDS + 1);
-    // Someone else's new session reads the signing key, which a process keeps a few seconds.
+    // read with the person's account (eligibility is checked again), and writes nothing. The
+    // count is the whole service's, which a background sweep may add to: measured in three
+    // windows, the least is the poll's own.
     const other = await linkedPerson(t, 'Светлана', '+79990000012');
-    expect((await open(other.person.id, 'adult')).status).toBe(201);
-    const beforeSigning = await statements();
-    const signed = await qrOfSession(person.id, opened.body.sessionId);
-    expect((await statements()) - beforeSigning).toBe(1);
-    expect(digitalIdIn(String(signed.body.qr)).seq).toBe(2);
+    const costs: number[] = [];
+    let signed = after[0]!;
+    for (const window of [2, 3, 4]) {
+      at(window * REFRESH_SECONDS + 1);
+      // Someone else's new session reads the signing key, which a process keeps a few seconds.
+      expect((await open(other.person.id, 'adult')).status).toBe(201);
+      const beforeSigning = await statements();
+      signed = await qrOfSession(person.id, opened.body.sessionId);
+      costs.push((await statements()) - beforeSigning);
+      expect(digitalIdIn(String(signed.body.qr)).seq).toBe(window);
+    }
+    expect(Math.min(...costs)).toBe(1);
 
     const stop = await appCall(t, as(person.id), 'DELETE', `${SESSIONS_PATH}/${opened.body.sessionId}`);
     expect(stop.status).toBe(204);
@@ -163,7 +174,7 @@ describe('the Digital ID Mini App API', () => {
     const opened = await open(person.id, 'adult');
     expect(opened.status).toBe(201);
     const openedAt = new Date(String(opened.body.refreshAt)).getTime() - REFRESH_SECONDS * 1000;
-    clock.advance(REFRESH_SECONDS * 3.5);
+    clock.set(openedAt / 1000 + REFRESH_SECONDS * 3.5);
     const back = await qrOfSession(person.id, opened.body.sessionId);
     const shown = digitalIdIn(String(back.body.qr));
     // The fourth window: seq 3, issued at its start, replaced at the next one's.
@@ -182,7 +193,8 @@ describe('the Digital ID Mini App API', () => {
     const opened = await open(person.id, 'adult');
     const sessionId = String(opened.body.sessionId);
     const openedAt = new Date(String(opened.body.refreshAt)).getTime() - REFRESH_SECONDS * 1000;
-    clock.advance(REFRESH_SECONDS * 2 + 5);
+    const at = (secondsAfterOpening: number) => clock.set(openedAt / 1000 + secondsAfterOpening);
+    at(REFRESH_SECONDS * 2 + 5);
     const third = await qrOfSession(person.id, sessionId);
     expect(digitalIdIn(String(third.body.qr)).seq).toBe(2);
     const key = await newVerifierKey(t);
@@ -198,7 +210,7 @@ describe('the Digital ID Mini App API', () => {
     try {
       const restarted = anotherApiProcess(redis, { refreshSeconds: REFRESH_SECONDS * 2 });
       await cache.del(`${t.config.queuePrefix}:app-qr:${sessionId}`);
-      clock.advance(REFRESH_SECONDS);
+      at(REFRESH_SECONDS * 3 + 5);
       const next = await restarted.current(person.id, sessionId);
       if (!next.ok) throw new Error(`no QR: ${next.code}`);
       const shown = digitalIdIn(next.answer.qr);
