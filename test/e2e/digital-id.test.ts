@@ -11,7 +11,7 @@ import type { ChatEntry } from '../../sandbox/world';
 import { QUEUES } from '../../workers/queues';
 import { type Chat, chatWith } from '../support/chat';
 import { TestClock } from '../support/clock';
-import { openDigitalId, qrOf } from '../support/digital-id';
+import { openDigitalId, qrOf, sentQrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
 import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
 import { fetchPhoto, readQr } from '../support/qr';
@@ -51,7 +51,7 @@ describe.each(E2E_PLATFORMS)('Digital ID on %s', (platform) => {
     // MAX has no protect_content: there the QR's short life is its only protection.
     expect(photo.protectContent).toBe(platform === 'telegram');
     expect(photo.caption).toContain('Цифровой ID: возраст 18+');
-    const first = await qrOf(t, photo);
+    const first = await sentQrOf(t, photo);
     expect(first.seq).toBe(0);
     expect(first.url.startsWith(`${t.service.publicUrl}/v/`)).toBe(true);
 
@@ -283,7 +283,7 @@ describe('Digital ID screens over time, on Telegram', () => {
         (await chat.botMessages()).filter((m) => m.photo).find((m) => m.messageId !== photo.messageId),
       'a new screen',
     );
-    const qr = await qrOf(t, again);
+    const qr = await sentQrOf(t, again);
     expect(qr.seq).toBe(0);
     expect(qr.sid).not.toBe(sid);
   });

@@ -120,6 +120,22 @@ async function whileRefusing<T>(table: string, when: string, act: () => Promise<
   }
 }
 
+/**
+ * Runs `act` with the recovery queue paused, so the sweeper (a job every minute) cannot end a
+ * relationship behind the test's back. A job already running is waited out: a sweep may have
+ * read the links before the pause.
+ */
+async function withoutSweeps<T>(act: () => Promise<T>): Promise<T> {
+  const queue = t.service.backend!.recoveryQueue;
+  await queue.pause();
+  try {
+    await waitFor(async () => (await queue.getActiveCount()) === 0, 'the running recovery job');
+    return await act();
+  } finally {
+    await queue.resume();
+  }
+}
+
 const FAILURE = 'Сервис временно недоступен. Попробуйте ещё раз через минуту.';
 
 /** A demo person (see db/registry/demo-registry.ts) who starts /link and shares their number. */
@@ -290,19 +306,23 @@ describe('linking the Gosuslugi account: the rest, on Telegram', () => {
       )[0]?.n;
     expect(await activeLinks()).toBe(1);
 
-    // Ending the relationship, which comes after the unlink, fails.
-    const answer = await whileRefusing('trust_links', 'update', () => trustor.chat.say('/unlink'));
-    expect(answer.text).toContain('отвязана');
-    expect(await linkedAccount(trustor.person.id)).toBeNull();
-    const after = await holdings(trustor.person.id, elena);
-    expect(after).toEqual(ERASED);
-    expect(after.auditEvents).toBeGreaterThan(0);
-    // The chat's QR shows the session ended; the relationship is left to the sweeper.
-    await waitFor(async () => {
-      const entry = (await trustor.chat.botMessages()).find((m) => m.messageId === photo.messageId);
-      return entry?.caption?.includes('Сессия прекращена');
-    }, 'the ended screen');
-    expect(await activeLinks()).toBe(1);
+    await withoutSweeps(async () => {
+      // Ending the relationship, which comes after the unlink, fails.
+      const answer = await whileRefusing('trust_links', 'update', () => trustor.chat.say('/unlink'));
+      expect(answer.text).toContain('отвязана');
+      expect(await linkedAccount(trustor.person.id)).toBeNull();
+      const after = await holdings(trustor.person.id, elena);
+      expect(after).toEqual(ERASED);
+      expect(after.auditEvents).toBeGreaterThan(0);
+      // The chat's QR shows the session ended; the relationship is left to the sweeper.
+      await waitFor(async () => {
+        const entry = (await trustor.chat.botMessages()).find((m) => m.messageId === photo.messageId);
+        return entry?.caption?.includes('Сессия прекращена');
+      }, 'the ended screen');
+      expect(await activeLinks()).toBe(1);
+      await t.service.backend!.trustedContact.sweep();
+      expect(await activeLinks()).toBe(0);
+    });
   });
 
   it('unlinks nothing when the erasure fails: still linked, the QR live, no audit row, the failure answered', async () => {

@@ -16,5 +16,16 @@ export async function openDigitalId(chat: Chat, scenario: string): Promise<ChatE
 
 /** The QR a Digital ID photo shows right now, read as a camera reads it. */
 export async function qrOf(t: TestService, entry: ChatEntry) {
-  return readQr(await fetchPhoto(t.service.sandbox!.url, entry.photo!.fileId));
+  return qrIn(t, entry.photo!.fileId);
 }
+
+/**
+ * The QR the photo showed when it was sent. With a short refresh interval the first re-signing
+ * may land before the test first sees the message, so its current picture may already be a later seq.
+ */
+export async function sentQrOf(t: TestService, entry: ChatEntry) {
+  return qrIn(t, entry.timeline[0]!.fileId!);
+}
+
+const qrIn = async (t: TestService, fileId: string) =>
+  readQr(await fetchPhoto(t.service.sandbox!.url, fileId));
