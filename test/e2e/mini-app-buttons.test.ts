@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../app/config';
 import type { ChatEntry } from '../../sandbox/world';
 import { chatWith } from '../support/chat';
-import { openDigitalId, qrOf } from '../support/digital-id';
+import { openDigitalId, sentQrOf } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
 import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
 import { startRoleProcess, startTestService, type TestService } from '../support/service';
@@ -63,7 +63,7 @@ describe.each(E2E_PLATFORMS)('the bot offers the Mini App on %s', (platform) => 
   it('keeps the in-chat QR: the status picked beside the app button gives a QR that reads', async () => {
     const { chat } = await linkedPerson(t, 'Алексей', '+79990000007');
     const photo = await openDigitalId(chat, 'large_family');
-    const qr = await qrOf(t, photo);
+    const qr = await sentQrOf(t, photo);
     expect(qr.seq).toBe(0);
     expect(qr.url.startsWith(`${t.service.publicUrl}/v/`)).toBe(true);
   });
@@ -129,7 +129,7 @@ describe('a MAX bot without a public name', () => {
     expect(labels(desk)).toEqual(expect.arrayContaining(scenarios));
     expect(appButtons(desk).size).toBe(0);
     // The in-chat QR still works beside it.
-    const qr = await qrOf(service, await openDigitalId(chat, 'adult'));
+    const qr = await sentQrOf(service, await openDigitalId(chat, 'adult'));
     expect(qr.seq).toBe(0);
 
     const warnings = bot.output().match(/the MAX bot has no public name/g) ?? [];
