@@ -145,6 +145,7 @@ async function liveSessionTokens(db: Database, keyEncryptionKey: Buffer) {
     scenario: 'adult',
     locale: 'ru',
     refreshSeconds: 30,
+    tokenTtlSeconds: 45,
     startedAt: started,
     endsAt: new Date(started.getTime() + 3600_000),
   });

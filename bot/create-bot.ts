@@ -73,7 +73,7 @@ export function createBot(deps: BotDeps) {
   };
   const messenger = platform.messenger(bot.api);
 
-  const showEnded = (session: DigitalIdSession) => showEndedScreen(messenger, deps.digitalId.screen, session);
+  const showEnded = (session: DigitalIdSession) => showEndedScreen({ ...deps.digitalId, messenger }, session);
 
   // Every log line an update causes carries its id.
   bot.use((ctx, next) => withLogContext({ updateId: ctx.update.update_id }, next));

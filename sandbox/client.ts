@@ -120,6 +120,11 @@ export class SandboxClient {
     return (await this.call<{ waiting: boolean }>('GET', `/people/${personId}/held-edit`)).waiting;
   }
 
+  /** The bot's next edit to this person's chat (after a held one) is answered 429. */
+  busyNextEdit(personId: number) {
+    return this.call<{ busyEdits: number }>('POST', `/people/${personId}/busy-next-edit`);
+  }
+
   releaseEdit(personId: number) {
     return this.call<{ released: true }>('POST', `/people/${personId}/release-edit`);
   }

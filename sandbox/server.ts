@@ -111,6 +111,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     connectPortal: portal.connect,
     async close() {
       dialect.close();
+      // An edit a failed test left held would keep its request, and so the close, waiting.
+      world.releaseEdits();
       await app.close();
     },
   };

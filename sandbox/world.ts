@@ -7,7 +7,7 @@ import type {
   ReplyKeyboardRemove,
   User,
 } from 'grammy/types';
-import { badRequest, forbidden } from './telegram/telegram-error';
+import { badRequest, forbidden, TelegramError } from './telegram/telegram-error';
 import { EVENT } from './web/event-names.js';
 
 export interface Person {
@@ -99,6 +99,8 @@ interface ChatBase {
   refusals: number;
   /** The bot's next edit to this chat, held on its way until the test lets it land. */
   editHold: EditHold | null;
+  /** How many of the bot's next edits to this chat are answered 429 (a busy messenger). */
+  busyEdits: number;
 }
 interface EditHold {
   /** An edit has come and waits. */
@@ -124,6 +126,7 @@ const emptyChat = (id: number) => ({
   callbacks: new Map<string, CallbackAnswer>(),
   refusals: 0,
   editHold: null,
+  busyEdits: 0,
 });
 
 /**
@@ -222,17 +225,29 @@ export class World {
     if (hold && !hold.waiting) {
       hold.waiting = true;
       await hold.released;
+      return chat;
+    }
+    if (chat.busyEdits > 0) {
+      chat.busyEdits -= 1;
+      throw new TelegramError(429, 'Too Many Requests: retry after 1', 1);
     }
     return chat;
   }
 
-  /** Holds the bot's next edit to the chat until `releaseEdit`. */
-  holdNextEdit(chat: Chat): void {
+  /** Holds the bot's next edit to the chat until `releaseEdit`; false while one already waits. */
+  holdNextEdit(chat: Chat): boolean {
+    if (chat.editHold?.waiting) return false;
     let release = () => {};
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
     chat.editHold = { waiting: false, release, released };
+    return true;
+  }
+
+  /** Lets every held edit land. */
+  releaseEdits(): void {
+    for (const chat of this.chats.values()) if (chat.editHold) this.releaseEdit(chat);
   }
 
   /** Lets the held edit land; false when none has come yet. */

@@ -64,7 +64,7 @@ export async function qrFrame(
   const token = issueToken(deps.ed25519, await deps.keyring.signingKey(), {
     scenario: session.scenario,
     iat: Math.floor(at.getTime() / 1000),
-    ttl: deps.timing.tokenTtlSeconds,
+    ttl: session.tokenTtlSeconds,
     sid: session.sid,
     seq,
   });
@@ -135,6 +135,7 @@ export async function openSession(
     seq: 0,
     status: 'live',
     refreshSeconds: deps.timing.refreshSeconds,
+    tokenTtlSeconds: deps.timing.tokenTtlSeconds,
     startedAt: now,
     endsAt: new Date(now.getTime() + deps.timing.sessionSeconds * 1000),
     channel,

@@ -13,8 +13,9 @@ export interface RefreshScheduler {
    */
   runNow(sessionId: string, seq: number, chatId: number): Promise<boolean>;
   /**
-   * A chat session ended elsewhere (the app superseded it): a worker turns its message into
-   * the ended screen, so the API itself never talks to the messenger.
+   * A worker turns an ended chat session's message into the ended screen, trying again while the
+   * messenger is busy: for a session the app superseded (the API never talks to the messenger),
+   * and for an ended screen that could not be shown at once (`afterSeq`: after which refresh).
    */
-  showEnded(sessionId: string): Promise<void>;
+  showEnded(sessionId: string, afterSeq?: number): Promise<void>;
 }

@@ -26,6 +26,8 @@ export interface DigitalIdSession {
    * sessions opened after it, so an app session's windows are never renumbered under its page.
    */
   refreshSeconds: number;
+  /** The token lifetime it opened with, kept with the interval it must outlive. */
+  tokenTtlSeconds: number;
   startedAt: Date;
   endsAt: Date;
   channel: SessionChannel;

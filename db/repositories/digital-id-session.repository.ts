@@ -19,6 +19,7 @@ const toSession = (row: Row): DigitalIdSession => ({
   seq: row.seq,
   status: row.status,
   refreshSeconds: row.refreshSeconds,
+  tokenTtlSeconds: row.tokenTtlSeconds,
   startedAt: row.startedAt,
   endsAt: row.endsAt,
   channel: row.channel,

@@ -32,10 +32,14 @@ export const digitalIdSessions = pgTable(
     channel: text('channel').$type<SessionChannel>().notNull().default('chat'),
     endReason: text('end_reason'),
     /**
-     * The QR_REFRESH_SECONDS in force when the session opened, which it keeps: an app session's
-     * windows are numbered by it, so a change of the setting must not renumber them.
+     * The QR_REFRESH_SECONDS and TOKEN_TTL_SECONDS in force when the session opened, which it
+     * keeps: an app session's windows are numbered by the interval, so a change of the setting
+     * must not renumber them, and its tokens must outlive that interval. The defaults are the
+     * settings' own, for rows a process of the release before this column writes while the
+     * releases roll; this release always writes both.
      */
-    refreshSeconds: integer('refresh_seconds').notNull(),
+    refreshSeconds: integer('refresh_seconds').notNull().default(30),
+    tokenTtlSeconds: integer('token_ttl_seconds').notNull().default(45),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }),

@@ -16,8 +16,17 @@ export function registerControls(app: FastifyInstance, deps: PeopleApiDeps): voi
   app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/hold-next-edit', async (req, reply) => {
     const found = withPerson(deps.world, req.params.id, reply);
     if (!found) return reply;
-    deps.world.holdNextEdit(found.chat);
+    if (!deps.world.holdNextEdit(found.chat))
+      return reply.code(409).send({ error: 'an edit is already held; release it first' });
     return { holding: true };
+  });
+
+  // A busy messenger on purpose: the bot's next edit to this chat is answered 429.
+  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/busy-next-edit', async (req, reply) => {
+    const found = withPerson(deps.world, req.params.id, reply);
+    if (!found) return reply;
+    found.chat.busyEdits += 1;
+    return { busyEdits: found.chat.busyEdits };
   });
 
   app.get<{ Params: { id: string } }>('/sandbox/api/people/:id/held-edit', async (req, reply) => {

@@ -101,11 +101,11 @@ describe.each(E2E_PLATFORMS)('Digital ID on %s', (platform) => {
 describe.each(E2E_PLATFORMS)('Digital ID on %s, stopped while a refresh is on its way', (platform) => {
   useService(platform);
 
-  it('shows the stopped screen last, not the refreshed QR that landed after it', async () => {
-    const { person, chat } = await linkedPerson(t, 'Пётр', '+79990000001');
+  /** Stop tapped while the next refresh's edit is held on its way; then `meanwhile`, and it lands. */
+  async function stopWhileRefreshing(name: string, meanwhile: (personId: number) => Promise<unknown>) {
+    const { person, chat } = await linkedPerson(t, name, '+79990000001');
     const photo = await openDigitalId(chat, 'adult');
     const session = await sessionOf((await qrOf(t, photo)).sid);
-    // The next refresh's edit leaves, and the messenger holds it on its way.
     await t.sandbox.holdNextEdit(person.id);
     await waitFor(() => t.sandbox.editWaiting(person.id), 'a refresh on its way');
     await chat.tap(photo.messageId, `did:stop:${session.id}`);
@@ -113,6 +113,7 @@ describe.each(E2E_PLATFORMS)('Digital ID on %s, stopped while a refresh is on it
       const entry = await current(chat, photo.messageId);
       return entry.caption?.includes('Остановлено') ? entry : undefined;
     }, 'the stopped caption');
+    await meanwhile(person.id);
     await t.sandbox.releaseEdit(person.id);
     // The refresh lands on the stopped screen, and the stopped screen is put back over it.
     const last = await waitFor(async () => {
@@ -122,6 +123,14 @@ describe.each(E2E_PLATFORMS)('Digital ID on %s, stopped while a refresh is on it
     expect(last.caption).toContain('Остановлено');
     expect(last.inlineKeyboard?.flat().map((b) => b.text)).toEqual(['🪪 Показать снова']);
     expect((await digitalIdSessionRepository(t.database.db).find(session.id))?.status).toBe('stopped');
+  }
+
+  it('shows the stopped screen last, not the refreshed QR that landed after it', async () => {
+    await stopWhileRefreshing('Пётр', async () => {});
+  });
+
+  it('puts the stopped screen back by a worker that tries again when the messenger is busy then', async () => {
+    await stopWhileRefreshing('Павел', (personId) => t.sandbox.busyNextEdit(personId));
   });
 });
 

@@ -56,9 +56,12 @@ const sessionRow = async (sessionId: unknown) =>
 
 /**
  * The app's sessions as another API process on the same database and Redis sees them, with its
- * own settings (a QR_REFRESH_SECONDS of its own) or a session store the test steps into.
+ * own settings (its own QR_REFRESH_SECONDS and TOKEN_TTL_SECONDS) or a session store the test steps into.
  */
-function anotherApiProcess(redis: Redis, own: { sessions?: SessionStore; refreshSeconds?: number } = {}) {
+function anotherApiProcess(
+  redis: Redis,
+  own: { sessions?: SessionStore; refreshSeconds?: number; tokenTtlSeconds?: number } = {},
+) {
   const backend = t.service.backend!;
   const refreshSeconds = own.refreshSeconds ?? t.config.digitalId.qrRefreshSeconds;
   return appSessions({
@@ -70,7 +73,7 @@ function anotherApiProcess(redis: Redis, own: { sessions?: SessionStore; refresh
     timing: {
       refreshSeconds,
       sessionSeconds: t.config.digitalId.qrSessionSeconds,
-      tokenTtlSeconds: t.config.digitalId.tokenTtlSeconds,
+      tokenTtlSeconds: own.tokenTtlSeconds ?? t.config.digitalId.tokenTtlSeconds,
     },
     publicUrl: () => t.service.publicUrl,
     appQrs: redisAppQrCache({
@@ -188,43 +191,54 @@ describe('the Digital ID Mini App API', () => {
     });
   });
 
-  it('keeps a live session on the refresh interval it opened with when a process runs another', async () => {
+  it('keeps a live session on the timing it opened with when a process runs another', async () => {
     const { person } = await linkedPerson(t, 'Олег', '+79990000001');
     const opened = await open(person.id, 'adult');
     const sessionId = String(opened.body.sessionId);
     const openedAt = new Date(String(opened.body.refreshAt)).getTime() - REFRESH_SECONDS * 1000;
     const at = (secondsAfterOpening: number) => clock.set(openedAt / 1000 + secondsAfterOpening);
-    at(REFRESH_SECONDS * 2 + 5);
-    const third = await qrOfSession(person.id, sessionId);
-    expect(digitalIdIn(String(third.body.qr)).seq).toBe(2);
     const key = await newVerifierKey(t);
-    const spent = await verifyByApi(t, key, {
-      qr: digitalIdIn(String(third.body.qr)).url,
-      scenario: 'adult',
-    });
-    expect(spent.body).toEqual({ result: 'confirmed', scenario: 'adult' });
+    const verify = async (qr: string) => (await verifyByApi(t, key, { qr, scenario: 'adult' })).body;
+    // A checkout spends the second window's QR.
+    at(REFRESH_SECONDS + 5);
+    const second = digitalIdIn(String((await qrOfSession(person.id, sessionId)).body.qr));
+    expect(second.seq).toBe(1);
+    expect(await verify(second.url)).toEqual({ result: 'confirmed', scenario: 'adult' });
 
-    // The API restarted with QR_REFRESH_SECONDS doubled, the cache lost meanwhile. Were the
-    // windows numbered by the new interval, this one would be seq 1, an older QR than the page's.
     const redis = new Redis(REDIS_URL);
-    try {
-      const restarted = anotherApiProcess(redis, { refreshSeconds: REFRESH_SECONDS * 2 });
+    /** The session's QR as a process with other settings signs it, its cache lost. */
+    const signedBy = async (settings: { refreshSeconds: number; tokenTtlSeconds: number }) => {
       await cache.del(`${t.config.queuePrefix}:app-qr:${sessionId}`);
-      at(REFRESH_SECONDS * 3 + 5);
-      const next = await restarted.current(person.id, sessionId);
+      const next = await anotherApiProcess(redis, settings).current(person.id, sessionId);
       if (!next.ok) throw new Error(`no QR: ${next.code}`);
-      const shown = digitalIdIn(next.answer.qr);
-      expect(shown.seq).toBe(3);
-      expect(next.answer.refreshAt.getTime()).toBe(openedAt + 4 * REFRESH_SECONDS * 1000);
-      expect((await verifyByApi(t, key, { qr: shown.url, scenario: 'adult' })).body).toEqual({
-        result: 'confirmed',
+      return { ...digitalIdIn(next.answer.qr), refreshAt: next.answer.refreshAt.getTime() };
+    };
+    try {
+      // The API restarted with QR_REFRESH_SECONDS doubled. Numbered by the new interval, the
+      // fourth window would be the second again: a QR the checkout answers `replayed`.
+      at(REFRESH_SECONDS * 3 + 5);
+      const fourth = await signedBy({ refreshSeconds: REFRESH_SECONDS * 2, tokenTtlSeconds: 90 });
+      expect(fourth.seq).toBe(3);
+      expect(fourth.refreshAt).toBe(openedAt + 4 * REFRESH_SECONDS * 1000);
+      expect(await verify(fourth.url)).toEqual({ result: 'confirmed', scenario: 'adult' });
+      // Then with both shortened (10 s, 15 s): the fifth window's QR is still replaced every 30
+      // s, so it must live 45 s, and it still verifies just before it is replaced.
+      at(REFRESH_SECONDS * 4 + 5);
+      const fifth = await signedBy({ refreshSeconds: 10, tokenTtlSeconds: 15 });
+      expect(fifth.seq).toBe(4);
+      expect(fifth.refreshAt).toBe(openedAt + 5 * REFRESH_SECONDS * 1000);
+      at(REFRESH_SECONDS * 5 - 1);
+      expect(await verify(fifth.url)).toEqual({ result: 'confirmed', scenario: 'adult' });
+      // A session opened now takes the settings in force.
+      const later = await anotherApiProcess(redis, { refreshSeconds: 10, tokenTtlSeconds: 15 }).open({
+        messengerUserId: person.id,
         scenario: 'adult',
+        locale: 'ru',
       });
-      // A session opened now takes the new interval.
-      const later = await restarted.open({ messengerUserId: person.id, scenario: 'adult', locale: 'ru' });
       if (!later.ok) throw new Error(`not opened: ${later.code}`);
       const laterStart = (await sessionRow(later.session.id)).startedAt.getTime();
-      expect(later.answer.refreshAt.getTime() - laterStart).toBe(REFRESH_SECONDS * 2 * 1000);
+      expect(later.answer.refreshAt.getTime() - laterStart).toBe(10_000);
+      expect(digitalIdIn(later.answer.qr).token.fields.ttl).toBe(15);
     } finally {
       redis.disconnect();
     }

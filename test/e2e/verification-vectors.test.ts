@@ -52,6 +52,7 @@ beforeAll(async () => {
     scenario: 'adult',
     locale: 'ru',
     refreshSeconds: 30,
+    tokenTtlSeconds: 45,
     startedAt: new Date((first - 600) * 1000),
     endsAt: new Date((first + 3600) * 1000),
   });

@@ -193,6 +193,7 @@ describe.each(drivers)('the database on $name', (driver) => {
       scenario: 'adult',
       locale: 'ru',
       refreshSeconds: 30,
+      tokenTtlSeconds: 45,
       startedAt: now,
       endsAt: new Date(now.getTime() + 300_000),
     });
@@ -230,6 +231,7 @@ describe.each(drivers)('the database on $name', (driver) => {
       scenario: 'pensioner',
       locale: 'ru',
       refreshSeconds: 30,
+      tokenTtlSeconds: 45,
       startedAt: now,
       endsAt,
       channel: 'app',
@@ -260,6 +262,7 @@ describe.each(drivers)('the database on $name', (driver) => {
         scenario: 'adult',
         locale: 'ru',
         refreshSeconds: 30,
+        tokenTtlSeconds: 45,
         startedAt: now,
         endsAt: new Date(now.getTime() + 300_000),
       });

@@ -102,6 +102,7 @@ describe('message ids of the service tables', () => {
       scenario: 'adult',
       locale: 'ru',
       refreshSeconds: 30,
+      tokenTtlSeconds: 45,
       startedAt: now,
       endsAt: new Date(now.getTime() + 300_000),
     });

@@ -16,6 +16,7 @@ const frame = (locale: string): QrFrame => ({
     seq: 0,
     status: 'live',
     refreshSeconds: 30,
+    tokenTtlSeconds: 45,
     startedAt: new Date('2026-01-01T10:00:00Z'),
     endsAt: new Date('2026-01-01T10:05:00Z'),
     channel: 'chat',

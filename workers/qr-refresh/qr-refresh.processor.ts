@@ -4,7 +4,7 @@ import type { Histogram } from 'prom-client';
 import type { Clock } from '../../core/clock';
 import type { DigitalIdService } from '../../core/digital-id/digital-id-service';
 import type { RefreshScheduler } from '../../core/digital-id/refresh-scheduler';
-import { type DigitalIdScreen, showEndedScreen } from '../../core/digital-id/screen';
+import { type DigitalIdScreen, editToEndedScreen, showEndedScreen } from '../../core/digital-id/screen';
 import type { Messenger } from '../../core/messaging/messenger';
 import type { SendControl } from '../outgoing/outgoing.processor';
 import type { SendPace } from '../outgoing/send-pace';
@@ -41,7 +41,7 @@ export function qrRefreshProcessor(deps: QrRefreshDeps) {
         await deps.scheduler.schedule(sessionId, outcome.nextSeq, deps.clock.now());
         return 'skipped';
       case 'ended':
-        await showEndedScreen(deps.messenger, deps.screen, outcome.session);
+        await showEndedScreen(deps, outcome.session, seq);
         return 'ended';
       case 'show':
         break;
@@ -73,7 +73,7 @@ export function qrRefreshProcessor(deps: QrRefreshDeps) {
       // shown its screen first, and this live QR then covered it: the ended screen goes back on top.
       const endedMeanwhile = await deps.digitalId.endedChatScreen(session.id);
       if (endedMeanwhile) {
-        await showEndedScreen(deps.messenger, deps.screen, endedMeanwhile);
+        await showEndedScreen(deps, endedMeanwhile, seq);
         return 'ended';
       }
       await deps.scheduler.schedule(session.id, seq + 1, frame.nextAt);
@@ -110,7 +110,9 @@ export function qrEndedProcessor(deps: Pick<QrRefreshDeps, 'digitalId' | 'messen
     if (!parsed.success) throw new UnrecoverableError(`bad qr-ended payload: ${parsed.error.message}`);
     const session = await deps.digitalId.endedChatScreen(parsed.data.sessionId);
     if (!session) return 'stale';
-    await showEndedScreen(deps.messenger, deps.screen, session);
+    // Thrown, the job is tried again with backoff, as a pushed message is.
+    if ((await editToEndedScreen(deps.messenger, deps.screen, session)) === 'retry')
+      throw new Error('the messenger is busy or away; the ended screen waits');
     return 'ended';
   };
 }

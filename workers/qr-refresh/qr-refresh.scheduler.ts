@@ -46,11 +46,13 @@ export function qrRefreshScheduler(deps: {
       else if (!job) await scheduler.schedule(sessionId, seq, deps.clock.now());
       return true;
     },
-    async showEnded(sessionId) {
+    async showEnded(sessionId, afterSeq) {
+      // One job per occasion: a completed job's id is kept an hour, and would swallow a later one.
+      const jobId = afterSeq === undefined ? `qr-ended-${sessionId}` : `qr-ended-${sessionId}-${afterSeq}`;
       await deps.queue.add(
         'qr-ended',
         { sessionId },
-        { ...DEFAULT_JOB_OPTIONS, jobId: `qr-ended-${sessionId}`, priority: PRIORITY.qrRefresh },
+        { ...DEFAULT_JOB_OPTIONS, jobId, priority: PRIORITY.qrRefresh },
       );
     },
   };

@@ -72,7 +72,7 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
       return;
     }
     await ctx.answerCallbackQuery();
-    await showEndedScreen(deps.messenger, deps.screen, stopped.session);
+    await showEndedScreen(deps, stopped.session);
   });
 
   privateChat.callbackQuery(DID_DATA.refresh.pattern, async (ctx) => {
@@ -96,7 +96,7 @@ export function digitalIdFeature(deps: DigitalIdFeatureDeps): Composer<BotContex
       await ctx.reply(ctx.t(REFUSALS[opened.code]));
       return;
     }
-    if (opened.superseded) await showEndedScreen(deps.messenger, deps.screen, opened.superseded);
+    if (opened.superseded) await showEndedScreen(deps, opened.superseded);
     const { session } = opened.frame;
     const sent = await deps.messenger.sendPhoto(
       session.chatId,
