@@ -33,7 +33,7 @@ describe('SIGTERM', () => {
       expect(code, `${roles}: ${output}`).toBe(0);
       expect(output).toContain('"msg":"stopped"');
     }
-  }, 60_000);
+  }, 120_000);
 
   it('lets a worker finish or return its jobs: a new worker sends the rest, nobody gets a message twice', async () => {
     const person = await t.sandbox.createPerson({ name: 'Иван' });

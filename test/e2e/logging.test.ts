@@ -116,7 +116,7 @@ describe('the log format of `npm start`', () => {
       ),
     );
     expect(lines.join('\n')).not.toContain(PORTAL_TOKEN);
-  }, 60_000);
+  }, 120_000);
 
   it('is JSON, a line per event, where the output is not a terminal', async () => {
     const lines = events(await outputAroundARequest({}));
@@ -125,7 +125,7 @@ describe('the log format of `npm start`', () => {
       requestId: expect.any(String),
       outcome: 'no_contact',
     });
-  }, 60_000);
+  }, 120_000);
 
   it('takes only json or pretty', async () => {
     const refused = await runScript('app/main.ts', [], { LOG_FORMAT: 'colourful' });

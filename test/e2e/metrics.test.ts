@@ -65,5 +65,5 @@ describe('/metrics', () => {
       expect(series(text, `queue_jobs{queue="${queue}",state="waiting"}`)).toEqual(expect.any(Number));
       expect(series(text, `queue_jobs{queue="${queue}",state="failed"}`)).toBe(0);
     }
-  }, 60_000);
+  }, 120_000);
 });

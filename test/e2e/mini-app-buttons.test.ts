@@ -100,7 +100,7 @@ describe('a MAX bot without a public name', () => {
     delete service.service.sandbox?.world.bot.username;
     bot = startRoleProcess(service, { ROLES: 'bot', KEY_ENCRYPTION_KEY: KEY, LOG_LEVEL: 'info' });
     await bot.ready;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     bot?.child.kill('SIGTERM');
     await bot?.exited;
@@ -135,5 +135,5 @@ describe('a MAX bot without a public name', () => {
     const warnings = bot.output().match(/the MAX bot has no public name/g) ?? [];
     expect(warnings).toHaveLength(1);
     expect(bot.output()).toContain('give the bot a public name');
-  }, 60_000);
+  }, 120_000);
 });

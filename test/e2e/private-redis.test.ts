@@ -216,7 +216,7 @@ describe('npm start without a Redis', () => {
     expect(result.stderr).toContain("Can't open or create append-only dir appendonlydir: Not a directory");
     expect(result.stderr).toContain('point REDIS_URL at a running Redis');
     expect(result.stderr).not.toContain('    at ');
-  }, 60_000);
+  }, 120_000);
 
   it('says how to get a Redis when redis-server is not installed either', async () => {
     const result = await runScript('app/main.ts', [], {
@@ -230,5 +230,5 @@ describe('npm start without a Redis', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`Redis is not reachable at ${nobodyHome}`);
     expect(result.stderr).toContain('apt-get install redis-server');
-  }, 60_000);
+  }, 120_000);
 });

@@ -75,7 +75,7 @@ beforeAll(async () => {
       acceptedAt: now,
     })),
   );
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await recoveryQueue?.close();
   await t?.stop();

@@ -60,7 +60,7 @@ describe('the QR cadence', () => {
     const seqs = [];
     for (const { fileId } of shown) seqs.push(readQr(await fetchPhoto(t.sandbox.url, fileId!)).seq);
     expect(seqs).toEqual([1, 2, 3, 4]);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('one person cannot slow everyone down', () => {
@@ -79,7 +79,7 @@ describe('one person cannot slow everyone down', () => {
     // The chain goes on from the pressed edit: the next one comes a full interval later.
     const next = await waitFor(async () => (await screen(chat, photo.messageId)).timeline[2], 'the next');
     expect(next.at - pressedAt).toBeGreaterThanOrEqual((REFRESH_SECONDS - 1) * 1000);
-  }, 30_000);
+  }, 60_000);
 
   it('caps a person at 20 updates in 10 s, saying so once, and answers again after the window', async () => {
     const { chat } = await linkedPerson(t, 'Светлана', '+79990000012');
@@ -98,7 +98,7 @@ describe('one person cannot slow everyone down', () => {
     expect(answers.filter((m) => m.text?.startsWith('Что умеет бот'))).toHaveLength(21);
     expect(answers).toHaveLength(22);
     expect(flood[20]?.text).toBe(TOO_MANY);
-  }, 60_000);
+  }, 120_000);
 
   it('keeps everyone else refreshing on time while one person presses "refresh now" 20 times a second for 10 s', async () => {
     const presser = await linkedPerson(t, 'Алексей', '+79990000007');

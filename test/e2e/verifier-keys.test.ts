@@ -42,7 +42,7 @@ beforeAll(async () => {
       return { process, url: /HTTP server listening on (http:\/\/[0-9.:]+)/.exec(output)?.[1] as string };
     }),
   );
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   for (const { process } of apis) {
     process.child.kill('SIGTERM');
@@ -155,7 +155,7 @@ describe('verifier keys', () => {
       .from(auditEvents)
       .where(eq(auditEvents.action, 'admin.verifier_keys'));
     expect(listings.length).toBeGreaterThanOrEqual(2);
-  }, 60_000);
+  }, 120_000);
 
   it("are in the admin help and in a new admin's command menu", async () => {
     const help = (await boss.ask('/admin', 'Команды администратора')).text ?? '';
@@ -201,7 +201,7 @@ describe('verifier keys', () => {
       await api.exited;
       await redis.stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('limit the /v/ page per address across API processes', async () => {
     const view = (from: string, api: number) =>

@@ -30,7 +30,7 @@ beforeAll(async () => {
     WEBHOOK_SECRET: randomBytes(16).toString('hex'),
   });
   await bot.ready;
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await proxy?.restore().catch(() => {});
   bot?.child.kill('SIGTERM');

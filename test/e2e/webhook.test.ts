@@ -60,7 +60,7 @@ beforeAll(async () => {
   );
   for (const bot of bots)
     backends.push(/HTTP server listening on (http:\/\/[0-9.:]+)/.exec(await bot.ready)?.[1] as string);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   for (const bot of bots) {
     bot.child.kill('SIGTERM');

@@ -109,7 +109,7 @@ describe('errors in the logs', () => {
       await handle.close();
       await database.drop();
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('the pretty log format', () => {
