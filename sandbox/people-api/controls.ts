@@ -1,45 +1,44 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { Chat } from '../world';
 import { invalid, type PeopleApiDeps, withPerson } from './context';
 
 /** Knobs a test turns on purpose: a refused send, a held edit, a redelivered update, the 429 threshold. */
 export function registerControls(app: FastifyInstance, deps: PeopleApiDeps): void {
+  /** A knob on one person's chat; an unknown person is 404. */
+  const onChat = (
+    method: 'GET' | 'POST',
+    action: string,
+    turn: (chat: Chat, reply: FastifyReply) => unknown,
+  ) =>
+    app.route<{ Params: { id: string } }>({
+      method,
+      url: `/sandbox/api/people/:id/${action}`,
+      handler: async (req, reply) => {
+        const found = withPerson(deps.world, req.params.id, reply);
+        return found ? turn(found.chat, reply) : reply;
+      },
+    });
+
   // A fault on purpose: the bot's next new message to this chat answers 400 (edits pass).
-  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/refuse-next-send', async (req, reply) => {
-    const found = withPerson(deps.world, req.params.id, reply);
-    if (!found) return reply;
-    found.chat.refusals += 1;
-    return { refusals: found.chat.refusals };
+  onChat('POST', 'refuse-next-send', (chat) => {
+    chat.refusals += 1;
+    return { refusals: chat.refusals };
   });
-
   // A fault on purpose: the bot's next edit to this chat waits until the test releases it.
-  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/hold-next-edit', async (req, reply) => {
-    const found = withPerson(deps.world, req.params.id, reply);
-    if (!found) return reply;
-    if (!deps.world.holdNextEdit(found.chat))
-      return reply.code(409).send({ error: 'an edit is already held; release it first' });
-    return { holding: true };
-  });
-
+  onChat('POST', 'hold-next-edit', (chat, reply) =>
+    deps.world.holdNextEdit(chat)
+      ? { holding: true }
+      : reply.code(409).send({ error: 'an edit is already held; release it first' }),
+  );
+  onChat('GET', 'held-edit', (chat) => ({ waiting: chat.editHold?.waiting === true }));
+  onChat('POST', 'release-edit', (chat, reply) =>
+    deps.world.releaseEdit(chat) ? { released: true } : reply.code(409).send({ error: 'no edit is waiting' }),
+  );
   // A busy messenger on purpose: the bot's next edit to this chat is answered 429.
-  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/busy-next-edit', async (req, reply) => {
-    const found = withPerson(deps.world, req.params.id, reply);
-    if (!found) return reply;
-    found.chat.busyEdits += 1;
-    return { busyEdits: found.chat.busyEdits };
-  });
-
-  app.get<{ Params: { id: string } }>('/sandbox/api/people/:id/held-edit', async (req, reply) => {
-    const found = withPerson(deps.world, req.params.id, reply);
-    if (!found) return reply;
-    return { waiting: found.chat.editHold?.waiting === true };
-  });
-
-  app.post<{ Params: { id: string } }>('/sandbox/api/people/:id/release-edit', async (req, reply) => {
-    const found = withPerson(deps.world, req.params.id, reply);
-    if (!found) return reply;
-    if (!deps.world.releaseEdit(found.chat)) return reply.code(409).send({ error: 'no edit is waiting' });
-    return { released: true };
+  onChat('POST', 'busy-next-edit', (chat) => {
+    chat.busyEdits += 1;
+    return { busyEdits: chat.busyEdits };
   });
 
   app.post<{ Params: { updateId: string } }>(

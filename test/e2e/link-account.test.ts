@@ -1,4 +1,5 @@
-import { and, arrayContains, count, eq, ne, or, sql } from 'drizzle-orm';
+import { and, arrayContains, count, eq, ne, or, type SQL, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey } from '../../app/secrets';
 import { hashPhone } from '../../core/otp/otp-codes';
@@ -35,6 +36,10 @@ const linkedAccount = (userId: number) => accountRepository(t.database.db).findL
 
 const TATIANA = { accountId: 'demo-10', phone: '+79990000010' };
 
+/** How many rows of `table` match `where`. */
+const rowsOf = async (table: PgTable, where: SQL | undefined) =>
+  (await t.database.db.select({ n: count() }).from(table).where(where))[0]?.n ?? 0;
+
 /**
  * Every row of db/schema that holds a person (Tatiana unless told) or their chat. Not counted:
  * the trust links and recovery requests naming their account (records of decisions, which the
@@ -44,51 +49,28 @@ const TATIANA = { accountId: 'demo-10', phone: '+79990000010' };
  */
 async function holdings(userId: number, { accountId, phone } = TATIANA) {
   const phoneHash = hashPhone(deriveKey(t.service.backend!.masterKey, 'phone-hash'), phone);
-  const db = t.database.db;
-  const rows = async (query: Promise<{ n: number }[]>) => (await query)[0]?.n ?? 0;
-  const n = { n: count() };
   return {
-    accountLinks: await rows(
-      db
-        .select(n)
-        .from(accountLinks)
-        .where(or(eq(accountLinks.messengerUserId, userId), eq(accountLinks.accountId, accountId))),
+    accountLinks: await rowsOf(
+      accountLinks,
+      or(eq(accountLinks.messengerUserId, userId), eq(accountLinks.accountId, accountId)),
     ),
-    messengerUsers: await rows(db.select(n).from(messengerUsers).where(eq(messengerUsers.id, userId))),
-    digitalIdSessions: await rows(
-      db
-        .select(n)
-        .from(digitalIdSessions)
-        .where(or(eq(digitalIdSessions.messengerUserId, userId), eq(digitalIdSessions.accountId, accountId))),
+    messengerUsers: await rowsOf(messengerUsers, eq(messengerUsers.id, userId)),
+    digitalIdSessions: await rowsOf(
+      digitalIdSessions,
+      or(eq(digitalIdSessions.messengerUserId, userId), eq(digitalIdSessions.accountId, accountId)),
     ),
-    otpChallenges: await rows(
-      db
-        .select(n)
-        .from(otpChallenges)
-        .where(or(eq(otpChallenges.subject, String(userId)), eq(otpChallenges.phoneHash, phoneHash))),
+    otpChallenges: await rowsOf(
+      otpChallenges,
+      or(eq(otpChallenges.subject, String(userId)), eq(otpChallenges.phoneHash, phoneHash)),
     ),
-    smsDailyCounts: await rows(
-      db.select(n).from(smsDailyCounts).where(eq(smsDailyCounts.phoneHash, phoneHash)),
+    smsDailyCounts: await rowsOf(smsDailyCounts, eq(smsDailyCounts.phoneHash, phoneHash)),
+    unsentMessages: await rowsOf(
+      outgoingMessages,
+      and(eq(outgoingMessages.chatId, userId), ne(outgoingMessages.status, 'sent')),
     ),
-    unsentMessages: await rows(
-      db
-        .select(n)
-        .from(outgoingMessages)
-        .where(and(eq(outgoingMessages.chatId, userId), ne(outgoingMessages.status, 'sent'))),
-    ),
-    botConversations: await rows(
-      db
-        .select(n)
-        .from(botConversations)
-        .where(eq(botConversations.key, String(userId))),
-    ),
-    accounts: await rows(db.select(n).from(accounts).where(eq(accounts.id, accountId))),
-    auditEvents: await rows(
-      db
-        .select(n)
-        .from(auditEvents)
-        .where(arrayContains(auditEvents.accountIds, [accountId])),
-    ),
+    botConversations: await rowsOf(botConversations, eq(botConversations.key, String(userId))),
+    accounts: await rowsOf(accounts, eq(accounts.id, accountId)),
+    auditEvents: await rowsOf(auditEvents, arrayContains(auditEvents.accountIds, [accountId])),
   };
 }
 
@@ -253,13 +235,11 @@ describe('linking the Gosuslugi account: the rest, on Telegram', () => {
     const ivan = await linkedPerson(t, 'Иван', '+79990000001');
     await t.sandbox.refuseNextSend(person.id);
     expect((await inviteContact(ivan.chat, 'Таня', phone)).text).toContain('Приглашение отправлено');
-    const failedToTatiana = async () =>
-      (
-        await t.database.db
-          .select({ n: count() })
-          .from(outgoingMessages)
-          .where(and(eq(outgoingMessages.chatId, person.id), eq(outgoingMessages.status, 'failed')))
-      )[0]?.n;
+    const failedToTatiana = () =>
+      rowsOf(
+        outgoingMessages,
+        and(eq(outgoingMessages.chatId, person.id), eq(outgoingMessages.status, 'failed')),
+      );
     await waitFor(async () => (await failedToTatiana()) === 1, 'the refused invitation');
     // A second /link left half done: an open code, a second SMS counted, the form's state.
     await chat.say('/link');
@@ -297,13 +277,11 @@ describe('linking the Gosuslugi account: the rest, on Telegram', () => {
     const photo = await openDigitalId(trustor.chat, 'adult');
     const contact = await linkedPerson(t, 'Алексей', '+79990000007');
     await befriend(trustor.chat, contact.chat, 'Алексей', '+79990000007');
-    const activeLinks = async () =>
-      (
-        await t.database.db
-          .select({ n: count() })
-          .from(trustLinks)
-          .where(and(eq(trustLinks.trustorAccountId, elena.accountId), eq(trustLinks.status, 'active')))
-      )[0]?.n;
+    const activeLinks = () =>
+      rowsOf(
+        trustLinks,
+        and(eq(trustLinks.trustorAccountId, elena.accountId), eq(trustLinks.status, 'active')),
+      );
     expect(await activeLinks()).toBe(1);
 
     await withoutSweeps(async () => {
