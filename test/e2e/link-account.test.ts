@@ -21,6 +21,7 @@ import { TestClock } from '../support/clock';
 import { openDigitalId } from '../support/digital-id';
 import { linkedPerson } from '../support/linking';
 import { E2E_PLATFORMS, servicePerPlatform } from '../support/platforms';
+import { whilePaused } from '../support/queues';
 import { startTestService, type TestService } from '../support/service';
 import { befriend, inviteContact } from '../support/trusted-contact';
 import { waitFor } from '../support/wait';
@@ -99,22 +100,6 @@ async function whileRefusing<T>(table: string, when: string, act: () => Promise<
     return await act();
   } finally {
     await run(`drop trigger refuse_change on ${table}`);
-  }
-}
-
-/**
- * Runs `act` with the recovery queue paused, so the sweeper (a job every minute) cannot end a
- * relationship behind the test's back. A job already running is waited out: a sweep may have
- * read the links before the pause.
- */
-async function withoutSweeps<T>(act: () => Promise<T>): Promise<T> {
-  const queue = t.service.backend!.recoveryQueue;
-  await queue.pause();
-  try {
-    await waitFor(async () => (await queue.getActiveCount()) === 0, 'the running recovery job');
-    return await act();
-  } finally {
-    await queue.resume();
   }
 }
 
@@ -284,7 +269,8 @@ describe('linking the Gosuslugi account: the rest, on Telegram', () => {
       );
     expect(await activeLinks()).toBe(1);
 
-    await withoutSweeps(async () => {
+    // The recovery queue paused: the sweeper cannot end the relationship behind the test's back.
+    await whilePaused(t.service.backend!.recoveryQueue, async () => {
       // Ending the relationship, which comes after the unlink, fails.
       const answer = await whileRefusing('trust_links', 'update', () => trustor.chat.say('/unlink'));
       expect(answer.text).toContain('отвязана');
