@@ -103,6 +103,18 @@ const median = (values: number[]) => {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
+/**
+ * Within 5 % is a tie: two runs of one commit differ by that much on a quiet machine. Otherwise
+ * the target's direction says which way is better (">=" wants more, "<=" less); a figure only
+ * shown has no direction, and its change is only told.
+ */
+function verdictOf(target: string, ratio: number): string {
+  if (Math.abs(ratio - 1) < 0.05) return '≈';
+  if (target.startsWith('>=')) return ratio > 1 ? 'better' : 'worse';
+  if (target.startsWith('<=')) return ratio < 1 ? 'better' : 'worse';
+  return ratio > 1 ? 'more' : 'less';
+}
+
 /** One line per figure both sides printed: the medians of the rounds, and head ÷ base. */
 function sideBySide(base: Side, head: Side): string {
   const lines = [
@@ -114,13 +126,7 @@ function sideBySide(base: Side, head: Side): string {
     const [b, h] = [median(baseValues), median(headValues)];
     const figure = head.units.get(name) as Figure;
     const ratio = b === 0 ? (h === 0 ? 1 : Number.POSITIVE_INFINITY) : h / b;
-    // The target's direction says which way is better: ">=" wants more, "<=" wants less; a
-    // figure only shown has no direction, and its change is only told.
-    const better = figure.target.startsWith('>=') ? ratio > 1 : ratio < 1;
-    const judged = figure.target.startsWith('>=') || figure.target.startsWith('<=');
-    // Within 5 % is a tie: two runs of one commit differ by that much on a quiet machine.
-    const change = ratio > 1 ? 'more' : 'less';
-    const verdict = Math.abs(ratio - 1) < 0.05 ? '≈' : !judged ? change : better ? 'better' : 'worse';
+    const verdict = verdictOf(figure.target, ratio);
     lines.push(
       `${name.padEnd(30)} ${String(round2(b)).padStart(14)} ${String(round2(h)).padStart(14)} ${figure.unit.padEnd(7)} ${ratio.toFixed(2).padStart(6)}× ${verdict}\n`,
     );

@@ -11,7 +11,6 @@ const CACHED_SESSIONS = 20;
 const CACHED_POLLS = 50;
 
 /** One app session's poll: its `/qr` path and its person's launch data. */
-export type AppSession = LoadRequest;
 
 export interface Api {
   url: string;
@@ -28,7 +27,7 @@ export function qrAnswers() {
   const shown = new Map<string, string>();
   let signed = 0;
   return {
-    judge(status: number, body: string, poll: AppSession): boolean {
+    judge(status: number, body: string, poll: LoadRequest): boolean {
       if (status !== 200 || !body.startsWith('{"qr":"')) return false;
       const qr = body.slice('{"qr":"'.length, body.indexOf('"', '{"qr":"'.length));
       if (shown.get(poll.path) !== qr) {
@@ -54,10 +53,10 @@ export type QrAnswers = ReturnType<typeof qrAnswers>;
 export async function costFigures(
   api: Api,
   redisUrl: string,
-  next: () => AppSession,
+  next: () => LoadRequest,
   answers: QrAnswers,
 ): Promise<Record<string, Figure>> {
-  const poll = async (session: AppSession) => {
+  const poll = async (session: LoadRequest) => {
     const response = await fetch(`${api.url}${session.path}`, { headers: session.headers });
     if (!answers.judge(response.status, await response.text(), session))
       throw new Error(`a poll failed: ${response.status}`);

@@ -10,8 +10,8 @@ import { createTestDatabase } from '../test/support/postgres';
 import { ownRedisServer } from '../test/support/redis-server';
 import { startScript } from '../test/support/run-process';
 import { procCpuMicros, processCosts, redisServerPid } from './costs';
-import { httpLoad, type LoadResult } from './http-load';
-import { type Api, type AppSession, costFigures, type QrAnswers, qrAnswers } from './mini-app-costs';
+import { httpLoad, type LoadRequest, type LoadResult } from './http-load';
+import { type Api, costFigures, type QrAnswers, qrAnswers } from './mini-app-costs';
 import { type Figure, percentile, round, SHOWN_ONLY } from './results';
 
 /** People, each linked in the chat and with an open app session; the loads go round them. */
@@ -99,15 +99,16 @@ export async function miniAppBench(): Promise<Record<string, Figure>> {
     // Past every session's first refreshAt: the first poll of each signs its next token.
     await new Promise((r) => setTimeout(r, REFRESH_SECONDS * 1000 + 100));
     let cursor = 0;
-    const next = () => sessions[cursor++ % sessions.length] as AppSession;
+    const next = () => sessions[cursor++ % sessions.length] as LoadRequest;
     const answers = qrAnswers();
     const costs = await costFigures(one, redis.url, next, answers);
     const { one: single, two: both } = await saturations([one, two], answers, stackPids, next);
     const fixed = await fixedRate(one, next, answers);
     // The same fixed rate on a process with the default pool, started only now: a third process
     // would have been idle through the other windows anyway.
-    apis.push(await startApi({ ...env, DATABASE_POOL_SIZE: String(DEFAULT_POOL_SIZE) }));
-    const defaultPool = await fixedRate(apis[2] as Api, next, answers);
+    const tenPool = await startApi({ ...env, DATABASE_POOL_SIZE: String(DEFAULT_POOL_SIZE) });
+    apis.push(tenPool);
+    const defaultPool = await fixedRate(tenPool, next, answers);
     return {
       ...costs,
       ...saturationFigures(single, both),
@@ -141,7 +142,7 @@ async function startApi(env: Record<string, string>): Promise<Api> {
 }
 
 /** People linked in the database, each opening an app session through the API, 16 at a time. */
-async function openAppSessions(db: Database, apiUrl: string): Promise<AppSession[]> {
+async function openAppSessions(db: Database, apiUrl: string): Promise<LoadRequest[]> {
   // Messenger ids and phone numbers of their own, apart from the other benches' people.
   const first = 3_000_000;
   let nextUserId = first;
@@ -153,7 +154,7 @@ async function openAppSessions(db: Database, apiUrl: string): Promise<AppSession
     }),
   );
   const users = [...userOf.values()];
-  const sessions: AppSession[] = [];
+  const sessions: LoadRequest[] = [];
   const opener = async () => {
     for (let id = users.pop(); id !== undefined; id = users.pop()) {
       const user = { id, first_name: 'Тест', language_code: 'ru' };
@@ -207,7 +208,7 @@ async function saturations(
   apis: [Api, Api],
   answers: QrAnswers,
   stackPids: StackPids,
-  next: () => AppSession,
+  next: () => LoadRequest,
 ) {
   const one: Window[] = [];
   const two: Window[] = [];
@@ -239,7 +240,7 @@ async function saturation(
   apis: readonly Api[],
   answers: QrAnswers,
   stackPids: StackPids,
-  next: () => AppSession,
+  next: () => LoadRequest,
 ): Promise<Window> {
   const load = httpLoad(
     apis.map((api) => api.url),
@@ -293,7 +294,7 @@ function saturationFigures(one: Saturation, two: Saturation): Record<string, Fig
 /** One API process at RATE requests a second for RATE_SECONDS, open loop. */
 async function fixedRate(
   api: Api,
-  next: () => AppSession,
+  next: () => LoadRequest,
   answers: QrAnswers,
 ): Promise<Record<string, Figure>> {
   const load = httpLoad([api.url], { connectionsPerServer: CONCURRENCY, next, ok: answers.judge });

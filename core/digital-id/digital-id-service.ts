@@ -156,8 +156,9 @@ export async function forgetAppQr(deps: DigitalIdDeps, session: DigitalIdSession
 }
 
 /**
- * Ends the session if it is live, and an app session's cached QR with it: every end goes through
- * here, so none leaves its QR answered from the cache. Null when it had already ended.
+ * Ends the session if it is live, and an app session's cached QR with it: every end this service
+ * makes goes through here, so none leaves its QR answered from the cache (the admin store's
+ * ends, past this service, forget the QR through `forgetAppQr`). Null when it had already ended.
  */
 export async function endSession(
   deps: DigitalIdDeps,
@@ -262,10 +263,7 @@ function sessionControls(deps: DigitalIdDeps) {
     forgetAppQr: (session: DigitalIdSession) => forgetAppQr(deps, session),
 
     /** An admin's /revoke or /block: the session ends now and its QRs verify as `revoked`. */
-    async revoke(sessionId: string, reason: string) {
-      const ended = await endSession(deps, sessionId, 'revoked', reason);
-      return ended;
-    },
+    revoke: (sessionId: string, reason: string) => endSession(deps, sessionId, 'revoked', reason),
 
     /**
      * A chat session that has ended, whose message should say so: the app superseded it, or it
@@ -279,8 +277,7 @@ function sessionControls(deps: DigitalIdDeps) {
     },
 
     /** The message was deleted, or it can no longer be edited: nothing is left to refresh. */
-    endGone: (session: DigitalIdSession) =>
-      deps.sessions.end(session.id, 'stopped', 'the message is gone', deps.clock.now()),
+    endGone: (session: DigitalIdSession) => endSession(deps, session.id, 'stopped', 'the message is gone'),
   };
 }
 
